@@ -1,0 +1,207 @@
+"""The `newsroom` command: ingest, ask, search, chat, config."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from rag.config import PROJECT_ROOT, Settings, load_settings
+from rag.errors import NewsroomError
+from rag.metadata import parse_date
+from rag.models import Answer
+
+
+def _settings(data_dir: str | None) -> Settings:
+    return load_settings().with_data_dir(data_dir)
+
+
+def _edge(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn Newsroom errors into short messages and a non-zero exit (no tracebacks)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NewsroomError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+def _date(value: str | None, end_of_day: bool = False) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = parse_date(value, name="date")
+    except NewsroomError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    if parsed and end_of_day and len(value.strip()) <= 10:
+        parsed += timedelta(days=1, seconds=-1)
+    return parsed
+
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Archive folder (default: $NEWSROOM_DATA_DIR, else ./.newsroom).",
+)
+filter_options = [
+    click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeatable)."),
+    click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD)."),
+    click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD)."),
+]
+
+
+def with_filters(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the outlet/date options to a command."""
+    for option in reversed(filter_options):
+        func = option(func)
+    return func
+
+
+def _engine(settings: Settings) -> Any:
+    from rag.archive import Archive
+    from rag.chat import ChatEngine
+    from rag.ingest import ensure_seeded
+
+    archive = Archive(settings)
+    seeded = ensure_seeded(archive)
+    if seeded is not None:
+        click.echo(f"First run: loaded the bundled seed articles ({seeded.summary()}).", err=True)
+    return ChatEngine(settings, archive)
+
+
+def _filters(outlets: tuple[str, ...], since: str | None, until: str | None) -> Any:
+    from rag.chat import Filters
+
+    return Filters(list(outlets), _date(since), _date(until, end_of_day=True))
+
+
+@click.group()
+@click.version_option(package_name="newsroom")
+def cli() -> None:
+    """Newsroom: question your article archive, with cited answers."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@data_dir_option
+@_edge
+def ingest(paths: tuple[str, ...], data_dir: str | None) -> None:
+    """Add articles from files and folders (.txt .md .html .json .jsonl) to the archive."""
+    from tqdm import tqdm
+
+    from rag.archive import Archive
+    from rag.ingest import ingest_paths
+
+    archive = Archive(_settings(data_dir))
+    bar = tqdm(total=0, unit="article", desc="Ingesting", file=sys.stderr, dynamic_ncols=True)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        report = ingest_paths(archive, paths, progress)
+    finally:
+        bar.close()
+    for file_report in report.files:
+        click.echo(file_report.describe())
+    click.echo(report.summary())
+    if not report.files:
+        raise click.ClickException("No supported files found (.txt .md .html .htm .json .jsonl).")
+    if not report.ok:
+        sys.exit(1)
+
+
+def print_answer(answer: Answer) -> None:
+    """The answer, then each cited passage with its outlet, date, headline, URL and quote."""
+    if answer.notice:
+        click.secho(answer.notice, fg="yellow", err=True)
+    click.echo(answer.text)
+    if answer.citations:
+        click.echo("\nSources")
+    for c in answer.citations:
+        p = c.passage
+        head = " · ".join(x for x in (p.outlet or "Unknown outlet", p.published_at[:10] or "undated", p.title) if x)
+        click.echo(f"[{c.n}] {head}")
+        if p.url:
+            click.echo(f"    {p.url}")
+        click.echo(f"    “{c.quote or p.text}”")
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("-k", "k", type=click.IntRange(1, 50), default=None, help="Passages to read.")
+@with_filters
+@data_dir_option
+@_edge
+def ask(question: str, as_json: bool, k: int | None, outlets: tuple[str, ...], since: str | None, until: str | None, data_dir: str | None) -> None:
+    """Answer a question from the archive, with numbered citations."""
+    engine = _engine(_settings(data_dir))
+    answer = engine.ask(question, filters=_filters(outlets, since, until), k=k)
+    if as_json:
+        click.echo(json.dumps(answer.to_public(), ensure_ascii=False, indent=2))
+    else:
+        print_answer(answer)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True, help="Passages to return.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_filters
+@data_dir_option
+@_edge
+def search(query: str, k: int, as_json: bool, outlets: tuple[str, ...], since: str | None, until: str | None, data_dir: str | None) -> None:
+    """Show the ranked passages for a query."""
+    engine = _engine(_settings(data_dir))
+    passages = engine.retrieve(query, _filters(outlets, since, until), k)
+    if as_json:
+        click.echo(json.dumps([p.to_public() for p in passages], ensure_ascii=False, indent=2))
+        return
+    for rank, p in enumerate(passages, 1):
+        click.echo(f"{rank:>2}. {p.score:.4f}  {p.outlet or 'Unknown outlet'} · {p.published_at[:10] or 'undated'} · {p.title}")
+        click.echo(f"    {p.text[:300]}{'…' if len(p.text) > 300 else ''}")
+
+
+@cli.command()
+@click.option("--port", type=int, default=8501, show_default=True)
+@data_dir_option
+def chat(port: int, data_dir: str | None) -> None:
+    """Start the chat app in the browser (Streamlit)."""
+    env = dict(os.environ)
+    if data_dir:
+        env["NEWSROOM_DATA_DIR"] = str(Path(data_dir).resolve())
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
+        "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]
+    click.echo(f"Newsroom chat: open http://localhost:{port} (Ctrl+C to stop)")
+    sys.exit(subprocess.call(command, env=env))
+
+
+@cli.command()
+@data_dir_option
+@_edge
+def config(data_dir: str | None) -> None:
+    """Show the effective settings (secrets masked)."""
+    for name, value in _settings(data_dir).public_items():
+        click.echo(f"{name:<24} {value}")
+
+
+def main() -> None:
+    """Entry point of the `newsroom` script."""
+    cli(prog_name="newsroom")

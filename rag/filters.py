@@ -1,0 +1,53 @@
+"""Retrieval filters built by code (never by the model): outlets, date range, embargo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from rag.metadata import timestamp
+
+MISSING_DATE = -1
+
+
+def outlet_key(outlet: str) -> str:
+    """Case- and space-insensitive key of an outlet name."""
+    return " ".join(outlet.lower().split())
+
+
+@dataclass(frozen=True)
+class ArchiveFilter:
+    """Which passages a query may see: an allow-list on outlet, publication date and embargo."""
+
+    outlets: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def clauses(self) -> list[dict[str, Any]]:
+        """Chroma `where` clauses; embargoed passages are always excluded (fail closed)."""
+        clauses: list[dict[str, Any]] = [{"embargo_ts": {"$lte": timestamp(self.now)}}]
+        if self.outlets:
+            clauses.append({"outlet_key": {"$in": [outlet_key(o) for o in self.outlets]}})
+        if self.since or self.until:
+            clauses.append({"published_ts": {"$gte": max(0, timestamp(self.since))}})
+        if self.until:
+            clauses.append({"published_ts": {"$lte": timestamp(self.until)}})
+        return clauses
+
+    def where(self) -> dict[str, Any]:
+        """The clauses as one Chroma `where` document."""
+        clauses = self.clauses()
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def matches(self, metadata: dict[str, Any]) -> bool:
+        """The same rule applied in Python (for the lexical index)."""
+        if int(metadata.get("embargo_ts", 2**62)) > timestamp(self.now):
+            return False
+        if self.outlets and metadata.get("outlet_key") not in {outlet_key(o) for o in self.outlets}:
+            return False
+        published = int(metadata.get("published_ts", MISSING_DATE))
+        if (self.since or self.until) and published < max(0, timestamp(self.since)):
+            return False
+        return not (self.until and published > timestamp(self.until))

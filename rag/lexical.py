@@ -1,0 +1,100 @@
+"""BM25 (bm25s) over the stored passages, persisted beside the store and rebuilt when the archive changes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.filters import ArchiveFilter
+from rag.models import Passage
+from rag.store import ArchiveStore, passage_from
+
+
+def _stemmer() -> Any:
+    try:
+        import Stemmer
+
+        return Stemmer.Stemmer("english")
+    except ImportError:  # PyStemmer is optional; BM25 works on surface forms without it
+        return None
+
+
+def lexical_text(title: str, outlet: str, text: str) -> str:
+    """What BM25 indexes for a passage: headline, outlet and text."""
+    return f"{title}\n{outlet}\n{text}"
+
+
+class LexicalIndex:
+    """A BM25 index of every passage, with the passage metadata needed to filter and cite."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.stemmer = _stemmer()
+        self.signature = ""
+        self.retriever: Any = None
+        self.ids: list[str] = []
+        self.texts: list[str] = []
+        self.metas: list[dict[str, Any]] = []
+
+    def load(self) -> bool:
+        """Load a saved index; False when none is saved or it is unreadable."""
+        import bm25s
+
+        try:
+            manifest = json.loads((self.directory / "manifest.json").read_text())
+            payload = json.loads((self.directory / "passages.json").read_text())
+            retriever = bm25s.BM25.load(str(self.directory / "bm25"), mmap=False)
+        except (OSError, ValueError, KeyError):
+            return False
+        self.signature = manifest["signature"]
+        self.ids, self.texts, self.metas = payload["ids"], payload["texts"], payload["metas"]
+        self.retriever = retriever if self.ids else None
+        return True
+
+    def build(self, store: ArchiveStore, signature: str) -> None:
+        """Rebuild from the store and save atomically (write to a temp dir, then swap)."""
+        import bm25s
+
+        rows = list(store.iter_passages())
+        self.ids = [r[0] for r in rows]
+        self.texts = [r[1] for r in rows]
+        self.metas = [r[2] for r in rows]
+        self.signature = signature
+        self.retriever = None
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".bm25-", dir=self.directory.parent))
+        if rows:
+            corpus = [lexical_text(m.get("title", ""), m.get("outlet", ""), t) for t, m in zip(self.texts, self.metas, strict=True)]
+            tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=self.stemmer, show_progress=False)
+            self.retriever = bm25s.BM25()
+            self.retriever.index(tokens, show_progress=False)
+            self.retriever.save(str(tmp / "bm25"))
+        (tmp / "passages.json").write_text(json.dumps({"ids": self.ids, "texts": self.texts, "metas": self.metas}))
+        (tmp / "manifest.json").write_text(json.dumps({"signature": signature, "passages": len(rows)}))
+        old = self.directory.with_name(self.directory.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.directory.exists():
+            os.replace(self.directory, old)
+        os.replace(tmp, self.directory)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def search(self, query: str, n: int, flt: ArchiveFilter) -> list[Passage]:
+        """The `n` best passages by BM25 score within the filter."""
+        if self.retriever is None or not self.ids:
+            return []
+        import bm25s
+
+        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False)
+        if not tokens or not tokens[0]:
+            return []
+        scores = np.asarray(self.retriever.get_scores(tokens[0]), dtype=np.float32)
+        allowed = np.fromiter((flt.matches(m) for m in self.metas), dtype=bool, count=len(self.metas))
+        scores = np.where(allowed, scores, -1.0)
+        top = np.argsort(-scores)[:n]
+        return [passage_from(self.ids[i], self.texts[i], self.metas[i], float(scores[i])) for i in top if scores[i] > 0]

@@ -1,0 +1,86 @@
+"""The offline answerer: the most relevant verbatim sentences from the passages, each cited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from rag.citations import content_words
+from rag.models import Answer, Citation, Passage
+
+REFUSAL = "The archive does not cover this: none of its articles answers the question."
+
+
+@dataclass
+class ScoredSentence:
+    """A candidate sentence with its relevance to the question."""
+
+    passage_rank: int
+    text: str
+    similarity: float
+    overlap: float
+
+    @property
+    def score(self) -> float:
+        """Combined relevance: meaning (embedding) and shared content words."""
+        return 0.75 * self.similarity + 0.25 * self.overlap
+
+
+def refusal(question: str, passages: list[Passage], mode: str) -> Answer:
+    """The honest answer when the archive does not support one."""
+    return Answer(text=REFUSAL, refused=True, passages=passages, mode=mode, question=question)
+
+
+class QuoteAnswerer:
+    """Answers with up to `max_sentences` verbatim sentences, refusing when the best is below `threshold`."""
+
+    mode = "quote"
+
+    def __init__(self, embeddings: Embeddings, threshold: float = 0.42, max_sentences: int = 3) -> None:
+        self.embeddings = embeddings
+        self.threshold = threshold
+        self.max_sentences = max_sentences
+
+    def score(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
+        """Every sentence of the passages, scored against the question (best first)."""
+        candidates: list[tuple[int, str]] = []
+        for rank, passage in enumerate(passages):
+            seen = set()
+            for sentence in passage.sentence_texts():
+                if len(sentence) >= 20 and sentence not in seen:
+                    seen.add(sentence)
+                    candidates.append((rank, sentence))
+        if not candidates:
+            return []
+        vectors = np.asarray(self.embeddings.embed_documents([s for _, s in candidates]), dtype=np.float32)
+        query = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
+        sims = vectors @ query / np.clip(np.linalg.norm(vectors, axis=1) * np.linalg.norm(query), 1e-9, None)
+        words = content_words(question)
+        scored = [
+            ScoredSentence(rank, text, float(sim), len(words & content_words(text)) / max(1, len(words)))
+            for (rank, text), sim in zip(candidates, sims, strict=True)
+        ]
+        return sorted(scored, key=lambda s: (-s.score, s.passage_rank))
+
+    def answer(self, question: str, passages: list[Passage]) -> Answer:
+        """Quote the best-supported sentences, or refuse."""
+        scored = self.score(question, passages)
+        if not scored or scored[0].score < self.threshold:
+            return refusal(question, passages, self.mode)
+        best = scored[0].score
+        chosen = [s for s in scored if s.score >= max(self.threshold, best - 0.08)][: self.max_sentences]
+        numbers: dict[int, int] = {}
+        citations: list[Citation] = []
+        parts = []
+        for sentence in chosen:
+            if sentence.passage_rank not in numbers:
+                numbers[sentence.passage_rank] = len(numbers) + 1
+                citations.append(Citation(n=numbers[sentence.passage_rank], passage=passages[sentence.passage_rank]))
+            citation = citations[numbers[sentence.passage_rank] - 1]
+            citation.quote = f"{citation.quote} {sentence.text}".strip()
+            parts.append(f"{sentence.text} [{numbers[sentence.passage_rank]}]")
+        return Answer(
+            text="\n\n".join(parts), refused=False, citations=citations, passages=passages, mode=self.mode, question=question
+        )

@@ -1,0 +1,123 @@
+"""Plain-text helpers: web boilerplate removal, paragraph and sentence splitting with offsets."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Lines that are page furniture, not journalism. Matched against a whole (stripped) line.
+_BOILERPLATE = [
+    r"leave a (reply|comment)",
+    r"(post|submit|add) (a )?comment",
+    r"cancel reply",
+    r"comments?( \(\d+\))?",
+    r"\d+ comments?",
+    r"your email address will not be published\.?( required fields are marked ?\*?)?",
+    r"required fields are marked ?\*?",
+    r"save my name, email,? and website in this browser for the next time i comment\.?",
+    r"notify me of (follow-up comments|new posts) by email\.?",
+    r"you must be logged in to post a comment\.?",
+    r"(share|tweet|email|print)( this)?( article| story| page)?( on \w+)?:?",
+    r"share (on|via) (facebook|twitter|x|linkedin|whatsapp|email|reddit)",
+    r"(facebook|twitter|linkedin|whatsapp|reddit|pinterest|email)( ?[|/•·] ?(facebook|twitter|linkedin|whatsapp|reddit|pinterest|email))+",
+    r"(click here to )?subscribe( now| today)?( to [\w' ]+)?[.!]?",
+    r"sign up (for|to) (our|the) [\w' -]*newsletters?[.!]?",
+    r"(get|receive) (our|the) [\w' -]*newsletter[\w' -]*[.!]?",
+    r"follow us on [\w ,&]+[.!]?",
+    r"(we|this (site|website)) uses? cookies[^.]{0,160}\.?",
+    r"(accept|reject|manage) (all )?cookies",
+    r"by (continuing|using) (to use )?this (site|website)[^.]{0,120}cookies[^.]{0,80}\.?",
+    r"advertisement",
+    r"related (articles|stories|posts|coverage)",
+    r"read more:?",
+    r"skip to (main )?content",
+]
+_BOILERPLATE_RE = re.compile(r"^(?:" + "|".join(_BOILERPLATE) + r")$", re.IGNORECASE)
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
+    "st", "jr", "sr", "inc", "co", "corp", "ltd", "plc", "vs", "no", "nos", "fig", "approx",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "e.g", "i.e", "etc", "dept", "est", "mt", "ft",
+}
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital, digit or quote.
+_BOUNDARY = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9À-Ý])")
+_PARAGRAPH = re.compile(r"\n\s*\n|\n")
+
+
+def normalise(text: str) -> str:
+    """Unicode NFC, unified newlines, no control characters, trimmed trailing spaces."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = text.replace("\t", " ").replace("\u00a0", " ")
+    lines = [re.sub(r"[ ]{2,}", " ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def is_boilerplate(line: str) -> bool:
+    """True when a line is web page furniture (comment forms, share and cookie lines)."""
+    stripped = line.strip().strip("*•·|-–—").strip()
+    return bool(stripped) and len(stripped) <= 200 and bool(_BOILERPLATE_RE.match(stripped))
+
+
+def strip_boilerplate(text: str) -> str:
+    """Remove boilerplate lines, keeping the paragraph layout of the rest."""
+    kept = [line for line in text.split("\n") if not is_boilerplate(line)]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
+def clean_body(text: str) -> str:
+    """Normalise and de-boilerplate an article body."""
+    return strip_boilerplate(normalise(text))
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the non-empty paragraphs (lines) of a text."""
+    spans, pos = [], 0
+    for match in _PARAGRAPH.finditer(text):
+        if text[pos : match.start()].strip():
+            spans.append(_trim(text, pos, match.start()))
+        pos = match.end()
+    if text[pos:].strip():
+        spans.append(_trim(text, pos, len(text)))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _ends_with_abbreviation(text: str, end: int) -> bool:
+    """Whether the word ending at `end` (before its final period) is an abbreviation or initial."""
+    word = re.search(r"([\w.]+)\.$", text[max(0, end - 12) : end])
+    if not word:
+        return False
+    token = word.group(1).lower()
+    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Character spans of the sentences in text[start:end], as absolute offsets."""
+    end = len(text) if end is None else end
+    spans, cursor = [], start
+    for paragraph_start, paragraph_end in paragraph_spans(text[start:end]):
+        a, b = start + paragraph_start, start + paragraph_end
+        cursor = a
+        for match in _BOUNDARY.finditer(text, a, b):
+            stop = match.end(1)
+            if match.group(1) == "." and _ends_with_abbreviation(text, stop):
+                continue
+            spans.append((cursor, stop))
+            cursor = match.end()
+        if cursor < b:
+            spans.append((cursor, b))
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a text."""
+    return [text[a:b] for a, b in sentence_spans(text)]
