@@ -22,6 +22,17 @@ def content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
 
 
+def answer_sentences(text: str) -> list[str]:
+    """Sentences of an answer; a citation standing after a full stop belongs to the sentence before it."""
+    merged: list[str] = []
+    for sentence in split_sentences(text):
+        if merged and not _CITE.sub("", sentence).strip(" .,;"):
+            merged[-1] = f"{merged[-1]} {sentence.strip()}"
+        elif sentence.strip():
+            merged.append(sentence)
+    return merged
+
+
 def best_sentence(passage: Passage, claim: str) -> str:
     """The sentence of a passage that shares the most words with a claim."""
     sentences = passage.sentence_texts() or split_sentences(passage.text)
@@ -49,7 +60,7 @@ def resolve(text: str, shown: list[Passage]) -> tuple[str, list[Citation]]:
             kept.append(f"[{numbers[original]}]")
         return "".join(dict.fromkeys(kept))
 
-    sentences = split_sentences(text) or [text]
+    sentences = answer_sentences(text) or [text]
     out = []
     for sentence in sentences:
         rewritten = _CITE.sub(renumber, sentence)
@@ -64,7 +75,7 @@ def resolve(text: str, shown: list[Passage]) -> tuple[str, list[Citation]]:
 
 def cited_share(text: str) -> float:
     """Share of answer sentences that carry at least one [n]."""
-    sentences = [s for s in split_sentences(text) if s.strip()]
+    sentences = answer_sentences(text)
     if not sentences:
         return 0.0
     return sum(1 for s in sentences if _CITE.search(s)) / len(sentences)

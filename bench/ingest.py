@@ -1,0 +1,143 @@
+"""Ingest benchmark: our pipeline vs the bare embedding model (floor) vs the LangChain tutorial pipeline.
+
+Usage:
+    uv run python bench/ingest.py ../shared/data/multihop-rag/corpus.json [--skip-tutorial] [--out bench/results]
+
+All three are measured in the same run on the same machine; the report gives wall time, passages/s, peak
+memory (RSS of a fresh subprocess per pipeline) and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_ours(corpus: str, data_dir: str) -> dict[str, object]:
+    """Our `ingest_paths` into a fresh store."""
+    from rag.archive import Archive
+    from rag.config import load_settings
+    from rag.ingest import ingest_paths
+
+    settings = load_settings(environ={"NEWSROOM_DATA_DIR": data_dir}, env_file=None)
+    archive = Archive(settings)
+    archive.embeddings.embed_query("warm up")
+    started = time.perf_counter()
+    report = ingest_paths(archive, [corpus])
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "passages": report.passages, "articles": report.count("new"), "ok": report.ok}
+
+
+def run_floor(corpus: str, data_dir: str) -> dict[str, object]:
+    """The bare embedding model on exactly the texts our pipeline embeds (no load, chunk or store cost)."""
+    from rag.chunking import chunk_article
+    from rag.embeddings import MiniLMEmbeddings
+    from rag.ingest import embedding_text
+    from rag.loaders import load_file
+
+    texts = [
+        embedding_text(a, c) for a in load_file(Path(corpus)).articles for c in chunk_article(a)
+    ]
+    model = MiniLMEmbeddings()
+    model.embed_query("warm up")
+    started = time.perf_counter()
+    model.embed_documents(texts)
+    return {"seconds": time.perf_counter() - started, "passages": len(texts)}
+
+
+def run_tutorial(corpus: str, data_dir: str) -> dict[str, object]:
+    """LangChain tutorial: RecursiveCharacterTextSplitter(1000, 200) + langchain_chroma.Chroma, same model."""
+    from chromadb.utils.embedding_functions import EmbeddingFunction
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from rag.embeddings import MiniLMEmbeddings
+
+    model = MiniLMEmbeddings()
+    model.embed_query("warm up")
+
+    class ChromaFunction(EmbeddingFunction):  # type: ignore[type-arg]
+        """The same model through Chroma's usual embedding-function path."""
+
+        def __init__(self) -> None:
+            pass
+
+        def __call__(self, input: list[str]) -> list[list[float]]:  # noqa: A002
+            return model.embed_documents(list(input))
+
+        @staticmethod
+        def name() -> str:
+            return "bench-minilm"
+
+    class ViaChroma:
+        """LangChain embeddings adapter over the Chroma embedding function (as tutorials wire it)."""
+
+        def __init__(self) -> None:
+            self.fn = ChromaFunction()
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return self.fn(texts)
+
+        def embed_query(self, text: str) -> list[float]:
+            return self.fn([text])[0]
+
+    started = time.perf_counter()
+    records = json.loads(Path(corpus).read_text())
+    docs = [Document(page_content=r["body"], metadata={"title": r["title"], "source": r["source"]}) for r in records]
+    splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
+    Chroma.from_documents(splits, ViaChroma(), persist_directory=data_dir)  # type: ignore[arg-type]
+    return {"seconds": time.perf_counter() - started, "passages": len(splits)}
+
+
+PIPELINES = {"ours": run_ours, "floor": run_floor, "tutorial": run_tutorial}
+
+
+def child(name: str, corpus: str) -> None:
+    """Run one pipeline and print its figures with peak RSS as JSON."""
+    with tempfile.TemporaryDirectory() as tmp:
+        result = PIPELINES[name](corpus, tmp)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus")
+    parser.add_argument("--skip-tutorial", action="store_true")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.corpus)
+        return
+    names = ["floor", "ours"] + ([] if args.skip_tutorial else ["tutorial"])
+    results: dict[str, dict[str, float]] = {}
+    for name in names:
+        out = subprocess.run(
+            [sys.executable, __file__, args.corpus, "--child", name], capture_output=True, text=True, check=True
+        )
+        results[name] = json.loads(out.stdout.strip().splitlines()[-1])
+        r = results[name]
+        r["passages_per_s"] = r["passages"] / r["seconds"]
+        print(f"{name:<9} {r['seconds']:8.1f} s  {r['passages']:6} passages  {r['passages_per_s']:6.1f}/s  "
+              f"peak RSS {r['peak_rss_mb']:.0f} MB", flush=True)
+    ratios = {"ours_over_floor": results["ours"]["seconds"] / results["floor"]["seconds"]}
+    if "tutorial" in results:
+        ratios["tutorial_over_ours"] = results["tutorial"]["seconds"] / results["ours"]["seconds"]
+    for key, value in ratios.items():
+        print(f"{key}: {value:.2f}x")
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    (Path(args.out) / "ingest.json").write_text(json.dumps({"results": results, "ratios": ratios}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
