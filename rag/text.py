@@ -40,8 +40,19 @@ _ABBREVIATIONS = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "e.g", "i.e", "etc", "dept", "est", "mt", "ft",
 }
-# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital, digit or quote.
-_BOUNDARY = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9À-Ý])")
+# Abbreviations that never end a sentence (titles come before a name); "No." only before a number.
+_NEVER_FINAL = {
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "st", "vs", "fig",
+    "approx", "e.g", "i.e",
+}
+_NUMBER_ONLY = {"no", "nos"}
+# Words that start a new sentence after an abbreviation that can also end one ("... in the U.S. He said").
+_OPENERS = {
+    "The", "He", "She", "It", "They", "We", "But", "In", "This", "That", "These", "Those", "His", "Her", "Its",
+    "Their", "Our", "There", "Then", "When", "While", "After", "However", "Meanwhile",
+}
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital (any script) or digit.
+_BOUNDARY = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?(\w+))")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 
 
@@ -91,13 +102,18 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _ends_with_abbreviation(text: str, end: int) -> bool:
-    """Whether the word ending at `end` (before its final period) is an abbreviation or initial."""
-    word = re.search(r"([\w.]+)\.$", text[max(0, end - 12) : end])
+def _ends_with_abbreviation(text: str, end: int, following: str = "") -> bool:
+    """Whether the word ending at `end` (before its final period) is an abbreviation or initial that does not
+    end the sentence, given the `following` word."""
+    word = re.search(r"(?<![\w'’])([\w.]+)\.$", text[max(0, end - 12) : end])
     if not word:
         return False
     token = word.group(1).lower()
-    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+    if token in _NUMBER_ONLY:
+        return following[:1].isdigit()
+    if token in _NEVER_FINAL:
+        return True
+    return (token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())) and following not in _OPENERS
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -108,8 +124,10 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         a, b = start + paragraph_start, start + paragraph_end
         cursor = a
         for match in _BOUNDARY.finditer(text, a, b):
-            stop = match.end(1)
-            if match.group(1) == "." and _ends_with_abbreviation(text, stop):
+            stop, following = match.end(1), match.group(3)
+            if not (following[0].isupper() or following[0].isdigit()):
+                continue
+            if match.group(1) == "." and _ends_with_abbreviation(text, stop, following):
                 continue
             spans.append((cursor, stop))
             cursor = match.end()

@@ -1,0 +1,350 @@
+"""Ingest against the real model and a real Chroma store: idempotence, replacement, bad input, batching, locking."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SEED_DIR, SEED_FILE
+
+from rag.archive import Archive
+from rag.config import Settings
+from rag.errors import StoreLockedError
+from rag.filters import ArchiveFilter
+from rag.ingest import ensure_seeded, ingest_paths
+from rag.locking import write_lock
+from rag.models import Article, Chunk
+from rag.store import ArchiveStore
+
+DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
+URL = "https://www.harbourgazette.example/news/council-vote"
+
+
+def write_md(path: Path, title: str, body: str, **meta: str) -> Path:
+    """An article as Markdown with YAML front matter."""
+    front = "\n".join(f"{k}: {json.dumps(v)}" for k, v in {"title": title, **meta}.items())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{front}\n---\n{body}\n", encoding="utf-8")
+    return path
+
+
+def passage_rows(archive: Archive, article_id: str | None = None) -> dict[str, Any]:
+    where = {"article_id": article_id} if article_id else None
+    return archive.store.passages.get(where=where, include=["documents", "metadatas"])
+
+
+V1_PARAGRAPHS = [
+    f"Paragraph {n} of the first report. Councillors in Portwick debated the zebra-crossing referendum for hours "
+    f"on Tuesday night, and residents of ward {n} queued outside the town hall to speak. The zebra-crossing "
+    f"referendum would ask voters whether every school street needs a marked crossing before the autumn term."
+    for n in range(1, 9)
+]
+V2_BODY = (
+    "Correction: the council in Portwick did not schedule any public vote. Councillors agreed on Tuesday to paint "
+    "new pedestrian crossings near three primary schools, paid from the roads budget."
+)
+
+
+# --- the seed folder, and running it twice ---------------------------------------------------------------------
+
+
+def test_seed_folder_ingests_one_new_article(archive: Archive) -> None:
+    report = ingest_paths(archive, [SEED_DIR])
+
+    assert report.ok
+    assert [f.status for f in report.files] == ["ingested"]
+    assert report.count("new") == 1 and report.count("replaced") == 0 and report.count("unchanged") == 0
+    assert report.passages == archive.store.passages.count() >= 2
+    stats = archive.stats()
+    assert stats.articles == 1 and stats.passages == report.passages
+    assert "1 new" in report.summary()
+
+
+def test_ingesting_the_same_folder_twice_changes_nothing(seeded: Archive) -> None:
+    before = passage_rows(seeded)
+    registry_before = seeded.store.articles()
+
+    report = ingest_paths(seeded, [SEED_DIR])
+
+    assert report.ok
+    assert [f.status for f in report.files] == ["unchanged"]
+    assert report.count("unchanged") == 1 and report.count("new") == 0 and report.count("replaced") == 0
+    assert report.passages == 0
+    after = passage_rows(seeded)
+    assert sorted(after["ids"]) == sorted(before["ids"])
+    assert seeded.store.passages.count() == len(before["ids"])
+    assert seeded.store.articles().keys() == registry_before.keys()
+    assert seeded.store.registry.count() == 1
+
+
+def test_same_file_under_another_path_is_another_article_but_same_url_is_not(archive: Archive, tmp_path: Path) -> None:
+    """Identity: a .txt without URL is keyed by its path; a URL identifies an article wherever it comes from."""
+    copy = tmp_path / "elsewhere" / SEED_FILE.name
+    copy.parent.mkdir()
+    copy.write_bytes(SEED_FILE.read_bytes())
+    ingest_paths(archive, [SEED_DIR])
+    assert ingest_paths(archive, [copy]).count("new") == 1
+    assert archive.store.registry.count() == 2
+
+    write_md(tmp_path / "a" / "one.md", "Council vote", V2_BODY, url=URL)
+    write_md(tmp_path / "b" / "two.md", "Council vote", V2_BODY, url=URL + "/")  # same URL once normalised
+    assert ingest_paths(archive, [tmp_path / "a"]).count("new") == 1
+    assert ingest_paths(archive, [tmp_path / "b"]).count("unchanged") == 1
+    assert archive.store.registry.count() == 3
+
+
+# --- a changed version replaces the old passages ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("v2_format", ["md-same-path", "json-other-file"])
+def test_changed_version_replaces_every_old_passage(archive: Archive, tmp_path: Path, v2_format: str) -> None:
+    v1_path = write_md(
+        tmp_path / "in" / "vote.md", "Portwick to hold zebra-crossing referendum", "\n\n".join(V1_PARAGRAPHS),
+        outlet="Harbour Gazette", published_at="2024-03-05", url=URL,
+    )
+    first = ingest_paths(archive, [v1_path])
+    assert first.ok and first.count("new") == 1
+    article_id = archive.store.passages.get(limit=1)["metadatas"][0]["article_id"]
+    v1 = passage_rows(archive, article_id)
+    assert len(v1["ids"]) >= 3, "v1 must span several passages"
+    assert sum("zebra-crossing referendum" in t for t in v1["documents"]) >= 3
+    assert any("zebra-crossing referendum" in p.text for p in archive.search("zebra-crossing referendum"))
+
+    if v2_format == "md-same-path":
+        v2_path = write_md(
+            v1_path, "Correction: Portwick to paint school crossings", V2_BODY,
+            outlet="Harbour Gazette", published_at="2024-03-06", url=URL,
+        )
+    else:
+        v2_path = tmp_path / "corrections" / "feed.json"
+        v2_path.parent.mkdir()
+        v2_path.write_text(json.dumps([{
+            "title": "Correction: Portwick to paint school crossings", "body": V2_BODY,
+            "source": "Harbour Gazette", "published_at": "2024-03-06", "url": URL,
+        }]))
+    second = ingest_paths(archive, [v2_path])
+
+    assert second.ok
+    assert [f.status for f in second.files] == ["replaced"]
+    assert second.count("replaced") == 1 and second.count("new") == 0
+    v2 = passage_rows(archive, article_id)
+    assert 1 <= len(v2["ids"]) < len(v1["ids"])
+    assert not set(v2["ids"]) & set(v1["ids"])
+    assert all("zebra" not in t for t in v2["documents"])
+    assert len({m["content_hash"] for m in v2["metadatas"]}) == 1
+    assert all(m["title"].startswith("Correction") for m in v2["metadatas"])
+    assert archive.store.passages.count() == len(v2["ids"]), "no orphaned v1 passages anywhere in the store"
+    assert archive.store.registry.count() == 1
+    assert archive.store.articles()[article_id].passages == len(v2["ids"])
+    body, _meta = archive.store.article_body(article_id)  # type: ignore[misc]
+    assert body.startswith("Correction")
+    hits = archive.search("zebra-crossing referendum", k=10)
+    assert hits and all("zebra" not in p.text for p in hits)
+    assert all(p.title.startswith("Correction") for p in hits)
+    # the BM25 index was rebuilt too: the v1-only words are gone from it
+    assert archive.lexical().search("referendum zebra", 10, ArchiveFilter()) == []
+
+
+# --- bad input among good input -------------------------------------------------------------------------------------
+
+
+def test_failing_file_among_good_ones_is_reported_and_the_rest_ingested(archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    write_md(folder / "a_good.md", "Harbour wall repaired", "Engineers finished repairing the harbour wall on Friday.")
+    (folder / "b_broken.json").write_text('{"title": "Half a record", "body": ')
+    (folder / "c_empty.txt").write_text("   \n")
+    (folder / "d_good.txt").write_text("Ferry timetable changes\n\nThe winter ferry timetable starts on Monday.\n")
+
+    report = ingest_paths(archive, [folder])
+
+    assert not report.ok
+    by_name = {Path(f.path).name: f for f in report.files}
+    assert by_name["a_good.md"].status == "ingested" and by_name["d_good.txt"].status == "ingested"
+    assert by_name["b_broken.json"].status == "failed"
+    assert "invalid JSON" in by_name["b_broken.json"].errors[0]
+    assert by_name["c_empty.txt"].status == "failed"
+    assert "empty" in by_name["c_empty.txt"].errors[0]
+    assert "invalid JSON" in by_name["b_broken.json"].describe()
+    assert "2 file(s) with errors" in report.summary()
+    assert archive.store.registry.count() == 2
+    titles = {m["title"] for m in archive.store.registry.get(include=["metadatas"])["metadatas"]}
+    assert titles == {"Harbour wall repaired", "Ferry timetable changes"}
+    assert any("ferry" in p.text.lower() for p in archive.search("winter ferry timetable", k=3))
+
+
+def test_missing_path_is_reported_not_raised(archive: Archive, tmp_path: Path) -> None:
+    report = ingest_paths(archive, [tmp_path / "nope.txt"])
+    assert not report.ok
+    assert report.files[0].errors == ["no such file"]
+
+
+def test_duplicate_records_in_one_batch_are_reported(archive: Archive, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    record = {"title": "Lifeboat launched twice", "body": "The lifeboat was launched twice on Sunday.", "url": URL}
+    other = {"title": "Pier reopens", "body": "The pier reopened after a storm closed it in March."}
+    feed.write_text("\n".join(json.dumps(r) for r in (record, other, record, {"title": "no body"})) + "\n")
+
+    report = ingest_paths(archive, [feed])
+
+    assert not report.ok
+    (file_report,) = report.files
+    assert file_report.new == 2
+    assert any("duplicate of" in e and "line 1" in e and "line 3" in e for e in file_report.errors)
+    assert any("line 4" in e and "no article text" in e for e in file_report.errors)
+    assert archive.store.registry.count() == 2
+
+
+# --- batching of store writes ----------------------------------------------------------------------------------
+
+
+class RecordingCollection:
+    """The real Chroma collection, with the size of each write recorded."""
+
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+        self.upserts: list[int] = []
+
+    def upsert(self, **kwargs: Any) -> Any:
+        self.upserts.append(len(kwargs["ids"]))
+        return self._collection.upsert(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._collection, name)
+
+
+def _chunks(article: Article, n: int) -> list[Chunk]:
+    chunks, pos = [], 0
+    for i in range(n):
+        text = f"Sentence number {i} about the harbour."
+        chunks.append(Chunk(article.article_id, i, text, pos, pos + len(text), ((pos, pos + len(text)),)))
+        pos += len(text) + 1
+    return chunks
+
+
+def test_store_writes_are_split_into_batches_of_max_batch(settings: Settings) -> None:
+    store = ArchiveStore(settings, "batch-test-model")
+    assert store.max_batch == store.client.get_max_batch_size() > 0
+    store.max_batch = 3
+    store.passages = RecordingCollection(store.passages)  # type: ignore[assignment]
+    article = Article("Harbour", "x", source_key="test:batch", outlet="Gazette")
+    chunks = _chunks(article, 10)
+    vectors = [[float(i == j % 8) + 0.01 for i in range(8)] for j in range(10)]
+
+    store.write_article(article, chunks, vectors)
+
+    assert store.passages.upserts == [3, 3, 3, 1]
+    assert store.passages.count() == 10
+    got = store.passages.get(include=["metadatas"])
+    assert sorted(m["chunk_index"] for m in got["metadatas"]) == list(range(10))
+    assert [row[0] for row in store.iter_passages()] and len(list(store.iter_passages())) == 10
+    assert store.articles()[article.article_id].passages == 10
+
+    # a new version with fewer passages, written in batches too, leaves none of the old ones
+    v2 = dataclasses.replace(article, body="y")
+    store.passages.upserts.clear()
+    store.write_article(v2, _chunks(v2, 4), vectors[:4])
+    assert store.passages.upserts == [3, 1]
+    assert store.passages.count() == 4
+    assert {m["content_hash"] for m in store.passages.get(include=["metadatas"])["metadatas"]} == {v2.content_hash}
+
+
+def test_registry_and_passages_are_read_in_pages(settings: Settings) -> None:
+    store = ArchiveStore(settings, "batch-test-model")
+    store.max_batch = 3
+    for n in range(7):
+        article = Article(f"Story {n}", f"body {n}", source_key=f"test:{n}")
+        store.write_article(article, _chunks(article, 2), [[1.0, float(n), 0.5]] * 2)
+    assert len(store.articles()) == 7
+    assert len({row[0] for row in store.iter_passages()}) == 14
+    assert store.stats().articles == 7 and store.stats().passages == 14
+
+
+# --- one writer at a time ------------------------------------------------------------------------------------------
+
+
+def test_ingest_while_the_lock_is_held_names_the_holder(archive: Archive, settings: Settings) -> None:
+    impatient = Archive(dataclasses.replace(settings, lock_timeout=0.2), archive.embeddings)
+    with write_lock(settings.data_dir, "newsroom ingest /big/folder", timeout=1):
+        with pytest.raises(StoreLockedError) as caught:
+            ingest_paths(impatient, [SEED_DIR])
+    message = str(caught.value)
+    assert f"process {os.getpid()}" in message
+    assert "newsroom ingest /big/folder" in message
+    assert "try again" in message
+    # once released, the same ingest goes through
+    assert ingest_paths(impatient, [SEED_DIR]).count("new") == 1
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from rag.locking import write_lock
+    with write_lock(Path(sys.argv[1]), "newsroom ingest held-by-subprocess", timeout=5):
+        print("held", flush=True)
+        time.sleep(60)
+    """
+)
+
+
+def test_lock_held_by_another_process_and_freed_when_it_dies(archive: Archive, settings: Settings) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(settings.data_dir)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        impatient = Archive(dataclasses.replace(settings, lock_timeout=0.2), archive.embeddings)
+        with pytest.raises(StoreLockedError) as caught:
+            ingest_paths(impatient, [SEED_DIR])
+        assert f"process {holder.pid}" in str(caught.value)
+        assert "newsroom ingest held-by-subprocess" in str(caught.value)
+        with pytest.raises(StoreLockedError):  # first-run seeding is refused too, and says so
+            ensure_seeded(impatient)
+    finally:
+        holder.send_signal(signal.SIGKILL)  # a crash: no clean release, the OS drops the lock
+        holder.wait(timeout=10)
+    report = ingest_paths(impatient, [SEED_DIR])
+    assert report.ok and report.count("new") == 1
+
+
+INGEST = "from rag.cli import main; main()"
+
+
+@pytest.mark.slow
+def test_two_ingest_processes_at_once_leave_a_correct_archive(tmp_path: Path, settings: Settings,
+                                                               embeddings: Any) -> None:
+    other = tmp_path / "other"
+    write_md(other / "ferry.md", "Ferry strike called off", "The ferry strike planned for Monday was called off.",
+             outlet="Harbour Gazette", published_at="2024-02-01")
+    data_dir = settings.data_dir
+    env = {**os.environ, "NEWSROOM_LOCK_TIMEOUT": "60"}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", INGEST, "ingest", str(folder), "--data-dir", str(data_dir)],
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for folder in (SEED_DIR, other)
+    ]
+    results = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
+    for rc, out, err in results:
+        assert rc == 0, (out, err)
+        assert "Traceback" not in err
+
+    archive = Archive(settings, embeddings)
+    stats = archive.stats()
+    assert stats.articles == 2
+    by_article: dict[str, int] = {}
+    for _cid, _text, meta in archive.store.iter_passages():
+        by_article[meta["article_id"]] = by_article.get(meta["article_id"], 0) + 1
+    assert by_article == {aid: rec.passages for aid, rec in archive.store.articles().items()}
+    assert any("eight drones" in p.text for p in archive.search(DRONES, k=3))
+    assert any("ferry strike" in p.text.lower() for p in archive.search("ferry strike called off", k=3))
+    # a third run finds everything in place
+    again = ingest_paths(archive, [SEED_DIR, other])
+    assert again.count("unchanged") == 2 and again.passages == 0
