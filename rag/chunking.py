@@ -31,6 +31,8 @@ def chunk_article(article: Article, max_chars: int = 1000) -> list[Chunk]:
         article: the article to cut; passages never span two articles.
         max_chars: target maximum passage length (never above 1,200 characters).
     """
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be at least 1, got {max_chars}")
     limit = min(max_chars, HARD_LIMIT)
     body = article.body
     sentences: list[tuple[int, int]] = []

@@ -193,6 +193,33 @@ def chat(port: int, data_dir: str | None) -> None:
     sys.exit(subprocess.call(command, env=env))
 
 
+@cli.command(name="eval")
+@click.argument("cases", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--corpus", multiple=True, type=click.Path(exists=True), help="Ingest these into a fresh store under --out first.")
+@click.option("--out", default="eval-runs/latest", show_default=True, type=click.Path(file_okay=False))
+@click.option("-k", "k", type=click.IntRange(1, 50), default=10, show_default=True, help="Passages per question.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N cases.")
+@click.option("--compare", nargs=2, type=click.Path(exists=True, dir_okay=False), help="Compare two report.json files.")
+@click.option("--tolerance", type=float, default=0.02, show_default=True, help="Allowed drop of a headline metric.")
+@data_dir_option
+@_edge
+def evaluate(cases: str | None, corpus: tuple[str, ...], out: str, k: int, limit: int | None,
+             compare: tuple[str, str] | None, tolerance: float, data_dir: str | None) -> None:
+    """Run scripted questions and write a report (report.json, report.md, charts)."""
+    from rag.eval_runner import compare_reports, run_cli_eval
+
+    if compare:
+        lines, regressed = compare_reports(*compare, tolerance=tolerance)
+        click.echo("\n".join(lines))
+        if regressed:
+            raise click.ClickException(f"A headline metric dropped by more than {tolerance}.")
+        return
+    if not cases:
+        raise click.UsageError("Give a case file, or --compare A/report.json B/report.json.")
+    summary = run_cli_eval(_settings(data_dir), cases, corpus, Path(out), k, limit)
+    click.echo(summary)
+
+
 @cli.command()
 @data_dir_option
 @_edge

@@ -11,6 +11,11 @@ from rag.metadata import timestamp
 MISSING_DATE = -1
 
 
+def _ts(value: datetime) -> int:
+    """Unix seconds; a datetime without a zone is UTC (as everywhere else in Newsroom), not local time."""
+    return timestamp(value if value.tzinfo else value.replace(tzinfo=UTC))
+
+
 def outlet_key(outlet: str) -> str:
     """Case- and space-insensitive key of an outlet name."""
     return " ".join(outlet.lower().split())
@@ -30,10 +35,12 @@ class ArchiveFilter:
         clauses: list[dict[str, Any]] = [{"embargo_ts": {"$lte": timestamp(self.now)}}]
         if self.outlets:
             clauses.append({"outlet_key": {"$in": [outlet_key(o) for o in self.outlets]}})
-        if self.since or self.until:
-            clauses.append({"published_ts": {"$gte": max(0, timestamp(self.since))}})
+        if self.since or self.until:  # undated articles never match a date filter; pre-1970 dates are negative
+            clauses.append({"published_ts": {"$ne": MISSING_DATE}})
+        if self.since:
+            clauses.append({"published_ts": {"$gte": _ts(self.since)}})
         if self.until:
-            clauses.append({"published_ts": {"$lte": timestamp(self.until)}})
+            clauses.append({"published_ts": {"$lte": _ts(self.until)}})
         return clauses
 
     def where(self) -> dict[str, Any]:
@@ -48,6 +55,8 @@ class ArchiveFilter:
         if self.outlets and metadata.get("outlet_key") not in {outlet_key(o) for o in self.outlets}:
             return False
         published = int(metadata.get("published_ts", MISSING_DATE))
-        if (self.since or self.until) and published < max(0, timestamp(self.since)):
+        if (self.since or self.until) and published == MISSING_DATE:
             return False
-        return not (self.until and published > timestamp(self.until))
+        if self.since and published < _ts(self.since):
+            return False
+        return not (self.until and published > _ts(self.until))

@@ -52,6 +52,14 @@ class LexicalIndex:
             retriever = bm25s.BM25.load(str(self.directory / "bm25"), mmap=False)
         except (OSError, ValueError, KeyError):
             return False
+        # the three files must be of one build (another process may have swapped the folder while we read)
+        count = len(payload["ids"])
+        if (
+            payload.get("signature", manifest["signature"]) != manifest["signature"]
+            or manifest.get("passages", count) != count
+            or int(getattr(retriever, "scores", {}).get("num_docs", count)) != count
+        ):
+            return False
         self.signature = manifest["signature"]
         self.ids, self.texts, self.metas = payload["ids"], payload["texts"], payload["metas"]
         self.retriever = retriever if self.ids else None
@@ -75,14 +83,19 @@ class LexicalIndex:
             self.retriever = bm25s.BM25()
             self.retriever.index(tokens, show_progress=False)
             self.retriever.save(str(tmp / "bm25"))
-        (tmp / "passages.json").write_text(json.dumps({"ids": self.ids, "texts": self.texts, "metas": self.metas}))
+        payload = {"signature": signature, "ids": self.ids, "texts": self.texts, "metas": self.metas}
+        (tmp / "passages.json").write_text(json.dumps(payload))
         (tmp / "manifest.json").write_text(json.dumps({"signature": signature, "passages": len(rows)}))
-        old = self.directory.with_name(self.directory.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if self.directory.exists():
-            os.replace(self.directory, old)
-        os.replace(tmp, self.directory)
-        shutil.rmtree(old, ignore_errors=True)
+        old = tmp.with_name(tmp.name + ".old")  # unique: concurrent builders never share a folder
+        try:
+            if self.directory.exists():
+                os.replace(self.directory, old)
+            os.replace(tmp, self.directory)
+        except OSError:  # another process swapped its own build in meanwhile: keep ours in memory only
+            pass
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
 
     def search(self, query: str, n: int, flt: ArchiveFilter) -> list[Passage]:
         """The `n` best passages by BM25 score within the filter."""

@@ -94,7 +94,9 @@ class LLMAnswerer:
             return refusal(question, passages, self.mode)
         allowed = {c.passage.url for c in citations if c.passage.url}
         text = sanitise_model_text(text, allowed, escape_html=False)
-        return Answer(text=text, refused=False, citations=citations, passages=passages, mode=self.mode, question=question)
+        return Answer(
+            text=text, refused=False, citations=citations, passages=passages, mode=self.mode, question=question, raw_text=raw
+        )
 
     def answer(self, question: str, passages: list[Passage]) -> Answer:
         """Ask the model and check its answer."""

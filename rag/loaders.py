@@ -124,7 +124,7 @@ def _markdown_to_text(text: str) -> str:
     text = re.sub(r"```.*?```", "", text, flags=re.S)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+", "", text, flags=re.M)
+    text = re.sub(r"^[ \t]{0,3}(#{1,6}|>|[-*+]|\d+\.)[ \t]+", "", text, flags=re.M)
     return re.sub(r"(\*\*|__|\*|_|`)(\S(?:.*?\S)?)\1", r"\2", text)
 
 
@@ -136,11 +136,16 @@ def load_md(text: str, key: str, where: str) -> Article:
         try:
             loaded = yaml.safe_load(match.group(1)) or {}
         except yaml.YAMLError as exc:
-            raise LoadError(f"the YAML front matter is malformed ({exc})", where=where) from exc
+            mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None)
+            detail = f"line {mark.line + 2}: {problem}" if mark is not None and problem else str(exc)
+            reason = f"the YAML front matter (between the '---' lines) is malformed ({detail})"
+            raise LoadError(reason, where=where) from exc
         if not isinstance(loaded, dict):
             raise LoadError("the YAML front matter is not a mapping of fields", where=where)
         meta = loaded
         text = text[match.end() :]
+    elif re.match(r"^---\s*\n", text):
+        raise LoadError("the YAML front matter is not closed by a '---' line", where=where)
     heading = re.match(r"^\s*#\s+(.+)\n", text)
     title = str(_field(meta, "title") or (heading.group(1) if heading else ""))
     if heading and title == heading.group(1):
@@ -160,9 +165,13 @@ def load_html(text: str, key: str, where: str) -> Article:
     )
     if doc is None or not getattr(doc, "text", None):
         raise LoadError("no article text found in this HTML page", where=where)
+    body = doc.text
+    first, _, rest = body.partition("\n")
+    if doc.title and first.strip() == doc.title.strip() and rest.strip():
+        body = rest  # the headline is metadata, not the first paragraph
     return _finish(
         doc.title or "",
-        doc.text,
+        body,
         key=key,
         where=where,
         outlet=doc.sitename or "",
@@ -187,7 +196,9 @@ def _meta(record: dict[str, Any]) -> dict[str, Any]:
 def load_record(record: Any, key: str, where: str, index: int = 0) -> Article:
     """One JSON object with title, body/text/content, source/outlet, author/byline, date, url."""
     if not isinstance(record, dict):
-        raise LoadError(f"expected an object with article fields, got {type(record).__name__}", where=where)
+        kind = {"str": "text", "list": "a list", "int": "a number", "float": "a number", "bool": "true/false"}
+        got = kind.get(type(record).__name__, "null" if record is None else type(record).__name__)
+        raise LoadError(f"expected an object with article fields (title, body, ...), got {got}", where=where)
     body = _field(record, "body")
     if not isinstance(body, str) or not body.strip():
         raise LoadError("no article text (fields body, text or content)", where=where)
@@ -210,7 +221,8 @@ def load_file(path: Path) -> LoadedFile:
     where = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise LoadError(f"unsupported file type '{suffix or path.name}' (use {', '.join(sorted(SUPPORTED))})", where=where)
+        supported = ", ".join(sorted(SUPPORTED))
+        raise LoadError(f"unsupported file type '{suffix or path.name}' (use {supported})", where=where)
     if not path.exists():
         raise LoadError("no such file", where=where)
     if path.stat().st_size > MAX_FILE_BYTES:

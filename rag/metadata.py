@@ -33,7 +33,11 @@ def parse_date(value: Any, *, where: str = "", name: str = "date") -> datetime |
     elif isinstance(value, date):
         parsed = datetime(value.year, value.month, value.day)
     elif isinstance(value, (int, float)):
-        parsed = datetime.fromtimestamp(float(value), tz=UTC)
+        try:
+            parsed = datetime.fromtimestamp(float(value), tz=UTC)
+        except (ValueError, OverflowError, OSError) as exc:
+            reason = f"{name} {value} is not a date (a timestamp in seconds is expected)"
+            raise LoadError(reason, where=where or None) from exc
     else:
         try:
             parsed = date_parser.parse(str(value).strip())

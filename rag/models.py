@@ -134,6 +134,7 @@ class Answer:
     mode: str = "quote"
     notice: str = ""
     question: str = ""
+    raw_text: str = ""
 
     def to_public(self) -> dict[str, object]:
         """The JSON shape printed by `newsroom ask --json`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,8 +112,15 @@ class ArchiveStore:
 
     def __init__(self, settings: Settings, model_name: str, client: Any | None = None) -> None:
         self.settings = settings
+        self.model_name = model_name
+        self._own_client = client is None
+        self._reopen_lock = threading.Lock()
         self.client = client or make_client(settings)
         self.name = collection_name(settings.collection, model_name)
+        self._open_collections()
+
+    def _open_collections(self) -> None:
+        model_name = self.model_name
         try:
             self.passages = self.client.get_or_create_collection(
                 self.name, metadata={"hnsw:space": "cosine", "embedding_model": model_name}, embedding_function=None
@@ -163,6 +171,25 @@ class ArchiveStore:
             ids=[article.article_id], documents=[article.body], metadatas=[registry_meta], embeddings=[[1.0]]
         )
 
+    def reopen(self, stale: Any | None = None) -> bool:
+        """Open the embedded store afresh; False when it is not ours to reopen (a server, a given client).
+
+        An embedded store keeps its vector index in memory: after another process (`newsroom ingest`)
+        has written to the same folder, this process's queries fail ("Error finding id") until it reopens.
+        With `stale`, nothing is done when another thread has already replaced that client.
+        """
+        if self.settings.chroma_host or not self._own_client:
+            return False
+        with self._reopen_lock:
+            if stale is not None and self.client is not stale:
+                return True
+            close = getattr(self.client, "close", None)
+            if close is not None:
+                close()  # releases chromadb's shared in-process system, so the next client loads the index anew
+            self.client = make_client(self.settings)
+            self._open_collections()
+        return True
+
     def remove_article(self, article_id: str) -> None:
         """Delete an article and all its passages."""
         self.registry.delete(ids=[article_id])
@@ -179,12 +206,22 @@ class ArchiveStore:
         """Nearest passages by cosine similarity, within the filter."""
         if self.passages.count() == 0:
             return []
-        got = self.passages.query(
-            query_embeddings=[list(vector)],
-            n_results=n,
-            where=flt.where(),
-            include=["documents", "metadatas", "distances"],
-        )
+        query = {
+            "query_embeddings": [list(vector)],
+            "n_results": n,
+            "where": flt.where(),
+            "include": ["documents", "metadatas", "distances"],
+        }
+        client, passages = self.client, self.passages
+        try:
+            got = passages.query(**query)
+        except Exception as exc:  # chromadb's own errors; see `reopen`
+            if not self.reopen(stale=client):
+                raise
+            try:
+                got = self.passages.query(**query)
+            except Exception as again:
+                raise StoreError(f"Could not search the archive '{self.name}': {again}") from exc
         out = []
         for cid, text, meta, dist in zip(
             got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=False  # type: ignore[index]

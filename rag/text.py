@@ -19,7 +19,8 @@ _BOILERPLATE = [
     r"you must be logged in to post a comment\.?",
     r"(share|tweet|email|print)( this)?( article| story| page)?( on \w+)?:?",
     r"share (on|via) (facebook|twitter|x|linkedin|whatsapp|email|reddit)",
-    r"(facebook|twitter|linkedin|whatsapp|reddit|pinterest|email)( ?[|/•·] ?(facebook|twitter|linkedin|whatsapp|reddit|pinterest|email))+",
+    r"(facebook|twitter|linkedin|whatsapp|reddit|pinterest|email)"
+    r"( ?[|/•·] ?(facebook|twitter|linkedin|whatsapp|reddit|pinterest|email))+",
     r"(click here to )?subscribe( now| today)?( to [\w' ]+)?[.!]?",
     r"sign up (for|to) (our|the) [\w' -]*newsletters?[.!]?",
     r"(get|receive) (our|the) [\w' -]*newsletter[\w' -]*[.!]?",

@@ -1,0 +1,129 @@
+"""The same archive code against a real Chroma server (`chroma run`) instead of the embedded store."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SEED_DIR
+
+from rag.archive import Archive
+from rag.chat import ChatEngine, Filters
+from rag.config import Settings, load_settings
+from rag.ingest import ingest_paths
+from rag.store import make_client
+
+pytestmark = pytest.mark.slow
+
+DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
+UNRELATED = "What did the Bank of England decide about interest rates?"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A `chroma run` server on a free port with its own temp store; yields the port."""
+    import chromadb
+
+    chroma = Path(sys.executable).parent / "chroma"
+    if not chroma.is_file():
+        pytest.fail(f"the chroma server executable is missing next to {sys.executable}")
+    port = _free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = (path.parent / "chroma-server.log").open("w")
+    server = subprocess.Popen(
+        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"chroma run exited with {server.returncode}: {Path(log.name).read_text()[-2000:]}")
+            try:
+                chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"chroma server did not answer within 30 s: {Path(log.name).read_text()[-2000:]}")
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
+        log.close()
+
+
+@pytest.fixture
+def server_settings(chroma_server: int, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """Settings pointing at the server, with a collection of this test's own."""
+    collection = "t-" + "".join(c if c.isalnum() else "-" for c in request.node.name)[:40]
+    settings = load_settings(
+        environ={"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(chroma_server), "NEWSROOM_COLLECTION": collection},
+        env_file=None,
+    )
+    return settings.with_data_dir(tmp_path / "local")
+
+
+def test_settings_select_the_http_client(server_settings: Settings) -> None:
+    client = make_client(server_settings)
+    assert client.heartbeat() > 0
+    assert not (server_settings.data_dir / "chroma").exists(), "nothing embedded is created when a host is set"
+
+
+def test_ingest_and_ask_against_the_server(server_settings: Settings, embeddings: Any) -> None:
+    archive = Archive(server_settings, embeddings)
+    report = ingest_paths(archive, [SEED_DIR])
+    assert report.ok and report.count("new") == 1
+    assert archive.stats().articles == 1 and archive.stats().passages == report.passages
+
+    again = ingest_paths(archive, [SEED_DIR])
+    assert again.count("unchanged") == 1 and again.passages == 0
+
+    engine = ChatEngine(server_settings, archive)
+    answer = engine.ask(DRONES)
+    assert not answer.refused
+    assert "eight" in answer.text
+    assert answer.citations and answer.citations[0].passage.article_id
+    assert engine.ask(UNRELATED).refused
+    assert engine.ask(DRONES, filters=Filters(outlets=["Nowhere Times"])).refused
+
+    # a second client (another process would do the same) sees the data on the server
+    fresh = Archive(dataclasses.replace(server_settings), embeddings)
+    assert fresh.stats().articles == 1
+    assert any("eight drones" in p.text for p in fresh.search(DRONES, k=3))
+
+
+def test_replacement_against_the_server(server_settings: Settings, embeddings: Any, tmp_path: Path) -> None:
+    url = "https://harbourgazette.example/vote"
+    path = tmp_path / "feed.json"
+    long_body = " ".join(f"Sentence {n} on the zebra-crossing referendum in Portwick." for n in range(60))
+    path.write_text(json.dumps([{"title": "Vote", "body": long_body, "url": url}]))
+    archive = Archive(server_settings, embeddings)
+    assert ingest_paths(archive, [path]).count("new") == 1
+    (article_id,) = archive.store.articles()
+    assert len(archive.store.passages.get(where={"article_id": article_id})["ids"]) >= 3
+
+    path.write_text(json.dumps([{"title": "Vote (corrected)", "body": "No vote is planned in Portwick.", "url": url}]))
+    assert ingest_paths(archive, [path]).count("replaced") == 1
+    got = archive.store.passages.get(where={"article_id": article_id}, include=["documents"])
+    assert len(got["ids"]) == 1 and "zebra" not in got["documents"][0]
+    assert all("zebra" not in p.text for p in archive.search("zebra-crossing referendum"))

@@ -1,0 +1,204 @@
+"""Chunking: passages of whole sentences, bounded in size, with exact offsets, one article at a time."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from conftest import SEED_FILE, SHARED_DATA
+
+from rag.chunking import HARD_LIMIT, chunk_article
+from rag.loaders import load_file
+from rag.models import Article, Chunk
+from rag.text import sentence_spans
+
+
+def _article(body: str, key: str = "file:/tmp/a.txt") -> Article:
+    return Article(title="Test", body=body, source_key=key)
+
+
+def _check(article: Article, chunks: list[Chunk], limit: int) -> None:
+    """Every invariant a passage must hold."""
+    body = article.body
+    sentences = sentence_spans(body)
+    starts, ends = {a for a, _ in sentences}, {b for _, b in sentences}
+    assert [c.index for c in chunks] == list(range(len(chunks)))
+    previous_end = 0
+    pieces: list[tuple[int, int]] = []
+    for chunk in chunks:
+        assert chunk.article_id == article.article_id
+        assert chunk.text == body[chunk.start : chunk.end]
+        assert 0 < len(chunk.text) <= limit
+        assert chunk.sentences, chunk
+        assert chunk.start == chunk.sentences[0][0] and chunk.end == chunk.sentences[-1][1]
+        assert previous_end <= chunk.start
+        previous_end = chunk.end
+        for a, b in chunk.sentences:
+            assert chunk.start <= a < b <= chunk.end
+        pieces.extend(chunk.sentences)
+    # The passages cover the sentences in order: each sentence is one piece, or consecutive pieces of it
+    # when it is longer than the limit.
+    cursor = 0
+    for a, b in sentences:
+        own = []
+        while cursor < len(pieces) and pieces[cursor][1] <= b:
+            own.append(pieces[cursor])
+            cursor += 1
+        assert own, (a, b)
+        assert own[0][0] == a and own[-1][1] == b
+        if b - a <= limit:
+            assert own == [(a, b)]
+        assert all(body[x:y].strip() == body[x:y] for x, y in own)
+    assert cursor == len(pieces)
+    # Passages start and end on sentence boundaries unless a sentence alone is over the limit.
+    for chunk in chunks:
+        first = next(s for s in sentences if s[0] <= chunk.start < s[1])
+        last = next(s for s in sentences if s[0] < chunk.end <= s[1])
+        if first[1] - first[0] <= limit:
+            assert chunk.start in starts
+        if last[1] - last[0] <= limit:
+            assert chunk.end in ends
+
+
+PARAGRAPH = (
+    "The council approved the £40m flood defence plan on Tuesday, Mr. Smith said. "
+    "Residents in the U.S. and the U.K. followed the vote online. "
+    "“It is a start,” said Dr. Jones, who has campaigned for 3.5 years. "
+    "Will it be enough? Nobody knows! "
+)
+
+
+def test_short_article_is_one_passage() -> None:
+    article = _article("The harbour reopened on Friday. Traffic is back to normal.")
+    chunks = chunk_article(article)
+    assert len(chunks) == 1
+    assert chunks[0].text == article.body
+    assert chunks[0].sentences == ((0, 31), (32, 58))
+    _check(article, chunks, 1000)
+
+
+def test_default_passages_are_at_most_1000_characters_of_whole_sentences() -> None:
+    body = "\n\n".join(PARAGRAPH.strip() for _ in range(20))
+    article = _article(body)
+    chunks = chunk_article(article)
+    assert len(chunks) > 3
+    _check(article, chunks, 1000)
+    for chunk in chunks:
+        assert chunk.text[-1] in ".!?"
+        assert chunk.text[0].isupper() or chunk.text[0] == "“"
+
+
+def test_passage_sizes_are_even_rather_than_a_short_tail() -> None:
+    body = " ".join(f"Sentence number {i} reports a fact about the council budget." for i in range(40))
+    chunks = chunk_article(_article(body))
+    sizes = [len(c.text) for c in chunks]
+    assert max(sizes) <= 1000
+    assert min(sizes) >= max(sizes) / 2
+
+
+def test_single_5000_character_sentence_without_punctuation_is_cut_under_the_hard_limit() -> None:
+    rng = random.Random(7)
+    words = []
+    while sum(len(w) + 1 for w in words) < 5000:
+        words.append("".join(rng.choice("abcdefghij") for _ in range(rng.randint(1, 12))))
+    body = " ".join(words)[:5000].strip()
+    article = _article(body)
+    for max_chars in (1000, 5000, 1_000_000):
+        chunks = chunk_article(article, max_chars=max_chars)
+        limit = min(max_chars, HARD_LIMIT)
+        _check(article, chunks, limit)
+        assert all(len(c.text) <= HARD_LIMIT for c in chunks)
+        # Cut at word boundaries: nothing lost or glued.
+        assert " ".join(c.text for c in chunks) == body
+
+
+def test_single_5000_character_word_is_cut_hard() -> None:
+    article = _article("x" * 5000)
+    chunks = chunk_article(article, max_chars=5000)
+    assert [len(c.text) for c in chunks] == [1200, 1200, 1200, 1200, 200]
+    _check(article, chunks, HARD_LIMIT)
+
+
+def test_max_chars_is_capped_at_the_hard_limit() -> None:
+    body = " ".join(PARAGRAPH.strip() for _ in range(30))
+    article = _article(body)
+    chunks = chunk_article(article, max_chars=5000)
+    _check(article, chunks, HARD_LIMIT)
+
+
+def test_non_positive_max_chars_is_refused() -> None:
+    with pytest.raises(ValueError, match="max_chars"):
+        chunk_article(_article("Some text."), max_chars=0)
+
+
+def test_empty_body_has_no_passages() -> None:
+    assert chunk_article(_article("")) == []
+    assert chunk_article(_article("   \n\n ")) == []
+
+
+def test_passages_never_span_two_articles() -> None:
+    a = _article(PARAGRAPH * 8, key="url:https://news.example/a")
+    b = _article("Second article. " * 90, key="url:https://news.example/b")
+    assert a.article_id != b.article_id
+    chunks_a, chunks_b = chunk_article(a), chunk_article(b)
+    assert {c.article_id for c in chunks_a} == {a.article_id}
+    assert {c.article_id for c in chunks_b} == {b.article_id}
+    for chunk in chunks_a:
+        assert "Second article" not in chunk.text
+    for chunk in chunks_b:
+        assert "council" not in chunk.text
+    _check(a, chunks_a, 1000)
+    _check(b, chunks_b, 1000)
+
+
+def test_chunking_is_deterministic() -> None:
+    article = _article(PARAGRAPH * 10)
+    assert chunk_article(article) == chunk_article(article)
+
+
+def test_seed_article_chunks() -> None:
+    article = load_file(SEED_FILE).articles[0]
+    chunks = chunk_article(article)
+    assert len(chunks) > 1
+    _check(article, chunks, 1000)
+    assert chunks[-1].text.endswith("Additional reporting by Lucy Fisher in London")
+
+
+# --- property test over random paragraph texts (hypothesis is not installed: fixed-seed random texts) ----------
+
+_WORDS = (
+    "the council said on Monday that Mr. Smith U.S. officials 3.5 percent growth Jan. Dr. J. "
+    '"We will" win! why? inflation cooled markets rallied “quote” (aside) e.g. No. 10 café Ørsted '
+    "supercalifragilisticexpialidocious-and-then-some-more-hyphenated-compound-words"
+).split()
+
+
+def _random_body(rng: random.Random) -> str:
+    paragraphs = []
+    for _ in range(rng.randint(1, 10)):
+        sentences = []
+        for _ in range(rng.randint(1, 12)):
+            n = rng.choice([1, 3, 60, 200, 400]) if rng.random() < 0.1 else rng.randint(1, 30)
+            words = [rng.choice(_WORDS) for _ in range(n)]
+            words[0] = words[0][:1].upper() + words[0][1:]
+            sentences.append(" ".join(words) + rng.choice([".", ".", "?", "!", "", "...", '."']))
+        paragraphs.append(" ".join(sentences))
+    return rng.choice(["\n\n", "\n"]).join(paragraphs)
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_chunk_property_random_texts(seed: int) -> None:
+    rng = random.Random(seed)
+    article = _article(_random_body(rng), key=f"file:/tmp/random-{seed}.txt")
+    max_chars = rng.choice([1000, 1000, 200, 500, 1200, 3000])
+    chunks = chunk_article(article, max_chars=max_chars)
+    _check(article, chunks, min(max_chars, HARD_LIMIT))
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "corpus.json").exists(), reason="MultiHop-RAG corpus not on this machine")
+def test_chunk_property_on_the_multihop_corpus() -> None:
+    loaded = load_file(SHARED_DATA / "corpus.json")
+    assert len(loaded.articles) == len(json.loads((SHARED_DATA / "corpus.json").read_text()))
+    for article in loaded.articles:
+        _check(article, chunk_article(article), 1000)

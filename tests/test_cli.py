@@ -1,0 +1,269 @@
+"""The `newsroom` command end to end: real files, real model, real Chroma; CliRunner and the installed script."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import SEED_DIR
+
+from rag.archive import Archive
+from rag.cli import cli
+from rag.config import load_settings
+from rag.ingest import ingest_paths
+from rag.locking import write_lock
+
+DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
+UNRELATED = "What did the Bank of England decide about interest rates?"
+CITATION_FIELDS = {"n", "article_id", "title", "outlet", "published_at", "url", "text"}
+PASSAGE_FIELDS = {"text", "score", "article_id", "title", "outlet", "published_at", "url"}
+
+
+def write_md(path: Path, title: str, body: str, **meta: str) -> Path:
+    """An article as Markdown with YAML front matter."""
+    front = "\n".join(f"{k}: {json.dumps(v)}" for k, v in {"title": title, **meta}.items())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{front}\n---\n{body}\n", encoding="utf-8")
+    return path
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(cli, list(args), prog_name="newsroom")
+    assert "Traceback" not in result.output
+    return result
+
+
+def _archive(data_dir: Path, embeddings: Any, *folders: Path) -> Archive:
+    archive = Archive(load_settings(environ={}, env_file=None).with_data_dir(data_dir), embeddings)
+    report = ingest_paths(archive, list(folders))
+    assert report.ok, [f.describe() for f in report.files]
+    return archive
+
+
+@pytest.fixture(scope="module")
+def seed_dir_data(tmp_path_factory: pytest.TempPathFactory, embeddings: Any) -> tuple[str, str]:
+    """(data dir holding only the seed article, that article's id)."""
+    data_dir = tmp_path_factory.mktemp("cli-seed")
+    archive = _archive(data_dir, embeddings, SEED_DIR)
+    (article_id,) = archive.store.articles()
+    return str(data_dir), article_id
+
+
+@pytest.fixture(scope="module")
+def mixed_data(tmp_path_factory: pytest.TempPathFactory, embeddings: Any) -> str:
+    """A data dir with the seed and three small drone articles from two outlets and dates."""
+    folder = tmp_path_factory.mktemp("cli-mixed-in")
+    write_md(folder / "a.md", "Drones over the harbour", "Police drones filmed the harbour regatta from above.",
+             outlet="Harbour Gazette", published_at="2023-04-02", url="https://harbourgazette.example/drones")
+    write_md(folder / "b.md", "Drone ban near the airport", "A drone ban now applies within five miles of the airport.",
+             outlet="Valley Courier", published_at="2023-08-15")
+    write_md(folder / "c.md", "Drone racing club opens", "A drone racing club opened in the old mill on Saturday.",
+             outlet="Valley Courier", published_at="2024-01-10")
+    data_dir = tmp_path_factory.mktemp("cli-mixed")
+    _archive(data_dir, embeddings, SEED_DIR, folder)
+    return str(data_dir)
+
+
+# --- ingest ------------------------------------------------------------------------------------------------------
+
+
+def test_ingest_with_a_bad_file_prints_the_report_and_exits_1(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_md(folder / "good.md", "Harbour wall repaired", "Engineers repaired the harbour wall on Friday.")
+    (folder / "bad.json").write_text("[{]")
+
+    result = run("ingest", str(folder), "--data-dir", str(tmp_path / "d"))
+
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("ingested") and "good.md" in line and "1 new article" in line for line in lines)
+    assert any(line.startswith("failed") and "bad.json" in line for line in lines)
+    assert "invalid JSON" in result.stdout
+    assert "1 file(s) with errors" in result.stdout
+
+
+def test_ingest_all_good_exits_0_and_again_reports_unchanged(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_md(folder / "good.md", "Harbour wall repaired", "Engineers repaired the harbour wall on Friday.")
+    (folder / "other.txt").write_text("Ferry timetable\n\nThe winter ferry timetable starts on Monday.\n")
+
+    first = run("ingest", str(folder))  # NEWSROOM_DATA_DIR from the environment
+    assert first.exit_code == 0, first.output
+    assert "2 new" in first.stdout and "0 file(s) with errors" in first.stdout
+
+    second = run("ingest", str(folder))
+    assert second.exit_code == 0, second.output
+    assert all(line.startswith("unchanged") for line in second.stdout.splitlines()[:2])
+    assert "0 passages written" in second.stdout
+
+
+def test_ingest_of_a_folder_without_articles_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run("ingest", str(tmp_path / "empty"))
+    assert result.exit_code == 1
+    assert "No supported files found" in result.output
+
+
+def test_ingest_while_locked_exits_with_the_holder_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSROOM_LOCK_TIMEOUT", "0.2")
+    data_dir = tmp_path / "locked"
+    with write_lock(data_dir, "newsroom ingest elsewhere", timeout=1):
+        result = run("ingest", str(SEED_DIR), "--data-dir", str(data_dir))
+    assert result.exit_code == 1
+    assert f"process {os.getpid()}" in result.stderr
+    assert "newsroom ingest elsewhere" in result.stderr
+
+
+# --- ask -------------------------------------------------------------------------------------------------------
+
+
+def test_ask_json_answers_with_citations(seed_dir_data: tuple[str, str]) -> None:
+    data_dir, article_id = seed_dir_data
+    result = run("ask", DRONES, "--json", "--data-dir", data_dir)
+
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["refused"] is False
+    assert "eight" in answer["answer"]
+    assert answer["citations"]
+    for n, citation in enumerate(answer["citations"], 1):
+        assert CITATION_FIELDS <= citation.keys()
+        assert citation["n"] == n
+        assert citation["article_id"] == article_id
+        assert citation["text"] and citation["title"]
+    assert any("eight drones" in c["text"] for c in answer["citations"])
+    assert "[1]" in answer["answer"]
+
+
+def test_ask_plain_prints_numbered_sources(seed_dir_data: tuple[str, str]) -> None:
+    result = run("ask", DRONES, "--data-dir", seed_dir_data[0])
+    assert result.exit_code == 0, result.output
+    assert "eight" in result.stdout
+    assert "[1]" in result.stdout
+    assert "Sources" in result.stdout
+    assert "undated" in result.stdout  # the seed .txt has no date
+
+
+def test_ask_unrelated_question_is_refused(seed_dir_data: tuple[str, str]) -> None:
+    result = run("ask", UNRELATED, "--json", "--data-dir", seed_dir_data[0])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["refused"] is True
+    assert answer["citations"] == []
+
+
+def test_ask_with_a_filter_that_excludes_everything_refuses(seed_dir_data: tuple[str, str]) -> None:
+    result = run("ask", DRONES, "--json", "--outlet", "Nowhere Times", "--data-dir", seed_dir_data[0])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["refused"] is True
+
+
+def test_ask_first_run_seeds_an_empty_archive(tmp_path: Path) -> None:
+    result = run("ask", DRONES, "--json")  # NEWSROOM_DATA_DIR is an empty temp dir
+    assert result.exit_code == 0, result.output
+    assert "First run" in result.stderr
+    assert "eight" in json.loads(result.stdout)["answer"]
+
+
+def test_bad_date_is_a_usage_error(seed_dir_data: tuple[str, str]) -> None:
+    result = run("ask", DRONES, "--since", "not-a-date", "--data-dir", seed_dir_data[0])
+    assert result.exit_code == 2
+    assert "not a date" in result.output
+
+
+# --- search ----------------------------------------------------------------------------------------------------
+
+
+def _search(*args: str) -> list[dict[str, Any]]:
+    result = run("search", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_search_json_returns_k_ranked_passages(mixed_data: str) -> None:
+    passages = _search("drones", "-k", "3", "--data-dir", mixed_data)
+    assert len(passages) == 3
+    for p in passages:
+        assert PASSAGE_FIELDS <= p.keys()
+        assert p["text"] and p["article_id"]
+    scores = [p["score"] for p in passages]
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] > 0
+
+
+def test_search_outlet_filter(mixed_data: str) -> None:
+    passages = _search("drones", "--outlet", "valley courier", "--data-dir", mixed_data)
+    assert {p["title"] for p in passages} == {"Drone ban near the airport", "Drone racing club opens"}
+    two = _search("drones", "--outlet", "Valley Courier", "--outlet", "HARBOUR GAZETTE", "--data-dir", mixed_data)
+    assert {p["outlet"] for p in two} == {"Valley Courier", "Harbour Gazette"}
+
+
+def test_search_since_until_filter(mixed_data: str) -> None:
+    since = _search("drones", "--since", "2023-08-15", "--data-dir", mixed_data)
+    assert {p["title"] for p in since} == {"Drone ban near the airport", "Drone racing club opens"}
+    until = _search("drones", "--until", "2023-08-15", "--data-dir", mixed_data)  # the whole day is included
+    assert {p["title"] for p in until} == {"Drones over the harbour", "Drone ban near the airport"}
+    window = _search("drones", "--since", "2023-05-01", "--until", "2023-12-31", "--data-dir", mixed_data)
+    assert {p["title"] for p in window} == {"Drone ban near the airport"}
+    assert all(p["published_at"].startswith("2023-08-15") for p in window)
+
+
+def test_search_plain_text(mixed_data: str) -> None:
+    result = run("search", "drone ban airport", "-k", "2", "--data-dir", mixed_data)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.lstrip().startswith("1.")
+    assert "Drone ban near the airport" in result.stdout
+
+
+# --- config ----------------------------------------------------------------------------------------------------
+
+
+def test_config_masks_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-value-123")
+    monkeypatch.setenv("CHROMA_TOKEN", "chroma-token-abcdef")
+    result = run("config")
+    assert result.exit_code == 0, result.output
+    assert "sk-secret-value-123" not in result.output
+    assert "secret-value" not in result.output
+    assert "chroma-token-abcdef" not in result.output
+    assert "openai_api_key" in result.output and "sk-…23" in result.output
+    assert "gpt-4o-mini" in result.output
+
+
+def test_config_reads_dotenv_in_the_working_directory(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("NEWSROOM_TOP_K=5\nOPENAI_API_KEY=sk-from-dotenv-file-99\n")
+    result = run("config")
+    assert result.exit_code == 0, result.output
+    assert any(line.split() == ["top_k", "5"] for line in result.stdout.splitlines())
+    assert "sk-from-dotenv-file-99" not in result.output
+
+
+def test_bad_setting_is_a_short_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSROOM_TOP_K", "lots")
+    result = run("ask", DRONES)
+    assert result.exit_code != 0
+    assert "NEWSROOM_TOP_K" in result.output
+
+
+# --- the installed console script --------------------------------------------------------------------------------
+
+
+def test_installed_newsroom_script_answers_in_a_fresh_process(tmp_path: Path) -> None:
+    script = shutil.which("newsroom") or str(Path(sys.executable).parent / "newsroom")
+    assert Path(script).is_file()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSROOM_", "OPENAI_", "CHROMA_"))}
+    env["NEWSROOM_DATA_DIR"] = str(tmp_path / "script-data")
+    done = subprocess.run([script, "ask", DRONES, "--json"], capture_output=True, text=True, timeout=120,
+                          env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "First run" in done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["refused"] is False
+    assert "eight" in answer["answer"]
