@@ -78,7 +78,10 @@ class LexicalIndex:
         self.directory.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".bm25-", dir=self.directory.parent))
         if rows:
-            corpus = [lexical_text(m.get("title", ""), m.get("outlet", ""), t) for t, m in zip(self.texts, self.metas, strict=True)]
+            corpus = [
+                lexical_text(m.get("title", ""), m.get("outlet", ""), t)
+                for t, m in zip(self.texts, self.metas, strict=True)
+            ]
             tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=self.stemmer, show_progress=False)
             self.retriever = bm25s.BM25()
             self.retriever.index(tokens, show_progress=False)

@@ -47,7 +47,8 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     log = (path.parent / "chroma-server.log").open("w")
     server = subprocess.Popen(
         [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30

@@ -60,12 +60,28 @@ def seed_dir_data(tmp_path_factory: pytest.TempPathFactory, embeddings: Any) -> 
 def mixed_data(tmp_path_factory: pytest.TempPathFactory, embeddings: Any) -> str:
     """A data dir with the seed and three small drone articles from two outlets and dates."""
     folder = tmp_path_factory.mktemp("cli-mixed-in")
-    write_md(folder / "a.md", "Drones over the harbour", "Police drones filmed the harbour regatta from above.",
-             outlet="Harbour Gazette", published_at="2023-04-02", url="https://harbourgazette.example/drones")
-    write_md(folder / "b.md", "Drone ban near the airport", "A drone ban now applies within five miles of the airport.",
-             outlet="Valley Courier", published_at="2023-08-15")
-    write_md(folder / "c.md", "Drone racing club opens", "A drone racing club opened in the old mill on Saturday.",
-             outlet="Valley Courier", published_at="2024-01-10")
+    write_md(
+        folder / "a.md",
+        "Drones over the harbour",
+        "Police drones filmed the harbour regatta from above.",
+        outlet="Harbour Gazette",
+        published_at="2023-04-02",
+        url="https://harbourgazette.example/drones",
+    )
+    write_md(
+        folder / "b.md",
+        "Drone ban near the airport",
+        "A drone ban now applies within five miles of the airport.",
+        outlet="Valley Courier",
+        published_at="2023-08-15",
+    )
+    write_md(
+        folder / "c.md",
+        "Drone racing club opens",
+        "A drone racing club opened in the old mill on Saturday.",
+        outlet="Valley Courier",
+        published_at="2024-01-10",
+    )
     data_dir = tmp_path_factory.mktemp("cli-mixed")
     _archive(data_dir, embeddings, SEED_DIR, folder)
     return str(data_dir)
@@ -260,8 +276,9 @@ def test_installed_newsroom_script_answers_in_a_fresh_process(tmp_path: Path) ->
     assert Path(script).is_file()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSROOM_", "OPENAI_", "CHROMA_"))}
     env["NEWSROOM_DATA_DIR"] = str(tmp_path / "script-data")
-    done = subprocess.run([script, "ask", DRONES, "--json"], capture_output=True, text=True, timeout=120,
-                          env=env, cwd=tmp_path)
+    done = subprocess.run(
+        [script, "ask", DRONES, "--json"], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr
     assert "First run" in done.stderr
     answer = json.loads(done.stdout)

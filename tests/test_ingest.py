@@ -107,8 +107,12 @@ def test_same_file_under_another_path_is_another_article_but_same_url_is_not(arc
 @pytest.mark.parametrize("v2_format", ["md-same-path", "json-other-file"])
 def test_changed_version_replaces_every_old_passage(archive: Archive, tmp_path: Path, v2_format: str) -> None:
     v1_path = write_md(
-        tmp_path / "in" / "vote.md", "Portwick to hold zebra-crossing referendum", "\n\n".join(V1_PARAGRAPHS),
-        outlet="Harbour Gazette", published_at="2024-03-05", url=URL,
+        tmp_path / "in" / "vote.md",
+        "Portwick to hold zebra-crossing referendum",
+        "\n\n".join(V1_PARAGRAPHS),
+        outlet="Harbour Gazette",
+        published_at="2024-03-05",
+        url=URL,
     )
     first = ingest_paths(archive, [v1_path])
     assert first.ok and first.count("new") == 1
@@ -120,16 +124,29 @@ def test_changed_version_replaces_every_old_passage(archive: Archive, tmp_path: 
 
     if v2_format == "md-same-path":
         v2_path = write_md(
-            v1_path, "Correction: Portwick to paint school crossings", V2_BODY,
-            outlet="Harbour Gazette", published_at="2024-03-06", url=URL,
+            v1_path,
+            "Correction: Portwick to paint school crossings",
+            V2_BODY,
+            outlet="Harbour Gazette",
+            published_at="2024-03-06",
+            url=URL,
         )
     else:
         v2_path = tmp_path / "corrections" / "feed.json"
         v2_path.parent.mkdir()
-        v2_path.write_text(json.dumps([{
-            "title": "Correction: Portwick to paint school crossings", "body": V2_BODY,
-            "source": "Harbour Gazette", "published_at": "2024-03-06", "url": URL,
-        }]))
+        v2_path.write_text(
+            json.dumps(
+                [
+                    {
+                        "title": "Correction: Portwick to paint school crossings",
+                        "body": V2_BODY,
+                        "source": "Harbour Gazette",
+                        "published_at": "2024-03-06",
+                        "url": URL,
+                    }
+                ]
+            )
+        )
     second = ingest_paths(archive, [v2_path])
 
     assert second.ok
@@ -296,9 +313,7 @@ HOLDER = textwrap.dedent(
 
 
 def test_lock_held_by_another_process_and_freed_when_it_dies(archive: Archive, settings: Settings) -> None:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(settings.data_dir)], stdout=subprocess.PIPE, text=True
-    )
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(settings.data_dir)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         impatient = Archive(dataclasses.replace(settings, lock_timeout=0.2), archive.embeddings)
@@ -319,16 +334,27 @@ INGEST = "from rag.cli import main; main()"
 
 
 @pytest.mark.slow
-def test_two_ingest_processes_at_once_leave_a_correct_archive(tmp_path: Path, settings: Settings,
-                                                               embeddings: Any) -> None:
+def test_two_ingest_processes_at_once_leave_a_correct_archive(
+    tmp_path: Path, settings: Settings, embeddings: Any
+) -> None:
     other = tmp_path / "other"
-    write_md(other / "ferry.md", "Ferry strike called off", "The ferry strike planned for Monday was called off.",
-             outlet="Harbour Gazette", published_at="2024-02-01")
+    write_md(
+        other / "ferry.md",
+        "Ferry strike called off",
+        "The ferry strike planned for Monday was called off.",
+        outlet="Harbour Gazette",
+        published_at="2024-02-01",
+    )
     data_dir = settings.data_dir
     env = {**os.environ, "NEWSROOM_LOCK_TIMEOUT": "60"}
     procs = [
-        subprocess.Popen([sys.executable, "-c", INGEST, "ingest", str(folder), "--data-dir", str(data_dir)],
-                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", INGEST, "ingest", str(folder), "--data-dir", str(data_dir)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for folder in (SEED_DIR, other)
     ]
     results = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]  # type: ignore[union-attr]

@@ -42,7 +42,10 @@ def test_archive_written_by_another_process_is_searchable_here(tmp_path: Path, e
     data_dir = tmp_path / "shared-archive"
     done = subprocess.run(
         [sys.executable, "-c", CLI, "ingest", str(SEED_DIR), "--data-dir", str(data_dir)],
-        capture_output=True, text=True, timeout=120, env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
     )
     assert done.returncode == 0, done.stderr
     assert "ingested" in done.stdout
@@ -57,16 +60,22 @@ def test_archive_written_by_another_process_is_searchable_here(tmp_path: Path, e
     assert index.load() and index.signature == archive.store.signature()
 
 
-
 def test_open_archive_keeps_answering_after_another_process_ingests(seeded: Archive, tmp_path: Path) -> None:
     """A long-lived reader (the chat app) with the embedded store open, while `newsroom ingest` runs elsewhere."""
     assert any("eight drones" in p.text for p in seeded.search(DRONES, k=3))  # the vector index is now in memory
     folder = tmp_path / "incoming"
-    write_md(folder / "quokka.md", "Quokka spotted at the marina", "A quokka was spotted at the Portwick marina.",
-             outlet="Harbour Gazette", published_at="2024-05-01")
+    write_md(
+        folder / "quokka.md",
+        "Quokka spotted at the marina",
+        "A quokka was spotted at the Portwick marina.",
+        outlet="Harbour Gazette",
+        published_at="2024-05-01",
+    )
     done = subprocess.run(
         [sys.executable, "-c", CLI, "ingest", str(folder), "--data-dir", str(seeded.settings.data_dir)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
 
@@ -82,6 +91,7 @@ def test_open_archive_keeps_answering_after_another_process_ingests(seeded: Arch
     assert seeded.search("walrus slipway", k=1)[0].title == "Walrus on the slipway"
     assert seeded.stats().articles == 3
 
+
 # --- filters: outlet, dates, embargo -----------------------------------------------------------------------------
 
 LIGHTHOUSE = "The Portwick lighthouse was restored by volunteers who repainted the lantern room and fixed the lamp."
@@ -92,18 +102,42 @@ NOW = datetime.now(UTC)
 def corpus(tmp_path_factory: pytest.TempPathFactory, embeddings: Any) -> Archive:
     """Five small lighthouse articles: two outlets, two dates, one undated, one embargoed, one formerly embargoed."""
     folder = tmp_path_factory.mktemp("filter-corpus")
-    write_md(folder / "a.md", "Gazette: lighthouse restored", LIGHTHOUSE,
-             outlet="The Harbour Gazette", published_at="2023-03-10T09:00:00Z")
-    write_md(folder / "b.md", "Courier: lighthouse reopens", LIGHTHOUSE + " Visitors may climb it from June.",
-             outlet="Valley Courier", published_at="2023-06-20T12:00:00Z")
-    write_md(folder / "c.md", "Courier: undated lighthouse note", LIGHTHOUSE + " A plaque names the volunteers.",
-             outlet="Valley Courier")
-    write_md(folder / "d.md", "Embargoed: lighthouse sold to hotel chain",
-             "The Portwick lighthouse will be sold to the Seabright hotel chain, the council will announce.",
-             outlet="The Harbour Gazette", published_at="2023-07-01", embargo_until="2999-01-01T00:00:00Z")
-    write_md(folder / "e.md", "Released: lighthouse fog horn silenced",
-             "The Portwick lighthouse fog horn was silenced after complaints from the Seabright hotel guests.",
-             outlet="The Harbour Gazette", published_at="2023-05-01", embargo_until="2020-01-01T00:00:00Z")
+    write_md(
+        folder / "a.md",
+        "Gazette: lighthouse restored",
+        LIGHTHOUSE,
+        outlet="The Harbour Gazette",
+        published_at="2023-03-10T09:00:00Z",
+    )
+    write_md(
+        folder / "b.md",
+        "Courier: lighthouse reopens",
+        LIGHTHOUSE + " Visitors may climb it from June.",
+        outlet="Valley Courier",
+        published_at="2023-06-20T12:00:00Z",
+    )
+    write_md(
+        folder / "c.md",
+        "Courier: undated lighthouse note",
+        LIGHTHOUSE + " A plaque names the volunteers.",
+        outlet="Valley Courier",
+    )
+    write_md(
+        folder / "d.md",
+        "Embargoed: lighthouse sold to hotel chain",
+        "The Portwick lighthouse will be sold to the Seabright hotel chain, the council will announce.",
+        outlet="The Harbour Gazette",
+        published_at="2023-07-01",
+        embargo_until="2999-01-01T00:00:00Z",
+    )
+    write_md(
+        folder / "e.md",
+        "Released: lighthouse fog horn silenced",
+        "The Portwick lighthouse fog horn was silenced after complaints from the Seabright hotel guests.",
+        outlet="The Harbour Gazette",
+        published_at="2023-05-01",
+        embargo_until="2020-01-01T00:00:00Z",
+    )
     settings = load_settings(environ={}, env_file=None).with_data_dir(tmp_path_factory.mktemp("filter-data"))
     archive = Archive(settings, embeddings)
     report = ingest_paths(archive, [folder])
@@ -118,7 +152,9 @@ def titles(passages: list[Any]) -> set[str]:
 def test_no_filter_sees_every_article_except_the_embargoed_one(corpus: Archive) -> None:
     found = titles(corpus.search("Portwick lighthouse", k=20))
     assert found == {
-        "Gazette: lighthouse restored", "Courier: lighthouse reopens", "Courier: undated lighthouse note",
+        "Gazette: lighthouse restored",
+        "Courier: lighthouse reopens",
+        "Courier: undated lighthouse note",
         "Released: lighthouse fog horn silenced",
     }
 
@@ -150,7 +186,8 @@ def test_since_until_filters_exclude_undated_articles(corpus: Archive) -> None:
 
     window = ArchiveFilter(since=datetime(2023, 3, 1, tzinfo=UTC), until=datetime(2023, 5, 31, tzinfo=UTC))
     assert titles(corpus.search("lighthouse", k=20, flt=window)) == {
-        "Gazette: lighthouse restored", "Released: lighthouse fog horn silenced",
+        "Gazette: lighthouse restored",
+        "Released: lighthouse fog horn silenced",
     }
     # the same rule in both halves of hybrid search
     assert "Courier: undated lighthouse note" not in titles(corpus.lexical().search("lighthouse", 20, window))
@@ -169,8 +206,11 @@ def test_embargoed_article_is_never_retrieved_even_as_the_best_match(corpus: Arc
     best = corpus.search(query, k=3, flt=after_embargo)
     assert best[0].title == "Embargoed: lighthouse sold to hotel chain", "the embargoed article is the best match"
 
-    for flt in (ArchiveFilter(), ArchiveFilter(outlets=("The Harbour Gazette",)),
-                ArchiveFilter(since=datetime(2023, 1, 1, tzinfo=UTC))):
+    for flt in (
+        ArchiveFilter(),
+        ArchiveFilter(outlets=("The Harbour Gazette",)),
+        ArchiveFilter(since=datetime(2023, 1, 1, tzinfo=UTC)),
+    ):
         hits = corpus.search(query, k=20, flt=flt)
         assert hits, "other articles still answer"
         assert all("sold" not in p.text for p in hits)
@@ -203,8 +243,12 @@ def test_bm25_index_is_saved_under_the_data_dir(seeded: Archive, settings: Setti
 def test_new_article_becomes_lexically_findable_after_ingest(seeded: Archive, tmp_path: Path) -> None:
     flt = ArchiveFilter()
     assert seeded.lexical().search("quokka", 5, flt) == []
-    write_md(tmp_path / "new" / "quokka.md", "Quokka spotted at the marina",
-             "A quokka was spotted at the Portwick marina, far from home.", outlet="Harbour Gazette")
+    write_md(
+        tmp_path / "new" / "quokka.md",
+        "Quokka spotted at the marina",
+        "A quokka was spotted at the Portwick marina, far from home.",
+        outlet="Harbour Gazette",
+    )
 
     ingest_paths(seeded, [tmp_path / "new"])
 
@@ -219,8 +263,12 @@ def test_new_article_becomes_lexically_findable_after_ingest(seeded: Archive, tm
 
 def test_stale_bm25_index_is_rebuilt_when_the_store_changed_behind_it(seeded: Archive) -> None:
     """A write that bypassed the index (another tool, a crash before the rebuild) is noticed on open."""
-    article = Article("Walrus on the slipway", "A walrus rested on the lifeboat slipway all morning.",
-                      source_key="test:walrus", outlet="Harbour Gazette")
+    article = Article(
+        "Walrus on the slipway",
+        "A walrus rested on the lifeboat slipway all morning.",
+        source_key="test:walrus",
+        outlet="Harbour Gazette",
+    )
     from rag.chunking import chunk_article
 
     chunks = chunk_article(article)
@@ -303,19 +351,34 @@ def test_index_files_from_different_builds_are_not_mixed(seeded: Archive) -> Non
 def test_date_filters_work_for_articles_published_before_1970(archive: Archive, tmp_path: Path) -> None:
     """Historical archives: dates before the Unix epoch are dates, not 'undated'."""
     folder = tmp_path / "history"
-    write_md(folder / "old.md", "Moon landing watched in Portwick", "Crowds in Portwick watched the moon landing.",
-             outlet="Harbour Gazette", published_at="1969-07-21")
-    write_md(folder / "older.md", "Portwick harbour flooded", "The 1953 flood reached the Portwick harbour wall.",
-             outlet="Harbour Gazette", published_at="1953-02-01")
-    write_md(folder / "undated.md", "Portwick harbour legend", "A legend says the Portwick harbour wall is Roman.",
-             outlet="Harbour Gazette")
+    write_md(
+        folder / "old.md",
+        "Moon landing watched in Portwick",
+        "Crowds in Portwick watched the moon landing.",
+        outlet="Harbour Gazette",
+        published_at="1969-07-21",
+    )
+    write_md(
+        folder / "older.md",
+        "Portwick harbour flooded",
+        "The 1953 flood reached the Portwick harbour wall.",
+        outlet="Harbour Gazette",
+        published_at="1953-02-01",
+    )
+    write_md(
+        folder / "undated.md",
+        "Portwick harbour legend",
+        "A legend says the Portwick harbour wall is Roman.",
+        outlet="Harbour Gazette",
+    )
     assert ingest_paths(archive, [folder]).ok
 
     def found(flt: ArchiveFilter) -> set[str]:
         return titles(archive.search("Portwick harbour moon landing flood", k=10, flt=flt))
 
     assert found(ArchiveFilter(until=datetime(1970, 1, 1, tzinfo=UTC))) == {
-        "Moon landing watched in Portwick", "Portwick harbour flooded",
+        "Moon landing watched in Portwick",
+        "Portwick harbour flooded",
     }
     assert found(ArchiveFilter(since=datetime(1960, 1, 1, tzinfo=UTC))) == {"Moon landing watched in Portwick"}
     assert found(ArchiveFilter(since=datetime(1950, 1, 1, tzinfo=UTC), until=datetime(1955, 1, 1, tzinfo=UTC))) == {

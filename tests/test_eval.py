@@ -1,0 +1,134 @@
+"""`newsroom eval`: the seed regression set, metrics definitions, case formats, reports and the compare gate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rag.archive import Archive
+from rag.chat import ChatEngine
+from rag.cli import cli
+from rag.config import Settings
+from rag.eval_cases import EvalCase, load_cases
+from rag.eval_metrics import citation_validity, retrieval_metrics, token_f1
+from rag.eval_report import compare, write_report
+from rag.evaluate import run_eval
+from rag.models import Passage
+
+SEED_CASES = Path(__file__).parent / "eval" / "seed_cases.jsonl"
+
+
+def passage(text: str, article: str = "a") -> Passage:
+    return Passage(chunk_id=text[:10], text=text, article_id=article, title="t")
+
+
+def test_seed_regression_set_passes_every_case(seeded: Archive, settings: Settings) -> None:
+    cases = load_cases(SEED_CASES)
+    assert len(cases) >= 15
+    assert {c.expect for c in cases} == {"answer", "refuse"}
+    assert any("boilerplate" in c.tags for c in cases)
+    report = run_eval(ChatEngine(settings, seeded), cases, k=8)
+    failures = [(c["id"], c["answer"][:120], c.get("error")) for c in report["cases"] if not c["metrics"]["case_pass"]]
+    assert not failures
+    overall = report["summary"]["overall"]
+    assert overall["must_include"] == 1.0 and overall["refusal_recall"] == 1.0 and overall["refusal_precision"] == 1.0
+    assert overall["sentences_cited"] == 1.0 and overall["citations_valid"] == 1.0
+
+
+def test_multihop_official_metrics_definitions() -> None:
+    facts = ["Fact one is here.", "Fact two\nis there."]
+    ranked = [passage("nothing"), passage("x Fact  one is here. y"), passage("nothing 2"), passage("Facttwo is there. and Fact one is here.")]
+    m = retrieval_metrics(ranked, facts)
+    assert m["hits@4"] == 1.0 and m["hits@10"] == 1.0
+    assert m["mrr@10"] == pytest.approx(0.5)
+    assert m["map@10"] == pytest.approx((1 / 2 + 1 / 4) / 2)
+    assert retrieval_metrics([passage("no")] * 12, facts) == {"hits@4": 0.0, "hits@10": 0.0, "mrr@10": 0.0, "map@10": 0.0}
+    late = [passage("no")] * 5 + [passage("Fact one is here.")]
+    assert retrieval_metrics(late, facts)["hits@4"] == 0.0 and retrieval_metrics(late, facts)["hits@10"] == 1.0
+
+
+def test_answer_and_citation_metrics() -> None:
+    assert token_f1("The answer is Sam Altman [1].", "Sam Altman") == pytest.approx(2 * 0.5 * 1 / (0.5 + 1))  # 4 tokens after normalisation
+    assert token_f1("", "x") == 0.0
+    assert citation_validity("a [1] b [2, 7]", shown=3) == pytest.approx(2 / 3)
+    assert citation_validity("no citations", shown=3) is None
+
+
+def test_multihop_format_is_recognised(tmp_path: Path) -> None:
+    data = [
+        {"query": "Q1?", "answer": "Yes", "question_type": "comparison_query",
+         "evidence_list": [{"title": "T", "url": "https://x/1", "fact": "F1."}]},
+        {"query": "Q2?", "answer": "Insufficient information.", "question_type": "null_query", "evidence_list": []},
+    ]
+    path = tmp_path / "queries.json"
+    path.write_text(json.dumps(data))
+    cases = load_cases(path)
+    assert [(c.type, c.expect, c.evidence) for c in cases] == [("comparison", "answer", ["F1."]), ("null", "refuse", [])]
+
+
+def test_yaml_cases_and_bad_case_files(tmp_path: Path) -> None:
+    good = tmp_path / "cases.yaml"
+    good.write_text("cases:\n  - question: Who?\n    expect: refuse\n    tags: [x]\n")
+    assert load_cases(good)[0].expect == "refuse"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"question": "ok"}\n{"expect": "answer"}\n')
+    with pytest.raises(Exception, match="case 2.*question"):
+        load_cases(bad)
+
+
+def test_a_failing_case_is_recorded_and_the_run_goes_on(seeded: Archive, settings: Settings) -> None:
+    cases = [EvalCase(id="bad", question="Drones?", since="not a date"),
+             EvalCase(id="good", question="How many drones did Sergei Shoigu say Ukraine used?", must_include=["eight"])]
+    report = run_eval(ChatEngine(settings, seeded), cases, k=5)
+    bad, good = report["cases"]
+    assert "not a date" in bad["error"] and bad["metrics"]["case_pass"] == 0.0
+    assert good["metrics"]["case_pass"] == 1.0 and good["passages"][0]["article_id"]
+    assert report["summary"]["overall"]["failed_to_run"] == 1
+
+
+def test_reports_charts_and_compare_gate(seeded: Archive, settings: Settings, tmp_path: Path) -> None:
+    report = run_eval(ChatEngine(settings, seeded), load_cases(SEED_CASES)[:4], k=5)
+    files = write_report(report, tmp_path / "a")
+    assert all(f.exists() and f.stat().st_size > 0 for f in files)
+    assert (tmp_path / "a" / "metrics_by_type.png").read_bytes()[:4] == b"\x89PNG"
+    saved = json.loads((tmp_path / "a" / "report.json").read_text())
+    case = saved["cases"][0]
+    assert {"question", "answer", "refused", "citations", "passages", "metrics", "timings"} <= case.keys()
+    assert {"text", "score", "article_id", "title", "outlet", "published_at", "url"} <= case["passages"][0].keys()
+    assert "| all |" in (tmp_path / "a" / "report.md").read_text()
+    worse = json.loads(json.dumps(saved))
+    worse["summary"]["overall"]["case_pass"] = saved["summary"]["overall"]["case_pass"] - 0.5
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "report.json").write_text(json.dumps(worse))
+    lines, regressed = compare(saved, worse)
+    assert regressed and any("REGRESSION" in line for line in lines)
+    assert not compare(saved, saved)[1]
+    runner = CliRunner()
+    result = runner.invoke(cli, ["eval", "--compare", str(tmp_path / "a" / "report.json"), str(tmp_path / "b" / "report.json")])
+    assert result.exit_code != 0 and "REGRESSION" in result.output
+    same = runner.invoke(cli, ["eval", "--compare", str(tmp_path / "a" / "report.json"), str(tmp_path / "a" / "report.json")])
+    assert same.exit_code == 0
+
+
+def test_eval_cli_with_a_corpus_uses_its_own_cached_store(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"title": "Harbour bridge reopens", "body": "The harbour bridge reopened on Monday after "
+                      "a two-year refit costing 40 million euros, the city council said.", "source": "Port Gazette",
+                      "url": "https://gazette.example/bridge", "published_at": "2024-03-04"}) + "\n")
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps({"question": "How much did the harbour bridge refit cost?", "must_include": ["40 million"],
+                                 "sources": ["https://gazette.example/bridge"]}) + "\n")
+    out = tmp_path / "run"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["eval", str(cases), "--corpus", str(corpus), "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    report = json.loads((out / "report.json").read_text())
+    assert report["summary"]["overall"]["case_pass"] == 1.0
+    stores = [p for p in out.iterdir() if p.name.startswith("store-")]
+    assert len(stores) == 1
+    second = runner.invoke(cli, ["eval", str(cases), "--corpus", str(corpus), "--out", str(out)])
+    assert second.exit_code == 0 and "1 unchanged" in second.output
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").iterdir())  # user's archive untouched
