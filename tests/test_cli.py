@@ -271,6 +271,7 @@ def test_bad_setting_is_a_short_error(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- the installed console script --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_installed_newsroom_script_answers_in_a_fresh_process(tmp_path: Path) -> None:
     script = shutil.which("newsroom") or str(Path(sys.executable).parent / "newsroom")
     assert Path(script).is_file()

@@ -38,6 +38,7 @@ def write_md(path: Path, title: str, body: str, **meta: str) -> Path:
 # --- persistence across processes --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_archive_written_by_another_process_is_searchable_here(tmp_path: Path, embeddings: Any) -> None:
     data_dir = tmp_path / "shared-archive"
     done = subprocess.run(
@@ -60,6 +61,7 @@ def test_archive_written_by_another_process_is_searchable_here(tmp_path: Path, e
     assert index.load() and index.signature == archive.store.signature()
 
 
+@pytest.mark.slow
 def test_open_archive_keeps_answering_after_another_process_ingests(seeded: Archive, tmp_path: Path) -> None:
     """A long-lived reader (the chat app) with the embedded store open, while `newsroom ingest` runs elsewhere."""
     assert any("eight drones" in p.text for p in seeded.search(DRONES, k=3))  # the vector index is now in memory
