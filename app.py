@@ -1,9 +1,24 @@
-"""Newsroom chat (Streamlit): a thin face over `rag/`."""
+"""Newsroom chat (Streamlit): a thin face over `rag/` — the chat page and the evaluation page."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from rag.ui import run_app
+from rag.ui import chat_page
+from rag.ui_eval import evaluation_page
 
-run_app(st)
+
+def chat() -> None:
+    """Ask the archive."""
+    chat_page(st)
+
+
+def evaluation() -> None:
+    """Evaluation reports."""
+    evaluation_page(st)
+
+
+st.set_page_config(page_title="Newsroom", page_icon="📰", layout="wide")
+st.navigation(
+    [st.Page(chat, title="Chat", icon="💬", default=True), st.Page(evaluation, title="Evaluation", icon="📊")]
+).run()

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 
 def run_ours(corpus: str, data_dir: str) -> dict[str, object]:
@@ -54,48 +55,14 @@ def run_floor(corpus: str, data_dir: str) -> dict[str, object]:
 
 
 def run_tutorial(corpus: str, data_dir: str) -> dict[str, object]:
-    """LangChain tutorial: RecursiveCharacterTextSplitter(1000, 200) + langchain_chroma.Chroma, same model."""
-    from chromadb.utils.embedding_functions import EmbeddingFunction
-    from langchain_chroma import Chroma
-    from langchain_core.documents import Document
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
+    """LangChain tutorial: RecursiveCharacterTextSplitter(1000, 200) + langchain_chroma.Chroma, the same model
+    through Chroma's default embedding function."""
+    from bench.tutorial import split_corpus, tutorial_store, via_chroma_function
 
-    from rag.embeddings import MiniLMEmbeddings
-
-    model = MiniLMEmbeddings()
-    model.embed_query("warm up")
-
-    class ChromaFunction(EmbeddingFunction):  # type: ignore[type-arg]
-        """The same model through Chroma's usual embedding-function path."""
-
-        def __init__(self) -> None:
-            pass
-
-        def __call__(self, input: list[str]) -> list[list[float]]:  # noqa: A002
-            return model.embed_documents(list(input))
-
-        @staticmethod
-        def name() -> str:
-            return "bench-minilm"
-
-    class ViaChroma:
-        """LangChain embeddings adapter over the Chroma embedding function (as tutorials wire it)."""
-
-        def __init__(self) -> None:
-            self.fn = ChromaFunction()
-
-        def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            return self.fn(texts)
-
-        def embed_query(self, text: str) -> list[float]:
-            return self.fn([text])[0]
-
+    via_chroma_function(Path(data_dir) / "model").embed_query("warm up")
     started = time.perf_counter()
-    records = json.loads(Path(corpus).read_text())
-    docs = [Document(page_content=r["body"], metadata={"title": r["title"], "source": r["source"]}) for r in records]
-    splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
-    Chroma.from_documents(splits, ViaChroma(), persist_directory=data_dir)  # type: ignore[arg-type]
-    return {"seconds": time.perf_counter() - started, "passages": len(splits)}
+    tutorial_store(corpus, Path(data_dir))
+    return {"seconds": time.perf_counter() - started, "passages": len(split_corpus(corpus))}
 
 
 PIPELINES = {"ours": run_ours, "floor": run_floor, "tutorial": run_tutorial}

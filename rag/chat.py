@@ -64,14 +64,14 @@ def rule_condense(question: str, history: Sequence[Turn]) -> str:
 class AnswerStream:
     """Iterate to receive answer text as it is produced; `.answer` holds the checked answer afterwards."""
 
-    def __init__(self, engine: ChatEngine, question: str, passages: list[Passage]) -> None:
-        self.engine, self.question, self.passages = engine, question, passages
+    def __init__(self, engine: ChatEngine, question: str, passages: list[Passage], focus: str | None = None) -> None:
+        self.engine, self.question, self.passages, self.focus = engine, question, passages, focus
         self.answer: Answer | None = None
 
     def __iter__(self) -> Iterator[str]:
         llm = self.engine.llm
         if llm is None or not self.passages:
-            self.answer = self.engine.answer_passages(self.question, self.passages)
+            self.answer = self.engine.answer_passages(self.question, self.passages, self.focus)
             yield self.answer.text
             return
         pieces: list[str] = []
@@ -81,7 +81,7 @@ class AnswerStream:
                 yield piece
             self.answer = llm.finish(self.question, self.passages, "".join(pieces))
         except LLMUnavailableError as exc:
-            self.answer = self.engine.fallback(self.question, self.passages, exc)
+            self.answer = self.engine.fallback(self.question, self.passages, exc, self.focus)
 
 
 class ChatEngine:
@@ -121,32 +121,45 @@ class ChatEngine:
         flt = (filters or Filters()).archive_filter()
         return self.archive.search(question, k=k or self.settings.top_k, flt=flt)
 
-    def fallback(self, question: str, passages: list[Passage], exc: Exception) -> Answer:
+    def quote_answer(self, question: str, passages: list[Passage], focus: str | None = None) -> Answer:
+        """Quote mode; sentences are scored against `focus` (the user's own follow-up) when given."""
+        answer = self.quote.answer(focus or question, passages)
+        answer.question = question
+        return answer
+
+    def fallback(self, question: str, passages: list[Passage], exc: Exception, focus: str | None = None) -> Answer:
         """Quote-mode answer after the model failed, saying why."""
-        answer = self.quote.answer(question, passages)
+        answer = self.quote_answer(question, passages, focus)
         answer.notice = f"{exc} Showing quoted sentences from the archive instead."
         return answer
 
-    def answer_passages(self, question: str, passages: list[Passage]) -> Answer:
-        """Answer from given passages, falling back to quote mode when the model fails."""
+    def answer_passages(self, question: str, passages: list[Passage], focus: str | None = None) -> Answer:
+        """Answer from given passages, falling back to quote mode when the model fails.
+
+        Args:
+            question: the stand-alone question.
+            passages: the passages retrieved for it.
+            focus: the user's words when the question was rewritten by rule (quote mode scores against them).
+        """
         if not passages:
             return refusal(question, passages, self.llm.mode if self.llm else self.quote.mode)
         if self.llm is None:
-            return self.quote.answer(question, passages)
+            return self.quote_answer(question, passages, focus)
         try:
             return self.llm.answer(question, passages)
         except LLMUnavailableError as exc:
-            return self.fallback(question, passages, exc)
+            return self.fallback(question, passages, exc, focus)
 
     def ask(
         self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None, k: int | None = None
     ) -> Answer:
         """The whole pipeline for one question."""
         standalone = self.standalone(question, history)
-        answer = self.answer_passages(standalone, self.retrieve(standalone, filters, k))
+        focus = question if standalone != question else None
+        answer = self.answer_passages(standalone, self.retrieve(standalone, filters, k), focus)
         answer.question = standalone
         return answer
 
-    def stream(self, question: str, passages: list[Passage]) -> AnswerStream:
+    def stream(self, question: str, passages: list[Passage], focus: str | None = None) -> AnswerStream:
         """A streaming answer over already retrieved passages."""
-        return AnswerStream(self, question, passages)
+        return AnswerStream(self, question, passages, focus)

@@ -180,14 +180,17 @@ def search(query: str, k: int, as_json: bool, outlets: tuple[str, ...], since: s
 @cli.command()
 @click.option("--port", type=int, default=8501, show_default=True)
 @data_dir_option
+@_edge
 def chat(port: int, data_dir: str | None) -> None:
     """Start the chat app in the browser (Streamlit)."""
     env = dict(os.environ)
+    settings = _settings(data_dir)
     if data_dir:
         env["NEWSROOM_DATA_DIR"] = str(Path(data_dir).resolve())
     command = [
         sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.maxUploadSize", str(settings.max_upload_mb),
     ]
     click.echo(f"Newsroom chat: open http://localhost:{port} (Ctrl+C to stop)")
     sys.exit(subprocess.call(command, env=env))

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from rag.archive import Archive
 from rag.chunking import chunk_article
 from rag.errors import LoadError, NewsroomError
@@ -126,24 +128,32 @@ def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileRepor
     return jobs
 
 
-def _write_all(archive: Archive, inbox: queue.Queue[tuple[_Job, list[list[float]]] | None], failures: list[str]) -> None:
-    """Writer thread: store each embedded article; record the first store failure and drain."""
-    while (item := inbox.get()) is not None:
-        job, vectors = item
-        if failures:
-            job.report.errors.append(f"{job.article.origin}: not stored ({failures[0]})")
-            continue
-        try:
-            archive.store.write_article(job.article, job.chunks, vectors)
-        except Exception as exc:  # any store failure: keep the message, stop writing, report it per article
-            failures.append(str(exc) or type(exc).__name__)
-            job.report.errors.append(f"{job.article.origin}: not stored ({failures[0]})")
-            continue
-        if job.replacing:
-            job.report.replaced += 1
-        else:
-            job.report.new += 1
-        job.report.passages += len(job.chunks)
+Batch = list[tuple[_Job, np.ndarray]]
+
+
+def _embed(archive: Archive, texts: list[str]) -> np.ndarray:
+    """Vectors for texts as one float32 array (the bundled model skips the list round trip)."""
+    embed_array = getattr(archive.embeddings, "embed_array", None)
+    if embed_array is not None:
+        return np.asarray(embed_array(texts), dtype=np.float32)
+    return np.asarray(archive.embeddings.embed_documents(texts), dtype=np.float32)
+
+
+def _write_all(archive: Archive, inbox: queue.Queue[Batch | None], failures: list[str]) -> None:
+    """Writer thread: store each embedded group in a few batched calls; on a store failure, report and drain."""
+    while (batch := inbox.get()) is not None:
+        if not failures:
+            try:
+                archive.store.write_articles([(job.article, job.chunks, vectors) for job, vectors in batch])
+            except Exception as exc:  # any store failure: keep the message, stop writing, report it per article
+                failures.append(str(exc) or type(exc).__name__)
+        for job, _ in batch:
+            if failures:
+                job.report.errors.append(f"{job.article.origin}: not stored ({failures[0]})")
+            else:
+                job.report.replaced += job.replacing
+                job.report.new += not job.replacing
+                job.report.passages += len(job.chunks)
 
 
 def ingest_paths(
@@ -168,7 +178,7 @@ def ingest_paths(
         if progress:
             progress(0, total)
         if jobs:
-            inbox: queue.Queue[tuple[_Job, list[list[float]]] | None] = queue.Queue(maxsize=4 * GROUP_ARTICLES)
+            inbox: queue.Queue[Batch | None] = queue.Queue(maxsize=2)
             failures: list[str] = []
             writer = threading.Thread(target=_write_all, args=(archive, inbox, failures), daemon=True)
             writer.start()
@@ -177,11 +187,13 @@ def ingest_paths(
                 for first in range(0, total, GROUP_ARTICLES):
                     group = jobs[first : first + GROUP_ARTICLES]
                     texts = [embedding_text(j.article, c) for j in group for c in j.chunks]
-                    vectors = archive.embeddings.embed_documents(texts)
+                    vectors = _embed(archive, texts)
+                    batch: Batch = []
                     offset = 0
                     for job in group:
-                        inbox.put((job, vectors[offset : offset + len(job.chunks)]))
+                        batch.append((job, vectors[offset : offset + len(job.chunks)]))
                         offset += len(job.chunks)
+                    inbox.put(batch)
                     done += len(group)
                     if progress:
                         progress(done, total)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import string
 from functools import cache
-from pathlib import Path
 
 from rag.config import PROJECT_ROOT
 from rag.errors import ConfigError

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from rag.config import Settings
 from rag.errors import StoreError
 from rag.filters import MISSING_DATE, ArchiveFilter, outlet_key
@@ -147,29 +149,64 @@ class ArchiveStore:
         return hashlib.sha256("\n".join(items).encode()).hexdigest()[:20]
 
     def write_article(
-        self, article: Article, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]
+        self, article: Article, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]] | np.ndarray
     ) -> None:
-        """Store an article's passages, drop any older version's, then record the article as complete."""
-        content_hash = article.content_hash
-        ids = [f"{article.article_id}-{content_hash[:10]}-{c.index:04d}" for c in chunks]
-        metas = [chunk_metadata(article, c, content_hash) for c in chunks]
-        texts = [c.text for c in chunks]
+        """Store one article (see `write_articles`)."""
+        self.write_articles([(article, chunks, vectors)])
+
+    def write_articles(
+        self, items: Sequence[tuple[Article, Sequence[Chunk], Sequence[Sequence[float]] | np.ndarray]]
+    ) -> None:
+        """Store articles' passages, drop their older versions' passages, then record the articles as complete.
+
+        The registry is written last, so an article counts as stored only once all its passages are; a crash
+        before that leaves it unregistered and the next ingest writes it again under the same ids.
+        """
+        if not items:
+            return
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, Any]] = []
+        vectors: list[np.ndarray] = []
+        registry_metas: list[dict[str, Any]] = []
+        for article, chunks, article_vectors in items:
+            content_hash = article.content_hash
+            article_metas = [chunk_metadata(article, c, content_hash) for c in chunks]
+            ids += [f"{article.article_id}-{content_hash[:10]}-{c.index:04d}" for c in chunks]
+            texts += [c.text for c in chunks]
+            metas += article_metas
+            vectors.append(np.asarray(article_vectors, dtype=np.float32).reshape(len(chunks), -1))
+            registry_meta = {
+                k: v for k, v in article_metas[0].items() if k not in ("chunk_index", "start", "end", "sentences")
+            }
+            registry_meta["passages"] = len(chunks)
+            registry_metas.append(registry_meta)
+        matrix = np.concatenate(vectors)
         for first in range(0, len(ids), self.max_batch):
             window = slice(first, first + self.max_batch)
             self.passages.upsert(
                 ids=ids[window],
                 documents=texts[window],
                 metadatas=metas[window],  # type: ignore[arg-type]
-                embeddings=[list(v) for v in vectors[window]],
+                embeddings=matrix[window],
             )
+        articles = [item[0] for item in items]
         self.passages.delete(
-            where={"$and": [{"article_id": article.article_id}, {"content_hash": {"$ne": content_hash}}]}
+            where={
+                "$and": [
+                    {"article_id": {"$in": [a.article_id for a in articles]}},
+                    {"content_hash": {"$nin": [a.content_hash for a in articles]}},
+                ]
+            }
         )
-        registry_meta = {k: v for k, v in metas[0].items() if k not in ("chunk_index", "start", "end", "sentences")}
-        registry_meta["passages"] = len(chunks)
-        self.registry.upsert(
-            ids=[article.article_id], documents=[article.body], metadatas=[registry_meta], embeddings=[[1.0]]
-        )
+        for first in range(0, len(articles), self.max_batch):
+            window = slice(first, first + self.max_batch)
+            self.registry.upsert(
+                ids=[a.article_id for a in articles[window]],
+                documents=[a.body for a in articles[window]],
+                metadatas=registry_metas[window],  # type: ignore[arg-type]
+                embeddings=[[1.0]] * len(articles[window]),
+            )
 
     def reopen(self, stale: Any | None = None) -> bool:
         """Open the embedded store afresh; False when it is not ours to reopen (a server, a given client).
@@ -237,6 +274,16 @@ class ArchiveStore:
         for offset in range(0, total, self.max_batch):
             got = self.passages.get(include=["documents", "metadatas"], limit=self.max_batch, offset=offset)
             yield from zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)  # type: ignore[misc]
+
+    def recent_passages(self, articles: int = 5, per_article: int = 3) -> list[tuple[str, str]]:
+        """(headline, passage text) from the newest articles, for example questions."""
+        records = sorted(self.articles().values(), key=lambda r: str(r.metadata.get("published_at", "")), reverse=True)
+        out: list[tuple[str, str]] = []
+        for record in records[:articles]:
+            got = self.passages.get(where={"article_id": record.article_id}, include=["documents"], limit=per_article)
+            title = str(record.metadata.get("title", ""))
+            out.extend((title, str(doc)) for doc in got["documents"] or [])
+        return out
 
     def stats(self) -> ArchiveStats:
         """Counts, outlets and date range of the archive."""

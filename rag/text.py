@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
+from functools import cache
 
 # Lines that are page furniture, not journalism. Matched against a whole (stripped) line.
 _BOILERPLATE = [
@@ -57,10 +59,24 @@ _BOUNDARY = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?(\w+))
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 
 
+@cache
+def _control_characters() -> re.Pattern[str]:
+    """A character class of every control, format, surrogate and private-use character except newline and tab."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(code)) in ("Cc", "Cf", "Cs", "Co") and chr(code) not in "\n\t":
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    parts = "".join(f"\\U{a:08x}-\\U{b:08x}" if a != b else f"\\U{a:08x}" for a, b in ranges)
+    return re.compile(f"[{parts}]")
+
+
 def normalise(text: str) -> str:
     """Unicode NFC, unified newlines, no control characters, trimmed trailing spaces."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = _control_characters().sub("", text)
     text = text.replace("\t", " ").replace("\u00a0", " ")
     lines = [re.sub(r"[ ]{2,}", " ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

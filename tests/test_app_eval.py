@@ -1,0 +1,43 @@
+"""The Evaluation page, driven by AppTest over a real report written by `run_eval`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from rag.archive import Archive
+from rag.chat import ChatEngine
+from rag.config import Settings
+from rag.eval_cases import EvalCase
+from rag.eval_report import write_report
+from rag.evaluate import run_eval
+
+
+def test_evaluation_page_shows_tables_charts_and_failed_cases(seeded: Archive, settings: Settings, tmp_path: Path) -> None:
+    cases = [
+        EvalCase(id="ok", question="How many drones did Sergei Shoigu say Ukraine used?", must_include=["eight"]),
+        EvalCase(id="wrong-expectation", question="Who is the mayor of Moscow?", expect="refuse", type="null"),
+    ]
+    write_report(run_eval(ChatEngine(settings, seeded), cases, k=5), tmp_path / "runs" / "seed")
+    script = (
+        "import streamlit as st\nfrom pathlib import Path\nfrom rag.ui_eval import evaluation_page\n"
+        f"evaluation_page(st, Path({str(tmp_path / 'runs')!r}))\n"
+    )
+    at = AppTest.from_string(script, default_timeout=60).run()
+    assert not at.exception
+    assert len(at.dataframe) == 2
+    assert "Failed cases (1 of 2)" in [h.value for h in at.subheader]
+    assert any("wrong-expectation" in str(o) for sb in at.selectbox for o in sb.options)
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Who is the mayor of Moscow?" in shown and "expected **refuse**" in shown
+    assert len(at.expander) == 5  # the failed case's ranked passages
+
+
+def test_evaluation_page_without_reports_explains_how_to_make_one(tmp_path: Path) -> None:
+    script = (
+        "import streamlit as st\nfrom pathlib import Path\nfrom rag.ui_eval import evaluation_page\n"
+        f"evaluation_page(st, Path({str(tmp_path / 'none')!r}))\n"
+    )
+    at = AppTest.from_string(script, default_timeout=30).run()
+    assert not at.exception and "newsroom eval" in at.info[0].value

@@ -1,0 +1,94 @@
+"""End to end in a real browser: `streamlit run app.py` headless, driven by Playwright in Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rag.config import PROJECT_ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+if not CHROMIUM:
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs Debian's chromium for the browser test (.ci/run installs it).")
+    pytestmark.append(pytest.mark.skip(reason="no chromium on this machine (apt-get install chromium)"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def app_url(tmp_path: Path) -> Iterator[str]:
+    """A real Streamlit server on a free port with a temp archive; stopped afterwards."""
+    port = free_port()
+    env = {**os.environ, "NEWSROOM_DATA_DIR": str(tmp_path / "data")}
+    log = (tmp_path / "streamlit.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((tmp_path / "streamlit.log").read_text()) from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def test_browser_asks_a_seed_question_and_sees_the_cited_answer(app_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.goto(app_url, wait_until="domcontentloaded")
+            box = page.get_by_test_id("stChatInputTextArea")
+            expect(box).to_be_visible(timeout=90_000)
+            expect(page.get_by_text("article in your archive")).to_be_visible(timeout=90_000)
+            box.fill("How many drones did Sergei Shoigu say Ukraine used?")
+            box.press("Enter")
+            answer = page.get_by_test_id("stChatMessage").filter(has_text="eight drones").last
+            expect(answer).to_be_visible(timeout=90_000)
+            expect(page.get_by_text("Sources", exact=True)).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("[1] Vladimir Putin has vowed", exact=False).first).to_be_visible()
+            expect(page.get_by_text("Show in the article").first).to_be_visible()
+            page.wait_for_timeout(500)
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "chat-answer.png"), full_page=True)
+        finally:
+            browser.close()
+    assert (ARTIFACTS / "chat-answer.png").stat().st_size > 10_000
