@@ -4,7 +4,8 @@ Usage:
     uv run python bench/ingest.py ../shared/data/multihop-rag/corpus.json [--skip-tutorial] [--out bench/results]
 
 All three are measured in the same run on the same machine; the report gives wall time, passages/s, peak
-memory (RSS of a fresh subprocess per pipeline) and the ratios.
+memory (RSS of a fresh subprocess per pipeline) and the ratios. The stores stay under --work (default
+bench/work/ours and bench/work/tutorial) for bench/query.py.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -44,9 +45,7 @@ def run_floor(corpus: str, data_dir: str) -> dict[str, object]:
     from rag.ingest import embedding_text
     from rag.loaders import load_file
 
-    texts = [
-        embedding_text(a, c) for a in load_file(Path(corpus)).articles for c in chunk_article(a)
-    ]
+    texts = [embedding_text(a, c) for a in load_file(Path(corpus)).articles for c in chunk_article(a)]
     model = MiniLMEmbeddings()
     model.embed_query("warm up")
     started = time.perf_counter()
@@ -68,10 +67,12 @@ def run_tutorial(corpus: str, data_dir: str) -> dict[str, object]:
 PIPELINES = {"ours": run_ours, "floor": run_floor, "tutorial": run_tutorial}
 
 
-def child(name: str, corpus: str) -> None:
-    """Run one pipeline and print its figures with peak RSS as JSON."""
-    with tempfile.TemporaryDirectory() as tmp:
-        result = PIPELINES[name](corpus, tmp)
+def child(name: str, corpus: str, work: str) -> None:
+    """Run one pipeline into a fresh store under `work/<name>` and print its figures with peak RSS as JSON."""
+    target = Path(work) / name
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    result = PIPELINES[name](corpus, str(target))
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -81,22 +82,31 @@ def main() -> None:
     parser.add_argument("corpus")
     parser.add_argument("--skip-tutorial", action="store_true")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    parser.add_argument(
+        "--work", default=str(ROOT / "bench" / "work"), help="Where the stores are built (kept for bench/query.py)."
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.corpus)
+        child(args.child, args.corpus, args.work)
         return
     names = ["floor", "ours"] + ([] if args.skip_tutorial else ["tutorial"])
     results: dict[str, dict[str, float]] = {}
     for name in names:
         out = subprocess.run(
-            [sys.executable, __file__, args.corpus, "--child", name], capture_output=True, text=True, check=True
+            [sys.executable, __file__, args.corpus, "--child", name, "--work", args.work],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         results[name] = json.loads(out.stdout.strip().splitlines()[-1])
         r = results[name]
         r["passages_per_s"] = r["passages"] / r["seconds"]
-        print(f"{name:<9} {r['seconds']:8.1f} s  {r['passages']:6} passages  {r['passages_per_s']:6.1f}/s  "
-              f"peak RSS {r['peak_rss_mb']:.0f} MB", flush=True)
+        print(
+            f"{name:<9} {r['seconds']:8.1f} s  {r['passages']:6} passages  {r['passages_per_s']:6.1f}/s  "
+            f"peak RSS {r['peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
     ratios = {"ours_over_floor": results["ours"]["seconds"] / results["floor"]["seconds"]}
     if "tutorial" in results:
         ratios["tutorial_over_ours"] = results["tutorial"]["seconds"] / results["ours"]["seconds"]

@@ -148,7 +148,15 @@ def print_answer(answer: Answer) -> None:
 @with_filters
 @data_dir_option
 @_edge
-def ask(question: str, as_json: bool, k: int | None, outlets: tuple[str, ...], since: str | None, until: str | None, data_dir: str | None) -> None:
+def ask(
+    question: str,
+    as_json: bool,
+    k: int | None,
+    outlets: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    data_dir: str | None,
+) -> None:
     """Answer a question from the archive, with numbered citations."""
     engine = _engine(_settings(data_dir))
     answer = engine.ask(question, filters=_filters(outlets, since, until), k=k)
@@ -165,7 +173,15 @@ def ask(question: str, as_json: bool, k: int | None, outlets: tuple[str, ...], s
 @with_filters
 @data_dir_option
 @_edge
-def search(query: str, k: int, as_json: bool, outlets: tuple[str, ...], since: str | None, until: str | None, data_dir: str | None) -> None:
+def search(
+    query: str,
+    k: int,
+    as_json: bool,
+    outlets: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    data_dir: str | None,
+) -> None:
     """Show the ranked passages for a query."""
     engine = _engine(_settings(data_dir))
     passages = engine.retrieve(query, _filters(outlets, since, until), k)
@@ -173,7 +189,9 @@ def search(query: str, k: int, as_json: bool, outlets: tuple[str, ...], since: s
         click.echo(json.dumps([p.to_public() for p in passages], ensure_ascii=False, indent=2))
         return
     for rank, p in enumerate(passages, 1):
-        click.echo(f"{rank:>2}. {p.score:.4f}  {p.outlet or 'Unknown outlet'} · {p.published_at[:10] or 'undated'} · {p.title}")
+        click.echo(
+            f"{rank:>2}. {p.score:.4f}  {p.outlet or 'Unknown outlet'} · {p.published_at[:10] or 'undated'} · {p.title}"
+        )
         click.echo(f"    {p.text[:300]}{'…' if len(p.text) > 300 else ''}")
 
 
@@ -188,9 +206,19 @@ def chat(port: int, data_dir: str | None) -> None:
     if data_dir:
         env["NEWSROOM_DATA_DIR"] = str(Path(data_dir).resolve())
     command = [
-        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
-        "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.maxUploadSize", str(settings.max_upload_mb),
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.maxUploadSize",
+        str(settings.max_upload_mb),
     ]
     click.echo(f"Newsroom chat: open http://localhost:{port} (Ctrl+C to stop)")
     sys.exit(subprocess.call(command, env=env))
@@ -198,7 +226,9 @@ def chat(port: int, data_dir: str | None) -> None:
 
 @cli.command(name="eval")
 @click.argument("cases", required=False, type=click.Path(exists=True, dir_okay=False))
-@click.option("--corpus", multiple=True, type=click.Path(exists=True), help="Ingest these into a fresh store under --out first.")
+@click.option(
+    "--corpus", multiple=True, type=click.Path(exists=True), help="Ingest these into a fresh store under --out first."
+)
 @click.option("--out", default="eval-runs/latest", show_default=True, type=click.Path(file_okay=False))
 @click.option("-k", "k", type=click.IntRange(1, 50), default=10, show_default=True, help="Passages per question.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N cases.")
@@ -206,8 +236,16 @@ def chat(port: int, data_dir: str | None) -> None:
 @click.option("--tolerance", type=float, default=0.02, show_default=True, help="Allowed drop of a headline metric.")
 @data_dir_option
 @_edge
-def evaluate(cases: str | None, corpus: tuple[str, ...], out: str, k: int, limit: int | None,
-             compare: tuple[str, str] | None, tolerance: float, data_dir: str | None) -> None:
+def evaluate(
+    cases: str | None,
+    corpus: tuple[str, ...],
+    out: str,
+    k: int,
+    limit: int | None,
+    compare: tuple[str, str] | None,
+    tolerance: float,
+    data_dir: str | None,
+) -> None:
     """Run scripted questions and write a report (report.json, report.md, charts)."""
     from rag.eval_runner import compare_reports, run_cli_eval
 

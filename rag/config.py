@@ -41,6 +41,7 @@ class Settings:
     chunk_chars: int = 1000
     max_upload_mb: int = 20
     embed_batch_size: int = 16
+    embed_max_tokens: int = 256
     lock_timeout: float = 10.0
     extra: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -97,6 +98,7 @@ _ENV = {
     "chunk_chars": "NEWSROOM_CHUNK_CHARS",
     "max_upload_mb": "NEWSROOM_MAX_UPLOAD_MB",
     "embed_batch_size": "NEWSROOM_EMBED_BATCH_SIZE",
+    "embed_max_tokens": "NEWSROOM_EMBED_MAX_TOKENS",
     "lock_timeout": "NEWSROOM_LOCK_TIMEOUT",
 }
 
@@ -106,9 +108,7 @@ def env_names() -> dict[str, str]:
     return dict(_ENV)
 
 
-def load_settings(
-    environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
-) -> Settings:
+def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env") -> Settings:
     """Read settings: real environment first, then `.env`, then defaults.
 
     Args:
@@ -150,16 +150,14 @@ def _validate(settings: Settings) -> None:
     if settings.answer_mode not in {"auto", "llm", "quote"}:
         raise ConfigError("NEWSROOM_ANSWER_MODE must be auto, llm or quote.")
     if settings.answer_mode == "llm" and not settings.llm_configured:
-        raise ConfigError(
-            "NEWSROOM_ANSWER_MODE=llm needs NEWSROOM_CHAT_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL."
-        )
+        raise ConfigError("NEWSROOM_ANSWER_MODE=llm needs NEWSROOM_CHAT_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL.")
     if settings.embedding_backend not in {"local", "openai"}:
         raise ConfigError("NEWSROOM_EMBEDDINGS must be local or openai.")
-    if settings.embedding_backend == "openai" and not (
-        settings.openai_api_key or settings.openai_base_url
-    ):
+    if settings.embedding_backend == "openai" and not (settings.openai_api_key or settings.openai_base_url):
         raise ConfigError("NEWSROOM_EMBEDDINGS=openai needs OPENAI_API_KEY or OPENAI_BASE_URL.")
     if not 200 <= settings.chunk_chars <= 1200:
         raise ConfigError("NEWSROOM_CHUNK_CHARS must be between 200 and 1200.")
+    if not 32 <= settings.embed_max_tokens <= 256:
+        raise ConfigError("NEWSROOM_EMBED_MAX_TOKENS must be between 32 and 256.")
     if settings.top_k < 1:
         raise ConfigError("NEWSROOM_TOP_K must be at least 1.")

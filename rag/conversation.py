@@ -34,7 +34,9 @@ def answer_markdown(text: str) -> str:
 def highlight(passage_text: str, quote: str) -> str:
     """The passage as Markdown with the quoted sentence(s) highlighted."""
     escaped = md_escape(passage_text)
-    for sentence in sorted({q.strip() for q in re.split(r"(?<=[.!?”\"])\s+", quote) if len(q.strip()) > 10}, key=len, reverse=True):
+    for sentence in sorted(
+        {q.strip() for q in re.split(r"(?<=[.!?”\"])\s+", quote) if len(q.strip()) > 10}, key=len, reverse=True
+    ):
         target = md_escape(sentence)
         if target in escaped:
             escaped = escaped.replace(target, f":orange-background[{target}]", 1)

@@ -78,8 +78,8 @@ class MiniLMEmbeddings(BaseModel, Embeddings):
 
     @property
     def model_id(self) -> str:
-        """The id of the model behind the vectors."""
-        return MODEL_ID
+        """The id of the model behind the vectors (with the token limit when it is not the model's 256)."""
+        return MODEL_ID if self.max_length == 256 else f"{MODEL_ID}-{self.max_length}"
 
     def _load(self) -> tuple[Any, Any]:
         with self._lock:
@@ -155,7 +155,7 @@ def make_embeddings(settings: Settings) -> Embeddings:
             max_retries=1,
             check_embedding_ctx_length=False,
         )
-    return MiniLMEmbeddings(batch_size=settings.embed_batch_size)
+    return MiniLMEmbeddings(batch_size=settings.embed_batch_size, max_length=settings.embed_max_tokens)
 
 
 def embedding_model_name(embeddings: Embeddings) -> str:

@@ -13,8 +13,18 @@ import numpy as np
 from rag.citations import cited_share
 from rag.models import Answer, Passage
 
-HEADLINE = ["hits@4", "hits@10", "mrr@10", "map@10", "must_include", "refusal_recall", "refusal_precision",
-            "answer_f1", "citations_valid", "case_pass"]
+HEADLINE = [
+    "hits@4",
+    "hits@10",
+    "mrr@10",
+    "map@10",
+    "must_include",
+    "refusal_recall",
+    "refusal_precision",
+    "answer_f1",
+    "citations_valid",
+    "case_pass",
+]
 
 
 def squash(text: str) -> str:
@@ -90,7 +100,9 @@ def case_metrics(case: Any, answer: Answer, passages: Sequence[Passage]) -> dict
     if answerable and case.answer:
         m["answer_em"] = float(normalise_answer(text) == normalise_answer(case.answer))
         m["answer_f1"] = token_f1(text, case.answer)
-        m["answer_contained"] = float(bool(normalise_answer(case.answer)) and normalise_answer(case.answer) in normalise_answer(text))
+        m["answer_contained"] = float(
+            bool(normalise_answer(case.answer)) and normalise_answer(case.answer) in normalise_answer(text)
+        )
     m["refused"] = float(answer.refused)
     m["citations_valid"] = None if answer.refused else citation_validity(answer.raw_text or answer.text, len(passages))
     m["sentences_cited"] = None if answer.refused else cited_share(answer.text)

@@ -8,9 +8,26 @@ from typing import Any
 
 from rag.eval_metrics import HEADLINE
 
-TABLE_METRICS = ["cases", "hits@4", "hits@10", "mrr@10", "map@10", "source_recall", "must_include", "answer_f1",
-                 "answer_contained", "refusal_precision", "refusal_recall", "citations_valid", "sentences_cited",
-                 "case_pass", "retrieval_ms_p50", "retrieval_ms_p95", "total_ms_p50", "total_ms_p95"]
+TABLE_METRICS = [
+    "cases",
+    "hits@4",
+    "hits@10",
+    "mrr@10",
+    "map@10",
+    "source_recall",
+    "must_include",
+    "answer_f1",
+    "answer_contained",
+    "refusal_precision",
+    "refusal_recall",
+    "citations_valid",
+    "sentences_cited",
+    "case_pass",
+    "retrieval_ms_p50",
+    "retrieval_ms_p95",
+    "total_ms_p50",
+    "total_ms_p95",
+]
 LOWER_IS_BETTER = {"retrieval_ms_p50", "retrieval_ms_p95", "total_ms_p50", "total_ms_p95"}
 
 
@@ -36,15 +53,31 @@ def write_markdown(report: dict[str, Any], path: Path) -> None:
     s = report["summary"]
     failed = [c for c in report["cases"] if not c["metrics"].get("case_pass")]
     parts = [
-        "# Newsroom evaluation report", "",
-        f"Answer mode: {s['config']['answer_mode']} · k = {s['config']['k']} · {s['overall']['cases']} cases", "",
-        "## Overall", "", markdown_table({"all": s["overall"]}, TABLE_METRICS), "",
-        "## By question type", "", markdown_table(s["by_type"], TABLE_METRICS), "",
+        "# Newsroom evaluation report",
+        "",
+        f"Answer mode: {s['config']['answer_mode']} · k = {s['config']['k']} · {s['overall']['cases']} cases",
+        "",
+        "## Overall",
+        "",
+        markdown_table({"all": s["overall"]}, TABLE_METRICS),
+        "",
+        "## By question type",
+        "",
+        markdown_table(s["by_type"], TABLE_METRICS),
+        "",
     ]
     if s.get("by_tag"):
         parts += ["## By tag", "", markdown_table(s["by_tag"], TABLE_METRICS), ""]
-    parts += ["## Charts", "", "![metrics by type](metrics_by_type.png)", "", "![latency](latency.png)", "",
-              f"## Failed cases ({len(failed)})", ""]
+    parts += [
+        "## Charts",
+        "",
+        "![metrics by type](metrics_by_type.png)",
+        "",
+        "![latency](latency.png)",
+        "",
+        f"## Failed cases ({len(failed)})",
+        "",
+    ]
     for case in failed[:200]:
         why = case.get("error") or ("refused" if case["refused"] else "answered") + f", expected {case['expect']}"
         parts.append(f"- **{case['id']}** ({case['type']}): {case['question']} — {why}")
@@ -61,8 +94,11 @@ def write_charts(report: dict[str, Any], out: Path) -> list[Path]:
     import matplotlib.pyplot as plt
 
     by_type = report["summary"]["by_type"]
-    metrics = [m for m in ("hits@4", "hits@10", "mrr@10", "map@10", "must_include", "case_pass")
-               if any(g.get(m) is not None for g in by_type.values())]
+    metrics = [
+        m
+        for m in ("hits@4", "hits@10", "mrr@10", "map@10", "must_include", "case_pass")
+        if any(g.get(m) is not None for g in by_type.values())
+    ]
     fig, ax = plt.subplots(figsize=(9, 4.5))
     width = 0.8 / max(1, len(by_type))
     for i, (name, group) in enumerate(by_type.items()):

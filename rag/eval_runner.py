@@ -18,8 +18,8 @@ from rag.evaluate import prepare_corpus, run_eval
 from rag.ingest import ensure_seeded
 
 MULTIHOP_ATTRIBUTION = (
-    "Data: MultiHop-RAG (Tang & Yang, 2024, \"MultiHop-RAG: Benchmarking Retrieval-Augmented Generation for "
-    "Multi-Hop Queries\"), ODC-BY 1.0."
+    'Data: MultiHop-RAG (Tang & Yang, 2024, "MultiHop-RAG: Benchmarking Retrieval-Augmented Generation for '
+    'Multi-Hop Queries"), ODC-BY 1.0.'
 )
 
 
@@ -69,8 +69,18 @@ def run_cli_eval(
     files = write_report(result, out)
     o = result["summary"]["overall"]
     figures = ", ".join(
-        f"{name} {o[name]:.3f}" for name in ("hits@4", "hits@10", "mrr@10", "map@10", "must_include", "refusal_recall",
-                                             "refusal_precision", "case_pass") if o.get(name) is not None
+        f"{name} {o[name]:.3f}"
+        for name in (
+            "hits@4",
+            "hits@10",
+            "mrr@10",
+            "map@10",
+            "must_include",
+            "refusal_recall",
+            "refusal_precision",
+            "case_pass",
+        )
+        if o.get(name) is not None
     )
     latency = f"latency p50 {o.get('total_ms_p50', 0):.0f} ms, p95 {o.get('total_ms_p95', 0):.0f} ms"
     return f"{o['cases']} cases: {figures}; {latency}\nWrote {', '.join(str(f) for f in files)}"

@@ -32,7 +32,9 @@ def corpus_data_dir(out: Path, corpus: Sequence[str | Path]) -> Path:
     return out / f"store-{hashlib.sha256(chr(10).join(parts).encode()).hexdigest()[:12]}"
 
 
-def prepare_corpus(settings: Settings, out: Path, corpus: Sequence[str | Path], progress: Any = None) -> tuple[Settings, IngestReport]:
+def prepare_corpus(
+    settings: Settings, out: Path, corpus: Sequence[str | Path], progress: Any = None
+) -> tuple[Settings, IngestReport]:
     """Ingest the corpus into its own store under `out` (unchanged articles are skipped)."""
     eval_settings = replace(settings, data_dir=corpus_data_dir(out, corpus), chroma_host=None)
     report = ingest_paths(Archive(eval_settings), corpus, progress, command="newsroom eval --corpus")
@@ -53,9 +55,18 @@ def case_filters(case: EvalCase) -> Filters:
 def run_case(engine: ChatEngine, case: EvalCase, k: int) -> dict[str, Any]:
     """One case through exactly the chat pipeline; any failure becomes a failed result."""
     result: dict[str, Any] = {
-        "id": case.id, "question": case.question, "type": case.type, "tags": case.tags, "expect": case.expect,
-        "reference": case.answer, "answer": "", "refused": None, "citations": [], "passages": [],
-        "metrics": {}, "timings": {},
+        "id": case.id,
+        "question": case.question,
+        "type": case.type,
+        "tags": case.tags,
+        "expect": case.expect,
+        "reference": case.answer,
+        "answer": "",
+        "refused": None,
+        "citations": [],
+        "passages": [],
+        "metrics": {},
+        "timings": {},
     }
     started = time.perf_counter()
     try:
@@ -64,7 +75,9 @@ def run_case(engine: ChatEngine, case: EvalCase, k: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         passages = engine.retrieve(standalone, case_filters(case), k)
         t1 = time.perf_counter()
-        answer: Answer = engine.answer_passages(standalone, passages, case.question if standalone != case.question else None)
+        answer: Answer = engine.answer_passages(
+            standalone, passages, case.question if standalone != case.question else None
+        )
         t2 = time.perf_counter()
     except (NewsroomError, ValueError, RuntimeError, OSError) as exc:
         result["error"] = f"{type(exc).__name__}: {exc}"
@@ -76,6 +89,7 @@ def run_case(engine: ChatEngine, case: EvalCase, k: int) -> dict[str, Any]:
         refused=answer.refused,
         mode=answer.mode,
         notice=answer.notice,
+        confidence=answer.confidence,
         citations=[c.to_public() for c in answer.citations],
         passages=[p.to_public() for p in passages],
         metrics=case_metrics(case, answer, passages),
@@ -89,7 +103,9 @@ def run_case(engine: ChatEngine, case: EvalCase, k: int) -> dict[str, Any]:
     return result
 
 
-def run_eval(engine: ChatEngine, cases: Sequence[EvalCase], k: int = 10, progress: CaseProgress | None = None) -> dict[str, Any]:
+def run_eval(
+    engine: ChatEngine, cases: Sequence[EvalCase], k: int = 10, progress: CaseProgress | None = None
+) -> dict[str, Any]:
     """All cases, then the summary overall, per question type and per tag.
 
     Args:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+
 from rag.metadata import timestamp
 
 MISSING_DATE = -1
@@ -60,3 +62,16 @@ class ArchiveFilter:
         if self.since and published < _ts(self.since):
             return False
         return not (self.until and published > _ts(self.until))
+
+    def mask(self, embargo: np.ndarray, published: np.ndarray, outlets: np.ndarray) -> np.ndarray:
+        """`matches` over whole columns at once (embargo and publication timestamps, outlet keys)."""
+        allowed = embargo <= timestamp(self.now)
+        if self.outlets:
+            allowed &= np.isin(outlets, [outlet_key(o) for o in self.outlets])
+        if self.since or self.until:
+            allowed &= published != MISSING_DATE
+        if self.since:
+            allowed &= published >= _ts(self.since)
+        if self.until:
+            allowed &= published <= _ts(self.until)
+        return np.asarray(allowed, dtype=bool)

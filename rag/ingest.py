@@ -46,10 +46,15 @@ class FileReport:
 
     def describe(self) -> str:
         """One line for people."""
-        counts = [f"{n} {label}" for n, label in ((self.new, "new"), (self.replaced, "replaced"), (self.unchanged, "unchanged")) if n]
+        counts = [
+            f"{n} {label}"
+            for n, label in ((self.new, "new"), (self.replaced, "replaced"), (self.unchanged, "unchanged"))
+            if n
+        ]
         text = f"{self.status:<9} {self.path}"
         if counts:
-            text += f"  ({', '.join(counts)} article{'s' if self.new + self.replaced + self.unchanged != 1 else ''}; {self.passages} passages)"
+            plural = "s" if self.new + self.replaced + self.unchanged != 1 else ""
+            text += f"  ({', '.join(counts)} article{plural}; {self.passages} passages)"
         for error in self.errors:
             text += f"\n          - {error}"
         return text

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.filters import ArchiveFilter
+from rag.filters import MISSING_DATE, ArchiveFilter
 from rag.models import Passage
 from rag.store import ArchiveStore, passage_from
 
@@ -41,6 +41,7 @@ class LexicalIndex:
         self.ids: list[str] = []
         self.texts: list[str] = []
         self.metas: list[dict[str, Any]] = []
+        self._cols: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def load(self) -> bool:
         """Load a saved index; False when none is saved or it is unreadable."""
@@ -62,6 +63,7 @@ class LexicalIndex:
             return False
         self.signature = manifest["signature"]
         self.ids, self.texts, self.metas = payload["ids"], payload["texts"], payload["metas"]
+        self._cols = None
         self.retriever = retriever if self.ids else None
         return True
 
@@ -73,6 +75,7 @@ class LexicalIndex:
         self.ids = [r[0] for r in rows]
         self.texts = [r[1] for r in rows]
         self.metas = [r[2] for r in rows]
+        self._cols = None
         self.signature = signature
         self.retriever = None
         self.directory.parent.mkdir(parents=True, exist_ok=True)
@@ -100,17 +103,37 @@ class LexicalIndex:
             shutil.rmtree(tmp, ignore_errors=True)
             shutil.rmtree(old, ignore_errors=True)
 
-    def search(self, query: str, n: int, flt: ArchiveFilter) -> list[Passage]:
-        """The `n` best passages by BM25 score within the filter."""
+    def _columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Embargo and publication timestamps and outlet keys of every passage, as arrays (built once)."""
+        if self._cols is None:
+            self._cols = (
+                np.array([int(m.get("embargo_ts", 2**62)) for m in self.metas], dtype=np.int64),
+                np.array([int(m.get("published_ts", MISSING_DATE)) for m in self.metas], dtype=np.int64),
+                np.array([str(m.get("outlet_key", "")) for m in self.metas], dtype=object),
+            )
+        return self._cols
+
+    def scores(self, query: str) -> np.ndarray | None:
+        """BM25 scores of every passage for a query (None when the index or the query is empty)."""
         if self.retriever is None or not self.ids:
-            return []
+            return None
         import bm25s
 
         tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False)
         if not tokens or not tokens[0]:
+            return None
+        return np.asarray(self.retriever.get_scores(tokens[0]), dtype=np.float32)
+
+    def search(self, query: str, n: int, flt: ArchiveFilter, scores: np.ndarray | None = None) -> list[Passage]:
+        """The `n` best passages by BM25 score within the filter (`scores` from `scores(query)` may be reused)."""
+        scores = self.scores(query) if scores is None else scores
+        if scores is None:
             return []
-        scores = np.asarray(self.retriever.get_scores(tokens[0]), dtype=np.float32)
-        allowed = np.fromiter((flt.matches(m) for m in self.metas), dtype=bool, count=len(self.metas))
-        scores = np.where(allowed, scores, -1.0)
-        top = np.argsort(-scores)[:n]
-        return [passage_from(self.ids[i], self.texts[i], self.metas[i], float(scores[i])) for i in top if scores[i] > 0]
+        filtered = np.where(flt.mask(*self._columns()), scores, -1.0)
+        top = (
+            np.argpartition(-filtered, min(n, len(filtered) - 1))[:n] if len(filtered) > n else np.arange(len(filtered))
+        )
+        top = top[np.argsort(-filtered[top], kind="stable")]
+        return [
+            passage_from(self.ids[i], self.texts[i], self.metas[i], float(filtered[i])) for i in top if filtered[i] > 0
+        ]

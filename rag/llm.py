@@ -71,7 +71,9 @@ class LLMAnswerer:
         return [
             SystemMessage(render("answer_system", today=today, refusal_marker=REFUSAL_MARKER)),
             HumanMessage(
-                render("answer_user", passages=format_passages(passages), question=question, refusal_marker=REFUSAL_MARKER)
+                render(
+                    "answer_user", passages=format_passages(passages), question=question, refusal_marker=REFUSAL_MARKER
+                )
             ),
         ]
 
@@ -95,7 +97,13 @@ class LLMAnswerer:
         allowed = {c.passage.url for c in citations if c.passage.url}
         text = sanitise_model_text(text, allowed, escape_html=False)
         return Answer(
-            text=text, refused=False, citations=citations, passages=passages, mode=self.mode, question=question, raw_text=raw
+            text=text,
+            refused=False,
+            citations=citations,
+            passages=passages,
+            mode=self.mode,
+            question=question,
+            raw_text=raw,
         )
 
     def answer(self, question: str, passages: list[Passage]) -> Answer:
@@ -105,7 +113,9 @@ class LLMAnswerer:
     def condense(self, question: str, history: str) -> str:
         """Rewrite a follow-up question into a stand-alone one."""
         try:
-            reply = self.chat_model.invoke([HumanMessage(render("condense_question", history=history, question=question))])
+            reply = self.chat_model.invoke(
+                [HumanMessage(render("condense_question", history=history, question=question))]
+            )
         except Exception as exc:  # endpoint failure: same handling as answers
             raise unavailable(self.settings, exc) from exc
         text = str(reply.content).strip().strip('"').strip()

@@ -62,8 +62,7 @@ def read_text(data: bytes, where: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise LoadError(
-            f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} on line {line}); "
-            "save it as UTF-8 and try again",
+            f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8 and try again",
             where=where,
         ) from exc
 
@@ -163,21 +162,23 @@ def load_html(text: str, key: str, where: str) -> Article:
     doc = trafilatura.bare_extraction(
         text, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )
-    if doc is None or not getattr(doc, "text", None):
+    fields: dict[str, Any] = {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
+    body = str(fields.get("text") or "")
+    if not body.strip():
         raise LoadError("no article text found in this HTML page", where=where)
-    body = doc.text
+    title = str(fields.get("title") or "")
     first, _, rest = body.partition("\n")
-    if doc.title and first.strip() == doc.title.strip() and rest.strip():
+    if title and first.strip() == title.strip() and rest.strip():
         body = rest  # the headline is metadata, not the first paragraph
     return _finish(
-        doc.title or "",
+        title,
         body,
         key=key,
         where=where,
-        outlet=doc.sitename or "",
-        byline=doc.author or "",
-        published_at=doc.date,
-        url=doc.url or "",
+        outlet=fields.get("sitename") or "",
+        byline=fields.get("author") or "",
+        published_at=fields.get("date"),
+        url=fields.get("url") or "",
     )
 
 

@@ -135,6 +135,7 @@ class Answer:
     notice: str = ""
     question: str = ""
     raw_text: str = ""
+    confidence: float | None = None
 
     def to_public(self) -> dict[str, object]:
         """The JSON shape printed by `newsroom ask --json`."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,6 +12,7 @@ from langchain_core.embeddings import Embeddings
 from rag.citations import content_words
 from rag.models import Answer, Citation, Passage
 
+VECTOR_CACHE_SIZE = 50_000
 REFUSAL = "The archive does not cover this: none of its articles answers the question."
 
 
@@ -42,6 +45,23 @@ class QuoteAnswerer:
         self.embeddings = embeddings
         self.threshold = threshold
         self.max_sentences = max_sentences
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def sentence_vectors(self, sentences: list[str]) -> np.ndarray:
+        """Vectors of sentences, remembered (least recently used first out) since passages recur across questions."""
+        with self._lock:
+            missing = list(dict.fromkeys(s for s in sentences if s not in self._vectors))
+        if missing:
+            fresh = np.asarray(self.embeddings.embed_documents(missing), dtype=np.float32)
+            with self._lock:
+                self._vectors.update(zip(missing, fresh, strict=True))
+                while len(self._vectors) > VECTOR_CACHE_SIZE:
+                    self._vectors.popitem(last=False)
+        with self._lock:
+            for s in sentences:
+                self._vectors.move_to_end(s)
+            return np.stack([self._vectors[s] for s in sentences])
 
     def score(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
         """Every sentence of the passages, scored against the question (best first)."""
@@ -54,7 +74,7 @@ class QuoteAnswerer:
                     candidates.append((rank, sentence))
         if not candidates:
             return []
-        vectors = np.asarray(self.embeddings.embed_documents([s for _, s in candidates]), dtype=np.float32)
+        vectors = self.sentence_vectors([s for _, s in candidates])
         query = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
         sims = vectors @ query / np.clip(np.linalg.norm(vectors, axis=1) * np.linalg.norm(query), 1e-9, None)
         words = content_words(question)
@@ -68,7 +88,9 @@ class QuoteAnswerer:
         """Quote the best-supported sentences, or refuse."""
         scored = self.score(question, passages)
         if not scored or scored[0].score < self.threshold:
-            return refusal(question, passages, self.mode)
+            answer = refusal(question, passages, self.mode)
+            answer.confidence = scored[0].score if scored else 0.0
+            return answer
         best = scored[0].score
         chosen = [s for s in scored if s.score >= max(self.threshold, best - 0.08)][: self.max_sentences]
         numbers: dict[int, int] = {}
@@ -82,5 +104,11 @@ class QuoteAnswerer:
             citation.quote = f"{citation.quote} {sentence.text}".strip()
             parts.append(f"{sentence.text} [{numbers[sentence.passage_rank]}]")
         return Answer(
-            text="\n\n".join(parts), refused=False, citations=citations, passages=passages, mode=self.mode, question=question
+            confidence=best,
+            text="\n\n".join(parts),
+            refused=False,
+            citations=citations,
+            passages=passages,
+            mode=self.mode,
+            question=question,
         )

@@ -127,9 +127,7 @@ class ArchiveStore:
             self.passages = self.client.get_or_create_collection(
                 self.name, metadata={"hnsw:space": "cosine", "embedding_model": model_name}, embedding_function=None
             )
-            self.registry = self.client.get_or_create_collection(
-                f"{self.name}-articles", embedding_function=None
-            )
+            self.registry = self.client.get_or_create_collection(f"{self.name}-articles", embedding_function=None)
             self.max_batch = int(self.client.get_max_batch_size())
         except Exception as exc:
             raise StoreError(f"Could not open the archive collection '{self.name}': {exc}") from exc
@@ -261,7 +259,11 @@ class ArchiveStore:
                 raise StoreError(f"Could not search the archive '{self.name}': {again}") from exc
         out = []
         for cid, text, meta, dist in zip(
-            got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=False  # type: ignore[index]
+            got["ids"][0],
+            got["documents"][0],
+            got["metadatas"][0],
+            got["distances"][0],
+            strict=False,  # type: ignore[index]
         ):
             passage = passage_from(cid, text, dict(meta))
             passage.dense_similarity = 1.0 - float(dist)

@@ -38,7 +38,11 @@ def render_source(st: Any, engine: ChatEngine, c: Citation, key: str) -> None:
     """A source card: headline, outlet, byline, date, link, the passage with the cited sentence highlighted."""
     p = c.passage
     with st.container(border=True):
-        meta = " · ".join(md_escape(x) for x in (p.outlet or "Unknown outlet", p.byline and f"by {p.byline}", p.published_at[:10] or "undated") if x)
+        meta = " · ".join(
+            md_escape(x)
+            for x in (p.outlet or "Unknown outlet", p.byline and f"by {p.byline}", p.published_at[:10] or "undated")
+            if x
+        )
         link = f" · [original article]({p.url})" if p.url.startswith(("http://", "https://")) else ""
         st.markdown(f"**[{c.n}] {md_escape(p.title)}**  \n{meta}{link}")
         st.markdown(highlight(p.text, c.quote))
@@ -60,7 +64,8 @@ def render_answer(st: Any, engine: ChatEngine, index: int, message: dict[str, An
     answer: Answer = message["answer"]
     with st.status(retrieval_label(answer.passages), state="complete", expanded=False):
         for rank, p in enumerate(answer.passages, 1):
-            st.markdown(f"{rank}\\. {md_escape(p.title)} — {md_escape(p.outlet or 'Unknown outlet')}, {p.published_at[:10] or 'undated'}")
+            outlet = md_escape(p.outlet or "Unknown outlet")
+            st.markdown(f"{rank}\\. {md_escape(p.title)} — {outlet}, {p.published_at[:10] or 'undated'}")
     if answer.notice:
         st.warning(answer.notice, icon="⚠️")
     st.markdown(answer_markdown(answer.text))

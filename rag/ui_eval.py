@@ -36,7 +36,9 @@ def render_case(st: Any, case: dict[str, Any]) -> None:
     st.markdown(f"**Question:** {case['question']}")
     if case.get("standalone_question") and case["standalone_question"] != case["question"]:
         st.caption(f"Searched as: {case['standalone_question']}")
-    expected = f"expected **{case['expect']}**" + (f" — reference: {case['reference']}" if case.get("reference") else "")
+    expected = f"expected **{case['expect']}**" + (
+        f" — reference: {case['reference']}" if case.get("reference") else ""
+    )
     st.markdown(expected)
     if case.get("error"):
         st.error(case["error"])
@@ -46,7 +48,9 @@ def render_case(st: Any, case: dict[str, Any]) -> None:
     metrics = {k: round(v, 3) for k, v in case["metrics"].items() if v is not None}
     st.caption(" · ".join(f"{k} {v}" for k, v in metrics.items()))
     for rank, p in enumerate(case.get("passages", []), 1):
-        with st.expander(f"{rank}. {p['title'][:90]} — {p['outlet'] or 'Unknown outlet'}, {p['published_at'][:10] or 'undated'}"):
+        with st.expander(
+            f"{rank}. {p['title'][:90]} — {p['outlet'] or 'Unknown outlet'}, {p['published_at'][:10] or 'undated'}"
+        ):
             st.text(p["text"])
 
 
@@ -57,11 +61,10 @@ def evaluation_page(st: Any, root: Path = Path("eval-runs")) -> None:
     reports = find_reports(root)
     options = [str(p) for p in reports]
     typed = st.text_input("Report file", value=options[0] if options else "", placeholder="eval-runs/dev/report.json")
+    path: Path | None = Path(typed) if typed else None
     if options:
         chosen = st.selectbox("Or pick a recent report", options, index=0)
         path = Path(typed) if typed and typed not in options else Path(chosen)
-    else:
-        path = Path(typed) if typed else None
     if path is None:
         st.info("No report yet. Run `uv run newsroom eval tests/eval/seed_cases.jsonl --out eval-runs/seed`.")
         return
@@ -70,8 +73,10 @@ def evaluation_page(st: Any, root: Path = Path("eval-runs")) -> None:
         st.error(f"{path} is not a readable evaluation report.")
         return
     summary = report["summary"]
-    st.markdown(f"Answer mode: **{summary['config']['answer_mode']}** · k = {summary['config']['k']} · "
-                f"{summary['overall']['cases']} cases")
+    st.markdown(
+        f"Answer mode: **{summary['config']['answer_mode']}** · k = {summary['config']['k']} · "
+        f"{summary['overall']['cases']} cases"
+    )
     st.subheader("Overall")
     st.dataframe(table_rows({"all": summary["overall"]}), hide_index=True)
     st.subheader("By question type")

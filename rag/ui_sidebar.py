@@ -22,7 +22,8 @@ def _day(text: str) -> date | None:
 
 def archive_summary(stats: ArchiveStats) -> str:
     """One line on what the archive holds."""
-    text = f"**{stats.articles}** article{'s' if stats.articles != 1 else ''} from **{len(stats.outlets)}** outlet{'s' if len(stats.outlets) != 1 else ''}"
+    articles, outlets = stats.articles, len(stats.outlets)
+    text = f"**{articles}** article{'s' * (articles != 1)} from **{outlets}** outlet{'s' * (outlets != 1)}"
     if stats.first_date:
         text += f"  \ncovers {stats.first_date} to {stats.last_date}"
     return text
@@ -49,13 +50,17 @@ def upload_box(st: Any, engine: ChatEngine) -> None:
     with st.expander("Add articles"):
         files = st.file_uploader(
             f"Article files (up to {settings.max_upload_mb} MB each)",
-            type=UPLOAD_TYPES, accept_multiple_files=True, key=f"uploads-{generation}",
+            type=UPLOAD_TYPES,
+            accept_multiple_files=True,
+            key=f"uploads-{generation}",
         )
         if files and st.button("Add to the archive", key="ingest_uploads"):
             saved, problems = [], []
             for f in files:
                 try:
-                    saved.append(save_upload(settings.data_dir / "uploads", f.name, f.getvalue(), settings.max_upload_mb * 2**20))
+                    saved.append(
+                        save_upload(settings.data_dir / "uploads", f.name, f.getvalue(), settings.max_upload_mb * 2**20)
+                    )
                 except LoadError as exc:
                     problems.append(f"failed    {f.name}\n          - {exc.reason}")
             bar = st.progress(0.0, text="Ingesting…")
@@ -93,8 +98,11 @@ def sidebar(st: Any, engine: ChatEngine, stats: ArchiveStats) -> Filters:
         messages = st.session_state.get("messages", [])
         if messages:
             st.download_button(
-                "Download conversation (Markdown)", export_markdown(messages), file_name="newsroom-conversation.md",
-                mime="text/markdown", use_container_width=True,
+                "Download conversation (Markdown)",
+                export_markdown(messages),
+                file_name="newsroom-conversation.md",
+                mime="text/markdown",
+                use_container_width=True,
             )
         upload_box(st, engine)
     return filters

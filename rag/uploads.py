@@ -10,8 +10,15 @@ from rag.errors import LoadError
 from rag.loaders import SUPPORTED, read_text
 
 UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "json", "jsonl"]
-_MAGIC = {b"%PDF": "a PDF", b"PK\x03\x04": "a ZIP/Office document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
-          b"GIF8": "a GIF image", b"\x1f\x8b": "a gzip archive", b"{\\rtf": "an RTF document"}
+_MAGIC = {
+    b"%PDF": "a PDF",
+    b"PK\x03\x04": "a ZIP/Office document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+    b"{\\rtf": "an RTF document",
+}
 _HTML = re.compile(r"<\s*(!doctype\s+html|html|body|article|head|p|div)\b", re.IGNORECASE)
 
 

@@ -26,9 +26,7 @@ def _count_words(value: Any) -> int:
     if isinstance(value, str):
         return len(value.split())
     if isinstance(value, list):
-        return sum(
-            _count_words(p.get("text", "") if isinstance(p, dict) else p) for p in value
-        )
+        return sum(_count_words(p.get("text", "") if isinstance(p, dict) else p) for p in value)
     return 0
 
 
@@ -69,10 +67,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Serve GET /v1/models."""
         if self.path.rstrip("/") != "/v1/models":
             return self._send_json(404, _error(404, f"No route {self.path}"))
-        models = [
-            {"id": m, "object": "model", "created": 0, "owned_by": "fake"}
-            for m in self.server.owner.models()
-        ]
+        models = [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in self.server.owner.models()]
         self._send_json(200, {"object": "list", "data": models})
 
     def _embeddings(self, body: dict[str, Any]) -> None:
@@ -93,9 +88,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         """Serve POST /v1/chat/completions (streaming or not)."""
         owner = self.server.owner
-        body = json.loads(
-            self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}"
-        )
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
         if self.path.rstrip("/") == "/v1/embeddings":
             return self._embeddings(body)
         if self.path.rstrip("/") != "/v1/chat/completions":
@@ -174,9 +167,7 @@ class FakeOpenAIServer:
     def models(self) -> list[str]:
         """Model names to list: the default model plus any requested so far."""
         with self.lock:
-            seen = [
-                r["model"] for r in self.requests if isinstance(r.get("model"), str)
-            ]
+            seen = [r["model"] for r in self.requests if isinstance(r.get("model"), str)]
         return list(dict.fromkeys([self.model, *seen]))
 
     def start(self) -> Self:

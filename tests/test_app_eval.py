@@ -14,7 +14,9 @@ from rag.eval_report import write_report
 from rag.evaluate import run_eval
 
 
-def test_evaluation_page_shows_tables_charts_and_failed_cases(seeded: Archive, settings: Settings, tmp_path: Path) -> None:
+def test_evaluation_page_shows_tables_charts_and_failed_cases(
+    seeded: Archive, settings: Settings, tmp_path: Path
+) -> None:
     cases = [
         EvalCase(id="ok", question="How many drones did Sergei Shoigu say Ukraine used?", must_include=["eight"]),
         EvalCase(id="wrong-expectation", question="Who is the mayor of Moscow?", expect="refuse", type="null"),

@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,9 +40,25 @@ def app_url(tmp_path: Path) -> Iterator[str]:
     env = {**os.environ, "NEWSROOM_DATA_DIR": str(tmp_path / "data")}
     log = (tmp_path / "streamlit.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(PROJECT_ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -64,31 +81,67 @@ def app_url(tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
-def test_browser_asks_a_seed_question_and_sees_the_cited_answer(app_url: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+@pytest.fixture
+def page(app_url: str) -> Iterator[object]:
+    """A headless Chromium page (Debian's browser, driven by Playwright), closed afterwards."""
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.goto(app_url, wait_until="domcontentloaded")
-            box = page.get_by_test_id("stChatInputTextArea")
-            expect(box).to_be_visible(timeout=90_000)
-            expect(page.get_by_text("article in your archive")).to_be_visible(timeout=90_000)
-            box.fill("How many drones did Sergei Shoigu say Ukraine used?")
-            box.press("Enter")
-            answer = page.get_by_test_id("stChatMessage").filter(has_text="eight drones").last
-            expect(answer).to_be_visible(timeout=90_000)
-            expect(page.get_by_text("Sources", exact=True)).to_be_visible(timeout=30_000)
-            expect(page.get_by_text("[1] Vladimir Putin has vowed", exact=False).first).to_be_visible()
-            expect(page.get_by_text("Show in the article").first).to_be_visible()
-            page.wait_for_timeout(500)
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "chat-answer.png"), full_page=True)
+            yield browser.new_page(viewport={"width": 1280, "height": 1000})
         finally:
             browser.close()
+
+
+def test_browser_asks_a_seed_question_and_sees_the_cited_answer(app_url: str, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(app_url, wait_until="domcontentloaded")
+    box = page.get_by_test_id("stChatInputTextArea")
+    expect(box).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("article in your archive")).to_be_visible(timeout=90_000)
+    box.fill("How many drones did Sergei Shoigu say Ukraine used?")
+    box.press("Enter")
+    answer = page.get_by_test_id("stChatMessage").filter(has_text="eight drones").last
+    expect(answer).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("Sources", exact=True)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("[1] Vladimir Putin has vowed", exact=False).first).to_be_visible()
+    expect(page.get_by_text("Show in the article").first).to_be_visible()
+    page.wait_for_timeout(500)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chat-answer.png"), full_page=True)
     assert (ARTIFACTS / "chat-answer.png").stat().st_size > 10_000
+
+
+def test_browser_upload_adds_an_article_that_can_then_be_asked_about(app_url: str, page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    article = tmp_path / "bridge.md"
+    article.write_text(
+        "---\ntitle: Harbour bridge reopens\noutlet: Port Gazette\npublished_at: 2024-03-04\n"
+        "url: https://gazette.example/bridge\n---\n\nThe harbour bridge reopened on Monday after a two-year refit "
+        "costing 40 million euros, the city council said.\n"
+    )
+    page.goto(app_url, wait_until="domcontentloaded")
+    expect(page.get_by_text("Add articles")).to_be_visible(timeout=90_000)
+    page.get_by_text("Add articles").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(article))
+    page.get_by_role("button", name="Add to the archive").click()
+    expect(page.get_by_text("ingested  ", exact=False).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("2** article", exact=False).or_(page.get_by_text("2 articles from")).first).to_be_visible()
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill("How much did the harbour bridge refit cost?")
+    box.press("Enter")
+    expect(page.get_by_test_id("stChatMessage").filter(has_text="40 million euros").last).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("[1] Harbour bridge reopens")).to_be_visible()

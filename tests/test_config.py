@@ -26,7 +26,9 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
 
 def test_a_key_alone_selects_a_default_model_and_quote_mode_overrides_it() -> None:
     assert load_settings(environ={"OPENAI_API_KEY": "sk-x"}, env_file=None).chat_model == "gpt-4o-mini"
-    assert not load_settings(environ={"OPENAI_API_KEY": "sk-x", "NEWSROOM_ANSWER_MODE": "quote"}, env_file=None).llm_configured
+    assert not load_settings(
+        environ={"OPENAI_API_KEY": "sk-x", "NEWSROOM_ANSWER_MODE": "quote"}, env_file=None
+    ).llm_configured
 
 
 @pytest.mark.parametrize(
@@ -38,6 +40,7 @@ def test_a_key_alone_selects_a_default_model_and_quote_mode_overrides_it() -> No
         ({"NEWSROOM_ANSWER_MODE": "guess"}, "auto, llm or quote"),
         ({"NEWSROOM_ANSWER_MODE": "llm"}, "needs NEWSROOM_CHAT_MODEL"),
         ({"NEWSROOM_EMBEDDINGS": "torch"}, "local or openai"),
+        ({"NEWSROOM_EMBED_MAX_TOKENS": "512"}, "between 32 and 256"),
     ],
 )
 def test_bad_values_are_explained(env: dict[str, str], message: str) -> None:

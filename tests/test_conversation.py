@@ -27,10 +27,22 @@ NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
 
 def cited_answer() -> Answer:
-    passage = Passage(chunk_id="c", text="Shoigu said eight drones were used. None hit.", article_id="a1", title="Drones *hit* Moscow",
-                      outlet="FT", byline="Jane Doe", published_at="2023-05-30T08:00:00Z", url="https://ft.example/drones")
-    return Answer(text="Shoigu said eight drones were used. [1]", refused=False,
-                  citations=[Citation(n=1, passage=passage, quote="Shoigu said eight drones were used.")], question="q")
+    passage = Passage(
+        chunk_id="c",
+        text="Shoigu said eight drones were used. None hit.",
+        article_id="a1",
+        title="Drones *hit* Moscow",
+        outlet="FT",
+        byline="Jane Doe",
+        published_at="2023-05-30T08:00:00Z",
+        url="https://ft.example/drones",
+    )
+    return Answer(
+        text="Shoigu said eight drones were used. [1]",
+        refused=False,
+        citations=[Citation(n=1, passage=passage, quote="Shoigu said eight drones were used.")],
+        question="q",
+    )
 
 
 def test_markdown_escaping_keeps_text_literal() -> None:
@@ -50,15 +62,22 @@ def test_context_paragraphs_around_a_passage() -> None:
 
 
 def test_example_questions_prefer_people_quoted_then_headlines() -> None:
-    texts = [("Moscow hit by drones", "In Moscow, mayor Sergei Sobyanin said two were hurt. Sergei Shoigu said eight."),
-             ("Ports reopen after strike", "Nothing quotable here.")]
-    assert example_questions(texts) == ["What did Sergei Sobyanin say?", "What did Sergei Shoigu say?",
-                                        "What does the archive report about “Moscow hit by drones”?"]
+    texts = [
+        ("Moscow hit by drones", "In Moscow, mayor Sergei Sobyanin said two were hurt. Sergei Shoigu said eight."),
+        ("Ports reopen after strike", "Nothing quotable here."),
+    ]
+    assert example_questions(texts) == [
+        "What did Sergei Sobyanin say?",
+        "What did Sergei Shoigu say?",
+        "What does the archive report about “Moscow hit by drones”?",
+    ]
 
 
 def test_export_markdown_has_citations_quotes_and_links() -> None:
-    messages = [{"role": "user", "content": "How many drones?"},
-                {"role": "assistant", "content": "x", "answer": cited_answer(), "asked": "How many drones?"}]
+    messages = [
+        {"role": "user", "content": "How many drones?"},
+        {"role": "assistant", "content": "x", "answer": cited_answer(), "asked": "How many drones?"},
+    ]
     text = export_markdown(messages, NOW)
     assert text.startswith("# Newsroom conversation — 2026-11-26 09:30 UTC")
     assert "**You:** How many drones?" in text

@@ -20,10 +20,14 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def test_vectors_are_normalised_and_meaningful(embeddings: MiniLMEmbeddings) -> None:
-    docs = np.array(embeddings.embed_documents([
-        "Russia's defence minister said Ukraine had used eight drones in the attack.",
-        "The harbour bridge reopened after a two-year refit.",
-    ]))
+    docs = np.array(
+        embeddings.embed_documents(
+            [
+                "Russia's defence minister said Ukraine had used eight drones in the attack.",
+                "The harbour bridge reopened after a two-year refit.",
+            ]
+        )
+    )
     query = np.array(embeddings.embed_query("How many drones did Ukraine use?"))
     assert docs.shape == (2, 384)
     assert np.allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-4)
@@ -31,11 +35,21 @@ def test_vectors_are_normalised_and_meaningful(embeddings: MiniLMEmbeddings) -> 
 
 
 def test_dynamic_padding_and_length_sorting_do_not_change_vectors(embeddings: MiniLMEmbeddings) -> None:
-    texts = ["short", "a much longer sentence about drones over Moscow and air defences " * 5, "medium length text here"]
+    texts = [
+        "short",
+        "a much longer sentence about drones over Moscow and air defences " * 5,
+        "medium length text here",
+    ]
     together = np.array(embeddings.embed_documents(texts))
     alone = np.array([embeddings.embed_query(t) for t in texts])
     assert np.allclose(together, alone, atol=1e-4)  # same order back, padding masked out
     assert embeddings.embed_documents([]) == []
+
+
+def test_a_shorter_token_limit_is_a_different_model_id_so_collections_stay_apart() -> None:
+    assert MiniLMEmbeddings().model_id == "all-MiniLM-L6-v2-onnx-int8"
+    short = make_embeddings(load_settings(environ={"NEWSROOM_EMBED_MAX_TOKENS": "128"}, env_file=None))
+    assert isinstance(short, MiniLMEmbeddings) and short.model_id == "all-MiniLM-L6-v2-onnx-int8-128"
 
 
 def test_model_files_are_bundled_and_checksummed(tmp_path: Path) -> None:
@@ -53,9 +67,13 @@ def test_model_files_are_bundled_and_checksummed(tmp_path: Path) -> None:
 def test_openai_embeddings_are_selectable_and_work_end_to_end(settings: Settings) -> None:
     with FakeOpenAIServer() as server:
         chosen = load_settings(
-            environ={"NEWSROOM_EMBEDDINGS": "openai", "OPENAI_BASE_URL": server.base_url,
-                     "NEWSROOM_EMBEDDING_MODEL": "fake-embed", "NEWSROOM_ANSWER_MODE": "quote",
-                     "NEWSROOM_DATA_DIR": str(settings.data_dir)},
+            environ={
+                "NEWSROOM_EMBEDDINGS": "openai",
+                "OPENAI_BASE_URL": server.base_url,
+                "NEWSROOM_EMBEDDING_MODEL": "fake-embed",
+                "NEWSROOM_ANSWER_MODE": "quote",
+                "NEWSROOM_DATA_DIR": str(settings.data_dir),
+            },
             env_file=None,
         )
         archive = Archive(chosen)

@@ -40,18 +40,30 @@ def test_seed_regression_set_passes_every_case(seeded: Archive, settings: Settin
 
 def test_multihop_official_metrics_definitions() -> None:
     facts = ["Fact one is here.", "Fact two\nis there."]
-    ranked = [passage("nothing"), passage("x Fact  one is here. y"), passage("nothing 2"), passage("Facttwo is there. and Fact one is here.")]
+    ranked = [
+        passage("nothing"),
+        passage("x Fact  one is here. y"),
+        passage("nothing 2"),
+        passage("Facttwo is there. and Fact one is here."),
+    ]
     m = retrieval_metrics(ranked, facts)
     assert m["hits@4"] == 1.0 and m["hits@10"] == 1.0
     assert m["mrr@10"] == pytest.approx(0.5)
     assert m["map@10"] == pytest.approx((1 / 2 + 1 / 4) / 2)
-    assert retrieval_metrics([passage("no")] * 12, facts) == {"hits@4": 0.0, "hits@10": 0.0, "mrr@10": 0.0, "map@10": 0.0}
+    assert retrieval_metrics([passage("no")] * 12, facts) == {
+        "hits@4": 0.0,
+        "hits@10": 0.0,
+        "mrr@10": 0.0,
+        "map@10": 0.0,
+    }
     late = [passage("no")] * 5 + [passage("Fact one is here.")]
     assert retrieval_metrics(late, facts)["hits@4"] == 0.0 and retrieval_metrics(late, facts)["hits@10"] == 1.0
 
 
 def test_answer_and_citation_metrics() -> None:
-    assert token_f1("The answer is Sam Altman [1].", "Sam Altman") == pytest.approx(2 * 0.5 * 1 / (0.5 + 1))  # 4 tokens after normalisation
+    assert token_f1("The answer is Sam Altman [1].", "Sam Altman") == pytest.approx(
+        2 * 0.5 * 1 / (0.5 + 1)
+    )  # 4 tokens after normalisation
     assert token_f1("", "x") == 0.0
     assert citation_validity("a [1] b [2, 7]", shown=3) == pytest.approx(2 / 3)
     assert citation_validity("no citations", shown=3) is None
@@ -59,14 +71,21 @@ def test_answer_and_citation_metrics() -> None:
 
 def test_multihop_format_is_recognised(tmp_path: Path) -> None:
     data = [
-        {"query": "Q1?", "answer": "Yes", "question_type": "comparison_query",
-         "evidence_list": [{"title": "T", "url": "https://x/1", "fact": "F1."}]},
+        {
+            "query": "Q1?",
+            "answer": "Yes",
+            "question_type": "comparison_query",
+            "evidence_list": [{"title": "T", "url": "https://x/1", "fact": "F1."}],
+        },
         {"query": "Q2?", "answer": "Insufficient information.", "question_type": "null_query", "evidence_list": []},
     ]
     path = tmp_path / "queries.json"
     path.write_text(json.dumps(data))
     cases = load_cases(path)
-    assert [(c.type, c.expect, c.evidence) for c in cases] == [("comparison", "answer", ["F1."]), ("null", "refuse", [])]
+    assert [(c.type, c.expect, c.evidence) for c in cases] == [
+        ("comparison", "answer", ["F1."]),
+        ("null", "refuse", []),
+    ]
 
 
 def test_yaml_cases_and_bad_case_files(tmp_path: Path) -> None:
@@ -80,8 +99,10 @@ def test_yaml_cases_and_bad_case_files(tmp_path: Path) -> None:
 
 
 def test_a_failing_case_is_recorded_and_the_run_goes_on(seeded: Archive, settings: Settings) -> None:
-    cases = [EvalCase(id="bad", question="Drones?", since="not a date"),
-             EvalCase(id="good", question="How many drones did Sergei Shoigu say Ukraine used?", must_include=["eight"])]
+    cases = [
+        EvalCase(id="bad", question="Drones?", since="not a date"),
+        EvalCase(id="good", question="How many drones did Sergei Shoigu say Ukraine used?", must_include=["eight"]),
+    ]
     report = run_eval(ChatEngine(settings, seeded), cases, k=5)
     bad, good = report["cases"]
     assert "not a date" in bad["error"] and bad["metrics"]["case_pass"] == 0.0
@@ -107,20 +128,42 @@ def test_reports_charts_and_compare_gate(seeded: Archive, settings: Settings, tm
     assert regressed and any("REGRESSION" in line for line in lines)
     assert not compare(saved, saved)[1]
     runner = CliRunner()
-    result = runner.invoke(cli, ["eval", "--compare", str(tmp_path / "a" / "report.json"), str(tmp_path / "b" / "report.json")])
+    result = runner.invoke(
+        cli, ["eval", "--compare", str(tmp_path / "a" / "report.json"), str(tmp_path / "b" / "report.json")]
+    )
     assert result.exit_code != 0 and "REGRESSION" in result.output
-    same = runner.invoke(cli, ["eval", "--compare", str(tmp_path / "a" / "report.json"), str(tmp_path / "a" / "report.json")])
+    same = runner.invoke(
+        cli, ["eval", "--compare", str(tmp_path / "a" / "report.json"), str(tmp_path / "a" / "report.json")]
+    )
     assert same.exit_code == 0
 
 
 def test_eval_cli_with_a_corpus_uses_its_own_cached_store(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
-    corpus.write_text(json.dumps({"title": "Harbour bridge reopens", "body": "The harbour bridge reopened on Monday after "
-                      "a two-year refit costing 40 million euros, the city council said.", "source": "Port Gazette",
-                      "url": "https://gazette.example/bridge", "published_at": "2024-03-04"}) + "\n")
+    corpus.write_text(
+        json.dumps(
+            {
+                "title": "Harbour bridge reopens",
+                "body": "The harbour bridge reopened on Monday after "
+                "a two-year refit costing 40 million euros, the city council said.",
+                "source": "Port Gazette",
+                "url": "https://gazette.example/bridge",
+                "published_at": "2024-03-04",
+            }
+        )
+        + "\n"
+    )
     cases = tmp_path / "cases.jsonl"
-    cases.write_text(json.dumps({"question": "How much did the harbour bridge refit cost?", "must_include": ["40 million"],
-                                 "sources": ["https://gazette.example/bridge"]}) + "\n")
+    cases.write_text(
+        json.dumps(
+            {
+                "question": "How much did the harbour bridge refit cost?",
+                "must_include": ["40 million"],
+                "sources": ["https://gazette.example/bridge"],
+            }
+        )
+        + "\n"
+    )
     out = tmp_path / "run"
     runner = CliRunner()
     first = runner.invoke(cli, ["eval", str(cases), "--corpus", str(corpus), "--out", str(out)])

@@ -18,9 +18,7 @@ REPLY = "The archive says the mayor resigned on Tuesday."
 
 def _client(server: FakeOpenAIServer, **kwargs: Any) -> openai.OpenAI:
     """Build an openai client pointed at the fake server."""
-    return openai.OpenAI(
-        base_url=server.base_url, api_key="test", max_retries=0, **kwargs
-    )
+    return openai.OpenAI(base_url=server.base_url, api_key="test", max_retries=0, **kwargs)
 
 
 def _chat(server: FakeOpenAIServer) -> ChatOpenAI:
@@ -44,10 +42,7 @@ def test_openai_non_streaming() -> None:
     assert resp.usage is not None
     assert resp.usage.prompt_tokens == 2
     assert resp.usage.completion_tokens == len(REPLY.split())
-    assert (
-        resp.usage.total_tokens
-        == resp.usage.prompt_tokens + resp.usage.completion_tokens
-    )
+    assert resp.usage.total_tokens == resp.usage.prompt_tokens + resp.usage.completion_tokens
     assert len(server.requests) == 1
     assert server.requests[0]["messages"][0]["content"] == "who resigned?"
 
@@ -61,11 +56,7 @@ def test_openai_streaming() -> None:
             stream=True,
         )
         chunks = list(stream)
-    deltas = [
-        c.choices[0].delta.content
-        for c in chunks
-        if c.choices and c.choices[0].delta.content
-    ]
+    deltas = [c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content]
     assert len(deltas) > 3
     assert "".join(deltas) == REPLY
     assert chunks[-1].object == "chat.completion.chunk"
@@ -77,9 +68,7 @@ def test_models_endpoint() -> None:
     """GET /v1/models lists the default model and models used in requests."""
     with FakeOpenAIServer() as server:
         client = _client(server)
-        client.chat.completions.create(
-            model="other-model", messages=[{"role": "user", "content": "x"}]
-        )
+        client.chat.completions.create(model="other-model", messages=[{"role": "user", "content": "x"}])
         ids = [m.id for m in client.models.list()]
         with urllib.request.urlopen(f"{server.base_url}/models", timeout=2) as resp:
             raw = json.load(resp)
@@ -122,10 +111,7 @@ def test_callable_reply_chosen_by_user_message() -> None:
             .message.content
             for q in ("Capital of France?", "Capital of Atlantis?")
         ]
-        assert (
-            _chat(server).invoke("Tell me about France").content
-            == "Paris is the capital."
-        )
+        assert _chat(server).invoke("Tell me about France").content == "Paris is the capital."
     assert answers == ["Paris is the capital.", "I don't know."]
     assert len(server.requests) == 3
 
@@ -136,9 +122,7 @@ def test_fail_with_500_raises_internal_server_error() -> None:
         FakeOpenAIServer(fail_with=500) as server,
         pytest.raises(openai.InternalServerError) as info,
     ):
-        _client(server).chat.completions.create(
-            model="fake-model", messages=[{"role": "user", "content": "x"}]
-        )
+        _client(server).chat.completions.create(model="fake-model", messages=[{"role": "user", "content": "x"}])
     assert info.value.status_code == 500
     body = info.value.body
     assert isinstance(body, dict) and "Fake failure" in body["message"]
