@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -29,7 +30,7 @@ def run_ours(corpus: str, data_dir: str) -> dict[str, object]:
     from rag.config import load_settings
     from rag.ingest import ingest_paths
 
-    settings = load_settings(environ={"NEWSROOM_DATA_DIR": data_dir}, env_file=None)
+    settings = load_settings(environ={**os.environ, "NEWSROOM_DATA_DIR": data_dir}, env_file=None)
     archive = Archive(settings)
     archive.embeddings.embed_query("warm up")
     started = time.perf_counter()
@@ -41,12 +42,13 @@ def run_ours(corpus: str, data_dir: str) -> dict[str, object]:
 def run_floor(corpus: str, data_dir: str) -> dict[str, object]:
     """The bare embedding model on exactly the texts our pipeline embeds (no load, chunk or store cost)."""
     from rag.chunking import chunk_article
-    from rag.embeddings import MiniLMEmbeddings
+    from rag.config import load_settings
+    from rag.embeddings import make_embeddings
     from rag.ingest import embedding_text
     from rag.loaders import load_file
 
     texts = [embedding_text(a, c) for a in load_file(Path(corpus)).articles for c in chunk_article(a)]
-    model = MiniLMEmbeddings()
+    model = make_embeddings(load_settings(env_file=None))  # the same settings (e.g. NEWSROOM_EMBED_MAX_TOKENS) as ours
     model.embed_query("warm up")
     started = time.perf_counter()
     model.embed_documents(texts)

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from rag.citations import cited_share
+from rag.metadata import normalise_url
 from rag.models import Answer, Passage
 
 HEADLINE = [
@@ -57,8 +58,9 @@ def source_recall(passages: Sequence[Passage], sources: Sequence[str]) -> float:
     """Share of expected articles (id, URL or headline) that appear among the passages."""
     if not sources:
         return 0.0
-    seen = {p.article_id for p in passages} | {p.url for p in passages} | {p.title.lower() for p in passages}
-    return sum(1 for s in sources if s in seen or s.lower() in seen) / len(sources)
+    seen = {p.article_id for p in passages} | {normalise_url(p.url) for p in passages if p.url}
+    seen |= {p.title.strip().lower() for p in passages}
+    return sum(1 for s in sources if {s, normalise_url(s), s.strip().lower()} & seen) / len(sources)
 
 
 def normalise_answer(text: str) -> str:
@@ -111,6 +113,21 @@ def case_metrics(case: Any, answer: Answer, passages: Sequence[Passage]) -> dict
         passed = passed and (m.get("source_recall") or 0.0) > 0
     m["case_pass"] = float(passed)
     return m
+
+
+def case_failures(case: Any, answer: Answer, metrics: dict[str, float | None]) -> list[str]:
+    """Why a case did not pass, in words (empty when it passed)."""
+    reasons = []
+    if case.expect == "refuse" and not answer.refused:
+        reasons.append("answered, but the archive should not support an answer")
+    if case.expect == "answer" and answer.refused:
+        reasons.append("refused, but the archive holds the answer")
+    if metrics.get("must_include") == 0.0:
+        missing = [s for s in case.must_include if s.lower() not in ("" if answer.refused else answer.text).lower()]
+        reasons.append("answer lacks " + ", ".join(repr(m) for m in missing))
+    if metrics.get("source_recall") == 0.0:
+        reasons.append("none of the expected articles was retrieved")
+    return reasons
 
 
 def _mean(values: list[float]) -> float | None:

@@ -79,7 +79,7 @@ def write_markdown(report: dict[str, Any], path: Path) -> None:
         "",
     ]
     for case in failed[:200]:
-        why = case.get("error") or ("refused" if case["refused"] else "answered") + f", expected {case['expect']}"
+        why = case.get("error") or "; ".join(case.get("failures") or []) or "did not pass"
         parts.append(f"- **{case['id']}** ({case['type']}): {case['question']} — {why}")
     if report.get("attribution"):
         parts += ["", report["attribution"]]

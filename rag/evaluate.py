@@ -15,7 +15,7 @@ from rag.chat import ChatEngine, Filters, Turn
 from rag.config import Settings
 from rag.errors import NewsroomError
 from rag.eval_cases import EvalCase
-from rag.eval_metrics import case_metrics, summarise, summarise_by
+from rag.eval_metrics import case_failures, case_metrics, summarise, summarise_by
 from rag.ingest import IngestReport, ingest_paths
 from rag.metadata import parse_date
 from rag.models import Answer
@@ -92,7 +92,8 @@ def run_case(engine: ChatEngine, case: EvalCase, k: int) -> dict[str, Any]:
         confidence=answer.confidence,
         citations=[c.to_public() for c in answer.citations],
         passages=[p.to_public() for p in passages],
-        metrics=case_metrics(case, answer, passages),
+        metrics=(metrics := case_metrics(case, answer, passages)),
+        failures=case_failures(case, answer, metrics),
         timings={
             "condense_ms": (t0 - started) * 1000,
             "retrieval_ms": (t1 - t0) * 1000,

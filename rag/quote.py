@@ -41,7 +41,7 @@ class QuoteAnswerer:
 
     mode = "quote"
 
-    def __init__(self, embeddings: Embeddings, threshold: float = 0.33, max_sentences: int = 3) -> None:
+    def __init__(self, embeddings: Embeddings, threshold: float = 0.36, max_sentences: int = 3) -> None:
         self.embeddings = embeddings
         self.threshold = threshold
         self.max_sentences = max_sentences

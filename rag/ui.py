@@ -19,6 +19,7 @@ from rag.conversation import (
 from rag.errors import NewsroomError
 from rag.ingest import ensure_seeded
 from rag.models import Answer, Citation, Passage
+from rag.store import ArchiveStats
 from rag.ui_sidebar import sidebar
 
 
@@ -90,12 +91,24 @@ def _record_feedback(st: Any, engine: ChatEngine, index: int) -> None:
     st.toast("Thanks — saved as an evaluation case.")
 
 
-def empty_state(st: Any, engine: ChatEngine, articles: int) -> None:
-    """What the archive holds and three example questions to click."""
-    st.markdown(
-        f"Ask anything about the **{articles}** article{'s' if articles != 1 else ''} in your archive. "
-        "Every answer cites the exact article and sentence, and says so when the archive has no answer."
+def holdings_line(stats: ArchiveStats) -> str:
+    """What the archive holds, in one line."""
+    text = f"**{stats.articles}** article{'s' * (stats.articles != 1)} in your archive"
+    if stats.outlets:
+        names = ", ".join(md_escape(o) for o in stats.outlets[:3])
+        more = len(stats.outlets) - 3
+        text += f" from {names}" + (f" and {more} more outlet{'s' * (more != 1)}" if more > 0 else "")
+    if stats.first_date:
+        text += f", published {stats.first_date} to {stats.last_date}"
+    return (
+        text + ". Ask anything about it: every answer cites the exact article and sentence, "
+        "and says so when the archive has no answer."
     )
+
+
+def empty_state(st: Any, engine: ChatEngine, stats: ArchiveStats) -> None:
+    """What the archive holds and three example questions to click."""
+    st.markdown(holdings_line(stats))
     if "examples" not in st.session_state:
         st.session_state["examples"] = example_questions(engine.archive.store.recent_passages())
     columns = st.columns(max(1, len(st.session_state["examples"])))
@@ -149,7 +162,7 @@ def chat_page(st: Any) -> None:
     st.title("Newsroom")
     messages = st.session_state["messages"]
     if not messages:
-        empty_state(st, engine, stats.articles)
+        empty_state(st, engine, stats)
     for index, message in enumerate(messages):
         with st.chat_message(message["role"]):
             if message["role"] == "user":

@@ -43,6 +43,8 @@ def render_case(st: Any, case: dict[str, Any]) -> None:
     if case.get("error"):
         st.error(case["error"])
         return
+    for reason in case.get("failures") or []:
+        st.warning(reason)
     st.markdown(f"**{'Refused' if case['refused'] else 'Answer'}:**")
     st.text(case["answer"])
     metrics = {k: round(v, 3) for k, v in case["metrics"].items() if v is not None}

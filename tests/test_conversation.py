@@ -124,3 +124,16 @@ def test_good_uploads_are_saved_under_a_safe_name(tmp_path: Path) -> None:
     assert safe_name("..") == "upload.txt"
     check_upload("a.jsonl", b'{"title": "t", "body": "b"}\n', 1024)
     check_upload("a.html", b"<html><body><p>Text</p></body></html>", 1024)
+
+
+def test_holdings_line_says_what_the_archive_holds() -> None:
+    from rag.store import ArchiveStats
+    from rag.ui import holdings_line
+
+    stats = ArchiveStats(
+        articles=609, outlets=["A", "B", "C", "D", "E"], first_date="2023-09-26", last_date="2023-12-25"
+    )
+    assert holdings_line(stats).startswith(
+        "**609** articles in your archive from A, B, C and 2 more outlets, published 2023-09-26 to 2023-12-25. "
+    )
+    assert holdings_line(ArchiveStats(articles=1)).startswith("**1** article in your archive. Ask anything")

@@ -106,7 +106,7 @@ def test_a_failing_case_is_recorded_and_the_run_goes_on(seeded: Archive, setting
     report = run_eval(ChatEngine(settings, seeded), cases, k=5)
     bad, good = report["cases"]
     assert "not a date" in bad["error"] and bad["metrics"]["case_pass"] == 0.0
-    assert good["metrics"]["case_pass"] == 1.0 and good["passages"][0]["article_id"]
+    assert good["metrics"]["case_pass"] == 1.0 and good["passages"][0]["article_id"] and good["failures"] == []
     assert report["summary"]["overall"]["failed_to_run"] == 1
 
 
@@ -120,6 +120,23 @@ def test_reports_charts_and_compare_gate(seeded: Archive, settings: Settings, tm
     assert {"question", "answer", "refused", "citations", "passages", "metrics", "timings"} <= case.keys()
     assert {"text", "score", "article_id", "title", "outlet", "published_at", "url"} <= case["passages"][0].keys()
     assert "| all |" in (tmp_path / "a" / "report.md").read_text()
+    wrong = run_eval(
+        ChatEngine(settings, seeded),
+        [
+            EvalCase(
+                id="w",
+                question="Who is the mayor of Moscow?",
+                expect="refuse",
+                must_include=["Luzhkov"],
+                sources=["https://nowhere.example/x/"],
+            )
+        ],
+        k=5,
+    )
+    assert wrong["cases"][0]["failures"] == [
+        "answered, but the archive should not support an answer",
+        "answer lacks 'Luzhkov'",
+    ]
     worse = json.loads(json.dumps(saved))
     worse["summary"]["overall"]["case_pass"] = saved["summary"]["overall"]["case_pass"] - 0.5
     (tmp_path / "b").mkdir()
