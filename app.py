@@ -20,5 +20,8 @@ def evaluation() -> None:
 
 st.set_page_config(page_title="Newsroom", page_icon="📰", layout="wide")
 st.navigation(
-    [st.Page(chat, title="Chat", icon="💬", default=True), st.Page(evaluation, title="Evaluation", icon="📊")]
+    [
+        st.Page(chat, title="Chat", icon=":material/chat:", default=True),
+        st.Page(evaluation, title="Evaluation", icon=":material/analytics:"),
+    ]
 ).run()

@@ -23,7 +23,9 @@ def _day(text: str) -> date | None:
 def archive_summary(stats: ArchiveStats) -> str:
     """One line on what the archive holds."""
     articles, outlets = stats.articles, len(stats.outlets)
-    text = f"**{articles}** article{'s' * (articles != 1)} from **{outlets}** outlet{'s' * (outlets != 1)}"
+    text = f"**{articles}** article{'s' * (articles != 1)}"
+    if outlets:
+        text += f" from **{outlets}** outlet{'s' * (outlets != 1)}"
     if stats.first_date:
         text += f"  \ncovers {stats.first_date} to {stats.last_date}"
     return text
@@ -47,7 +49,7 @@ def upload_box(st: Any, engine: ChatEngine) -> None:
     """Upload articles, check them by content, ingest with a progress bar and show the per-file report."""
     settings = engine.settings
     generation = st.session_state.setdefault("upload_generation", 0)
-    with st.expander("Add articles"):
+    with st.expander("Add articles", expanded=bool(st.session_state.get("upload_report"))):
         files = st.file_uploader(
             f"Article files (up to {settings.max_upload_mb} MB each)",
             type=UPLOAD_TYPES,
@@ -91,7 +93,7 @@ def sidebar(st: Any, engine: ChatEngine, stats: ArchiveStats) -> Filters:
         st.markdown(archive_summary(stats))
         st.caption(f"Answers: {engine.mode_label}")
         filters = filters_box(st, stats)
-        if st.button("New conversation", icon="🗒️", use_container_width=True):
+        if st.button("New conversation", icon=":material/add_comment:", use_container_width=True):
             st.session_state["messages"] = []
             st.session_state.pop("pending_question", None)
             st.rerun()
