@@ -13,6 +13,7 @@ from rag.chat import ChatEngine
 from rag.config import Settings
 from rag.errors import LoadError
 from rag.eval_cases import load_cases
+from rag.eval_metrics import HEADLINE
 from rag.eval_report import compare, write_report
 from rag.evaluate import prepare_corpus, run_eval
 from rag.ingest import ensure_seeded
@@ -68,19 +69,7 @@ def run_cli_eval(
         result["attribution"] = MULTIHOP_ATTRIBUTION
     files = write_report(result, out)
     o = result["summary"]["overall"]
-    figures = ", ".join(
-        f"{name} {o[name]:.3f}"
-        for name in (
-            "hits@4",
-            "hits@10",
-            "mrr@10",
-            "map@10",
-            "must_include",
-            "refusal_recall",
-            "refusal_precision",
-            "case_pass",
-        )
-        if o.get(name) is not None
-    )
+    shown = [name for name in HEADLINE if name not in ("answer_f1", "citations_valid")]
+    figures = ", ".join(f"{name} {o[name]:.3f}" for name in shown if o.get(name) is not None)
     latency = f"latency p50 {o.get('total_ms_p50', 0):.0f} ms, p95 {o.get('total_ms_p95', 0):.0f} ms"
     return f"{o['cases']} cases: {figures}; {latency}\nWrote {', '.join(str(f) for f in files)}"
