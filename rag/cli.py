@@ -197,9 +197,12 @@ def search(
 
 @cli.command()
 @click.option("--port", type=int, default=8501, show_default=True)
+@click.option(
+    "--host", default="localhost", show_default=True, help="Address to serve on (0.0.0.0 to share on the network)."
+)
 @data_dir_option
 @_edge
-def chat(port: int, data_dir: str | None) -> None:
+def chat(port: int, host: str, data_dir: str | None) -> None:
     """Start the chat app in the browser (Streamlit)."""
     env = dict(os.environ)
     settings = _settings(data_dir)
@@ -213,6 +216,8 @@ def chat(port: int, data_dir: str | None) -> None:
         str(PROJECT_ROOT / "app.py"),
         "--server.port",
         str(port),
+        "--server.address",
+        host,
         "--server.headless",
         "true",
         "--browser.gatherUsageStats",
@@ -220,7 +225,9 @@ def chat(port: int, data_dir: str | None) -> None:
         "--server.maxUploadSize",
         str(settings.max_upload_mb),
     ]
-    click.echo(f"Newsroom chat: open http://localhost:{port} (Ctrl+C to stop)")
+    click.echo(
+        f"Newsroom chat: open http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port} (Ctrl+C to stop)"
+    )
     sys.exit(subprocess.call(command, env=env))
 
 
