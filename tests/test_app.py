@@ -136,3 +136,16 @@ def test_new_conversation_clears_the_history() -> None:
     at = ask(start(), DRONES)
     next(b for b in at.sidebar.button if b.label == "New conversation").click().run()
     assert len(at.chat_message) == 0
+
+
+def test_thumbs_up_saves_the_answer_as_an_eval_case(tmp_path: Path) -> None:
+    from rag.eval_cases import load_cases
+
+    at = ask(start(), DRONES)
+    feedback = at.get("feedback")
+    assert len(feedback) == 1
+    feedback[0].set_value(1).run()
+    assert not at.exception
+    (case,) = load_cases(tmp_path / "data" / "feedback.jsonl")
+    assert case.question == DRONES and case.expect == "answer" and "thumbs-up" in case.tags
+    assert "eight drones" in case.answer and case.sources
