@@ -122,7 +122,7 @@ class ChatEngine:
         return self.archive.search(question, k=k or self.settings.top_k, flt=flt)
 
     def quote_answer(self, question: str, passages: list[Passage], focus: str | None = None) -> Answer:
-        """Quote mode; sentences are scored against `focus` (the user's own follow-up) when given."""
+        """Quote mode; sentences are scored against `focus` (the user's own words) when given."""
         answer = self.quote.answer(focus or question, passages)
         answer.question = question
         return answer
@@ -139,7 +139,8 @@ class ChatEngine:
         Args:
             question: the stand-alone question.
             passages: the passages retrieved for it.
-            focus: the user's words when the question was rewritten by rule (quote mode scores against them).
+            focus: the user's own words; quote mode scores sentences against them (they differ from `question`
+                when a follow-up was rewritten by rule).
         """
         if not passages:
             return refusal(question, passages, self.llm.mode if self.llm else self.quote.mode)
@@ -155,10 +156,7 @@ class ChatEngine:
     ) -> Answer:
         """The whole pipeline for one question."""
         standalone = self.standalone(question, history)
-        focus = question if standalone != question else None
-        answer = self.answer_passages(standalone, self.retrieve(standalone, filters, k), focus)
-        answer.question = standalone
-        return answer
+        return self.answer_passages(standalone, self.retrieve(standalone, filters, k), focus=question)
 
     def stream(self, question: str, passages: list[Passage], focus: str | None = None) -> AnswerStream:
         """A streaming answer over already retrieved passages."""

@@ -75,9 +75,7 @@ def run_case(engine: ChatEngine, case: EvalCase, k: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         passages = engine.retrieve(standalone, case_filters(case), k)
         t1 = time.perf_counter()
-        answer: Answer = engine.answer_passages(
-            standalone, passages, case.question if standalone != case.question else None
-        )
+        answer: Answer = engine.answer_passages(standalone, passages, focus=case.question)
         t2 = time.perf_counter()
     except (NewsroomError, ValueError, RuntimeError, OSError) as exc:
         result["error"] = f"{type(exc).__name__}: {exc}"

@@ -37,81 +37,13 @@ _BOILERPLATE = [
 ]
 _BOILERPLATE_RE = re.compile(r"^(?:" + "|".join(_BOILERPLATE) + r")$", re.IGNORECASE)
 
-_ABBREVIATIONS = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "prof",
-    "sen",
-    "rep",
-    "gov",
-    "gen",
-    "col",
-    "lt",
-    "sgt",
-    "capt",
-    "st",
-    "jr",
-    "sr",
-    "inc",
-    "co",
-    "corp",
-    "ltd",
-    "plc",
-    "vs",
-    "no",
-    "nos",
-    "fig",
-    "approx",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "u.s",
-    "u.k",
-    "u.n",
-    "e.u",
-    "a.m",
-    "p.m",
-    "e.g",
-    "i.e",
-    "etc",
-    "dept",
-    "est",
-    "mt",
-    "ft",
-}
 # Abbreviations that never end a sentence (titles come before a name); "No." only before a number.
-_NEVER_FINAL = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "prof",
-    "sen",
-    "rep",
-    "gov",
-    "gen",
-    "col",
-    "lt",
-    "sgt",
-    "capt",
-    "st",
-    "vs",
-    "fig",
-    "approx",
-    "e.g",
-    "i.e",
-}
+_NEVER_FINAL = frozenset("mr mrs ms dr prof sen rep gov gen col lt sgt capt st vs fig approx e.g i.e".split())
+# Every abbreviation whose full stop does not by itself end a sentence.
+_ABBREVIATIONS = _NEVER_FINAL | frozenset(
+    "jr sr inc co corp ltd plc no nos jan feb mar apr jun jul aug "
+    "sep sept oct nov dec u.s u.k u.n e.u a.m p.m etc dept est mt ft".split()
+)
 _NUMBER_ONLY = {"no", "nos"}
 # Words that start a new sentence after an abbreviation that can also end one ("... in the U.S. He said").
 _OPENERS = {

@@ -129,7 +129,7 @@ def answer_question(st: Any, engine: ChatEngine, question: str, filters: Filters
             standalone = engine.standalone(question, turns)
             passages = engine.retrieve(standalone, filters)
             status.update(label=retrieval_label(passages), state="complete")
-        stream = engine.stream(standalone, passages, question if standalone != question else None)
+        stream = engine.stream(standalone, passages, focus=question)
         placeholder = st.empty()
         text = ""
         for piece in stream:
@@ -138,7 +138,6 @@ def answer_question(st: Any, engine: ChatEngine, question: str, filters: Filters
         placeholder.empty()
     answer = stream.answer
     assert answer is not None
-    answer.question = standalone
     messages.append({"role": "user", "content": question})
     messages.append({"role": "assistant", "content": answer.text, "answer": answer, "asked": question})
 
