@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rag.ui import chat_page
-from rag.ui_eval import evaluation_page
+from rag.ui.chat import chat_page
+from rag.ui.evaluation import evaluation_page
 
 
 def chat() -> None:

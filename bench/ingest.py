@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 def run_ours(corpus: str, data_dir: str) -> dict[str, object]:
     """Our `ingest_paths` into a fresh store."""
-    from rag.archive import Archive
+    from rag.archive.knowledge import Archive
     from rag.config import load_settings
-    from rag.ingest import ingest_paths
+    from rag.ingest.pipeline import ingest_paths
 
     settings = load_settings(environ={**os.environ, "NEWSROOM_DATA_DIR": data_dir}, env_file=None)
     archive = Archive(settings)
@@ -41,11 +41,11 @@ def run_ours(corpus: str, data_dir: str) -> dict[str, object]:
 
 def run_floor(corpus: str, data_dir: str) -> dict[str, object]:
     """The bare embedding model on exactly the texts our pipeline embeds (no load, chunk or store cost)."""
-    from rag.chunking import chunk_article
+    from rag.archive.embeddings import make_embeddings
     from rag.config import load_settings
-    from rag.embeddings import make_embeddings
-    from rag.ingest import embedding_text
-    from rag.loaders import load_file
+    from rag.ingest.chunking import chunk_article
+    from rag.ingest.loaders import load_file
+    from rag.ingest.pipeline import embedding_text
 
     texts = [embedding_text(a, c) for a in load_file(Path(corpus)).articles for c in chunk_article(a)]
     model = make_embeddings(load_settings(env_file=None))  # the same settings (e.g. NEWSROOM_EMBED_MAX_TOKENS) as ours

@@ -23,11 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.tutorial import tutorial_store  # noqa: E402
-from rag.archive import Archive  # noqa: E402
+from rag.archive.knowledge import Archive  # noqa: E402
 from rag.config import load_settings  # noqa: E402
-from rag.eval_cases import load_cases  # noqa: E402
-from rag.eval_metrics import retrieval_metrics  # noqa: E402
-from rag.ingest import ingest_paths  # noqa: E402
+from rag.eval.cases import load_cases  # noqa: E402
+from rag.eval.metrics import retrieval_metrics  # noqa: E402
+from rag.ingest.pipeline import ingest_paths  # noqa: E402
 from rag.models import Passage  # noqa: E402
 
 

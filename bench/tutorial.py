@@ -14,7 +14,7 @@ def chroma_default_function(directory: Path) -> Any:
     input order), pointed at the bundled model files instead of its run-time download."""
     from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
 
-    from rag.embeddings import MODEL_SHA256, TOKENIZER_SHA256, model_files, verify_file
+    from rag.archive.embeddings import MODEL_SHA256, TOKENIZER_SHA256, model_files, verify_file
 
     model, tokenizer = model_files()
     verify_file(model, MODEL_SHA256)

@@ -6,18 +6,25 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from rag.config import PROJECT_ROOT, Settings, load_settings
+from rag.config import Settings, load_settings
 from rag.errors import NewsroomError
-from rag.metadata import parse_date
-from rag.models import Answer
+
+if TYPE_CHECKING:  # the engine's modules load only when a command needs them (`newsroom --help` stays fast)
+    from rag.answer.engine import ChatEngine
+    from rag.archive.filters import ArchiveFilter
+    from rag.models import Answer
+
+MULTIHOP_ATTRIBUTION = (
+    'Data: MultiHop-RAG (Tang & Yang, 2024, "MultiHop-RAG: Benchmarking Retrieval-Augmented Generation for '
+    'Multi-Hop Queries"), ODC-BY 1.0.'
+)
 
 
 def _settings(data_dir: str | None) -> Settings:
@@ -35,18 +42,6 @@ def _edge(func: Callable[..., Any]) -> Callable[..., Any]:
             raise click.ClickException(str(exc)) from exc
 
     return wrapper
-
-
-def _date(value: str | None, end_of_day: bool = False) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = parse_date(value, name="date")
-    except NewsroomError as exc:
-        raise click.BadParameter(str(exc)) from exc
-    if parsed and end_of_day and len(value.strip()) <= 10:
-        parsed += timedelta(days=1, seconds=-1)
-    return parsed
 
 
 data_dir_option = click.option(
@@ -69,22 +64,30 @@ def with_filters(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _engine(settings: Settings) -> Any:
-    from rag.archive import Archive
-    from rag.chat import ChatEngine
-    from rag.ingest import ensure_seeded
+def _progress_bar(desc: str, unit: str) -> Any:
+    """A progress bar on stderr (tqdm), so that --json output on stdout stays clean."""
+    from tqdm import tqdm
 
-    archive = Archive(settings)
-    seeded = ensure_seeded(archive)
-    if seeded is not None:
-        click.echo(f"First run: loaded the bundled seed articles ({seeded.summary()}).", err=True)
-    return ChatEngine(settings, archive)
+    return tqdm(total=0, unit=unit, desc=desc, file=sys.stderr, dynamic_ncols=True)
 
 
-def _filters(outlets: tuple[str, ...], since: str | None, until: str | None) -> Any:
-    from rag.chat import Filters
+def _engine(settings: Settings) -> ChatEngine:
+    from rag.answer.engine import open_engine
 
-    return Filters(list(outlets), _date(since), _date(until, end_of_day=True))
+    opened = open_engine(settings)
+    if opened.seeded is not None:
+        click.echo(f"First run: loaded the bundled seed articles ({opened.seeded.summary()}).", err=True)
+    return opened.engine
+
+
+def _filters(outlets: tuple[str, ...], since: str | None, until: str | None) -> ArchiveFilter:
+    """The filter from --outlet/--since/--until ("--until 2023-11-30" includes that whole day)."""
+    from rag.archive.filters import ArchiveFilter
+
+    try:
+        return ArchiveFilter.of(outlets, since, until)
+    except NewsroomError as exc:
+        raise click.BadParameter(str(exc)) from exc
 
 
 @click.group()
@@ -99,13 +102,11 @@ def cli() -> None:
 @_edge
 def ingest(paths: tuple[str, ...], data_dir: str | None) -> None:
     """Add articles from files and folders (.txt .md .html .json .jsonl) to the archive."""
-    from tqdm import tqdm
-
-    from rag.archive import Archive
-    from rag.ingest import ingest_paths
+    from rag.archive.knowledge import Archive
+    from rag.ingest.pipeline import ingest_paths
 
     archive = Archive(_settings(data_dir))
-    bar = tqdm(total=0, unit="article", desc="Ingesting", file=sys.stderr, dynamic_ncols=True)
+    bar = _progress_bar("Ingesting", "article")
 
     def progress(done: int, total: int) -> None:
         bar.total = total
@@ -204,6 +205,8 @@ def search(
 @_edge
 def chat(port: int, host: str, data_dir: str | None) -> None:
     """Start the chat app in the browser (Streamlit)."""
+    from rag.resources import shipped_path
+
     env = dict(os.environ)
     settings = _settings(data_dir)
     if data_dir:
@@ -213,7 +216,7 @@ def chat(port: int, host: str, data_dir: str | None) -> None:
         "-m",
         "streamlit",
         "run",
-        str(PROJECT_ROOT / "app.py"),
+        str(shipped_path("app.py")),
         "--server.port",
         str(port),
         "--server.address",
@@ -254,18 +257,67 @@ def evaluate(
     data_dir: str | None,
 ) -> None:
     """Run scripted questions and write a report (report.json, report.md, charts)."""
-    from rag.eval_runner import compare_reports, run_cli_eval
-
     if compare:
-        lines, regressed = compare_reports(*compare, tolerance=tolerance)
+        lines, regressed = _compare_reports(*compare, tolerance=tolerance)
         click.echo("\n".join(lines))
         if regressed:
             raise click.ClickException(f"A headline metric dropped by more than {tolerance}.")
         return
     if not cases:
         raise click.UsageError("Give a case file, or --compare A/report.json B/report.json.")
-    summary = run_cli_eval(_settings(data_dir), cases, corpus, Path(out), k, limit)
-    click.echo(summary)
+    click.echo(_run_eval(_settings(data_dir), cases, corpus, Path(out), k, limit))
+
+
+def _compare_reports(old: str, new: str, tolerance: float) -> tuple[list[str], bool]:
+    from rag.errors import LoadError
+    from rag.eval.report import compare
+
+    summaries = []
+    for path in (old, new):
+        try:
+            summaries.append(json.loads(Path(path).read_text(encoding="utf-8"))["summary"]["overall"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise LoadError(f"not a readable evaluation report ({exc})", where=path) from exc
+    return compare(summaries[0], summaries[1], tolerance)
+
+
+def _run_eval(settings: Settings, cases_path: str, corpus: Sequence[str], out: Path, k: int, limit: int | None) -> str:
+    """Run an evaluation with progress bars and return the closing summary text."""
+    from rag.answer.engine import open_engine
+    from rag.eval.cases import load_cases
+    from rag.eval.metrics import HEADLINE
+    from rag.eval.report import write_report
+    from rag.eval.run import prepare_corpus, run_eval
+
+    cases = load_cases(cases_path)[:limit]
+    if corpus:
+        bar = _progress_bar("Corpus", "article")
+
+        def ingest_progress(done: int, total: int) -> None:
+            bar.total, bar.n = total, done
+            bar.refresh()
+
+        settings, ingested = prepare_corpus(settings, out, corpus, ingest_progress)
+        bar.close()
+        click.echo(ingested.summary(), err=True)
+    engine = open_engine(settings, seed=not corpus).engine
+    bar = _progress_bar("Evaluating", "case")
+    bar.total = len(cases)
+
+    def progress(done: int, total: int, hit_rate: float) -> None:
+        bar.n = done
+        bar.set_postfix_str(f"hit rate {hit_rate:.3f}")
+
+    report = run_eval(engine, cases, k, progress)
+    bar.close()
+    if "multihop" in cases_path.lower() or any(c.id.startswith("mh-") for c in cases):
+        report.attribution = MULTIHOP_ATTRIBUTION
+    files = write_report(report, out)
+    o = report.overall
+    shown = [name for name in HEADLINE if name not in ("answer_f1", "citations_valid")]
+    figures = ", ".join(f"{name} {o[name]:.3f}" for name in shown if o.get(name) is not None)
+    latency = f"latency p50 {o.get('total_ms_p50', 0):.0f} ms, p95 {o.get('total_ms_p95', 0):.0f} ms"
+    return f"{o['cases']} cases: {figures}; {latency}\nWrote {', '.join(str(f) for f in files)}"
 
 
 @cli.command()

@@ -11,7 +11,6 @@ from dotenv import dotenv_values
 
 from rag.errors import ConfigError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRET_FIELDS = {"openai_api_key", "chroma_token"}
 
 
@@ -24,7 +23,7 @@ class Settings:
     """Effective settings of one Newsroom process."""
 
     data_dir: Path = Path(".newsroom")
-    seed_dir: Path = PROJECT_ROOT / "seeds"
+    seed_dir: Path | None = None  # None: the seed articles bundled with Newsroom
     collection: str = "newsroom"
     chroma_host: str | None = None
     chroma_port: int = 8000
@@ -74,6 +73,8 @@ class Settings:
             if f.name in SECRET_FIELDS and value:
                 text = str(value)
                 value = f"{text[:3]}…{text[-2:]}" if len(text) > 8 else "****"
+            if f.name == "seed_dir" and value is None:
+                value = "(bundled seed articles)"
             items.append((f.name, "" if value is None else str(value)))
         items.append(("answer_mode (effective)", self.answer_label))
         return items
@@ -133,7 +134,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
                 values[name] = int(raw)
             elif isinstance(default, float):
                 values[name] = float(raw)
-            elif isinstance(default, Path):
+            elif isinstance(default, Path) or name == "seed_dir":
                 values[name] = Path(raw).expanduser()
             else:
                 values[name] = raw.strip()

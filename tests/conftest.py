@@ -10,9 +10,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from rag.archive import Archive  # noqa: E402
-from rag.config import PROJECT_ROOT, Settings, env_names, load_settings  # noqa: E402
-from rag.embeddings import MiniLMEmbeddings  # noqa: E402
+from rag.answer.engine import ChatEngine, make_answerer  # noqa: E402
+from rag.archive.knowledge import Archive  # noqa: E402
+from rag.config import Settings, env_names, load_settings  # noqa: E402
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from rag.archive.embeddings import MiniLMEmbeddings  # noqa: E402
 
 SEED_DIR = PROJECT_ROOT / "seeds"
 SEED_FILE = SEED_DIR / "000_ce55752093e03f0c.txt"
@@ -52,8 +55,13 @@ def archive(settings: Settings, embeddings: MiniLMEmbeddings) -> Archive:
 @pytest.fixture
 def seeded(archive: Archive) -> Archive:
     """An archive holding the bundled seed article."""
-    from rag.ingest import ingest_paths
+    from rag.ingest.pipeline import ingest_paths
 
     report = ingest_paths(archive, [SEED_DIR])
     assert report.ok, report.files
     return archive
+
+
+def make_engine(settings: Settings, archive: Archive) -> ChatEngine:
+    """The chat engine over an archive a test already holds, with the answerer the settings ask for."""
+    return ChatEngine(settings, archive, make_answerer(settings, archive))

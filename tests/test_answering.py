@@ -6,15 +6,16 @@ import dataclasses
 import re
 
 import pytest
+from conftest import make_engine
 from fake_openai import FakeOpenAIServer
 
-from rag.archive import Archive
-from rag.chat import ChatEngine, Turn, rule_condense
-from rag.citations import cited_share, resolve, sanitise_model_text
+from rag.answer.base import Turn, rule_condense
+from rag.answer.citations import cited_share, resolve, sanitise_model_text
+from rag.answer.llm import REFUSAL_MARKER, LLMAnswerer
+from rag.answer.prompts import prompt_names, render, variables
+from rag.archive.knowledge import Archive
 from rag.config import Settings
-from rag.llm import REFUSAL_MARKER, LLMAnswerer
 from rag.models import Passage
-from rag.prompts import prompt_names, render, variables
 
 DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
 OFF_TOPIC = "What did the Bank of England decide about interest rates?"
@@ -27,7 +28,7 @@ def llm_settings(settings: Settings, server: FakeOpenAIServer, **extra: object) 
 
 
 def test_quote_mode_answers_with_the_verbatim_cited_sentence(seeded: Archive, settings: Settings) -> None:
-    engine = ChatEngine(settings, seeded)
+    engine = make_engine(settings, seeded)
     answer = engine.ask(DRONES)
     assert not answer.refused and answer.mode == "quote"
     assert "eight" in answer.text
@@ -40,19 +41,19 @@ def test_quote_mode_answers_with_the_verbatim_cited_sentence(seeded: Archive, se
 
 
 def test_quote_mode_refuses_what_the_archive_does_not_cover(seeded: Archive, settings: Settings) -> None:
-    answer = ChatEngine(settings, seeded).ask(OFF_TOPIC)
+    answer = make_engine(settings, seeded).ask(OFF_TOPIC)
     assert answer.refused and not answer.citations
     assert "does not cover" in answer.text
 
 
 def test_empty_archive_refuses(archive: Archive, settings: Settings) -> None:
-    assert ChatEngine(settings, archive).ask(DRONES).refused
+    assert make_engine(settings, archive).ask(DRONES).refused
 
 
 def test_llm_answer_streams_and_citations_are_checked(seeded: Archive, settings: Settings) -> None:
     reply = "Shoigu said Ukraine used eight drones [2]. Five were downed near Moscow [2][9]."
     with FakeOpenAIServer(reply=reply) as server:
-        engine = ChatEngine(llm_settings(settings, server), seeded)
+        engine = make_engine(llm_settings(settings, server), seeded)
         passages = engine.retrieve(DRONES)
         stream = engine.stream(DRONES, passages)
         pieces = list(stream)
@@ -72,19 +73,19 @@ def test_llm_answer_streams_and_citations_are_checked(seeded: Archive, settings:
 
 def test_llm_refusal_marker_becomes_an_honest_refusal(seeded: Archive, settings: Settings) -> None:
     with FakeOpenAIServer(reply=REFUSAL_MARKER) as server:
-        answer = ChatEngine(llm_settings(settings, server), seeded).ask(OFF_TOPIC)
+        answer = make_engine(llm_settings(settings, server), seeded).ask(OFF_TOPIC)
     assert answer.refused and not answer.citations and answer.mode == "llm"
 
 
 def test_llm_answer_without_any_valid_citation_is_refused(seeded: Archive, settings: Settings) -> None:
     with FakeOpenAIServer(reply="Ukraine used eight drones, everyone knows that [42].") as server:
-        answer = ChatEngine(llm_settings(settings, server), seeded).ask(DRONES)
+        answer = make_engine(llm_settings(settings, server), seeded).ask(DRONES)
     assert answer.refused
 
 
 def test_failing_endpoint_falls_back_to_quote_mode(seeded: Archive, settings: Settings) -> None:
     with FakeOpenAIServer(fail_with=500) as server:
-        answer = ChatEngine(llm_settings(settings, server), seeded).ask(DRONES)
+        answer = make_engine(llm_settings(settings, server), seeded).ask(DRONES)
     assert answer.mode == "quote" and "eight" in answer.text
     assert "fake-model" in answer.notice and "quoted sentences" in answer.notice
 
@@ -92,7 +93,7 @@ def test_failing_endpoint_falls_back_to_quote_mode(seeded: Archive, settings: Se
 def test_unreachable_endpoint_does_not_hang(seeded: Archive, settings: Settings) -> None:
     with FakeOpenAIServer(delay=5.0) as server:
         slow = llm_settings(settings, server, llm_timeout=0.5)
-        answer = ChatEngine(slow, seeded).ask(DRONES)
+        answer = make_engine(slow, seeded).ask(DRONES)
     assert answer.mode == "quote" and answer.notice
 
 
@@ -104,7 +105,7 @@ def test_llm_condenses_follow_up_questions(seeded: Archive, settings: Settings) 
         return "Two people suffered minor injuries, mayor Sergei Sobyanin said [1]."
 
     with FakeOpenAIServer(reply=reply) as server:
-        engine = ChatEngine(llm_settings(settings, server), seeded)
+        engine = make_engine(llm_settings(settings, server), seeded)
         history = [Turn("user", "What happened in Moscow?"), Turn("assistant", "Drones hit buildings [1].")]
         answer = engine.ask("and what did the mayor say?", history)
     assert answer.question.startswith("What did Moscow mayor Sergei Sobyanin say")

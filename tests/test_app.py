@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT_ROOT
 from fake_openai import FakeOpenAIServer
 from streamlit.testing.v1 import AppTest
 
-from rag.archive import Archive
-from rag.config import PROJECT_ROOT, load_settings
-from rag.ingest import ingest_paths
+from rag.archive.knowledge import Archive
+from rag.config import load_settings
+from rag.ingest.pipeline import ingest_paths
 
 APP = str(PROJECT_ROOT / "app.py")
 DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
@@ -139,7 +140,7 @@ def test_new_conversation_clears_the_history() -> None:
 
 
 def test_thumbs_up_saves_the_answer_as_an_eval_case(tmp_path: Path) -> None:
-    from rag.eval_cases import load_cases
+    from rag.eval.cases import load_cases
 
     at = ask(start(), DRONES)
     feedback = at.get("feedback")

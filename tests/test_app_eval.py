@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import make_engine
 from streamlit.testing.v1 import AppTest
 
-from rag.archive import Archive
-from rag.chat import ChatEngine
+from rag.archive.knowledge import Archive
 from rag.config import Settings
-from rag.eval_cases import EvalCase
-from rag.eval_report import write_report
-from rag.evaluate import run_eval
+from rag.eval.cases import EvalCase
+from rag.eval.report import write_report
+from rag.eval.run import run_eval
 
 
 def test_evaluation_page_shows_tables_charts_and_failed_cases(
@@ -21,9 +21,9 @@ def test_evaluation_page_shows_tables_charts_and_failed_cases(
         EvalCase(id="ok", question="How many drones did Sergei Shoigu say Ukraine used?", must_include=["eight"]),
         EvalCase(id="wrong-expectation", question="Who is the mayor of Moscow?", expect="refuse", type="null"),
     ]
-    write_report(run_eval(ChatEngine(settings, seeded), cases, k=5), tmp_path / "runs" / "seed")
+    write_report(run_eval(make_engine(settings, seeded), cases, k=5), tmp_path / "runs" / "seed")
     script = (
-        "import streamlit as st\nfrom pathlib import Path\nfrom rag.ui_eval import evaluation_page\n"
+        "import streamlit as st\nfrom pathlib import Path\nfrom rag.ui.evaluation import evaluation_page\n"
         f"evaluation_page(st, Path({str(tmp_path / 'runs')!r}))\n"
     )
     at = AppTest.from_string(script, default_timeout=60).run()
@@ -38,7 +38,7 @@ def test_evaluation_page_shows_tables_charts_and_failed_cases(
 
 def test_evaluation_page_without_reports_explains_how_to_make_one(tmp_path: Path) -> None:
     script = (
-        "import streamlit as st\nfrom pathlib import Path\nfrom rag.ui_eval import evaluation_page\n"
+        "import streamlit as st\nfrom pathlib import Path\nfrom rag.ui.evaluation import evaluation_page\n"
         f"evaluation_page(st, Path({str(tmp_path / 'none')!r}))\n"
     )
     at = AppTest.from_string(script, default_timeout=30).run()

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED_DIR
+from conftest import SEED_DIR, make_engine
 
-from rag.archive import Archive
-from rag.chat import ChatEngine, Filters
+from rag.archive.filters import ArchiveFilter
+from rag.archive.knowledge import Archive
+from rag.archive.store import make_client
 from rag.config import Settings, load_settings
-from rag.ingest import ingest_paths
-from rag.store import make_client
+from rag.ingest.pipeline import ingest_paths
+from rag.retrieval.hybrid import HybridRetriever
 
 pytestmark = pytest.mark.slow
 
@@ -99,18 +100,18 @@ def test_ingest_and_ask_against_the_server(server_settings: Settings, embeddings
     again = ingest_paths(archive, [SEED_DIR])
     assert again.count("unchanged") == 1 and again.passages == 0
 
-    engine = ChatEngine(server_settings, archive)
+    engine = make_engine(server_settings, archive)
     answer = engine.ask(DRONES)
     assert not answer.refused
     assert "eight" in answer.text
     assert answer.citations and answer.citations[0].passage.article_id
     assert engine.ask(UNRELATED).refused
-    assert engine.ask(DRONES, filters=Filters(outlets=["Nowhere Times"])).refused
+    assert engine.ask(DRONES, filters=ArchiveFilter.of(["Nowhere Times"])).refused
 
     # a second client (another process would do the same) sees the data on the server
     fresh = Archive(dataclasses.replace(server_settings), embeddings)
     assert fresh.stats().articles == 1
-    assert any("eight drones" in p.text for p in fresh.search(DRONES, k=3))
+    assert any("eight drones" in p.text for p in HybridRetriever(fresh).search(DRONES, k=3))
 
 
 def test_replacement_against_the_server(server_settings: Settings, embeddings: Any, tmp_path: Path) -> None:
@@ -127,4 +128,4 @@ def test_replacement_against_the_server(server_settings: Settings, embeddings: A
     assert ingest_paths(archive, [path]).count("replaced") == 1
     got = archive.store.passages.get(where={"article_id": article_id}, include=["documents"])
     assert len(got["ids"]) == 1 and "zebra" not in got["documents"][0]
-    assert all("zebra" not in p.text for p in archive.search("zebra-crossing referendum"))
+    assert all("zebra" not in p.text for p in HybridRetriever(archive).search("zebra-crossing referendum"))

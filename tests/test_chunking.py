@@ -8,10 +8,10 @@ import random
 import pytest
 from conftest import SEED_FILE, SHARED_DATA
 
-from rag.chunking import HARD_LIMIT, chunk_article
-from rag.loaders import load_file
+from rag.ingest.chunking import HARD_LIMIT, chunk_article
+from rag.ingest.loaders import load_file
+from rag.ingest.text import sentence_spans
 from rag.models import Article, Chunk
-from rag.text import sentence_spans
 
 
 def _article(body: str, key: str = "file:/tmp/a.txt") -> Article:

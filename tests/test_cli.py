@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import SEED_DIR
 
-from rag.archive import Archive
+from rag.archive.knowledge import Archive
+from rag.archive.locking import write_lock
 from rag.cli import cli
 from rag.config import load_settings
-from rag.ingest import ingest_paths
-from rag.locking import write_lock
+from rag.ingest.pipeline import ingest_paths
 
 DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
 UNRELATED = "What did the Bank of England decide about interest rates?"

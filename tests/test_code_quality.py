@@ -6,8 +6,7 @@ import subprocess
 import sys
 
 import pytest
-
-from rag.config import PROJECT_ROOT
+from conftest import PROJECT_ROOT
 
 TOOLS = [sys.executable, "-m"]
 

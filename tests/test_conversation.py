@@ -8,20 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from rag.conversation import (
+from rag.answer.base import Turn
+from rag.errors import LoadError
+from rag.eval.cases import load_cases
+from rag.eval.feedback import feedback_case, save_feedback
+from rag.ingest.uploads import check_upload, safe_name, save_upload
+from rag.models import Answer, Citation, Passage
+from rag.ui.render import (
+    ChatMessage,
     answer_markdown,
     context_paragraphs,
     example_questions,
     export_markdown,
-    feedback_case,
     highlight,
     md_escape,
-    save_feedback,
 )
-from rag.errors import LoadError
-from rag.eval_cases import load_cases
-from rag.models import Answer, Citation, Passage
-from rag.uploads import check_upload, safe_name, save_upload
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
@@ -75,8 +76,8 @@ def test_example_questions_prefer_people_quoted_then_headlines() -> None:
 
 def test_export_markdown_has_citations_quotes_and_links() -> None:
     messages = [
-        {"role": "user", "content": "How many drones?"},
-        {"role": "assistant", "content": "x", "answer": cited_answer(), "asked": "How many drones?"},
+        ChatMessage("user", "How many drones?"),
+        ChatMessage("assistant", "x", answer=cited_answer(), asked="How many drones?"),
     ]
     text = export_markdown(messages, NOW)
     assert text.startswith("# Newsroom conversation — 2026-11-26 09:30 UTC")
@@ -87,13 +88,13 @@ def test_export_markdown_has_citations_quotes_and_links() -> None:
 
 def test_feedback_becomes_an_eval_case(tmp_path: Path) -> None:
     path = tmp_path / "data" / "feedback.jsonl"
-    history = [{"role": "user", "content": "What happened?"}, {"role": "assistant", "content": "Drones [1]."}]
+    history = [Turn("user", "What happened?"), Turn("assistant", "Drones [1].")]
     save_feedback(path, feedback_case("How many drones?", cited_answer(), history, "up", NOW))
     refused = Answer(text="The archive does not cover this.", refused=True)
     save_feedback(path, feedback_case("Who won?", refused, [], "down", NOW))
     up, down = load_cases(path)
     assert up.expect == "answer" and up.sources == ["https://ft.example/drones"] and "thumbs-up" in up.tags
-    assert up.history == history and up.answer.startswith("Shoigu")
+    assert up.history == [{"role": t.role, "content": t.content} for t in history] and up.answer.startswith("Shoigu")
     assert down.expect == "answer" and down.answer == "" and "thumbs-down" in down.tags
     assert json.loads(path.read_text().splitlines()[1])["refused"] is True
 
@@ -127,8 +128,8 @@ def test_good_uploads_are_saved_under_a_safe_name(tmp_path: Path) -> None:
 
 
 def test_holdings_line_says_what_the_archive_holds() -> None:
-    from rag.store import ArchiveStats
-    from rag.ui import holdings_line
+    from rag.archive.store import ArchiveStats
+    from rag.ui.chat import holdings_line
 
     stats = ArchiveStats(
         articles=609, outlets=["A", "B", "C", "D", "E"], first_date="2023-09-26", last_date="2023-12-25"

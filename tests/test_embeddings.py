@@ -7,14 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import make_engine
 from fake_openai import FakeOpenAIServer
 
-from rag.archive import Archive
-from rag.chat import ChatEngine
+from rag.archive.embeddings import MODEL_SHA256, MiniLMEmbeddings, make_embeddings, model_files, verify_file
+from rag.archive.knowledge import Archive
 from rag.config import Settings, load_settings
-from rag.embeddings import MODEL_SHA256, MiniLMEmbeddings, make_embeddings, model_files, verify_file
 from rag.errors import ConfigError, ModelFileError
-from rag.ingest import ingest_paths
+from rag.ingest.pipeline import ingest_paths
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -80,7 +80,7 @@ def test_openai_embeddings_are_selectable_and_work_end_to_end(settings: Settings
         assert type(make_embeddings(chosen)).__name__ == "OpenAIEmbeddings"
         assert ingest_paths(archive, [SEEDS]).ok
         assert archive.store.name == "newsroom-fake-embed"  # kept apart from the bundled model's vectors
-        passages = ChatEngine(chosen, archive).retrieve("Sergei Shoigu drones", k=3)
+        passages = make_engine(chosen, archive).retrieve("Sergei Shoigu drones", k=3)
         assert passages and server.embedding_requests >= 2
 
 

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import make_engine
 
-from rag.archive import Archive
-from rag.chat import ChatEngine
+from rag.answer.base import Turn
+from rag.answer.engine import ChatEngine
+from rag.archive.knowledge import Archive
 from rag.cli import cli
 from rag.config import Settings
-from rag.eval_cases import EvalCase, load_cases
-from rag.eval_metrics import citation_validity, retrieval_metrics, token_f1
-from rag.eval_report import compare, write_report
-from rag.evaluate import run_eval
-from rag.models import Passage
+from rag.eval.cases import EvalCase, load_cases
+from rag.eval.metrics import citation_validity, retrieval_metrics, token_f1
+from rag.eval.records import EvalReport
+from rag.eval.report import compare, write_report
+from rag.eval.run import run_eval
+from rag.models import Answer, Passage
 
 SEED_CASES = Path(__file__).parent / "eval" / "seed_cases.jsonl"
 
@@ -30,10 +34,10 @@ def test_seed_regression_set_passes_every_case(seeded: Archive, settings: Settin
     assert len(cases) >= 15
     assert {c.expect for c in cases} == {"answer", "refuse"}
     assert any("boilerplate" in c.tags for c in cases)
-    report = run_eval(ChatEngine(settings, seeded), cases, k=8)
-    failures = [(c["id"], c["answer"][:120], c.get("error")) for c in report["cases"] if not c["metrics"]["case_pass"]]
+    report = run_eval(make_engine(settings, seeded), cases, k=8)
+    failures = [(c.id, c.answer[:120], c.error) for c in report.failed()]
     assert not failures
-    overall = report["summary"]["overall"]
+    overall = report.overall
     assert overall["must_include"] == 1.0 and overall["refusal_recall"] == 1.0 and overall["refusal_precision"] == 1.0
     assert overall["sentences_cited"] == 1.0 and overall["citations_valid"] == 1.0
 
@@ -103,25 +107,55 @@ def test_a_failing_case_is_recorded_and_the_run_goes_on(seeded: Archive, setting
         EvalCase(id="bad", question="Drones?", since="not a date"),
         EvalCase(id="good", question="How many drones did Sergei Shoigu say Ukraine used?", must_include=["eight"]),
     ]
-    report = run_eval(ChatEngine(settings, seeded), cases, k=5)
-    bad, good = report["cases"]
-    assert "not a date" in bad["error"] and bad["metrics"]["case_pass"] == 0.0
-    assert good["metrics"]["case_pass"] == 1.0 and good["passages"][0]["article_id"] and good["failures"] == []
-    assert report["summary"]["overall"]["failed_to_run"] == 1
+    report = run_eval(make_engine(settings, seeded), cases, k=5)
+    bad, good = report.cases
+    assert "not a date" in bad.error and bad.metrics["case_pass"] == 0.0
+    assert good.metrics["case_pass"] == 1.0 and good.passages[0]["article_id"] and good.failures == []
+    assert report.overall["failed_to_run"] == 1
+
+
+class ExplodingAnswerer:
+    """An answerer with a bug: any exception type, not only Newsroom's own errors."""
+
+    mode = "quote"
+
+    def stream(self, question: str, passages: list[Passage], focus: str | None = None) -> Iterator[str | Answer]:
+        if "boom" in question:
+            raise KeyError("a bug in the answerer")
+        answer = Answer(text=f"{passages[0].sentence_texts()[0]} [1]", refused=False, passages=passages)
+        yield answer.text
+        yield answer
+
+    def condense(self, question: str, history: Sequence[Turn]) -> str:
+        return question
+
+
+def test_any_exception_of_one_case_is_recorded_and_the_run_goes_on(seeded: Archive, settings: Settings) -> None:
+    engine = ChatEngine(settings, seeded, ExplodingAnswerer())
+    cases = [
+        EvalCase(id="boom", question="boom: drones over Moscow?"),
+        EvalCase(id="ok", question="Drones over Moscow?"),
+    ]
+    report = run_eval(engine, cases, k=3)
+    boom, ok = report.cases
+    assert boom.error.startswith("KeyError") and boom.failures and not boom.passed
+    assert ok.error == "" and ok.refused is False and ok.metrics["refused"] == 0.0
+    assert report.overall["cases"] == 2 and report.overall["failed_to_run"] == 1
 
 
 def test_reports_charts_and_compare_gate(seeded: Archive, settings: Settings, tmp_path: Path) -> None:
-    report = run_eval(ChatEngine(settings, seeded), load_cases(SEED_CASES)[:4], k=5)
+    report = run_eval(make_engine(settings, seeded), load_cases(SEED_CASES)[:4], k=5)
     files = write_report(report, tmp_path / "a")
     assert all(f.exists() and f.stat().st_size > 0 for f in files)
     assert (tmp_path / "a" / "metrics_by_type.png").read_bytes()[:4] == b"\x89PNG"
     saved = json.loads((tmp_path / "a" / "report.json").read_text())
+    assert EvalReport.from_json(saved) == report  # report.json reads back into the same typed records
     case = saved["cases"][0]
     assert {"question", "answer", "refused", "citations", "passages", "metrics", "timings"} <= case.keys()
     assert {"text", "score", "article_id", "title", "outlet", "published_at", "url"} <= case["passages"][0].keys()
     assert "| all |" in (tmp_path / "a" / "report.md").read_text()
     wrong = run_eval(
-        ChatEngine(settings, seeded),
+        make_engine(settings, seeded),
         [
             EvalCase(
                 id="w",
@@ -133,7 +167,7 @@ def test_reports_charts_and_compare_gate(seeded: Archive, settings: Settings, tm
         ],
         k=5,
     )
-    assert wrong["cases"][0]["failures"] == [
+    assert wrong.cases[0].failures == [
         "answered, but the archive should not support an answer",
         "answer lacks 'Luzhkov'",
     ]
@@ -141,9 +175,9 @@ def test_reports_charts_and_compare_gate(seeded: Archive, settings: Settings, tm
     worse["summary"]["overall"]["case_pass"] = saved["summary"]["overall"]["case_pass"] - 0.5
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "report.json").write_text(json.dumps(worse))
-    lines, regressed = compare(saved, worse)
+    lines, regressed = compare(saved["summary"]["overall"], worse["summary"]["overall"])
     assert regressed and any("REGRESSION" in line for line in lines)
-    assert not compare(saved, saved)[1]
+    assert not compare(saved["summary"]["overall"], saved["summary"]["overall"])[1]
     runner = CliRunner()
     result = runner.invoke(
         cli, ["eval", "--compare", str(tmp_path / "a" / "report.json"), str(tmp_path / "b" / "report.json")]

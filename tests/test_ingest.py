@@ -15,14 +15,15 @@ from typing import Any
 import pytest
 from conftest import SEED_DIR, SEED_FILE
 
-from rag.archive import Archive
+from rag.archive.filters import ArchiveFilter
+from rag.archive.knowledge import Archive
+from rag.archive.locking import write_lock
+from rag.archive.store import ArchiveStore
 from rag.config import Settings
 from rag.errors import StoreLockedError
-from rag.filters import ArchiveFilter
-from rag.ingest import ensure_seeded, ingest_paths
-from rag.locking import write_lock
+from rag.ingest.pipeline import ensure_seeded, ingest_paths
 from rag.models import Article, Chunk
-from rag.store import ArchiveStore
+from rag.retrieval.hybrid import HybridRetriever
 
 DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
 URL = "https://www.harbourgazette.example/news/council-vote"
@@ -120,7 +121,9 @@ def test_changed_version_replaces_every_old_passage(archive: Archive, tmp_path: 
     v1 = passage_rows(archive, article_id)
     assert len(v1["ids"]) >= 3, "v1 must span several passages"
     assert sum("zebra-crossing referendum" in t for t in v1["documents"]) >= 3
-    assert any("zebra-crossing referendum" in p.text for p in archive.search("zebra-crossing referendum"))
+    assert any(
+        "zebra-crossing referendum" in p.text for p in HybridRetriever(archive).search("zebra-crossing referendum")
+    )
 
     if v2_format == "md-same-path":
         v2_path = write_md(
@@ -163,7 +166,7 @@ def test_changed_version_replaces_every_old_passage(archive: Archive, tmp_path: 
     assert archive.store.articles()[article_id].passages == len(v2["ids"])
     body, _meta = archive.store.article_body(article_id)  # type: ignore[misc]
     assert body.startswith("Correction")
-    hits = archive.search("zebra-crossing referendum", k=10)
+    hits = HybridRetriever(archive).search("zebra-crossing referendum", k=10)
     assert hits and all("zebra" not in p.text for p in hits)
     assert all(p.title.startswith("Correction") for p in hits)
     # the BM25 index was rebuilt too: the v1-only words are gone from it
@@ -194,7 +197,7 @@ def test_failing_file_among_good_ones_is_reported_and_the_rest_ingested(archive:
     assert archive.store.registry.count() == 2
     titles = {m["title"] for m in archive.store.registry.get(include=["metadatas"])["metadatas"]}
     assert titles == {"Harbour wall repaired", "Ferry timetable changes"}
-    assert any("ferry" in p.text.lower() for p in archive.search("winter ferry timetable", k=3))
+    assert any("ferry" in p.text.lower() for p in HybridRetriever(archive).search("winter ferry timetable", k=3))
 
 
 def test_missing_path_is_reported_not_raised(archive: Archive, tmp_path: Path) -> None:
@@ -304,7 +307,7 @@ HOLDER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from rag.locking import write_lock
+    from rag.archive.locking import write_lock
     with write_lock(Path(sys.argv[1]), "newsroom ingest held-by-subprocess", timeout=5):
         print("held", flush=True)
         time.sleep(60)
@@ -369,8 +372,10 @@ def test_two_ingest_processes_at_once_leave_a_correct_archive(
     for _cid, _text, meta in archive.store.iter_passages():
         by_article[meta["article_id"]] = by_article.get(meta["article_id"], 0) + 1
     assert by_article == {aid: rec.passages for aid, rec in archive.store.articles().items()}
-    assert any("eight drones" in p.text for p in archive.search(DRONES, k=3))
-    assert any("ferry strike" in p.text.lower() for p in archive.search("ferry strike called off", k=3))
+    assert any("eight drones" in p.text for p in HybridRetriever(archive).search(DRONES, k=3))
+    assert any(
+        "ferry strike" in p.text.lower() for p in HybridRetriever(archive).search("ferry strike called off", k=3)
+    )
     # a third run finds everything in place
     again = ingest_paths(archive, [SEED_DIR, other])
     assert again.count("unchanged") == 2 and again.passages == 0

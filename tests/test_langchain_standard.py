@@ -9,11 +9,11 @@ import pytest
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 from langchain_tests.unit_tests import EmbeddingsUnitTests
 
-from rag.archive import Archive
+from rag.archive.embeddings import MiniLMEmbeddings
+from rag.archive.knowledge import Archive
 from rag.config import load_settings
-from rag.embeddings import MiniLMEmbeddings
-from rag.ingest import ingest_paths
-from rag.retrieval import NewsroomRetriever
+from rag.ingest.pipeline import ingest_paths
+from rag.retrieval.retriever import NewsroomRetriever
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seeds"
 

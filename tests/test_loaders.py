@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import SEED_DIR, SEED_FILE, SHARED_DATA
 
+from rag.dates import parse_date
 from rag.errors import LoadError
-from rag.loaders import SUPPORTED, iter_files, load_file
-from rag.metadata import normalise_url, outlet_from_url, parse_date
+from rag.ingest.loaders import SUPPORTED, iter_files, load_file
+from rag.ingest.metadata import normalise_url, outlet_from_url
 from rag.models import Article
 
 FIXTURES = Path(__file__).parent / "fixtures"

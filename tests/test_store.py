@@ -15,13 +15,14 @@ from typing import Any
 import pytest
 from conftest import SEED_DIR
 
-from rag.archive import Archive
+from rag.archive.filters import ArchiveFilter
+from rag.archive.knowledge import Archive
+from rag.archive.lexical import LexicalIndex
+from rag.archive.store import collection_name
 from rag.config import Settings, load_settings
-from rag.filters import ArchiveFilter
-from rag.ingest import ingest_paths
-from rag.lexical import LexicalIndex
+from rag.ingest.pipeline import ingest_paths
 from rag.models import Article
-from rag.store import collection_name
+from rag.retrieval.hybrid import HybridRetriever
 
 DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
 CLI = "from rag.cli import main; main()"
@@ -54,7 +55,7 @@ def test_archive_written_by_another_process_is_searchable_here(tmp_path: Path, e
     archive = Archive(load_settings(environ={}, env_file=None).with_data_dir(data_dir), embeddings)
     assert archive.stats().articles == 1
     assert archive.stats().passages >= 2
-    hits = archive.search(DRONES, k=3)
+    hits = HybridRetriever(archive).search(DRONES, k=3)
     assert any("eight drones" in p.text for p in hits)
     # the BM25 index the other process saved is the one this process uses
     index = LexicalIndex(data_dir / "bm25" / archive.store.name)
@@ -64,7 +65,9 @@ def test_archive_written_by_another_process_is_searchable_here(tmp_path: Path, e
 @pytest.mark.slow
 def test_open_archive_keeps_answering_after_another_process_ingests(seeded: Archive, tmp_path: Path) -> None:
     """A long-lived reader (the chat app) with the embedded store open, while `newsroom ingest` runs elsewhere."""
-    assert any("eight drones" in p.text for p in seeded.search(DRONES, k=3))  # the vector index is now in memory
+    assert any(
+        "eight drones" in p.text for p in HybridRetriever(seeded).search(DRONES, k=3)
+    )  # the vector index is now in memory
     folder = tmp_path / "incoming"
     write_md(
         folder / "quokka.md",
@@ -84,13 +87,13 @@ def test_open_archive_keeps_answering_after_another_process_ingests(seeded: Arch
     vector = seeded.embeddings.embed_query("quokka spotted at the marina")
     dense = seeded.store.dense(vector, 3, ArchiveFilter())
     assert dense[0].title == "Quokka spotted at the marina"
-    assert any("eight drones" in p.text for p in seeded.search(DRONES, k=3))
+    assert any("eight drones" in p.text for p in HybridRetriever(seeded).search(DRONES, k=3))
     seeded.refresh()
-    assert seeded.search("quokka marina", k=1)[0].title == "Quokka spotted at the marina"
+    assert HybridRetriever(seeded).search("quokka marina", k=1)[0].title == "Quokka spotted at the marina"
     # and this process can still write after the other one did
     write_md(folder / "walrus.md", "Walrus on the slipway", "A walrus rested on the lifeboat slipway.")
     assert ingest_paths(seeded, [folder]).count("new") == 1
-    assert seeded.search("walrus slipway", k=1)[0].title == "Walrus on the slipway"
+    assert HybridRetriever(seeded).search("walrus slipway", k=1)[0].title == "Walrus on the slipway"
     assert seeded.stats().articles == 3
 
 
@@ -152,7 +155,7 @@ def titles(passages: list[Any]) -> set[str]:
 
 
 def test_no_filter_sees_every_article_except_the_embargoed_one(corpus: Archive) -> None:
-    found = titles(corpus.search("Portwick lighthouse", k=20))
+    found = titles(HybridRetriever(corpus).search("Portwick lighthouse", k=20))
     assert found == {
         "Gazette: lighthouse restored",
         "Courier: lighthouse reopens",
@@ -164,7 +167,7 @@ def test_no_filter_sees_every_article_except_the_embargoed_one(corpus: Archive) 
 @pytest.mark.parametrize("name", ["valley courier", "VALLEY COURIER", "  Valley   Courier "])
 def test_outlet_filter_is_case_and_space_insensitive(corpus: Archive, name: str) -> None:
     flt = ArchiveFilter(outlets=(name,))
-    hits = corpus.search("Portwick lighthouse restored", k=10, flt=flt)
+    hits = HybridRetriever(corpus).search("Portwick lighthouse restored", k=10, flt=flt)
     assert titles(hits) == {"Courier: lighthouse reopens", "Courier: undated lighthouse note"}
     assert {p.outlet for p in hits} == {"Valley Courier"}
     # both halves of hybrid search apply it
@@ -174,20 +177,26 @@ def test_outlet_filter_is_case_and_space_insensitive(corpus: Archive, name: str)
 
 
 def test_several_outlets_and_an_unknown_outlet(corpus: Archive) -> None:
-    both = corpus.search("lighthouse", k=20, flt=ArchiveFilter(outlets=("valley courier", "the harbour gazette")))
+    both = HybridRetriever(corpus).search(
+        "lighthouse", k=20, flt=ArchiveFilter(outlets=("valley courier", "the harbour gazette"))
+    )
     assert len(titles(both)) == 4
-    assert corpus.search("lighthouse", k=20, flt=ArchiveFilter(outlets=("Nowhere Times",))) == []
+    assert HybridRetriever(corpus).search("lighthouse", k=20, flt=ArchiveFilter(outlets=("Nowhere Times",))) == []
 
 
 def test_since_until_filters_exclude_undated_articles(corpus: Archive) -> None:
-    since = corpus.search("lighthouse", k=20, flt=ArchiveFilter(since=datetime(2023, 6, 1, tzinfo=UTC)))
+    since = HybridRetriever(corpus).search(
+        "lighthouse", k=20, flt=ArchiveFilter(since=datetime(2023, 6, 1, tzinfo=UTC))
+    )
     assert titles(since) == {"Courier: lighthouse reopens"}
 
-    until = corpus.search("lighthouse", k=20, flt=ArchiveFilter(until=datetime(2023, 4, 1, tzinfo=UTC)))
+    until = HybridRetriever(corpus).search(
+        "lighthouse", k=20, flt=ArchiveFilter(until=datetime(2023, 4, 1, tzinfo=UTC))
+    )
     assert titles(until) == {"Gazette: lighthouse restored"}
 
     window = ArchiveFilter(since=datetime(2023, 3, 1, tzinfo=UTC), until=datetime(2023, 5, 31, tzinfo=UTC))
-    assert titles(corpus.search("lighthouse", k=20, flt=window)) == {
+    assert titles(HybridRetriever(corpus).search("lighthouse", k=20, flt=window)) == {
         "Gazette: lighthouse restored",
         "Released: lighthouse fog horn silenced",
     }
@@ -199,13 +208,13 @@ def test_since_until_filters_exclude_undated_articles(corpus: Archive) -> None:
 
 def test_until_is_inclusive_of_the_instant(corpus: Archive) -> None:
     exact = ArchiveFilter(since=datetime(2023, 6, 20, 12, tzinfo=UTC), until=datetime(2023, 6, 20, 12, tzinfo=UTC))
-    assert titles(corpus.search("lighthouse", k=20, flt=exact)) == {"Courier: lighthouse reopens"}
+    assert titles(HybridRetriever(corpus).search("lighthouse", k=20, flt=exact)) == {"Courier: lighthouse reopens"}
 
 
 def test_embargoed_article_is_never_retrieved_even_as_the_best_match(corpus: Archive) -> None:
     query = "lighthouse sold to the Seabright hotel chain"
     after_embargo = ArchiveFilter(now=datetime(3000, 1, 1, tzinfo=UTC))
-    best = corpus.search(query, k=3, flt=after_embargo)
+    best = HybridRetriever(corpus).search(query, k=3, flt=after_embargo)
     assert best[0].title == "Embargoed: lighthouse sold to hotel chain", "the embargoed article is the best match"
 
     for flt in (
@@ -213,7 +222,7 @@ def test_embargoed_article_is_never_retrieved_even_as_the_best_match(corpus: Arc
         ArchiveFilter(outlets=("The Harbour Gazette",)),
         ArchiveFilter(since=datetime(2023, 1, 1, tzinfo=UTC)),
     ):
-        hits = corpus.search(query, k=20, flt=flt)
+        hits = HybridRetriever(corpus).search(query, k=20, flt=flt)
         assert hits, "other articles still answer"
         assert all("sold" not in p.text for p in hits)
         assert "Embargoed: lighthouse sold to hotel chain" not in titles(hits)
@@ -221,13 +230,17 @@ def test_embargoed_article_is_never_retrieved_even_as_the_best_match(corpus: Arc
         vector = corpus.embeddings.embed_query(query)
         assert "Embargoed: lighthouse sold to hotel chain" not in titles(corpus.store.dense(vector, 50, flt))
     # embargo in the past: retrievable
-    assert "Released: lighthouse fog horn silenced" in titles(corpus.search("fog horn silenced", k=3))
+    assert "Released: lighthouse fog horn silenced" in titles(HybridRetriever(corpus).search("fog horn silenced", k=3))
 
 
-def test_passage_without_embargo_metadata_is_hidden_from_lexical_search() -> None:
-    """Fail closed: metadata that lacks the embargo field is treated as embargoed."""
-    assert not ArchiveFilter().matches({"outlet_key": "x", "published_ts": 1})
-    assert ArchiveFilter().matches({"outlet_key": "x", "published_ts": 1, "embargo_ts": 0})
+def test_passage_without_embargo_metadata_is_hidden_from_lexical_search(seeded: Archive) -> None:
+    """Fail closed: a BM25 index row whose metadata lacks the embargo field is never returned."""
+    index = seeded.lexical()
+    assert index.search("Shoigu drones", 3, ArchiveFilter())
+    for meta in index.metas:
+        meta.pop("embargo_ts")
+    index._cols = None  # the filter columns are rebuilt from the damaged metadata
+    assert index.search("Shoigu drones", 3, ArchiveFilter()) == []
 
 
 # --- the BM25 index ----------------------------------------------------------------------------------------------
@@ -271,7 +284,7 @@ def test_stale_bm25_index_is_rebuilt_when_the_store_changed_behind_it(seeded: Ar
         source_key="test:walrus",
         outlet="Harbour Gazette",
     )
-    from rag.chunking import chunk_article
+    from rag.ingest.chunking import chunk_article
 
     chunks = chunk_article(article)
     seeded.store.write_article(article, chunks, seeded.embeddings.embed_documents([c.text for c in chunks]))
@@ -308,7 +321,7 @@ def test_damaged_bm25_index_is_rebuilt(seeded: Archive) -> None:
 
 
 def test_empty_archive_searches_return_nothing(archive: Archive) -> None:
-    assert archive.search("anything at all") == []
+    assert HybridRetriever(archive).search("anything at all") == []
     assert archive.stats().articles == 0
 
 
@@ -376,7 +389,7 @@ def test_date_filters_work_for_articles_published_before_1970(archive: Archive, 
     assert ingest_paths(archive, [folder]).ok
 
     def found(flt: ArchiveFilter) -> set[str]:
-        return titles(archive.search("Portwick harbour moon landing flood", k=10, flt=flt))
+        return titles(HybridRetriever(archive).search("Portwick harbour moon landing flood", k=10, flt=flt))
 
     assert found(ArchiveFilter(until=datetime(1970, 1, 1, tzinfo=UTC))) == {
         "Moon landing watched in Portwick",
@@ -390,19 +403,19 @@ def test_date_filters_work_for_articles_published_before_1970(archive: Archive, 
 
 
 def test_dates_without_a_zone_are_utc_whatever_the_local_zone(corpus: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`NewsroomRetriever(since=datetime(2023, 6, 20, 12))` means 12:00 UTC, as dates in files and on the CLI do."""
+    """`ArchiveFilter(since=datetime(2023, 6, 20, 12))` means 12:00 UTC, as dates in files and on the CLI do."""
     monkeypatch.setenv("TZ", "America/New_York")
     time.tzset()
     try:
         naive = ArchiveFilter(since=datetime(2023, 6, 20, 12), until=datetime(2023, 6, 20, 12))
-        assert titles(corpus.search("lighthouse", k=20, flt=naive)) == {"Courier: lighthouse reopens"}
+        assert titles(HybridRetriever(corpus).search("lighthouse", k=20, flt=naive)) == {"Courier: lighthouse reopens"}
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
 
 
 def test_a_client_given_by_the_caller_is_never_closed_or_replaced(settings: Settings) -> None:
-    from rag.store import ArchiveStore, make_client
+    from rag.archive.store import ArchiveStore, make_client
 
     client = make_client(settings)
     store = ArchiveStore(settings, "given-client-model", client=client)

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from rag.text import (
+from rag.ingest.text import (
     clean_body,
     is_boilerplate,
     normalise,

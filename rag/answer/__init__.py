@@ -1,0 +1,1 @@
+"""Turning a question and passages into a cited answer: the `Answerer` protocol, quote and LLM answerers, the engine."""

@@ -1,0 +1,89 @@
+"""The knowledge base: embeddings + Chroma store + BM25 index, opened lazily from settings.
+
+Searching it is the job of `rag.retrieval`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from rag.archive.embeddings import embedding_model_name, make_embeddings
+from rag.archive.lexical import LexicalIndex
+from rag.archive.store import ArchiveStats, ArchiveStore
+from rag.config import Settings
+
+LEXICAL_RECHECK_SECONDS = 30.0
+
+
+class Archive:
+    """Everything needed to search the archive, created lazily from settings."""
+
+    def __init__(self, settings: Settings, embeddings: Embeddings | None = None, client: Any | None = None) -> None:
+        self.settings = settings
+        self._embeddings = embeddings
+        self._client = client
+        self._store: ArchiveStore | None = None
+        self._lexical: LexicalIndex | None = None
+        self._outlets: list[str] | None = None
+        self._lexical_checked = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def embeddings(self) -> Embeddings:
+        """The embedding model (loaded on first use)."""
+        if self._embeddings is None:
+            self._embeddings = make_embeddings(self.settings)
+        return self._embeddings
+
+    @property
+    def store(self) -> ArchiveStore:
+        """The Chroma store (opened on first use)."""
+        if self._store is None:
+            self._store = ArchiveStore(self.settings, embedding_model_name(self.embeddings), self._client)
+        return self._store
+
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index, loaded from disk or rebuilt when it no longer matches the store.
+
+        A long-running process (the app) re-checks the archive's signature every `LEXICAL_RECHECK_SECONDS`,
+        so articles ingested by another process become searchable by keyword too.
+        """
+        with self._lock:
+            now = time.monotonic()
+            if self._lexical is not None and now - self._lexical_checked < LEXICAL_RECHECK_SECONDS:
+                return self._lexical
+            signature = self.store.signature()
+            if self._lexical is None or self._lexical.signature != signature:
+                index = LexicalIndex(self.settings.data_dir / "bm25" / self.store.name)
+                if not index.load() or index.signature != signature:
+                    index.build(self.store, signature)
+                self._lexical = index
+                self._outlets = None
+            self._lexical_checked = now
+            return self._lexical
+
+    def refresh(self) -> None:
+        """Forget cached indexes so the next search sees the latest writes."""
+        with self._lock:
+            self._lexical = None
+            self._outlets = None
+
+    def rebuild_lexical(self) -> None:
+        """Rebuild the BM25 index now (after a write)."""
+        self.refresh()
+        self.lexical()
+
+    def outlets(self) -> list[str]:
+        """The outlets in the archive (cached until `refresh`)."""
+        with self._lock:
+            if self._outlets is None:
+                self._outlets = self.store.stats().outlets
+            return self._outlets
+
+    def stats(self) -> ArchiveStats:
+        """The archive at a glance."""
+        return self.store.stats()

@@ -1,0 +1,1 @@
+"""The scripted Q&A evaluation: cases, metrics, the run through the chat engine, reports."""

@@ -1,0 +1,229 @@
+"""Ingest files into the archive: load, chunk, embed (pipelined with the store writes), report per file."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from rag.archive.knowledge import Archive
+from rag.archive.locking import write_lock
+from rag.errors import LoadError, NewsroomError
+from rag.ingest.chunking import chunk_article
+from rag.ingest.loaders import iter_files, load_file
+from rag.models import Article, Chunk
+from rag.resources import shipped_path
+
+Progress = Callable[[int, int], None]
+GROUP_ARTICLES = 48
+
+
+@dataclass
+class FileReport:
+    """What happened to one input file."""
+
+    path: str
+    new: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    passages: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """ingested, unchanged, replaced or failed."""
+        if self.errors:
+            return "failed"
+        if self.replaced:
+            return "replaced"
+        if self.new:
+            return "ingested"
+        return "unchanged"
+
+    def describe(self) -> str:
+        """One line for people."""
+        counts = [
+            f"{n} {label}"
+            for n, label in ((self.new, "new"), (self.replaced, "replaced"), (self.unchanged, "unchanged"))
+            if n
+        ]
+        text = f"{self.status:<9} {self.path}"
+        if counts:
+            plural = "s" if self.new + self.replaced + self.unchanged != 1 else ""
+            text += f"  ({', '.join(counts)} article{plural}; {self.passages} passages)"
+        for error in self.errors:
+            text += f"\n          - {error}"
+        return text
+
+
+@dataclass
+class IngestReport:
+    """The per-file outcome of one ingest run."""
+
+    files: list[FileReport] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return all(not f.errors for f in self.files)
+
+    @property
+    def passages(self) -> int:
+        """Passages written in this run."""
+        return sum(f.passages for f in self.files)
+
+    def count(self, attr: str) -> int:
+        """Sum of one per-file counter (new, unchanged, replaced)."""
+        return sum(int(getattr(f, attr)) for f in self.files)
+
+    def summary(self) -> str:
+        """A closing line for people."""
+        failed = sum(1 for f in self.files if f.errors)
+        return (
+            f"{len(self.files)} file(s): {self.count('new')} new, {self.count('replaced')} replaced, "
+            f"{self.count('unchanged')} unchanged article(s), {self.passages} passages written, "
+            f"{failed} file(s) with errors, in {self.seconds:.1f} s"
+        )
+
+
+@dataclass
+class _Job:
+    article: Article
+    report: FileReport
+    replacing: bool
+    chunks: list[Chunk]
+
+
+def embedding_text(article: Article, chunk: Chunk) -> str:
+    """What the embedding model sees for a passage: headline, then the passage."""
+    return f"{article.title}\n{chunk.text}"
+
+
+def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileReport]) -> list[_Job]:
+    """Load every file and decide, per article, whether it is new, changed or unchanged."""
+    existing = archive.store.articles()
+    seen: dict[str, str] = {}
+    jobs: list[_Job] = []
+    for path in iter_files(paths):
+        report = FileReport(str(path))
+        reports.append(report)
+        try:
+            loaded = load_file(path)
+        except LoadError as exc:
+            report.errors.append(exc.reason)
+            continue
+        report.errors.extend(str(e) for e in loaded.errors)
+        for article in loaded.articles:
+            aid = article.article_id
+            if aid in seen:
+                report.errors.append(f"{article.origin}: duplicate of {seen[aid]} (same URL or headline); skipped")
+                continue
+            seen[aid] = article.origin
+            record = existing.get(aid)
+            if record is not None and record.content_hash == article.content_hash:
+                report.unchanged += 1
+                continue
+            chunks = chunk_article(article, archive.settings.chunk_chars)
+            jobs.append(_Job(article, report, record is not None, chunks))
+    return jobs
+
+
+Batch = list[tuple[_Job, np.ndarray]]
+
+
+def _embed(archive: Archive, texts: list[str]) -> np.ndarray:
+    """Vectors for texts as one float32 array (the bundled model skips the list round trip)."""
+    embed_array = getattr(archive.embeddings, "embed_array", None)
+    if embed_array is not None:
+        return np.asarray(embed_array(texts), dtype=np.float32)
+    return np.asarray(archive.embeddings.embed_documents(texts), dtype=np.float32)
+
+
+def _write_all(archive: Archive, inbox: queue.Queue[Batch | None], failures: list[str]) -> None:
+    """Writer thread: store each embedded group in a few batched calls; on a store failure, report and drain."""
+    while (batch := inbox.get()) is not None:
+        if not failures:
+            try:
+                archive.store.write_articles([(job.article, job.chunks, vectors) for job, vectors in batch])
+            except Exception as exc:  # any store failure: keep the message, stop writing, report it per article
+                failures.append(str(exc) or type(exc).__name__)
+        for job, _ in batch:
+            if failures:
+                job.report.errors.append(f"{job.article.origin}: not stored ({failures[0]})")
+            else:
+                job.report.replaced += job.replacing
+                job.report.new += not job.replacing
+                job.report.passages += len(job.chunks)
+
+
+def ingest_paths(
+    archive: Archive,
+    paths: Iterable[str | Path],
+    progress: Progress | None = None,
+    command: str = "newsroom ingest",
+) -> IngestReport:
+    """Ingest files and folders into the archive and report per file.
+
+    Args:
+        archive: the archive to write.
+        paths: files and folders (searched recursively for supported files).
+        progress: called with (articles done, articles to write) as work proceeds.
+        command: how the lock holder is described to other writers.
+    """
+    started = time.perf_counter()
+    report = IngestReport()
+    with write_lock(archive.settings.data_dir, command, archive.settings.lock_timeout):
+        jobs = _plan(archive, paths, report.files)
+        total = len(jobs)
+        if progress:
+            progress(0, total)
+        if jobs:
+            inbox: queue.Queue[Batch | None] = queue.Queue(maxsize=2)
+            failures: list[str] = []
+            writer = threading.Thread(target=_write_all, args=(archive, inbox, failures), daemon=True)
+            writer.start()
+            done = 0
+            try:
+                for first in range(0, total, GROUP_ARTICLES):
+                    group = jobs[first : first + GROUP_ARTICLES]
+                    texts = [embedding_text(j.article, c) for j in group for c in j.chunks]
+                    vectors = _embed(archive, texts)
+                    batch: Batch = []
+                    offset = 0
+                    for job in group:
+                        batch.append((job, vectors[offset : offset + len(job.chunks)]))
+                        offset += len(job.chunks)
+                    inbox.put(batch)
+                    done += len(group)
+                    if progress:
+                        progress(done, total)
+                    if failures:
+                        break
+            finally:
+                inbox.put(None)
+                writer.join()
+            if failures:
+                for job in jobs[done:]:
+                    job.report.errors.append(f"{job.article.origin}: not stored ({failures[0]})")
+            archive.rebuild_lexical()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def ensure_seeded(archive: Archive, progress: Progress | None = None) -> IngestReport | None:
+    """Ingest the bundled seed corpus when the archive is empty (first run); None when not needed."""
+    seed_dir = archive.settings.seed_dir or shipped_path("seeds")
+    if archive.store.registry.count() > 0 or not seed_dir.is_dir():
+        return None
+    try:
+        return ingest_paths(archive, [seed_dir], progress, command="newsroom first-run seeding")
+    except NewsroomError:
+        if archive.store.registry.count() > 0:  # another process seeded it meanwhile
+            return None
+        raise

@@ -1,0 +1,1 @@
+"""Finding passages: the hybrid retriever (dense + BM25, fused, outlet-aware) and its LangChain adapter."""

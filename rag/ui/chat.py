@@ -1,0 +1,176 @@
+"""The chat page: streamed, cited answers with their sources (called by the thin `app.py`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rag.answer.engine import ChatEngine, open_engine
+from rag.archive.filters import ArchiveFilter
+from rag.archive.store import ArchiveStats
+from rag.config import Settings, load_settings
+from rag.errors import NewsroomError
+from rag.eval.feedback import feedback_case, save_feedback
+from rag.models import Citation, Passage
+from rag.ui.render import ChatMessage, answer_markdown, context_paragraphs, example_questions, highlight, md_escape
+from rag.ui.sidebar import sidebar
+
+
+def get_engine(st: Any, settings: Settings) -> ChatEngine:
+    """One engine per configuration, shared by sessions (it holds no per-user state)."""
+
+    @st.cache_resource(show_spinner="Opening the archive…")
+    def shared_engine(settings: Settings) -> ChatEngine:
+        return open_engine(settings).engine
+
+    return shared_engine(settings)  # type: ignore[no-any-return]
+
+
+def render_source(st: Any, engine: ChatEngine, c: Citation, key: str) -> None:
+    """A source card: headline, outlet, byline, date, link, the passage with the cited sentence highlighted."""
+    p = c.passage
+    with st.container(border=True):
+        meta = " · ".join(
+            md_escape(x)
+            for x in (p.outlet or "Unknown outlet", p.byline and f"by {p.byline}", p.published_at[:10] or "undated")
+            if x
+        )
+        link = f" · [original article]({p.url})" if p.url.startswith(("http://", "https://")) else ""
+        st.markdown(f"**[{c.n}] {md_escape(p.title)}**  \n{meta}{link}")
+        st.markdown(highlight(p.text, c.quote))
+        with st.expander("Show in the article"):
+            stored = engine.archive.store.article_body(p.article_id)
+            if stored is None:
+                st.caption("This article is no longer in the archive.")
+                return
+            before, middle, after = context_paragraphs(stored[0], p.start, p.end)
+            for paragraph in before:
+                st.markdown(md_escape(paragraph))
+            st.markdown("\n\n".join(highlight(m, c.quote) for m in middle))
+            for paragraph in after:
+                st.markdown(md_escape(paragraph))
+
+
+def render_answer(st: Any, engine: ChatEngine, index: int, message: ChatMessage) -> None:
+    """An assistant message: answer, notice, rewritten question, sources, feedback."""
+    answer = message.answer
+    if answer is None:
+        st.markdown(answer_markdown(message.content))
+        return
+    with st.status(retrieval_label(answer.passages), state="complete", expanded=False):
+        for rank, p in enumerate(answer.passages, 1):
+            outlet = md_escape(p.outlet or "Unknown outlet")
+            st.markdown(f"{rank}\\. {md_escape(p.title)} — {outlet}, {p.published_at[:10] or 'undated'}")
+    if answer.notice:
+        st.warning(answer.notice, icon="⚠️")
+    st.markdown(answer_markdown(answer.text))
+    if answer.question and answer.question != message.asked:
+        st.caption(f"Searched the archive for: {md_escape(answer.question)}")
+    if answer.citations:
+        st.markdown("**Sources**")
+        for c in answer.citations:
+            render_source(st, engine, c, f"{index}-{c.n}")
+    st.feedback("thumbs", key=f"feedback-{index}", on_change=_record_feedback, args=(st, engine, index))
+
+
+def _record_feedback(st: Any, engine: ChatEngine, index: int) -> None:
+    rating = st.session_state.get(f"feedback-{index}")
+    if rating is None:
+        return
+    messages: list[ChatMessage] = st.session_state["messages"]
+    message = messages[index]
+    if message.answer is None:
+        return
+    history = [m.turn() for m in messages[: max(0, index - 1)]]
+    case = feedback_case(message.asked, message.answer, history, "up" if rating == 1 else "down")
+    save_feedback(engine.settings.data_dir / "feedback.jsonl", case)
+    st.toast("Thanks — saved as an evaluation case.")
+
+
+def holdings_line(stats: ArchiveStats) -> str:
+    """What the archive holds, in one line."""
+    text = f"**{stats.articles}** article{'s' * (stats.articles != 1)} in your archive"
+    if stats.outlets:
+        names = ", ".join(md_escape(o) for o in stats.outlets[:3])
+        more = len(stats.outlets) - 3
+        text += f" from {names}" + (f" and {more} more outlet{'s' * (more != 1)}" if more > 0 else "")
+    if stats.first_date:
+        text += f", published {stats.first_date} to {stats.last_date}"
+    return (
+        text + ". Ask anything about it: every answer cites the exact article and sentence, "
+        "and says so when the archive has no answer."
+    )
+
+
+def empty_state(st: Any, engine: ChatEngine, stats: ArchiveStats) -> None:
+    """What the archive holds and three example questions to click."""
+    st.markdown(holdings_line(stats))
+    if "examples" not in st.session_state:
+        st.session_state["examples"] = example_questions(engine.archive.store.recent_passages())
+    columns = st.columns(max(1, len(st.session_state["examples"])))
+    for column, question in zip(columns, st.session_state["examples"], strict=False):
+        if column.button(question, key=f"example-{question}", use_container_width=True):
+            st.session_state["pending_question"] = question
+            st.rerun()
+
+
+def answer_question(st: Any, engine: ChatEngine, question: str, filters: ArchiveFilter) -> None:
+    """Retrieve (shown in a status box), stream the answer, then keep it in the session history."""
+    messages: list[ChatMessage] = st.session_state["messages"]
+    turns = [m.turn() for m in messages]
+    with st.chat_message("user"):
+        st.markdown(md_escape(question))
+    with st.chat_message("assistant"):
+        with st.status("Searching the archive…", expanded=False) as status:
+            standalone = engine.standalone(question, turns)
+            passages = engine.retrieve(standalone, filters)
+            status.update(label=retrieval_label(passages), state="complete")
+        stream = engine.stream(standalone, passages, focus=question)
+        placeholder = st.empty()
+        text = ""
+        for piece in stream:
+            text += piece
+            placeholder.markdown(answer_markdown(text) + " ▌")
+        placeholder.empty()
+    answer = stream.result()
+    messages.append(ChatMessage("user", question))
+    messages.append(ChatMessage("assistant", answer.text, answer=answer, asked=question))
+
+
+def retrieval_label(passages: list[Passage]) -> str:
+    """The retrieval step for people: how many passages from how many articles."""
+    articles = len({p.article_id for p in passages})
+    return f"Searched the archive … {len(passages)} passages from {articles} article{'s' if articles != 1 else ''}"
+
+
+def chat_page(st: Any) -> None:
+    """Draw the chat page; errors become short messages, never tracebacks."""
+    try:
+        engine = get_engine(st, load_settings())
+        stats = engine.archive.stats()
+    except NewsroomError as exc:
+        st.error(str(exc))
+        return
+    st.session_state.setdefault("messages", [])
+    filters = sidebar(st, engine, stats)
+    st.title("Newsroom")
+    messages = st.session_state["messages"]
+    if not messages:
+        empty_state(st, engine, stats)
+    for index, message in enumerate(messages):
+        with st.chat_message(message.role):
+            if message.role == "user":
+                st.markdown(md_escape(message.content))
+            else:
+                render_answer(st, engine, index, message)
+    question = st.chat_input("Ask the archive a question") or st.session_state.pop("pending_question", None)
+    if not question:
+        return
+    try:
+        answer_question(st, engine, question.strip(), filters)
+    except NewsroomError as exc:
+        st.error(str(exc))
+        return
+    except Exception as exc:  # the page's last line of defence: a message, never a traceback
+        st.error(f"Something went wrong while answering ({type(exc).__name__}). Please try again.")
+        return
+    st.rerun()

@@ -1,0 +1,102 @@
+"""The Evaluation page: open a `newsroom eval` report, see its tables and charts, browse failed cases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rag.eval.records import CaseResult, EvalReport
+from rag.eval.report import TABLE_METRICS
+
+
+def find_reports(root: Path) -> list[Path]:
+    """report.json files under a folder, newest first."""
+    if not root.is_dir():
+        return []
+    return sorted(root.glob("**/report.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def load_report(path: Path) -> EvalReport | None:
+    """A report, or None when the file is not a readable report."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return EvalReport.from_json(data)
+
+
+def table_rows(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for st.dataframe: one per group with the metrics present."""
+    present = [m for m in TABLE_METRICS if any(g.get(m) is not None for g in groups.values())]
+    return [{"group": name, **{m: g.get(m) for m in present}} for name, g in groups.items()]
+
+
+def render_case(st: Any, case: CaseResult) -> None:
+    """One case: question, expected outcome, answer and the ranked passages."""
+    st.markdown(f"**Question:** {case.question}")
+    if case.standalone_question and case.standalone_question != case.question:
+        st.caption(f"Searched as: {case.standalone_question}")
+    expected = f"expected **{case.expect}**" + (f" — reference: {case.reference}" if case.reference else "")
+    st.markdown(expected)
+    if case.error:
+        st.error(case.error)
+        return
+    for reason in case.failures:
+        st.warning(reason)
+    st.markdown(f"**{'Refused' if case.refused else 'Answer'}:**")
+    st.text(case.answer)
+    metrics = {k: round(v, 3) for k, v in case.metrics.items() if v is not None}
+    st.caption(" · ".join(f"{k} {v}" for k, v in metrics.items()))
+    for rank, p in enumerate(case.passages, 1):
+        with st.expander(
+            f"{rank}. {p['title'][:90]} — {p['outlet'] or 'Unknown outlet'}, {p['published_at'][:10] or 'undated'}"
+        ):
+            st.text(p["text"])
+
+
+def evaluation_page(st: Any, root: Path = Path("eval-runs")) -> None:
+    """Draw the Evaluation page."""
+    st.title("Evaluation")
+    st.caption("Reports written by `newsroom eval CASES --out DIR`.")
+    reports = find_reports(root)
+    options = [str(p) for p in reports]
+    typed = st.text_input("Report file", value=options[0] if options else "", placeholder="eval-runs/dev/report.json")
+    path: Path | None = Path(typed) if typed else None
+    if options:
+        chosen = st.selectbox("Or pick a recent report", options, index=0)
+        path = Path(typed) if typed and typed not in options else Path(chosen)
+    if path is None:
+        st.info("No report yet. Run `uv run newsroom eval tests/eval/seed_cases.jsonl --out eval-runs/seed`.")
+        return
+    report = load_report(path)
+    if report is None:
+        st.error(f"{path} is not a readable evaluation report.")
+        return
+    summary = report.summary
+    st.markdown(
+        f"Answer mode: **{summary['config']['answer_mode']}** · k = {summary['config']['k']} · "
+        f"{summary['overall']['cases']} cases"
+    )
+    st.subheader("Overall")
+    st.dataframe(table_rows({"all": summary["overall"]}), hide_index=True)
+    st.subheader("By question type")
+    st.dataframe(table_rows(summary["by_type"]), hide_index=True)
+    charts = [path.parent / "metrics_by_type.png", path.parent / "latency.png"]
+    for chart in charts:
+        if chart.exists():
+            st.image(str(chart))
+    failed = report.failed()
+    st.subheader(f"Failed cases ({len(failed)} of {len(report.cases)})")
+    if not failed:
+        st.success("Every case passed.")
+        return
+    types = sorted({c.type for c in failed})
+    kind = st.selectbox("Question type", ["all", *types])
+    shown = [c for c in failed if kind == "all" or c.type == kind]
+    labels = [f"{c.id}: {c.question[:100]}" for c in shown]
+    picked = st.selectbox("Case", labels)
+    if picked:
+        render_case(st, shown[labels.index(picked)])
+    if report.attribution:
+        st.caption(report.attribution)

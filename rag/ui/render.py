@@ -1,0 +1,121 @@
+"""What the chat page shows, without Streamlit code: safe Markdown, highlights, article context, examples, export."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from rag.answer.base import Turn
+from rag.ingest.text import paragraph_spans
+from rag.models import Answer, Citation
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:])")
+_SPEAKER = re.compile(
+    r"(?:(?:mayor|minister|secretary|president|spokesperson|chief|analyst|director|official)\s+)?"
+    r"((?:[A-Z][a-zà-ÿ]+)(?:\s+[A-Z][a-zà-ÿ]+){1,2})\s*(?:,[^,]{1,60},\s*)?(?:said|says|wrote|told|claimed|warned)\b"
+)
+
+
+@dataclass
+class ChatMessage:
+    """One message of the conversation on the page: the user's question, or an answer to `asked`."""
+
+    role: str
+    content: str
+    answer: Answer | None = None
+    asked: str = ""
+
+    def turn(self) -> Turn:
+        """The message as the answerers see it."""
+        return Turn(self.role, self.content)
+
+
+def md_escape(text: str) -> str:
+    """Text shown literally by Markdown: no emphasis, links, HTML, math or headings from it."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def answer_markdown(text: str) -> str:
+    """An answer's text for Markdown: escaped, but its [n] citations kept readable."""
+    return re.sub(r"\\\[(\d+)\\\]", r"[\1]", md_escape(text))
+
+
+def highlight(passage_text: str, quote: str) -> str:
+    """The passage as Markdown with the quoted sentence(s) highlighted."""
+    escaped = md_escape(passage_text)
+    for sentence in sorted(
+        {q.strip() for q in re.split(r"(?<=[.!?”\"])\s+", quote) if len(q.strip()) > 10}, key=len, reverse=True
+    ):
+        target = md_escape(sentence)
+        if target in escaped:
+            escaped = escaped.replace(target, f":orange-background[{target}]", 1)
+    return escaped
+
+
+def context_paragraphs(body: str, start: int, end: int, around: int = 1) -> tuple[list[str], list[str], list[str]]:
+    """The paragraphs before, of, and after a passage at body[start:end] (`around` on each side)."""
+    spans = paragraph_spans(body)
+    inside = [i for i, (a, b) in enumerate(spans) if a < end and b > start]
+    if not inside:
+        return [], [body[start:end]], []
+    first, last = inside[0], inside[-1]
+    before = [body[a:b] for a, b in spans[max(0, first - around) : first]]
+    after = [body[a:b] for a, b in spans[last + 1 : last + 1 + around]]
+    return before, [body[a:b] for a, b in spans[first : last + 1]], after
+
+
+def example_questions(texts: Iterable[tuple[str, str]], limit: int = 3) -> list[str]:
+    """Questions drawn from the archive: people quoted in it first, then its headlines.
+
+    Args:
+        texts: (headline, passage text) pairs, newest articles first.
+        limit: how many questions.
+    """
+    pairs = list(texts)
+    questions: list[str] = []
+    seen_titles: set[str] = set()
+    for _, text in pairs:
+        for name in _SPEAKER.findall(text):
+            question = f"What did {name} say?"
+            if question not in questions and not name.startswith(("The ", "A ", "In ", "But ")):
+                questions.append(question)
+    for title, _ in pairs:
+        if len(questions) >= limit:
+            break
+        if title not in seen_titles:
+            seen_titles.add(title)
+            short = title if len(title) <= 70 else title[:67].rsplit(" ", 1)[0] + "…"
+            questions.append(f"What does the archive report about “{short}”?")
+    return questions[:limit]
+
+
+def source_line(c: Citation) -> str:
+    """One Markdown line describing a cited article."""
+    p = c.passage
+    title = md_escape(p.title)
+    head = f"[{title}]({p.url})" if p.url else title
+    meta = ", ".join(x for x in (p.outlet, p.byline and f"by {p.byline}", p.published_at[:10]) if x)
+    return f"{c.n}. {head}" + (f" — {md_escape(meta)}" if meta else "")
+
+
+def export_markdown(messages: Sequence[ChatMessage], now: datetime | None = None) -> str:
+    """The conversation as a Markdown document with citations, quotes and links."""
+    now = now or datetime.now(UTC)
+    lines = [f"# Newsroom conversation — {now.strftime('%Y-%m-%d %H:%M UTC')}", ""]
+    for message in messages:
+        answer = message.answer
+        if message.role == "user":
+            lines += [f"**You:** {md_escape(message.content)}", ""]
+            continue
+        lines += [f"**Newsroom:** {answer_markdown(answer.text if answer else message.content)}", ""]
+        if answer and answer.question and message.asked and answer.question != message.asked:
+            lines += [f"_Searched as: {md_escape(answer.question)}_", ""]
+        if answer and answer.citations:
+            lines.append("Sources:")
+            for c in answer.citations:
+                lines.append(source_line(c))
+                lines.append(f"   > {md_escape(c.quote or c.passage.text)}")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,110 @@
+"""The chat page's sidebar: the archive at a glance, filters, answer mode, uploads, new conversation, export."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rag.answer.engine import ChatEngine
+from rag.archive.filters import ArchiveFilter
+from rag.archive.store import ArchiveStats
+from rag.errors import LoadError, NewsroomError
+from rag.ingest.pipeline import ingest_paths
+from rag.ingest.uploads import UPLOAD_TYPES, save_upload
+from rag.ui.render import export_markdown
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def archive_summary(stats: ArchiveStats) -> str:
+    """One line on what the archive holds."""
+    articles, outlets = stats.articles, len(stats.outlets)
+    text = f"**{articles}** article{'s' * (articles != 1)}"
+    if outlets:
+        text += f" from **{outlets}** outlet{'s' * (outlets != 1)}"
+    if stats.first_date:
+        text += f"  \ncovers {stats.first_date} to {stats.last_date}"
+    return text
+
+
+def filters_box(st: Any, stats: ArchiveStats) -> ArchiveFilter:
+    """Outlet and date-range filters (kept per browser session)."""
+    st.subheader("Filters")
+    outlets = st.multiselect("Outlets", stats.outlets, key="filter_outlets", placeholder="All outlets")
+    since = until = None
+    first, last = _day(stats.first_date), _day(stats.last_date)
+    if first and last and st.checkbox("Only articles published between", key="filter_by_date"):
+        picked = st.date_input("Publication dates", value=(first, last), key="filter_dates")
+        if isinstance(picked, (tuple, list)) and len(picked) == 2:
+            since, until = picked
+    return ArchiveFilter.of(outlets, since, until)
+
+
+def upload_box(st: Any, engine: ChatEngine) -> None:
+    """Upload articles, check them by content, ingest with a progress bar and show the per-file report."""
+    settings = engine.settings
+    generation = st.session_state.setdefault("upload_generation", 0)
+    with st.expander("Add articles", expanded=bool(st.session_state.get("upload_report"))):
+        files = st.file_uploader(
+            f"Article files (up to {settings.max_upload_mb} MB each)",
+            type=UPLOAD_TYPES,
+            accept_multiple_files=True,
+            key=f"uploads-{generation}",
+        )
+        if files and st.button("Add to the archive", key="ingest_uploads"):
+            saved, problems = [], []
+            for f in files:
+                try:
+                    saved.append(
+                        save_upload(settings.data_dir / "uploads", f.name, f.getvalue(), settings.max_upload_mb * 2**20)
+                    )
+                except LoadError as exc:
+                    problems.append(f"failed    {f.name}\n          - {exc.reason}")
+            bar = st.progress(0.0, text="Ingesting…")
+
+            def progress(done: int, total: int) -> None:
+                bar.progress(done / total if total else 1.0, text=f"Ingesting… {done}/{total} articles")
+
+            lines = list(problems)
+            if saved:
+                try:
+                    report = ingest_paths(engine.archive, saved, progress, command="newsroom chat upload")
+                    lines += [r.describe() for r in report.files] + [report.summary()]
+                except NewsroomError as exc:
+                    lines.append(str(exc))
+            bar.empty()
+            engine.archive.refresh()
+            st.session_state["upload_report"] = "\n".join(lines)
+            st.session_state["upload_generation"] = generation + 1
+            st.rerun()
+        if st.session_state.get("upload_report"):
+            st.code(st.session_state["upload_report"], language=None)
+
+
+def sidebar(st: Any, engine: ChatEngine, stats: ArchiveStats) -> ArchiveFilter:
+    """Draw the sidebar and return the filters the user chose."""
+    with st.sidebar:
+        st.header("Archive")
+        st.markdown(archive_summary(stats))
+        st.caption(f"Answers: {engine.mode_label}")
+        filters = filters_box(st, stats)
+        if st.button("New conversation", icon=":material/add_comment:", use_container_width=True):
+            st.session_state["messages"] = []
+            st.session_state.pop("pending_question", None)
+            st.rerun()
+        messages = st.session_state.get("messages", [])
+        if messages:
+            st.download_button(
+                "Download conversation (Markdown)",
+                export_markdown(messages),
+                file_name="newsroom-conversation.md",
+                mime="text/markdown",
+                use_container_width=True,
+            )
+        upload_box(st, engine)
+    return filters
