@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -71,6 +70,16 @@ def _progress_bar(desc: str, unit: str) -> Any:
     return tqdm(total=0, unit=unit, desc=desc, file=sys.stderr, dynamic_ncols=True)
 
 
+def _ingest_progress(bar: Any) -> Callable[[int, int], None]:
+    """An ingest progress callback (articles done, total) that moves `bar`."""
+
+    def progress(done: int, total: int) -> None:
+        bar.total, bar.n = total, done
+        bar.refresh()
+
+    return progress
+
+
 def _engine(settings: Settings) -> ChatEngine:
     from rag.answer.engine import open_engine
 
@@ -107,14 +116,8 @@ def ingest(paths: tuple[str, ...], data_dir: str | None) -> None:
 
     archive = Archive(_settings(data_dir))
     bar = _progress_bar("Ingesting", "article")
-
-    def progress(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-
     try:
-        report = ingest_paths(archive, paths, progress)
+        report = ingest_paths(archive, paths, _ingest_progress(bar))
     finally:
         bar.close()
     for file_report in report.files:
@@ -231,7 +234,11 @@ def chat(port: int, host: str, data_dir: str | None) -> None:
     click.echo(
         f"Newsroom chat: open http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port} (Ctrl+C to stop)"
     )
-    sys.exit(subprocess.call(command, env=env))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # streamlit replaces this process, so a signal to `newsroom chat` (Ctrl+C, or a service manager's SIGTERM)
+    # reaches the server itself and never leaves it running orphaned
+    os.execve(sys.executable, command, env)
 
 
 @cli.command(name="eval")
@@ -292,13 +299,10 @@ def _run_eval(settings: Settings, cases_path: str, corpus: Sequence[str], out: P
     cases = load_cases(cases_path)[:limit]
     if corpus:
         bar = _progress_bar("Corpus", "article")
-
-        def ingest_progress(done: int, total: int) -> None:
-            bar.total, bar.n = total, done
-            bar.refresh()
-
-        settings, ingested = prepare_corpus(settings, out, corpus, ingest_progress)
-        bar.close()
+        try:
+            settings, ingested = prepare_corpus(settings, out, corpus, _ingest_progress(bar))
+        finally:
+            bar.close()
         click.echo(ingested.summary(), err=True)
     engine = open_engine(settings, seed=not corpus).engine
     bar = _progress_bar("Evaluating", "case")
@@ -308,8 +312,10 @@ def _run_eval(settings: Settings, cases_path: str, corpus: Sequence[str], out: P
         bar.n = done
         bar.set_postfix_str(f"hit rate {hit_rate:.3f}")
 
-    report = run_eval(engine, cases, k, progress)
-    bar.close()
+    try:
+        report = run_eval(engine, cases, k, progress)
+    finally:
+        bar.close()
     if "multihop" in cases_path.lower() or any(c.id.startswith("mh-") for c in cases):
         report.attribution = MULTIHOP_ATTRIBUTION
     files = write_report(report, out)

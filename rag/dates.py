@@ -9,8 +9,6 @@ from dateutil import parser as date_parser
 
 from rag.errors import LoadError
 
-_DAY_ONLY = 10  # "2023-11-30" has ten characters: such a value names a whole day
-
 
 def parse_date(value: Any, *, where: str = "", name: str = "date") -> datetime | None:
     """A timezone-aware datetime (UTC when no zone is given) from text, a date or a timestamp."""
@@ -46,10 +44,20 @@ def timestamp(value: datetime | None, missing: int = 0) -> int:
     return int(value.timestamp()) if value else missing
 
 
+def _names_a_time(text: str) -> bool:
+    """Whether a written date also gives a time of day ("2023-11-30 18:00" does, "30 Nov 2023" does not)."""
+    try:
+        early = date_parser.parse(text, default=datetime(2000, 1, 1, 0, 0, 0))
+        late = date_parser.parse(text, default=datetime(2000, 1, 1, 23, 59, 59))
+    except (ValueError, OverflowError):
+        return True  # not a date at all: parse_date reports it
+    return early == late
+
+
 def day_bounds(value: Any, *, end: bool, name: str = "date") -> datetime | None:
-    """One end of a date range. A bare day ("2023-11-30", or a `date`) means the start of that day as a lower
-    bound and its last second as an upper bound ("until 2023-11-30" includes the whole 30th); a value with a
-    time of day is taken as it is.
+    """One end of a date range. A day without a time ("2023-11-30", "30 Nov 2023", or a `date`) means the start
+    of that day as a lower bound and its last second as an upper bound ("until 30 Nov 2023" includes the whole
+    30th); a value with a time of day is taken as it is.
 
     Raises:
         LoadError: the value is not a date.
@@ -59,6 +67,6 @@ def day_bounds(value: Any, *, end: bool, name: str = "date") -> datetime | None:
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime.combine(value, time.max if end else time.min, tzinfo=UTC).replace(microsecond=0)
     parsed = parse_date(value, name=name)
-    if parsed is not None and end and isinstance(value, str) and len(value.strip()) <= _DAY_ONLY:
+    if parsed is not None and end and isinstance(value, str) and not _names_a_time(value.strip()):
         parsed += timedelta(days=1, seconds=-1)
     return parsed

@@ -1,25 +1,44 @@
-"""Shared fixtures: real embedding model (loaded once), real Chroma in temp dirs, isolated settings."""
+"""Shared fixtures: real embedding model (loaded once), real Chroma in temp dirs, isolated settings.
+
+Tests live in folders that mirror `rag/` (tests/ingest, tests/archive, ...). This folder is put on `sys.path`,
+so every test file can `from conftest import ...`, `from support import ...` and `from fake_openai import ...`;
+test file names are unique across the folders (pytest imports them by their base name).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from support import HashEmbeddings  # noqa: E402
+
 from rag.answer.engine import ChatEngine, make_answerer  # noqa: E402
+from rag.archive.embeddings import MiniLMEmbeddings  # noqa: E402
 from rag.archive.knowledge import Archive  # noqa: E402
 from rag.config import Settings, env_names, load_settings  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-from rag.archive.embeddings import MiniLMEmbeddings  # noqa: E402
-
+TESTS = PROJECT_ROOT / "tests"
+FIXTURES = TESTS / "fixtures"
+SEED_CASES = TESTS / "eval" / "seed_cases.jsonl"
 SEED_DIR = PROJECT_ROOT / "seeds"
 SEED_FILE = SEED_DIR / "000_ce55752093e03f0c.txt"
-SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data" / "multihop-rag"
+
+# The MultiHop-RAG benchmark data (corpus.json, queries-dev.json): $NEWSROOM_BENCH_DATA, else next to the checkout.
+BENCH_DATA_VAR = "NEWSROOM_BENCH_DATA"
+BENCH_DATA_FILES = ("corpus.json", "queries-dev.json")
+DEFAULT_BENCH_DATA = PROJECT_ROOT.parent / "shared" / "data" / "multihop-rag"
+
+# Property tests: no per-example deadline (a loaded CI machine is slow, not wrong), no example database on disk.
+hypothesis_settings.register_profile("newsroom", deadline=None, database=None)
+hypothesis_settings.load_profile("newsroom")
 
 
 @pytest.fixture(autouse=True)
@@ -32,12 +51,54 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[No
     yield
 
 
+BENCH_DATA_SKIP = (
+    f"needs the MultiHop-RAG benchmark data: set {BENCH_DATA_VAR}=/path/to/multihop-rag "
+    f"(a folder holding {' and '.join(BENCH_DATA_FILES)}), or put that folder at ../shared/data/multihop-rag "
+    "next to the checkout"
+)
+
+
+def locate_bench_data(environ: Mapping[str, str], default: Path = DEFAULT_BENCH_DATA) -> Path | None:
+    """The MultiHop-RAG data folder: $NEWSROOM_BENCH_DATA when set, else `default`; None when there is none.
+
+    Raises:
+        ValueError: NEWSROOM_BENCH_DATA names a folder without corpus.json and queries-dev.json.
+    """
+    configured = environ.get(BENCH_DATA_VAR, "").strip()
+    folder = Path(configured).expanduser() if configured else default
+    missing = [name for name in BENCH_DATA_FILES if not (folder / name).is_file()]
+    if configured and missing:
+        raise ValueError(f"{BENCH_DATA_VAR}={configured} does not hold {' and '.join(missing)}")
+    return None if missing else folder
+
+
+@pytest.fixture(scope="session")
+def bench_data() -> Path:
+    """The MultiHop-RAG benchmark data folder; without one the test is skipped, saying how to enable it.
+
+    A NEWSROOM_BENCH_DATA that names a folder without the data is an error, not a skip.
+    """
+    try:
+        folder = locate_bench_data(os.environ)
+    except ValueError as exc:
+        pytest.fail(str(exc))
+    if folder is None:
+        pytest.skip(BENCH_DATA_SKIP)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def embeddings() -> MiniLMEmbeddings:
     """The real bundled embedding model, loaded once per test session."""
     model = MiniLMEmbeddings()
     model.embed_query("warm up")
     return model
+
+
+@pytest.fixture(scope="session")
+def hash_embeddings() -> HashEmbeddings:
+    """Deterministic bag-of-words embeddings (see `support.HashEmbeddings`) for fast tests of logic."""
+    return HashEmbeddings()
 
 
 @pytest.fixture
@@ -53,13 +114,36 @@ def archive(settings: Settings, embeddings: MiniLMEmbeddings) -> Archive:
 
 
 @pytest.fixture
+def hash_archive(settings: Settings, hash_embeddings: HashEmbeddings) -> Archive:
+    """An empty archive in a temp dir (real Chroma, real BM25) with the deterministic embeddings."""
+    return Archive(settings, hash_embeddings)
+
+
+@pytest.fixture
 def seeded(archive: Archive) -> Archive:
-    """An archive holding the bundled seed article."""
+    """An archive of this test's own holding the bundled seed article: for tests that write to it."""
     from rag.ingest.pipeline import ingest_paths
 
     report = ingest_paths(archive, [SEED_DIR])
     assert report.ok, report.files
     return archive
+
+
+@pytest.fixture(scope="session")
+def seed_archive(tmp_path_factory: pytest.TempPathFactory, embeddings: MiniLMEmbeddings) -> Iterator[Archive]:
+    """The bundled seed article in one archive shared by the whole session: for tests that only read it.
+
+    A test that writes to it breaks the others; the session ends with an error if its contents changed.
+    """
+    from rag.ingest.pipeline import ingest_paths
+
+    data_dir = tmp_path_factory.mktemp("seed-archive")
+    archive = Archive(load_settings(environ={}, env_file=None).with_data_dir(data_dir), embeddings)
+    report = ingest_paths(archive, [SEED_DIR])
+    assert report.ok, report.files
+    signature = archive.store.signature()
+    yield archive
+    assert archive.store.signature() == signature, "a test wrote to the shared read-only seed archive"
 
 
 def make_engine(settings: Settings, archive: Archive) -> ChatEngine:

@@ -1,22 +1,23 @@
-"""The archive in Chroma: passages with vectors, and one registry record per article."""
+"""The archive in Chroma: passages with vectors, and one registry record per article.
+
+Every chromadb failure, embedded or on a server, leaves this module as a `StoreError` that says what failed.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from rag.archive.chroma import chroma_errors, collection_name, make_client
 from rag.archive.filters import MISSING_DATE, ArchiveFilter, outlet_key
 from rag.config import Settings
 from rag.dates import format_date, timestamp
-from rag.errors import StoreError
 from rag.models import Article, Chunk, Passage
 
 
@@ -39,36 +40,6 @@ class ArchiveStats:
     outlets: list[str] = field(default_factory=list)
     first_date: str = ""
     last_date: str = ""
-
-
-def make_client(settings: Settings) -> Any:
-    """An embedded `PersistentClient`, or an `HttpClient` when CHROMA_HOST is set."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    try:
-        if settings.chroma_host:
-            headers = {"Authorization": f"Bearer {settings.chroma_token}"} if settings.chroma_token else None
-            return chromadb.HttpClient(
-                host=settings.chroma_host,
-                port=settings.chroma_port,
-                ssl=settings.chroma_ssl,
-                headers=headers,
-                settings=chroma_settings,
-            )
-        path = Path(settings.data_dir) / "chroma"
-        path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-    except Exception as exc:  # chromadb raises plain exceptions for connection and version problems
-        where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.data_dir
-        raise StoreError(f"Could not open the Chroma store at {where}: {exc}") from exc
-
-
-def collection_name(base: str, model: str) -> str:
-    """A valid Chroma collection name for an archive and its embedding model."""
-    name = re.sub(r"[^a-zA-Z0-9._-]+", "-", f"{base}-{model}").strip("-._")
-    return name[:500] if len(name) >= 3 else f"{name}-archive"
 
 
 def chunk_metadata(article: Article, chunk: Chunk, content_hash: str) -> dict[str, Any]:
@@ -123,34 +94,32 @@ class ArchiveStore:
 
     def _open_collections(self) -> None:
         model_name = self.model_name
-        try:
+        with chroma_errors(f"open the collection '{self.name}' of", self.settings):
             self.passages = self.client.get_or_create_collection(
                 self.name, metadata={"hnsw:space": "cosine", "embedding_model": model_name}, embedding_function=None
             )
             self.registry = self.client.get_or_create_collection(f"{self.name}-articles", embedding_function=None)
             self.max_batch = int(self.client.get_max_batch_size())
-        except Exception as exc:
-            raise StoreError(f"Could not open the archive collection '{self.name}': {exc}") from exc
+
+    def article_count(self) -> int:
+        """How many articles are stored."""
+        with chroma_errors("count the articles of", self.settings):
+            return int(self.registry.count())
 
     def articles(self) -> dict[str, ArticleRecord]:
         """Every stored article, by id."""
         records: dict[str, ArticleRecord] = {}
-        for offset in range(0, max(1, self.registry.count()), self.max_batch):
-            got = self.registry.get(include=["metadatas"], limit=self.max_batch, offset=offset)
-            for aid, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
-                records[aid] = ArticleRecord(aid, str(meta["content_hash"]), int(meta["passages"]), dict(meta))
+        with chroma_errors("list the articles of", self.settings):
+            for offset in range(0, max(1, self.registry.count()), self.max_batch):
+                got = self.registry.get(include=["metadatas"], limit=self.max_batch, offset=offset)
+                for aid, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
+                    records[aid] = ArticleRecord(aid, str(meta["content_hash"]), int(meta["passages"]), dict(meta))
         return records
 
     def signature(self) -> str:
         """A fingerprint of the archive's content (changes whenever any article does)."""
         items = sorted(f"{a}:{r.content_hash}" for a, r in self.articles().items())
         return hashlib.sha256("\n".join(items).encode()).hexdigest()[:20]
-
-    def write_article(
-        self, article: Article, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]] | np.ndarray
-    ) -> None:
-        """Store one article (see `write_articles`)."""
-        self.write_articles([(article, chunks, vectors)])
 
     def write_articles(
         self, items: Sequence[tuple[Article, Sequence[Chunk], Sequence[Sequence[float]] | np.ndarray]]
@@ -180,6 +149,18 @@ class ArchiveStore:
             registry_meta["passages"] = len(chunks)
             registry_metas.append(registry_meta)
         matrix = np.concatenate(vectors)
+        with chroma_errors("write to", self.settings):
+            self._write(ids, texts, metas, matrix, [item[0] for item in items], registry_metas)
+
+    def _write(
+        self,
+        ids: list[str],
+        texts: list[str],
+        metas: list[dict[str, Any]],
+        matrix: np.ndarray,
+        articles: list[Article],
+        registry_metas: list[dict[str, Any]],
+    ) -> None:
         for first in range(0, len(ids), self.max_batch):
             window = slice(first, first + self.max_batch)
             self.passages.upsert(
@@ -188,7 +169,6 @@ class ArchiveStore:
                 metadatas=metas[window],  # type: ignore[arg-type]
                 embeddings=matrix[window],
             )
-        articles = [item[0] for item in items]
         self.passages.delete(
             where={
                 "$and": [
@@ -225,22 +205,19 @@ class ArchiveStore:
             self._open_collections()
         return True
 
-    def remove_article(self, article_id: str) -> None:
-        """Delete an article and all its passages."""
-        self.registry.delete(ids=[article_id])
-        self.passages.delete(where={"article_id": article_id})
-
     def article_body(self, article_id: str) -> tuple[str, dict[str, Any]] | None:
         """The full cleaned body and registry metadata of one article."""
-        got = self.registry.get(ids=[article_id], include=["documents", "metadatas"])
+        with chroma_errors("read an article from", self.settings):
+            got = self.registry.get(ids=[article_id], include=["documents", "metadatas"])
         if not got["ids"]:
             return None
         return str((got["documents"] or [""])[0]), dict((got["metadatas"] or [{}])[0])
 
     def dense(self, vector: Sequence[float], n: int, flt: ArchiveFilter) -> list[Passage]:
         """Nearest passages by cosine similarity, within the filter."""
-        if self.passages.count() == 0:
-            return []
+        with chroma_errors("search", self.settings):
+            if self.passages.count() == 0:
+                return []
         query = {
             "query_embeddings": [list(vector)],
             "n_results": n,
@@ -250,13 +227,12 @@ class ArchiveStore:
         client, passages = self.client, self.passages
         try:
             got = passages.query(**query)
-        except Exception as exc:  # chromadb's own errors; see `reopen`
+        except Exception:  # chromadb's own errors; an embedded store may only need reopening (`reopen`)
             if not self.reopen(stale=client):
-                raise
-            try:
+                with chroma_errors("search", self.settings):
+                    raise
+            with chroma_errors("search", self.settings):
                 got = self.passages.query(**query)
-            except Exception as again:
-                raise StoreError(f"Could not search the archive '{self.name}': {again}") from exc
         out = []
         for cid, text, meta, dist in zip(
             got["ids"][0],
@@ -272,9 +248,11 @@ class ArchiveStore:
 
     def iter_passages(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """Every stored passage as (id, text, metadata), in pages."""
-        total = self.passages.count()
+        with chroma_errors("read the passages of", self.settings):
+            total = self.passages.count()
         for offset in range(0, total, self.max_batch):
-            got = self.passages.get(include=["documents", "metadatas"], limit=self.max_batch, offset=offset)
+            with chroma_errors("read the passages of", self.settings):
+                got = self.passages.get(include=["documents", "metadatas"], limit=self.max_batch, offset=offset)
             yield from zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)  # type: ignore[misc]
 
     def recent_passages(self, articles: int = 5, per_article: int = 3) -> list[tuple[str, str]]:
@@ -282,7 +260,10 @@ class ArchiveStore:
         records = sorted(self.articles().values(), key=lambda r: str(r.metadata.get("published_at", "")), reverse=True)
         out: list[tuple[str, str]] = []
         for record in records[:articles]:
-            got = self.passages.get(where={"article_id": record.article_id}, include=["documents"], limit=per_article)
+            with chroma_errors("read the passages of", self.settings):
+                got = self.passages.get(
+                    where={"article_id": record.article_id}, include=["documents"], limit=per_article
+                )
             title = str(record.metadata.get("title", ""))
             out.extend((title, str(doc)) for doc in got["documents"] or [])
         return out
@@ -292,9 +273,11 @@ class ArchiveStore:
         records = self.articles().values()
         dates = sorted(str(r.metadata.get("published_at")) for r in records if r.metadata.get("published_at"))
         outlets = sorted({str(r.metadata.get("outlet")) for r in records if r.metadata.get("outlet")})
+        with chroma_errors("count the passages of", self.settings):
+            passages = int(self.passages.count())
         return ArchiveStats(
             articles=len(records),
-            passages=self.passages.count(),
+            passages=passages,
             outlets=outlets,
             first_date=dates[0][:10] if dates else "",
             last_date=dates[-1][:10] if dates else "",

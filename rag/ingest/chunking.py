@@ -13,6 +13,8 @@ def _split_long(body: str, start: int, end: int, limit: int) -> list[tuple[int, 
     pieces = []
     while end - start > limit:
         cut = body.rfind(" ", start, start + limit)
+        while cut > start and body[cut - 1].isspace():  # a piece never ends in the middle of a run of spaces
+            cut -= 1
         if cut <= start:
             cut = start + limit
         pieces.append((start, cut))

@@ -8,18 +8,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import SEED_DIR, SEED_FILE, SHARED_DATA
+from conftest import FIXTURES, SEED_DIR, SEED_FILE
 
-from rag.dates import parse_date
 from rag.errors import LoadError
 from rag.ingest.loaders import SUPPORTED, iter_files, load_file
 from rag.ingest.metadata import normalise_url, outlet_from_url
 from rag.models import Article
 
-FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "good"
 BAD = FIXTURES / "bad"
-CORPUS = SHARED_DATA / "corpus.json"
 BOILERPLATE = ("Leave a Reply", "Your email address will not be published", "Required fields are marked")
 
 
@@ -374,9 +371,8 @@ def test_json_record_without_title_takes_first_sentence(tmp_path: Path) -> None:
     assert article.title == "Mr. Lee won the vote."
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="MultiHop-RAG corpus not on this machine (/work/shared/data)")
-def test_multihop_corpus_loads_609_articles() -> None:
-    loaded = load_file(CORPUS)
+def test_multihop_corpus_loads_609_articles(bench_data: Path) -> None:
+    loaded = load_file(bench_data / "corpus.json")
     assert loaded.errors == []
     assert len(loaded.articles) == 609
     assert len({a.article_id for a in loaded.articles}) == 609
@@ -600,32 +596,7 @@ def test_records_without_url_are_distinct_by_title(tmp_path: Path) -> None:
     assert len({a.article_id for a in loaded.articles}) == 3
 
 
-# --- metadata helpers --------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("2023-11-27T08:45:59+00:00", datetime(2023, 11, 27, 8, 45, 59, tzinfo=UTC)),
-        ("2023-11-27T09:45:59+01:00", datetime(2023, 11, 27, 8, 45, 59, tzinfo=UTC)),
-        ("2023-11-27", datetime(2023, 11, 27, tzinfo=UTC)),
-        ("Nov. 27, 2023", datetime(2023, 11, 27, tzinfo=UTC)),
-        ("Mon, 27 Nov 2023 08:45:59 GMT", datetime(2023, 11, 27, 8, 45, 59, tzinfo=UTC)),
-        (1701074759, datetime(2023, 11, 27, 8, 45, 59, tzinfo=UTC)),
-        (None, None),
-        ("", None),
-    ],
-)
-def test_parse_date(value: object, expected: datetime | None) -> None:
-    assert parse_date(value) == expected
-
-
-@pytest.mark.parametrize("value", ["not a date", "2023-13-45", "32/01/2023", 10**20, float("inf")])
-def test_parse_date_refuses_with_a_load_error(value: object) -> None:
-    with pytest.raises(LoadError) as info:
-        parse_date(value, where="feed.json record 3", name="published_at")
-    assert "is not a date" in info.value.reason
-    assert info.value.where == "feed.json record 3"
+# --- metadata helpers (dates: tests/test_dates.py) ------------------------------------------------------------------
 
 
 def test_url_helpers() -> None:

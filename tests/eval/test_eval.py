@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import make_engine
+from conftest import SEED_CASES, make_engine
 
 from rag.answer.base import Turn
 from rag.answer.engine import ChatEngine
 from rag.archive.knowledge import Archive
 from rag.cli import cli
 from rag.config import Settings
+from rag.errors import LoadError
 from rag.eval.cases import EvalCase, load_cases
 from rag.eval.metrics import citation_validity, retrieval_metrics, token_f1
 from rag.eval.records import EvalReport
@@ -22,19 +23,17 @@ from rag.eval.report import compare, write_report
 from rag.eval.run import run_eval
 from rag.models import Answer, Passage
 
-SEED_CASES = Path(__file__).parent / "eval" / "seed_cases.jsonl"
-
 
 def passage(text: str, article: str = "a") -> Passage:
     return Passage(chunk_id=text[:10], text=text, article_id=article, title="t")
 
 
-def test_seed_regression_set_passes_every_case(seeded: Archive, settings: Settings) -> None:
+def test_seed_regression_set_passes_every_case(seed_archive: Archive, settings: Settings) -> None:
     cases = load_cases(SEED_CASES)
     assert len(cases) >= 15
     assert {c.expect for c in cases} == {"answer", "refuse"}
     assert any("boilerplate" in c.tags for c in cases)
-    report = run_eval(make_engine(settings, seeded), cases, k=8)
+    report = run_eval(make_engine(settings, seed_archive), cases, k=8)
     failures = [(c.id, c.answer[:120], c.error) for c in report.failed()]
     assert not failures
     overall = report.overall
@@ -98,16 +97,18 @@ def test_yaml_cases_and_bad_case_files(tmp_path: Path) -> None:
     assert load_cases(good)[0].expect == "refuse"
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"question": "ok"}\n{"expect": "answer"}\n')
-    with pytest.raises(Exception, match="case 2.*question"):
+    with pytest.raises(LoadError) as info:
         load_cases(bad)
+    assert str(info.value) == f"{bad} case 2: a case needs a non-empty 'question'"
+    assert info.value.where == f"{bad} case 2"
 
 
-def test_a_failing_case_is_recorded_and_the_run_goes_on(seeded: Archive, settings: Settings) -> None:
+def test_a_failing_case_is_recorded_and_the_run_goes_on(seed_archive: Archive, settings: Settings) -> None:
     cases = [
         EvalCase(id="bad", question="Drones?", since="not a date"),
         EvalCase(id="good", question="How many drones did Sergei Shoigu say Ukraine used?", must_include=["eight"]),
     ]
-    report = run_eval(make_engine(settings, seeded), cases, k=5)
+    report = run_eval(make_engine(settings, seed_archive), cases, k=5)
     bad, good = report.cases
     assert "not a date" in bad.error and bad.metrics["case_pass"] == 0.0
     assert good.metrics["case_pass"] == 1.0 and good.passages[0]["article_id"] and good.failures == []
@@ -130,8 +131,8 @@ class ExplodingAnswerer:
         return question
 
 
-def test_any_exception_of_one_case_is_recorded_and_the_run_goes_on(seeded: Archive, settings: Settings) -> None:
-    engine = ChatEngine(settings, seeded, ExplodingAnswerer())
+def test_any_exception_of_one_case_is_recorded_and_the_run_goes_on(seed_archive: Archive, settings: Settings) -> None:
+    engine = ChatEngine(settings, seed_archive, ExplodingAnswerer())
     cases = [
         EvalCase(id="boom", question="boom: drones over Moscow?"),
         EvalCase(id="ok", question="Drones over Moscow?"),
@@ -143,8 +144,8 @@ def test_any_exception_of_one_case_is_recorded_and_the_run_goes_on(seeded: Archi
     assert report.overall["cases"] == 2 and report.overall["failed_to_run"] == 1
 
 
-def test_reports_charts_and_compare_gate(seeded: Archive, settings: Settings, tmp_path: Path) -> None:
-    report = run_eval(make_engine(settings, seeded), load_cases(SEED_CASES)[:4], k=5)
+def test_reports_charts_and_compare_gate(seed_archive: Archive, settings: Settings, tmp_path: Path) -> None:
+    report = run_eval(make_engine(settings, seed_archive), load_cases(SEED_CASES)[:4], k=5)
     files = write_report(report, tmp_path / "a")
     assert all(f.exists() and f.stat().st_size > 0 for f in files)
     assert (tmp_path / "a" / "metrics_by_type.png").read_bytes()[:4] == b"\x89PNG"
@@ -155,7 +156,7 @@ def test_reports_charts_and_compare_gate(seeded: Archive, settings: Settings, tm
     assert {"text", "score", "article_id", "title", "outlet", "published_at", "url"} <= case["passages"][0].keys()
     assert "| all |" in (tmp_path / "a" / "report.md").read_text()
     wrong = run_eval(
-        make_engine(settings, seeded),
+        make_engine(settings, seed_archive),
         [
             EvalCase(
                 id="w",

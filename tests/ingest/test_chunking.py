@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-import random
+from pathlib import Path
 
 import pytest
-from conftest import SEED_FILE, SHARED_DATA
+from conftest import SEED_FILE
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import ANY_TEXT, news_texts
 
 from rag.ingest.chunking import HARD_LIMIT, chunk_article
 from rag.ingest.loaders import load_file
-from rag.ingest.text import sentence_spans
+from rag.ingest.text import clean_body, sentence_spans
 from rag.models import Article, Chunk
 
 
@@ -97,20 +100,22 @@ def test_passage_sizes_are_even_rather_than_a_short_tail() -> None:
     assert min(sizes) >= max(sizes) / 2
 
 
-def test_single_5000_character_sentence_without_punctuation_is_cut_under_the_hard_limit() -> None:
-    rng = random.Random(7)
-    words = []
-    while sum(len(w) + 1 for w in words) < 5000:
-        words.append("".join(rng.choice("abcdefghij") for _ in range(rng.randint(1, 12))))
-    body = " ".join(words)[:5000].strip()
+@settings(max_examples=40)
+@given(
+    words=st.lists(st.text("abcdefghij", min_size=1, max_size=12), min_size=250, max_size=800),
+    max_chars=st.one_of(st.sampled_from([1000, 5000, 1_000_000]), st.integers(min_value=13, max_value=10_000)),
+)
+def test_long_sentence_without_punctuation_is_cut_at_words_under_the_hard_limit(
+    words: list[str], max_chars: int
+) -> None:
+    body = " ".join(words)
     article = _article(body)
-    for max_chars in (1000, 5000, 1_000_000):
-        chunks = chunk_article(article, max_chars=max_chars)
-        limit = min(max_chars, HARD_LIMIT)
-        _check(article, chunks, limit)
-        assert all(len(c.text) <= HARD_LIMIT for c in chunks)
-        # Cut at word boundaries: nothing lost or glued.
-        assert " ".join(c.text for c in chunks) == body
+    chunks = chunk_article(article, max_chars=max_chars)
+    limit = min(max_chars, HARD_LIMIT)
+    _check(article, chunks, limit)
+    assert all(len(c.text) <= HARD_LIMIT for c in chunks)
+    # Words are at most 12 letters, so every cut falls on a space: nothing lost or glued.
+    assert " ".join(c.text for c in chunks) == body
 
 
 def test_single_5000_character_word_is_cut_hard() -> None:
@@ -165,40 +170,28 @@ def test_seed_article_chunks() -> None:
     assert chunks[-1].text.endswith("Additional reporting by Lucy Fisher in London")
 
 
-# --- property test over random paragraph texts (hypothesis is not installed: fixed-seed random texts) ----------
+# --- properties over generated texts -------------------------------------------------------------------------
 
-_WORDS = (
-    "the council said on Monday that Mr. Smith U.S. officials 3.5 percent growth Jan. Dr. J. "
-    '"We will" win! why? inflation cooled markets rallied “quote” (aside) e.g. No. 10 café Ørsted '
-    "supercalifragilisticexpialidocious-and-then-some-more-hyphenated-compound-words"
-).split()
+_limits = st.one_of(st.sampled_from([1000, 200, 500, 1200, 3000]), st.integers(min_value=1, max_value=2000))
 
 
-def _random_body(rng: random.Random) -> str:
-    paragraphs = []
-    for _ in range(rng.randint(1, 10)):
-        sentences = []
-        for _ in range(rng.randint(1, 12)):
-            n = rng.choice([1, 3, 60, 200, 400]) if rng.random() < 0.1 else rng.randint(1, 30)
-            words = [rng.choice(_WORDS) for _ in range(n)]
-            words[0] = words[0][:1].upper() + words[0][1:]
-            sentences.append(" ".join(words) + rng.choice([".", ".", "?", "!", "", "...", '."']))
-        paragraphs.append(" ".join(sentences))
-    return rng.choice(["\n\n", "\n"]).join(paragraphs)
+@settings(max_examples=50)
+@given(text=news_texts(paragraphs=6, sentences=8), max_chars=_limits)
+def test_chunk_property_generated_news_texts(text: str, max_chars: int) -> None:
+    article = _article(clean_body(text))  # bodies are always cleaned by the loaders
+    _check(article, chunk_article(article, max_chars=max_chars), min(max_chars, HARD_LIMIT))
 
 
-@pytest.mark.parametrize("seed", range(150))
-def test_chunk_property_random_texts(seed: int) -> None:
-    rng = random.Random(seed)
-    article = _article(_random_body(rng), key=f"file:/tmp/random-{seed}.txt")
-    max_chars = rng.choice([1000, 1000, 200, 500, 1200, 3000])
-    chunks = chunk_article(article, max_chars=max_chars)
-    _check(article, chunks, min(max_chars, HARD_LIMIT))
+@settings(max_examples=50)
+@given(raw=ANY_TEXT, max_chars=st.integers(min_value=1, max_value=1500))
+def test_chunk_property_any_cleaned_text(raw: str, max_chars: int) -> None:
+    """Any text at all, cleaned as the loaders clean every body before it is chunked."""
+    article = _article(clean_body(raw))
+    _check(article, chunk_article(article, max_chars=max_chars), min(max_chars, HARD_LIMIT))
 
 
-@pytest.mark.skipif(not (SHARED_DATA / "corpus.json").exists(), reason="MultiHop-RAG corpus not on this machine")
-def test_chunk_property_on_the_multihop_corpus() -> None:
-    loaded = load_file(SHARED_DATA / "corpus.json")
-    assert len(loaded.articles) == len(json.loads((SHARED_DATA / "corpus.json").read_text()))
+def test_chunk_property_on_the_multihop_corpus(bench_data: Path) -> None:
+    loaded = load_file(bench_data / "corpus.json")
+    assert len(loaded.articles) == len(json.loads((bench_data / "corpus.json").read_text()))
     for article in loaded.articles:
         _check(article, chunk_article(article), 1000)

@@ -15,13 +15,13 @@ from rag.eval.run import run_eval
 
 
 def test_evaluation_page_shows_tables_charts_and_failed_cases(
-    seeded: Archive, settings: Settings, tmp_path: Path
+    seed_archive: Archive, settings: Settings, tmp_path: Path
 ) -> None:
     cases = [
         EvalCase(id="ok", question="How many drones did Sergei Shoigu say Ukraine used?", must_include=["eight"]),
         EvalCase(id="wrong-expectation", question="Who is the mayor of Moscow?", expect="refuse", type="null"),
     ]
-    write_report(run_eval(make_engine(settings, seeded), cases, k=5), tmp_path / "runs" / "seed")
+    write_report(run_eval(make_engine(settings, seed_archive), cases, k=5), tmp_path / "runs" / "seed")
     script = (
         "import streamlit as st\nfrom pathlib import Path\nfrom rag.ui.evaluation import evaluation_page\n"
         f"evaluation_page(st, Path({str(tmp_path / 'runs')!r}))\n"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import random
+import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import ANY_TEXT, news_texts
 
 from rag.ingest.text import (
     clean_body,
@@ -214,35 +217,60 @@ def test_sentence_spans_of_a_slice_are_absolute_and_inside_it() -> None:
     assert [text[a:b] for a, b in spans] == ["First kept.", "Second kept!", "Third kept?"]
 
 
-_WORDS = (
-    "the council said on Monday that Mr. Smith U.S. officials 3.5 percent growth Jan. Dr. J. "
-    '"We will" win! why? inflation cooled markets rallied “quote” (aside) e.g. No. 10 café Ørsted'
-).split()
+# --- properties over generated texts ---------------------------------------------------------------------------
+
+TEXTS = news_texts(paragraphs=6, sentences=8, long_sentences=False) | ANY_TEXT
 
 
-def _random_text(rng: random.Random) -> str:
-    paragraphs = []
-    for _ in range(rng.randint(1, 6)):
-        sentences = []
-        for _ in range(rng.randint(1, 8)):
-            words = [rng.choice(_WORDS) for _ in range(rng.randint(1, 25))]
-            words[0] = words[0][:1].upper() + words[0][1:]
-            sentences.append(" ".join(words) + rng.choice([".", ".", "?", "!", "", "...", '."', "”"]))
-        paragraphs.append(rng.choice([" ", "  "]).join(sentences))
-    return rng.choice(["", " ", "\n"]) + rng.choice(["\n\n", "\n", "\n \n"]).join(paragraphs)
+def _nonspace(text: str) -> str:
+    return "".join(text.split())
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_sentence_spans_property_ordered_trimmed_and_lossless(seed: int) -> None:
-    rng = random.Random(seed)
-    text = _random_text(rng)
-    spans = sentence_spans(text)
-    previous_end = 0
+def _check_spans(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
+    """Ordered, non-empty, trimmed single-line pieces of text[start:end] that hold all of its non-space text."""
+    previous_end = start
     for a, b in spans:
-        assert previous_end <= a < b <= len(text)
+        assert previous_end <= a < b <= end
         piece = text[a:b]
         assert piece == piece.strip() and "\n" not in piece
         previous_end = b
-    # Nothing is lost: the sentences hold every non-space character of the text, in order.
-    assert "".join(text[a:b] for a, b in spans).replace(" ", "") == "".join(text.split())
+    assert "".join(_nonspace(text[a:b]) for a, b in spans) == _nonspace(text[start:end])
+
+
+@settings(max_examples=100)
+@given(text=TEXTS)
+def test_sentence_spans_property_ordered_trimmed_and_lossless(text: str) -> None:
+    spans = sentence_spans(text)
+    _check_spans(text, spans, 0, len(text))
     assert split_sentences(text) == [text[a:b] for a, b in spans]
+    assert sentence_spans(text, 0, len(text)) == spans
+
+
+@settings(max_examples=60)
+@given(text=TEXTS, data=st.data())
+def test_sentence_spans_property_of_a_slice_are_absolute_and_inside_it(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(min_value=0, max_value=len(text)), label="start")
+    end = data.draw(st.integers(min_value=start, max_value=len(text)), label="end")
+    _check_spans(text, sentence_spans(text, start, end), start, end)
+
+
+@settings(max_examples=60)
+@given(text=TEXTS)
+def test_paragraph_spans_property_lines_trimmed_and_lossless(text: str) -> None:
+    spans = paragraph_spans(text)
+    _check_spans(text, spans, 0, len(text))
+    # a paragraph is a whole line: what separates two paragraphs holds a line break
+    assert all("\n" in text[b:a] for (_, b), (a, _) in zip(spans, spans[1:], strict=False))
+
+
+@settings(max_examples=100)
+@given(text=ANY_TEXT)
+def test_normalise_property_clean_lines_and_idempotent(text: str) -> None:
+    out = normalise(text)
+    assert normalise(out) == out and clean_body(clean_body(text)) == clean_body(text)
+    assert "\r" not in out and "\t" not in out and "  " not in out and "\n\n\n" not in out
+    assert out == out.strip() and all(line == line.strip() for line in out.split("\n"))
+    assert not any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in out.replace("\n", ""))
+    # nothing but control characters and spacing is removed
+    kept = [ch for ch in unicodedata.normalize("NFC", text) if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")]
+    assert _nonspace(out) == _nonspace("".join(kept))

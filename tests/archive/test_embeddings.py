@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import make_engine
+from conftest import SEED_DIR, make_engine
 from fake_openai import FakeOpenAIServer
 
 from rag.archive.embeddings import MODEL_SHA256, MiniLMEmbeddings, make_embeddings, model_files, verify_file
@@ -15,8 +15,6 @@ from rag.archive.knowledge import Archive
 from rag.config import Settings, load_settings
 from rag.errors import ConfigError, ModelFileError
 from rag.ingest.pipeline import ingest_paths
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def test_vectors_are_normalised_and_meaningful(embeddings: MiniLMEmbeddings) -> None:
@@ -78,7 +76,7 @@ def test_openai_embeddings_are_selectable_and_work_end_to_end(settings: Settings
         )
         archive = Archive(chosen)
         assert type(make_embeddings(chosen)).__name__ == "OpenAIEmbeddings"
-        assert ingest_paths(archive, [SEEDS]).ok
+        assert ingest_paths(archive, [SEED_DIR]).ok
         assert archive.store.name == "newsroom-fake-embed"  # kept apart from the bundled model's vectors
         passages = make_engine(chosen, archive).retrieve("Sergei Shoigu drones", k=3)
         assert passages and server.embedding_requests >= 2

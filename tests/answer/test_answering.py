@@ -1,9 +1,11 @@
-"""Answering: offline quote answerer, the OpenAI path against a real local server, fallback and citation checks."""
+"""Answering end to end (real model, seed archive): quote mode, the OpenAI path against a real local server,
+fallback, citation checks, prompts. Quote-mode scoring in detail: test_quote.py."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
+import time
 
 import pytest
 from conftest import make_engine
@@ -15,6 +17,7 @@ from rag.answer.llm import REFUSAL_MARKER, LLMAnswerer
 from rag.answer.prompts import prompt_names, render, variables
 from rag.archive.knowledge import Archive
 from rag.config import Settings
+from rag.errors import ConfigError
 from rag.models import Passage
 
 DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
@@ -27,21 +30,21 @@ def llm_settings(settings: Settings, server: FakeOpenAIServer, **extra: object) 
     )
 
 
-def test_quote_mode_answers_with_the_verbatim_cited_sentence(seeded: Archive, settings: Settings) -> None:
-    engine = make_engine(settings, seeded)
+def test_quote_mode_answers_with_the_verbatim_cited_sentence(seed_archive: Archive, settings: Settings) -> None:
+    engine = make_engine(settings, seed_archive)
     answer = engine.ask(DRONES)
     assert not answer.refused and answer.mode == "quote"
     assert "eight" in answer.text
     assert re.search(r"\[1\]", answer.text)
     first = answer.citations[0]
     assert first.n == 1 and "Shoigu" in first.quote
-    article = seeded.store.article_body(first.passage.article_id)
+    article = seed_archive.store.article_body(first.passage.article_id)
     assert article is not None and first.quote in article[0]  # verbatim from the article
     assert cited_share(answer.text) == 1.0
 
 
-def test_quote_mode_refuses_what_the_archive_does_not_cover(seeded: Archive, settings: Settings) -> None:
-    answer = make_engine(settings, seeded).ask(OFF_TOPIC)
+def test_quote_mode_refuses_what_the_archive_does_not_cover(seed_archive: Archive, settings: Settings) -> None:
+    answer = make_engine(settings, seed_archive).ask(OFF_TOPIC)
     assert answer.refused and not answer.citations
     assert "does not cover" in answer.text
 
@@ -50,10 +53,10 @@ def test_empty_archive_refuses(archive: Archive, settings: Settings) -> None:
     assert make_engine(settings, archive).ask(DRONES).refused
 
 
-def test_llm_answer_streams_and_citations_are_checked(seeded: Archive, settings: Settings) -> None:
+def test_llm_answer_streams_and_citations_are_checked(seed_archive: Archive, settings: Settings) -> None:
     reply = "Shoigu said Ukraine used eight drones [2]. Five were downed near Moscow [2][9]."
     with FakeOpenAIServer(reply=reply) as server:
-        engine = make_engine(llm_settings(settings, server), seeded)
+        engine = make_engine(llm_settings(settings, server), seed_archive)
         passages = engine.retrieve(DRONES)
         stream = engine.stream(DRONES, passages)
         pieces = list(stream)
@@ -71,33 +74,39 @@ def test_llm_answer_streams_and_citations_are_checked(seeded: Archive, settings:
         assert DRONES in user and "[1]" in user and "<<<" in user
 
 
-def test_llm_refusal_marker_becomes_an_honest_refusal(seeded: Archive, settings: Settings) -> None:
+def test_llm_refusal_marker_becomes_an_honest_refusal(seed_archive: Archive, settings: Settings) -> None:
     with FakeOpenAIServer(reply=REFUSAL_MARKER) as server:
-        answer = make_engine(llm_settings(settings, server), seeded).ask(OFF_TOPIC)
+        answer = make_engine(llm_settings(settings, server), seed_archive).ask(OFF_TOPIC)
     assert answer.refused and not answer.citations and answer.mode == "llm"
 
 
-def test_llm_answer_without_any_valid_citation_is_refused(seeded: Archive, settings: Settings) -> None:
+def test_llm_answer_without_any_valid_citation_is_refused(seed_archive: Archive, settings: Settings) -> None:
     with FakeOpenAIServer(reply="Ukraine used eight drones, everyone knows that [42].") as server:
-        answer = make_engine(llm_settings(settings, server), seeded).ask(DRONES)
+        answer = make_engine(llm_settings(settings, server), seed_archive).ask(DRONES)
     assert answer.refused
 
 
-def test_failing_endpoint_falls_back_to_quote_mode(seeded: Archive, settings: Settings) -> None:
+def test_failing_endpoint_falls_back_to_quote_mode(seed_archive: Archive, settings: Settings) -> None:
     with FakeOpenAIServer(fail_with=500) as server:
-        answer = make_engine(llm_settings(settings, server), seeded).ask(DRONES)
+        answer = make_engine(llm_settings(settings, server), seed_archive).ask(DRONES)
     assert answer.mode == "quote" and "eight" in answer.text
     assert "fake-model" in answer.notice and "quoted sentences" in answer.notice
 
 
-def test_unreachable_endpoint_does_not_hang(seeded: Archive, settings: Settings) -> None:
+def test_unreachable_endpoint_does_not_hang(seed_archive: Archive, settings: Settings) -> None:
     with FakeOpenAIServer(delay=5.0) as server:
         slow = llm_settings(settings, server, llm_timeout=0.5)
-        answer = make_engine(slow, seeded).ask(DRONES)
-    assert answer.mode == "quote" and answer.notice
+        engine = make_engine(slow, seed_archive)
+        started = time.monotonic()
+        answer = engine.ask(DRONES)
+        elapsed = time.monotonic() - started
+    assert answer.mode == "quote" and "eight" in answer.text
+    assert "fake-model" in answer.notice and "quoted sentences" in answer.notice
+    # two attempts of 0.5 s (one retry), not a wait for the server's 5 s reply
+    assert elapsed < 4.0, f"the answer took {elapsed:.1f} s"
 
 
-def test_llm_condenses_follow_up_questions(seeded: Archive, settings: Settings) -> None:
+def test_llm_condenses_follow_up_questions(seed_archive: Archive, settings: Settings) -> None:
     def reply(messages: list[dict[str, object]]) -> str:
         text = str(messages[-1]["content"])
         if "Stand-alone question" in text:
@@ -105,7 +114,7 @@ def test_llm_condenses_follow_up_questions(seeded: Archive, settings: Settings) 
         return "Two people suffered minor injuries, mayor Sergei Sobyanin said [1]."
 
     with FakeOpenAIServer(reply=reply) as server:
-        engine = make_engine(llm_settings(settings, server), seeded)
+        engine = make_engine(llm_settings(settings, server), seed_archive)
         history = [Turn("user", "What happened in Moscow?"), Turn("assistant", "Drones hit buildings [1].")]
         answer = engine.ask("and what did the mayor say?", history)
     assert answer.question.startswith("What did Moscow mayor Sergei Sobyanin say")
@@ -162,5 +171,17 @@ def test_every_prompt_renders_strictly(name: str) -> None:
     values = {v: f"<{v}>" for v in variables(name)}
     text = render(name, **values)
     assert all(f"<{v}>" in text for v in values)
-    with pytest.raises(Exception, match="missing"):
-        render(name, **dict(list(values.items())[1:])) if values else render(name, unexpected=1)
+    if values:
+        first, *rest = sorted(values)
+        missing = rf"^Prompt '{name}': missing \['{first}'\], unexpected \[\]\.$"
+        with pytest.raises(ConfigError, match=missing):
+            render(name, **{v: values[v] for v in rest})
+    unexpected = rf"^Prompt '{name}': missing \[\], unexpected \['surprise'\]\.$"
+    with pytest.raises(ConfigError, match=unexpected):
+        render(name, **values, surprise="!")
+
+
+def test_the_shipped_prompts_and_a_missing_one() -> None:
+    assert prompt_names() == ["answer_system", "answer_user", "condense_question", "passage"]
+    with pytest.raises(ConfigError, match=r"^Prompt file .*no_such_prompt\.md is missing: reinstall Newsroom\.$"):
+        render("no_such_prompt")

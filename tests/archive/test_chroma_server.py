@@ -10,16 +10,18 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import SEED_DIR, make_engine
 
+from rag.archive.chroma import make_client
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
-from rag.archive.store import make_client
 from rag.config import Settings, load_settings
+from rag.errors import StoreError
 from rag.ingest.pipeline import ingest_paths
 from rag.retrieval.hybrid import HybridRetriever
 
@@ -35,17 +37,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """A `chroma run` server on a free port with its own temp store; yields the port."""
+@contextmanager
+def running_chroma_server(path: Path) -> Iterator[int]:
+    """A `chroma run` server on a free port storing into `path`; yields the port, stops the server after."""
     import chromadb
 
     chroma = Path(sys.executable).parent / "chroma"
     if not chroma.is_file():
         pytest.fail(f"the chroma server executable is missing next to {sys.executable}")
     port = _free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    log = (path.parent / "chroma-server.log").open("w")
+    log = (path.parent / f"{path.name}.log").open("w")
     server = subprocess.Popen(
         [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
         stdout=log,
@@ -72,6 +73,13 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
             server.kill()
             server.wait(timeout=5)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A `chroma run` server shared by this module's tests; yields the port."""
+    with running_chroma_server(tmp_path_factory.mktemp("chroma-server")) as port:
+        yield port
 
 
 @pytest.fixture
@@ -129,3 +137,24 @@ def test_replacement_against_the_server(server_settings: Settings, embeddings: A
     got = archive.store.passages.get(where={"article_id": article_id}, include=["documents"])
     assert len(got["ids"]) == 1 and "zebra" not in got["documents"][0]
     assert all("zebra" not in p.text for p in HybridRetriever(archive).search("zebra-crossing referendum"))
+
+
+def test_a_server_that_goes_away_gives_store_errors_not_raw_ones(tmp_path: Path, embeddings: Any) -> None:
+    """Every store call against a stopped server fails as a `StoreError` naming the server (no reopen is possible)."""
+    with running_chroma_server(tmp_path / "gone") as port:
+        settings = load_settings(
+            environ={"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(port)}, env_file=None
+        ).with_data_dir(tmp_path / "local")
+        archive = Archive(settings, embeddings)
+        assert ingest_paths(archive, [SEED_DIR]).ok
+        vector = embeddings.embed_query(DRONES)
+        assert archive.store.dense(vector, 3, ArchiveFilter())
+    where = f"Could not .* the archive at 127.0.0.1:{port}"
+    with pytest.raises(StoreError, match=where):
+        archive.store.dense(vector, 3, ArchiveFilter())
+    with pytest.raises(StoreError, match=where):
+        archive.store.articles()
+    with pytest.raises(StoreError, match=where):
+        archive.store.stats()
+    with pytest.raises(StoreError, match=where):
+        HybridRetriever(archive).search(DRONES)

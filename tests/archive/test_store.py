@@ -1,12 +1,12 @@
-"""The Chroma store and BM25 index on disk: persistence across processes, filters, embargo, index rebuilds."""
+"""The Chroma store on disk: persistence across processes, filters and embargo in both halves of hybrid search
+(real model), batched writes and paged reads, the client. The BM25 index on disk: test_lexical.py."""
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import os
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,26 +14,20 @@ from typing import Any
 
 import pytest
 from conftest import SEED_DIR
+from support import write_md
 
+from rag.archive.chroma import make_client
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.archive.lexical import LexicalIndex
-from rag.archive.store import collection_name
+from rag.archive.store import ArchiveStore
 from rag.config import Settings, load_settings
 from rag.ingest.pipeline import ingest_paths
-from rag.models import Article
+from rag.models import Article, Chunk
 from rag.retrieval.hybrid import HybridRetriever
 
 DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
 CLI = "from rag.cli import main; main()"
-
-
-def write_md(path: Path, title: str, body: str, **meta: str) -> Path:
-    """An article as Markdown with YAML front matter."""
-    front = "\n".join(f"{k}: {json.dumps(v)}" for k, v in {"title": title, **meta}.items())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\n{front}\n---\n{body}\n", encoding="utf-8")
-    return path
 
 
 # --- persistence across processes --------------------------------------------------------------------------------
@@ -97,10 +91,9 @@ def test_open_archive_keeps_answering_after_another_process_ingests(seeded: Arch
     assert seeded.stats().articles == 3
 
 
-# --- filters: outlet, dates, embargo -----------------------------------------------------------------------------
+# --- filters: outlet, dates, embargo, in both halves of hybrid search ------------------------------------------------
 
 LIGHTHOUSE = "The Portwick lighthouse was restored by volunteers who repainted the lantern room and fixed the lamp."
-NOW = datetime.now(UTC)
 
 
 @pytest.fixture(scope="module")
@@ -233,136 +226,6 @@ def test_embargoed_article_is_never_retrieved_even_as_the_best_match(corpus: Arc
     assert "Released: lighthouse fog horn silenced" in titles(HybridRetriever(corpus).search("fog horn silenced", k=3))
 
 
-def test_passage_without_embargo_metadata_is_hidden_from_lexical_search(seeded: Archive) -> None:
-    """Fail closed: a BM25 index row whose metadata lacks the embargo field is never returned."""
-    index = seeded.lexical()
-    assert index.search("Shoigu drones", 3, ArchiveFilter())
-    for meta in index.metas:
-        meta.pop("embargo_ts")
-    index._cols = None  # the filter columns are rebuilt from the damaged metadata
-    assert index.search("Shoigu drones", 3, ArchiveFilter()) == []
-
-
-# --- the BM25 index ----------------------------------------------------------------------------------------------
-
-
-def test_bm25_index_is_saved_under_the_data_dir(seeded: Archive, settings: Settings) -> None:
-    directory = settings.data_dir / "bm25" / seeded.store.name
-    manifest = json.loads((directory / "manifest.json").read_text())
-    assert manifest["signature"] == seeded.store.signature()
-    assert manifest["passages"] == seeded.store.passages.count()
-    assert (directory / "bm25").is_dir() and (directory / "passages.json").is_file()
-    assert seeded.store.name == collection_name(settings.collection, "all-MiniLM-L6-v2-onnx-int8")
-
-
-def test_new_article_becomes_lexically_findable_after_ingest(seeded: Archive, tmp_path: Path) -> None:
-    flt = ArchiveFilter()
-    assert seeded.lexical().search("quokka", 5, flt) == []
-    write_md(
-        tmp_path / "new" / "quokka.md",
-        "Quokka spotted at the marina",
-        "A quokka was spotted at the Portwick marina, far from home.",
-        outlet="Harbour Gazette",
-    )
-
-    ingest_paths(seeded, [tmp_path / "new"])
-
-    hits = seeded.lexical().search("quokka", 5, flt)
-    assert [p.title for p in hits] == ["Quokka spotted at the marina"]
-    manifest = json.loads((seeded.settings.data_dir / "bm25" / seeded.store.name / "manifest.json").read_text())
-    assert manifest["signature"] == seeded.store.signature()
-    # another process-like reader opening the archive now sees it as well
-    reopened = Archive(seeded.settings, seeded.embeddings)
-    assert [p.title for p in reopened.lexical().search("quokka", 5, flt)] == ["Quokka spotted at the marina"]
-
-
-def test_stale_bm25_index_is_rebuilt_when_the_store_changed_behind_it(seeded: Archive) -> None:
-    """A write that bypassed the index (another tool, a crash before the rebuild) is noticed on open."""
-    article = Article(
-        "Walrus on the slipway",
-        "A walrus rested on the lifeboat slipway all morning.",
-        source_key="test:walrus",
-        outlet="Harbour Gazette",
-    )
-    from rag.ingest.chunking import chunk_article
-
-    chunks = chunk_article(article)
-    seeded.store.write_article(article, chunks, seeded.embeddings.embed_documents([c.text for c in chunks]))
-    directory = seeded.settings.data_dir / "bm25" / seeded.store.name
-    assert json.loads((directory / "manifest.json").read_text())["signature"] != seeded.store.signature()
-
-    reopened = Archive(seeded.settings, seeded.embeddings)
-    assert [p.title for p in reopened.lexical().search("walrus", 5, ArchiveFilter())] == ["Walrus on the slipway"]
-    assert json.loads((directory / "manifest.json").read_text())["signature"] == seeded.store.signature()
-    # and the cached index of the first handle is refreshed on request
-    seeded.refresh()
-    assert [p.title for p in seeded.lexical().search("walrus", 5, ArchiveFilter())] == ["Walrus on the slipway"]
-
-
-def test_bm25_index_survives_reopen_without_rebuilding(seeded: Archive) -> None:
-    directory = seeded.settings.data_dir / "bm25" / seeded.store.name
-    before = (directory / "manifest.json").stat()
-
-    reopened = Archive(seeded.settings, seeded.embeddings)
-    hits = reopened.lexical().search("Shoigu eight drones", 3, ArchiveFilter())
-
-    assert hits and "eight drones" in hits[0].text
-    after = (directory / "manifest.json").stat()
-    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), "loaded, not rebuilt"
-
-
-def test_damaged_bm25_index_is_rebuilt(seeded: Archive) -> None:
-    directory = seeded.settings.data_dir / "bm25" / seeded.store.name
-    (directory / "passages.json").write_text("{not json")
-    reopened = Archive(seeded.settings, seeded.embeddings)
-    hits = reopened.lexical().search("Shoigu eight drones", 3, ArchiveFilter())
-    assert hits and "eight drones" in hits[0].text
-    assert json.loads((directory / "passages.json").read_text())["ids"]
-
-
-def test_empty_archive_searches_return_nothing(archive: Archive) -> None:
-    assert HybridRetriever(archive).search("anything at all") == []
-    assert archive.stats().articles == 0
-
-
-def test_concurrent_index_builds_never_fail_and_leave_one_consistent_index(seeded: Archive) -> None:
-    """Two processes that open a changed archive at once both rebuild the index; neither may crash."""
-    directory = seeded.settings.data_dir / "bm25" / seeded.store.name
-    errors: list[str] = []
-
-    def rebuild(worker: int) -> None:
-        for round_ in range(15):
-            try:
-                LexicalIndex(directory).build(seeded.store, f"sig-{worker}-{round_}")
-                reader = LexicalIndex(directory)
-                if reader.load():
-                    assert len(reader.ids) == len(reader.texts) == len(reader.metas)
-            except Exception as exc:  # noqa: BLE001 - any failure is the bug
-                errors.append(repr(exc))
-
-    threads = [threading.Thread(target=rebuild, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
-    final = LexicalIndex(directory)
-    assert final.load() and final.signature.startswith("sig-")
-    assert sorted(p.name for p in directory.parent.iterdir()) == [directory.name], "no temp folders left behind"
-
-
-def test_index_files_from_different_builds_are_not_mixed(seeded: Archive) -> None:
-    directory = seeded.settings.data_dir / "bm25" / seeded.store.name
-    manifest = json.loads((directory / "manifest.json").read_text())
-    (directory / "manifest.json").write_text(json.dumps({**manifest, "signature": "from-another-build"}))
-    assert not LexicalIndex(directory).load()
-    (directory / "manifest.json").write_text(json.dumps({**manifest, "passages": manifest["passages"] + 1}))
-    assert not LexicalIndex(directory).load()
-    (directory / "manifest.json").write_text(json.dumps(manifest))
-    assert LexicalIndex(directory).load()
-
-
 def test_date_filters_work_for_articles_published_before_1970(archive: Archive, tmp_path: Path) -> None:
     """Historical archives: dates before the Unix epoch are dates, not 'undated'."""
     folder = tmp_path / "history"
@@ -414,9 +277,75 @@ def test_dates_without_a_zone_are_utc_whatever_the_local_zone(corpus: Archive, m
         time.tzset()
 
 
-def test_a_client_given_by_the_caller_is_never_closed_or_replaced(settings: Settings) -> None:
-    from rag.archive.store import ArchiveStore, make_client
+# --- batching of store writes ----------------------------------------------------------------------------------
 
+
+class RecordingCollection:
+    """The real Chroma collection, with the size of each write recorded."""
+
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+        self.upserts: list[int] = []
+
+    def upsert(self, **kwargs: Any) -> Any:
+        self.upserts.append(len(kwargs["ids"]))
+        return self._collection.upsert(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._collection, name)
+
+
+def _chunks(article: Article, n: int) -> list[Chunk]:
+    chunks, pos = [], 0
+    for i in range(n):
+        text = f"Sentence number {i} about the harbour."
+        chunks.append(Chunk(article.article_id, i, text, pos, pos + len(text), ((pos, pos + len(text)),)))
+        pos += len(text) + 1
+    return chunks
+
+
+def test_store_writes_are_split_into_batches_of_max_batch(settings: Settings) -> None:
+    store = ArchiveStore(settings, "batch-test-model")
+    assert store.max_batch == store.client.get_max_batch_size() > 0
+    store.max_batch = 3
+    store.passages = RecordingCollection(store.passages)  # type: ignore[assignment]
+    article = Article("Harbour", "x", source_key="test:batch", outlet="Gazette")
+    chunks = _chunks(article, 10)
+    vectors = [[float(i == j % 8) + 0.01 for i in range(8)] for j in range(10)]
+
+    store.write_articles([(article, chunks, vectors)])
+
+    assert store.passages.upserts == [3, 3, 3, 1]
+    assert store.passages.count() == 10
+    got = store.passages.get(include=["metadatas"])
+    assert sorted(m["chunk_index"] for m in got["metadatas"]) == list(range(10))
+    assert [row[0] for row in store.iter_passages()] and len(list(store.iter_passages())) == 10
+    assert store.articles()[article.article_id].passages == 10
+
+    # a new version with fewer passages, written in batches too, leaves none of the old ones
+    v2 = dataclasses.replace(article, body="y")
+    store.passages.upserts.clear()
+    store.write_articles([(v2, _chunks(v2, 4), vectors[:4])])
+    assert store.passages.upserts == [3, 1]
+    assert store.passages.count() == 4
+    assert {m["content_hash"] for m in store.passages.get(include=["metadatas"])["metadatas"]} == {v2.content_hash}
+
+
+def test_registry_and_passages_are_read_in_pages(settings: Settings) -> None:
+    store = ArchiveStore(settings, "batch-test-model")
+    store.max_batch = 3
+    for n in range(7):
+        article = Article(f"Story {n}", f"body {n}", source_key=f"test:{n}")
+        store.write_articles([(article, _chunks(article, 2), [[1.0, float(n), 0.5]] * 2)])
+    assert len(store.articles()) == 7
+    assert len({row[0] for row in store.iter_passages()}) == 14
+    assert store.stats().articles == 7 and store.stats().passages == 14
+
+
+# --- the client ----------------------------------------------------------------------------------------------------
+
+
+def test_a_client_given_by_the_caller_is_never_closed_or_replaced(settings: Settings) -> None:
     client = make_client(settings)
     store = ArchiveStore(settings, "given-client-model", client=client)
     assert store.reopen() is False

@@ -1,4 +1,4 @@
-"""Ingest against the real model and a real Chroma store: idempotence, replacement, bad input, batching, locking."""
+"""Ingest against the real model and a real Chroma store: idempotence, replacement, bad input, locking."""
 
 from __future__ import annotations
 
@@ -14,27 +14,18 @@ from typing import Any
 
 import pytest
 from conftest import SEED_DIR, SEED_FILE
+from support import write_md
 
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.archive.locking import write_lock
-from rag.archive.store import ArchiveStore
 from rag.config import Settings
 from rag.errors import StoreLockedError
 from rag.ingest.pipeline import ensure_seeded, ingest_paths
-from rag.models import Article, Chunk
 from rag.retrieval.hybrid import HybridRetriever
 
 DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
 URL = "https://www.harbourgazette.example/news/council-vote"
-
-
-def write_md(path: Path, title: str, body: str, **meta: str) -> Path:
-    """An article as Markdown with YAML front matter."""
-    front = "\n".join(f"{k}: {json.dumps(v)}" for k, v in {"title": title, **meta}.items())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\n{front}\n---\n{body}\n", encoding="utf-8")
-    return path
 
 
 def passage_rows(archive: Archive, article_id: str | None = None) -> dict[str, Any]:
@@ -220,71 +211,6 @@ def test_duplicate_records_in_one_batch_are_reported(archive: Archive, tmp_path:
     assert any("duplicate of" in e and "line 1" in e and "line 3" in e for e in file_report.errors)
     assert any("line 4" in e and "no article text" in e for e in file_report.errors)
     assert archive.store.registry.count() == 2
-
-
-# --- batching of store writes ----------------------------------------------------------------------------------
-
-
-class RecordingCollection:
-    """The real Chroma collection, with the size of each write recorded."""
-
-    def __init__(self, collection: Any) -> None:
-        self._collection = collection
-        self.upserts: list[int] = []
-
-    def upsert(self, **kwargs: Any) -> Any:
-        self.upserts.append(len(kwargs["ids"]))
-        return self._collection.upsert(**kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._collection, name)
-
-
-def _chunks(article: Article, n: int) -> list[Chunk]:
-    chunks, pos = [], 0
-    for i in range(n):
-        text = f"Sentence number {i} about the harbour."
-        chunks.append(Chunk(article.article_id, i, text, pos, pos + len(text), ((pos, pos + len(text)),)))
-        pos += len(text) + 1
-    return chunks
-
-
-def test_store_writes_are_split_into_batches_of_max_batch(settings: Settings) -> None:
-    store = ArchiveStore(settings, "batch-test-model")
-    assert store.max_batch == store.client.get_max_batch_size() > 0
-    store.max_batch = 3
-    store.passages = RecordingCollection(store.passages)  # type: ignore[assignment]
-    article = Article("Harbour", "x", source_key="test:batch", outlet="Gazette")
-    chunks = _chunks(article, 10)
-    vectors = [[float(i == j % 8) + 0.01 for i in range(8)] for j in range(10)]
-
-    store.write_article(article, chunks, vectors)
-
-    assert store.passages.upserts == [3, 3, 3, 1]
-    assert store.passages.count() == 10
-    got = store.passages.get(include=["metadatas"])
-    assert sorted(m["chunk_index"] for m in got["metadatas"]) == list(range(10))
-    assert [row[0] for row in store.iter_passages()] and len(list(store.iter_passages())) == 10
-    assert store.articles()[article.article_id].passages == 10
-
-    # a new version with fewer passages, written in batches too, leaves none of the old ones
-    v2 = dataclasses.replace(article, body="y")
-    store.passages.upserts.clear()
-    store.write_article(v2, _chunks(v2, 4), vectors[:4])
-    assert store.passages.upserts == [3, 1]
-    assert store.passages.count() == 4
-    assert {m["content_hash"] for m in store.passages.get(include=["metadatas"])["metadatas"]} == {v2.content_hash}
-
-
-def test_registry_and_passages_are_read_in_pages(settings: Settings) -> None:
-    store = ArchiveStore(settings, "batch-test-model")
-    store.max_batch = 3
-    for n in range(7):
-        article = Article(f"Story {n}", f"body {n}", source_key=f"test:{n}")
-        store.write_article(article, _chunks(article, 2), [[1.0, float(n), 0.5]] * 2)
-    assert len(store.articles()) == 7
-    assert len({row[0] for row in store.iter_passages()}) == 14
-    assert store.stats().articles == 7 and store.stats().passages == 14
 
 
 # --- one writer at a time ------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from conftest import SEED_DIR
+from support import write_md
 
 from rag.archive.knowledge import Archive
 from rag.archive.locking import write_lock
@@ -24,14 +25,6 @@ DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
 UNRELATED = "What did the Bank of England decide about interest rates?"
 CITATION_FIELDS = {"n", "article_id", "title", "outlet", "published_at", "url", "text"}
 PASSAGE_FIELDS = {"text", "score", "article_id", "title", "outlet", "published_at", "url"}
-
-
-def write_md(path: Path, title: str, body: str, **meta: str) -> Path:
-    """An article as Markdown with YAML front matter."""
-    front = "\n".join(f"{k}: {json.dumps(v)}" for k, v in {"title": title, **meta}.items())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\n{front}\n---\n{body}\n", encoding="utf-8")
-    return path
 
 
 def run(*args: str) -> Result:

@@ -1,0 +1,165 @@
+"""`QuoteAnswerer` with deterministic bag-of-words embeddings: scores worked out by hand, then the refusal
+threshold, the 0.08 window below the best sentence, `max_sentences`, citation numbering, and `focus`."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from support import HashEmbeddings, bow_cosine, make_passage
+
+from rag.answer.base import REFUSAL, Turn
+from rag.answer.quote import QuoteAnswerer
+from rag.models import Answer, Passage
+
+FOCUS = "harbour bridge reopened monday"  # four content words, no stop words
+# Each holds the four words plus f other words: similarity 4 / sqrt(4 * (4 + f)), word overlap 1.
+S3 = "Harbour bridge reopened Monday after repairs ended."
+S4 = "Harbour bridge reopened Monday, drivers cheered loudly there."
+S5 = "Monday: harbour bridge reopened as ferry crews watched nearby."
+S6 = "The harbour bridge reopened on Monday amid heavy rain showers."
+FERRY = "Ferry schedules shift in winter."
+OTHER = "Council staff painted new zebra crossings."
+SHORT = "Bridge reopened."  # under 20 characters: never quoted
+
+
+def expected_score(extra_words: int) -> float:
+    return 0.75 * 4 / math.sqrt(4 * (4 + extra_words)) + 0.25
+
+
+@pytest.fixture(scope="module")
+def quote_embeddings() -> HashEmbeddings:
+    embeddings = HashEmbeddings()
+    texts = [FOCUS, S3, S4, S5, S6, FERRY, OTHER, SHORT, "ferry schedules shift winter", "zebra llama"]
+    assert embeddings.collisions(texts) == {}, "the hand-worked scores need one bucket per word"
+    return embeddings
+
+
+@pytest.fixture
+def passages() -> list[Passage]:
+    return [
+        make_passage("p0", [OTHER, S4]),
+        make_passage("p1", [S3, S5, S3]),
+        make_passage("p2", [S6, FERRY, SHORT]),
+    ]
+
+
+def test_scores_are_meaning_and_shared_words(quote_embeddings: HashEmbeddings, passages: list[Passage]) -> None:
+    scored = QuoteAnswerer(quote_embeddings).score(FOCUS, passages)
+    by_text = {s.text: s for s in scored}
+    assert [s.text for s in scored[:4]] == [S3, S4, S5, S6]
+    assert len(scored) == 6, "each passage's sentences once, short ones left out"
+    for text, extra in ((S3, 3), (S4, 4), (S5, 5), (S6, 6)):
+        assert by_text[text].similarity == pytest.approx(bow_cosine(FOCUS, text), abs=1e-6)
+        assert by_text[text].overlap == 1.0
+        assert by_text[text].score == pytest.approx(expected_score(extra), abs=1e-6)
+    assert by_text[FERRY].similarity == pytest.approx(0.0, abs=1e-6) and by_text[FERRY].overlap == 0.0
+    assert (by_text[S3].passage_rank, by_text[S4].passage_rank, by_text[S6].passage_rank) == (1, 0, 2)
+    # the window below the best that the following tests rely on
+    best = expected_score(3)
+    assert best - expected_score(5) < 0.08 < best - expected_score(6)
+
+
+def test_quotes_the_sentences_within_008_of_the_best_numbered_by_passage(
+    quote_embeddings: HashEmbeddings, passages: list[Passage]
+) -> None:
+    answer = QuoteAnswerer(quote_embeddings, max_sentences=10).answer(FOCUS, passages)
+    assert not answer.refused and answer.mode == "quote"
+    assert answer.text == f"{S3} [1]\n\n{S4} [2]\n\n{S5} [1]"  # S6 is 0.093 below the best: left out
+    assert [(c.n, c.passage.chunk_id, c.quote) for c in answer.citations] == [
+        (1, "p1", f"{S3} {S5}"),
+        (2, "p0", S4),
+    ]
+    assert answer.confidence == pytest.approx(expected_score(3), abs=1e-6)
+    assert answer.passages == passages and answer.question == FOCUS
+
+
+@pytest.mark.parametrize(
+    ("max_sentences", "text"),
+    [
+        (1, f"{S3} [1]"),
+        (2, f"{S3} [1]\n\n{S4} [2]"),
+        (3, f"{S3} [1]\n\n{S4} [2]\n\n{S5} [1]"),
+    ],
+)
+def test_at_most_max_sentences_are_quoted(
+    quote_embeddings: HashEmbeddings, passages: list[Passage], max_sentences: int, text: str
+) -> None:
+    answer = QuoteAnswerer(quote_embeddings, max_sentences=max_sentences).answer(FOCUS, passages)
+    assert answer.text == text
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def test_the_threshold_also_bounds_the_quoted_sentences(
+    quote_embeddings: HashEmbeddings, passages: list[Passage]
+) -> None:
+    between = (expected_score(4) + expected_score(5)) / 2  # above S5, below S4
+    answer = QuoteAnswerer(quote_embeddings, threshold=between).answer(FOCUS, passages)
+    assert answer.text == f"{S3} [1]\n\n{S4} [2]"
+
+
+def test_refuses_below_the_threshold_and_records_the_confidence(
+    quote_embeddings: HashEmbeddings, passages: list[Passage]
+) -> None:
+    best = QuoteAnswerer(quote_embeddings).score(FOCUS, passages)[0].score
+    at = QuoteAnswerer(quote_embeddings, threshold=best).answer(FOCUS, passages)
+    assert not at.refused and at.text == f"{S3} [1]" and at.confidence == best
+    above = QuoteAnswerer(quote_embeddings, threshold=math.nextafter(best, 1.0)).answer(FOCUS, passages)
+    assert above.refused and above.text == REFUSAL and above.citations == []
+    assert above.confidence == best and above.passages == passages and above.mode == "quote"
+
+
+def test_refuses_with_zero_confidence_when_nothing_can_be_quoted(quote_embeddings: HashEmbeddings) -> None:
+    answer = QuoteAnswerer(quote_embeddings).answer(FOCUS, [make_passage("short", [SHORT])])
+    assert answer.refused and answer.confidence == 0.0
+    assert QuoteAnswerer(quote_embeddings).answer(FOCUS, []).refused
+
+
+def test_unrelated_question_is_refused_at_the_default_threshold(
+    quote_embeddings: HashEmbeddings, passages: list[Passage]
+) -> None:
+    answer = QuoteAnswerer(quote_embeddings).answer("zebra llama", passages)
+    # "zebra" is in OTHER: similarity 1/sqrt(2*6), overlap 1/2
+    expected = 0.75 * bow_cosine("zebra llama", OTHER) + 0.25 * 0.5
+    assert answer.refused and expected < 0.36
+    assert answer.confidence == pytest.approx(expected, abs=1e-6)
+
+
+def test_focus_is_scored_but_the_answer_keeps_the_stand_alone_question(
+    quote_embeddings: HashEmbeddings, passages: list[Passage]
+) -> None:
+    standalone = "ferry schedules shift winter"
+    answerer = QuoteAnswerer(quote_embeddings, max_sentences=1)
+    by_question = answerer.answer(standalone, passages)
+    assert by_question.text == f"{FERRY} [1]" and by_question.question == standalone
+    by_focus = answerer.answer(standalone, passages, focus=FOCUS)
+    assert by_focus.text == f"{S3} [1]" and by_focus.question == standalone
+    refused = answerer.answer(standalone, passages, focus="zebra llama")
+    assert refused.refused and refused.question == standalone
+
+
+def test_stream_yields_the_text_then_the_answer(quote_embeddings: HashEmbeddings, passages: list[Passage]) -> None:
+    pieces = list(QuoteAnswerer(quote_embeddings).stream("stand-alone question", passages, focus=FOCUS))
+    assert len(pieces) == 2 and isinstance(pieces[1], Answer)
+    assert pieces[0] == pieces[1].text and pieces[1].question == "stand-alone question"
+
+
+def test_sentence_vectors_are_computed_once(quote_embeddings: HashEmbeddings, passages: list[Passage]) -> None:
+    class Counting(HashEmbeddings):
+        documents = 0
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            Counting.documents += len(texts)
+            return super().embed_documents(texts)
+
+    answerer = QuoteAnswerer(Counting())
+    first = answerer.answer(FOCUS, passages)
+    assert Counting.documents == 6
+    assert answerer.answer(FOCUS, passages).text == first.text
+    assert Counting.documents == 6, "the second question reuses the cached sentence vectors"
+
+
+def test_follow_ups_are_condensed_by_rule(quote_embeddings: HashEmbeddings) -> None:
+    history = [Turn("user", "When did the harbour bridge reopen?")]
+    condensed = QuoteAnswerer(quote_embeddings).condense("and what did it cost?", history)
+    assert condensed == "and what did it cost (following up on: When did the harbour bridge reopen)?"

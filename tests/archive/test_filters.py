@@ -1,0 +1,197 @@
+"""`ArchiveFilter`: built from what people type, and one rule in two forms that agree: Chroma `where` clauses
+(dense search) and a mask over metadata columns (BM25). Both fail closed. Filtered searches of a real archive:
+test_store.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+import pytest
+
+import rag.archive.filters as filters_module
+from rag.archive.chroma import make_client
+from rag.archive.filters import NEVER, ArchiveFilter, FilterColumns, outlet_key
+from rag.config import load_settings
+from rag.errors import LoadError
+
+
+def _utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)  # type: ignore[arg-type,misc]
+
+
+def ts(*parts: int) -> int:
+    return int(_utc(*parts).timestamp())
+
+
+GAZETTE, COURIER = "the harbour gazette", "valley courier"
+
+# Passage metadata as the store writes it (outlet_key, published_ts, embargo_ts), and rows missing a field.
+ROWS: dict[str, dict[str, Any]] = {
+    "courier-june": {"outlet_key": COURIER, "published_ts": ts(2023, 6, 20, 12), "embargo_ts": 0},
+    "gazette-march": {"outlet_key": GAZETTE, "published_ts": ts(2023, 3, 10, 9), "embargo_ts": 0},
+    "courier-undated": {"outlet_key": COURIER, "published_ts": -1, "embargo_ts": 0},
+    "gazette-no-date-field": {"outlet_key": GAZETTE, "embargo_ts": 0},
+    "gazette-no-embargo-field": {"outlet_key": GAZETTE, "published_ts": ts(2023, 5, 1)},
+    "gazette-embargoed": {"outlet_key": GAZETTE, "published_ts": ts(2023, 7, 1), "embargo_ts": ts(2999, 1, 1)},
+    "gazette-lifted": {"outlet_key": GAZETTE, "published_ts": ts(2023, 5, 1), "embargo_ts": ts(2020, 1, 1)},
+    "courier-1953": {"outlet_key": COURIER, "published_ts": ts(1953, 2, 1), "embargo_ts": 0},
+    "courier-1969": {"outlet_key": COURIER, "published_ts": ts(1969, 7, 21), "embargo_ts": 0},
+    "courier-nov30-last-second": {"outlet_key": COURIER, "published_ts": ts(2023, 11, 30, 23, 59, 59), "embargo_ts": 0},
+    "courier-dec1-midnight": {"outlet_key": COURIER, "published_ts": ts(2023, 12, 1), "embargo_ts": 0},
+    "no-outlet-field": {"published_ts": ts(2023, 6, 1), "embargo_ts": 0},
+}
+# What every filter may show at most: a missing embargo field means embargoed; the 2999 embargo has not lifted.
+VISIBLE = set(ROWS) - {"gazette-no-embargo-field", "gazette-embargoed"}
+COURIERS = {i for i in VISIBLE if i.startswith("courier-")}
+
+CASES: list[tuple[str, ArchiveFilter, set[str]]] = [
+    ("no filter", ArchiveFilter(), VISIBLE),
+    ("outlet, any case and spacing", ArchiveFilter.of(["  Valley   COURIER "]), COURIERS),
+    ("two outlets", ArchiveFilter.of(["The Harbour Gazette", "valley courier"]), VISIBLE - {"no-outlet-field"}),
+    ("an outlet key is the whole name", ArchiveFilter.of(["Harbour Gazette"]), set()),
+    ("unknown outlet", ArchiveFilter(outlets=("Nowhere Times",)), set()),
+    (
+        "since a bare day: from its first second; undated never match",
+        ArchiveFilter.of(since="2023-06-01"),
+        {"no-outlet-field", "courier-june", "courier-nov30-last-second", "courier-dec1-midnight"},
+    ),
+    (
+        "until a bare day: to its last second",
+        ArchiveFilter.of(until="2023-11-30"),
+        {
+            "gazette-march",
+            "gazette-lifted",
+            "no-outlet-field",
+            "courier-june",
+            "courier-1953",
+            "courier-1969",
+            "courier-nov30-last-second",
+        },
+    ),
+    (
+        "date objects, before 1970",
+        ArchiveFilter.of(since=date(1950, 1, 1), until=date(1969, 12, 31)),
+        {"courier-1953", "courier-1969"},
+    ),
+    ("until before 1970", ArchiveFilter.of(until="1960-01-01"), {"courier-1953"}),
+    (
+        "outlet and dates",
+        ArchiveFilter.of(["Valley Courier"], "2023-01-01", "2023-12-31"),
+        {"courier-june", "courier-nov30-last-second", "courier-dec1-midnight"},
+    ),
+    (
+        "an instant without a zone is UTC, both ends inclusive",
+        ArchiveFilter(since=datetime(2023, 6, 20, 12), until=datetime(2023, 6, 20, 12)),
+        {"courier-june"},
+    ),
+    ("embargo checked at a later moment", ArchiveFilter(now=_utc(3000, 1, 1)), VISIBLE | {"gazette-embargoed"}),
+    ("embargo checked at an earlier moment", ArchiveFilter(now=_utc(2010, 1, 1)), VISIBLE - {"gazette-lifted"}),
+]
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A real Chroma collection holding one record per row of `ROWS`."""
+    settings = load_settings(environ={}, env_file=None).with_data_dir(tmp_path_factory.mktemp("filter-rows"))
+    rows = make_client(settings).get_or_create_collection("filter-rows", embedding_function=None)
+    ids = list(ROWS)
+    rows.add(ids=ids, embeddings=np.eye(len(ids), 4, dtype=np.float32) + 0.01, metadatas=[ROWS[i] for i in ids])
+    return rows
+
+
+def seen_by_where(collection: Any, flt: ArchiveFilter) -> set[str]:
+    return set(collection.get(where=flt.where(), include=[])["ids"])
+
+
+def seen_by_mask(flt: ArchiveFilter) -> set[str]:
+    ids = list(ROWS)
+    mask = flt.mask(FilterColumns.of([ROWS[i] for i in ids]))
+    return {i for i, allowed in zip(ids, mask, strict=True) if allowed}
+
+
+@pytest.mark.parametrize(("name", "flt", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_where_clauses_and_mask_agree(collection: Any, name: str, flt: ArchiveFilter, expected: set[str]) -> None:
+    assert seen_by_where(collection, flt) == expected
+    assert seen_by_mask(flt) == expected
+
+
+def test_missing_metadata_reads_as_embargoed_and_undated() -> None:
+    columns = FilterColumns.of([{}, {"outlet_key": COURIER, "published_ts": 5, "embargo_ts": 7}])
+    assert columns.embargo.tolist() == [NEVER, 7]
+    assert columns.published.tolist() == [-1, 5]
+    assert columns.outlets.tolist() == ["", COURIER]
+    assert ArchiveFilter(now=_utc(9999, 12, 31)).mask(columns).tolist() == [False, True]
+
+
+class Clock(datetime):
+    """`datetime` whose `now` is set by the test."""
+
+    current = _utc(2998, 12, 31, 23, 59, 59)
+
+    @classmethod
+    def now(cls, tz: Any = None) -> Clock:  # type: ignore[override]
+        return cls.current  # type: ignore[return-value]
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[Clock]]:
+    monkeypatch.setattr(filters_module, "datetime", Clock)
+    yield Clock
+
+
+def test_without_now_the_embargo_is_checked_at_each_query(collection: Any, clock: type[Clock]) -> None:
+    """A long-lived filter (the app keeps one per session) sees an embargo lift while it is in use."""
+    long_lived = ArchiveFilter.of(["The Harbour Gazette"])
+    pinned = ArchiveFilter(outlets=("The Harbour Gazette",), now=_utc(2998, 12, 31, 23, 59, 59))
+    assert long_lived.now is None
+    clock.current = _utc(2998, 12, 31, 23, 59, 59)  # one second before the embargo lifts
+    assert "gazette-embargoed" not in seen_by_where(collection, long_lived) | seen_by_mask(long_lived)
+    clock.current = _utc(2999, 1, 1)  # the embargo's own second: lifted
+    assert "gazette-embargoed" in seen_by_where(collection, long_lived)
+    assert "gazette-embargoed" in seen_by_mask(long_lived)
+    assert "gazette-embargoed" not in seen_by_where(collection, pinned) | seen_by_mask(pinned)
+
+
+# --- ArchiveFilter.of: what people type ---------------------------------------------------------------------------
+
+
+def test_of_reads_bare_days_as_whole_days() -> None:
+    flt = ArchiveFilter.of(since="2023-11-01", until="2023-11-30")
+    assert (flt.since, flt.until) == (_utc(2023, 11, 1), _utc(2023, 11, 30, 23, 59, 59))
+    assert ArchiveFilter.of(since=date(2023, 11, 1), until=date(2023, 11, 30)) == flt
+    moment = ArchiveFilter.of(until="2023-11-30T12:30:00Z")
+    assert moment.until == _utc(2023, 11, 30, 12, 30)
+    assert ArchiveFilter.of() == ArchiveFilter()
+
+
+def test_of_drops_blank_outlets_and_keeps_the_spelling() -> None:
+    flt = ArchiveFilter.of(["", "  ", "Valley Courier", "the harbour GAZETTE"])
+    assert flt.outlets == ("Valley Courier", "the harbour GAZETTE")
+    assert flt.allows_outlet("VALLEY  courier") and flt.allows_outlet("The Harbour Gazette")
+    assert not flt.allows_outlet("Harbour Gazette")
+    assert flt.narrowed("Reuters").outlets == ("Reuters",) and flt.narrowed("Reuters").since == flt.since
+    assert ArchiveFilter().allows_outlet("anything")
+    assert outlet_key("  The  Harbour\tGazette ") == GAZETTE
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"since": "yesterday-ish"}, r"^since 'yesterday-ish' is not a date$"),
+        ({"until": "31/02/2023"}, r"^until '31/02/2023' is not a date$"),
+    ],
+)
+def test_of_refuses_what_is_not_a_date(kwargs: dict[str, str], message: str) -> None:
+    with pytest.raises(LoadError, match=message):
+        ArchiveFilter.of(**kwargs)
+
+
+def test_where_is_one_clause_or_a_conjunction() -> None:
+    assert ArchiveFilter(now=_utc(2024, 1, 1)).where() == {"embargo_ts": {"$lte": ts(2024, 1, 1)}}
+    where = ArchiveFilter.of(["Valley Courier"], until="2023-11-30").where()
+    assert list(where) == ["$and"] and {"outlet_key": {"$in": [COURIER]}} in where["$and"]
+    assert {"published_ts": {"$ne": -1}} in where["$and"]
+    assert {"published_ts": {"$lte": ts(2023, 11, 30, 23, 59, 59)}} in where["$and"]

@@ -1,0 +1,38 @@
+"""Uploaded files: size cap, type checked by content (not just the extension), saved under a safe name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.errors import LoadError
+from rag.ingest.uploads import check_upload, safe_name, save_upload
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("notes.txt", b"\x89PNG\r\n\x1a\nrest", "PNG image"),
+        ("report.txt", b"%PDF-1.7 ...", "PDF"),
+        ("articles.json", b"this is not json", "not JSON"),
+        ("articles.jsonl", b"{oops\n", "first line is not JSON"),
+        ("page.html", b"just some words, no markup", "not an HTML page"),
+        ("story.txt", b"<!doctype html><html><body><p>Hi</p></body></html>", "rename it to .html"),
+        ("story.md", b'[{"title": "x", "body": "y"}]', "rename it to .json"),
+        ("story.txt", "caf\xe9".encode("latin-1") + b" au lait", "not UTF-8"),
+        ("story.exe", b"MZ...", "unsupported file type"),
+        ("big.txt", b"x" * 2048, "limit is"),
+    ],
+)
+def test_uploads_are_checked_by_content(name: str, data: bytes, reason: str) -> None:
+    with pytest.raises(LoadError, match=reason):
+        check_upload(name, data, max_bytes=1024)
+
+
+def test_good_uploads_are_saved_under_a_safe_name(tmp_path: Path) -> None:
+    path = save_upload(tmp_path, "../../etc/My story?.md", b"# Title\n\nBody text here.", 1024)
+    assert path == tmp_path / "My story_.md" and path.read_bytes().startswith(b"# Title")
+    assert safe_name("..") == "upload.txt"
+    check_upload("a.jsonl", b'{"title": "t", "body": "b"}\n', 1024)
+    check_upload("a.html", b"<html><body><p>Text</p></body></html>", 1024)

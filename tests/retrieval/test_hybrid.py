@@ -1,0 +1,224 @@
+"""Hybrid search: reciprocal-rank fusion, outlets named in the question, and the outlet boost in `search`.
+
+Fusion and outlet matching are pure functions; the boost runs against a real archive (Chroma and BM25) with the
+deterministic bag-of-words embeddings, so that a search takes milliseconds and gives the same rankings every time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support import make_passage, write_md
+
+from rag.archive.filters import ArchiveFilter
+from rag.archive.knowledge import Archive
+from rag.ingest.pipeline import ingest_paths
+from rag.models import Passage
+from rag.retrieval.hybrid import MAX_OUTLET_BOOSTS, RRF_K, HybridRetriever, fuse, mentioned_outlets
+
+
+def p(chunk_id: str, dense: float | None = None) -> Passage:
+    passage = make_passage(chunk_id, [f"Passage {chunk_id} says something."])
+    passage.dense_similarity = dense
+    return passage
+
+
+def ids(passages: list[Passage]) -> list[str]:
+    return [x.chunk_id for x in passages]
+
+
+# --- fuse: reciprocal-rank fusion ---------------------------------------------------------------------------------
+
+
+def test_fuse_sums_reciprocal_ranks_over_the_rankings() -> None:
+    fused = fuse([[p("a"), p("b"), p("c")], [p("b"), p("d")]], k=10)
+    assert ids(fused) == ["b", "a", "d", "c"]
+    expected = {"a": 1 / 61, "b": 1 / 62 + 1 / 61, "c": 1 / 63, "d": 1 / 62}
+    assert {x.chunk_id: x.score for x in fused} == pytest.approx(expected, rel=1e-12)
+    assert RRF_K == 60
+
+
+def test_rrf_k_weighs_agreement_against_a_single_first_place() -> None:
+    """x is first in one ranking; y is fourth in two: a small rrf_k favours x, the default 60 favours y."""
+    rankings = [[p("x"), p("p"), p("q"), p("y")], [p("z1"), p("z2"), p("z3"), p("y")]]
+    assert ids(fuse(rankings, k=2, rrf_k=0)) == ["x", "z1"]
+    assert fuse(rankings, k=1, rrf_k=0)[0].score == pytest.approx(1.0)
+    default = fuse(rankings, k=2)
+    assert ids(default) == ["y", "x"]
+    assert default[0].score == pytest.approx(2 / (RRF_K + 4))
+
+
+def test_fuse_returns_at_most_k_passages() -> None:
+    rankings = [[p(str(n)) for n in range(10)], [p(str(n)) for n in range(5, 15)]]
+    assert ids(fuse(rankings, k=3)) == ["5", "6", "7"]
+    assert len(fuse(rankings, k=100)) == 15
+    assert fuse([], k=5) == [] and fuse([[], []], k=5) == []
+
+
+def test_ties_keep_the_order_of_first_appearance() -> None:
+    assert ids(fuse([[p("a")], [p("b")]], k=5)) == ["a", "b"]
+    assert ids(fuse([[p("b")], [p("a")]], k=5)) == ["b", "a"]
+    # equal sums from different ranks: a is seen first
+    assert ids(fuse([[p("a"), p("b")], [p("b"), p("a")]], k=5)) == ["a", "b"]
+    assert ids(fuse([[p("b"), p("a")], [p("a"), p("b")]], k=5)) == ["b", "a"]
+
+
+def test_the_copy_with_a_dense_similarity_is_kept() -> None:
+    lexical, dense, later = p("x"), p("x", dense=0.8), p("x", dense=0.3)
+    (fused,) = fuse([[lexical], [dense], [later]], k=5)
+    assert fused is dense and fused.dense_similarity == 0.8
+    assert fused.score == pytest.approx(3 / (RRF_K + 1))
+    (first,) = fuse([[p("x", dense=0.5)], [p("x")]], k=5)
+    assert first.dense_similarity == 0.5
+
+
+# --- mentioned_outlets ----------------------------------------------------------------------------------------------
+
+OUTLETS = ["The Guardian", "Reuters", "TechCrunch", "BBC", "FT", "The Verge", "Valley Courier"]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("What did Reuters report?", ["Reuters"]),
+        ("according to TechCrunch, and the BBC", ["TechCrunch", "BBC"]),
+        ("Reuters' take on the strike", ["Reuters"]),
+        ("(Reuters) - the port reopened", ["Reuters"]),
+        # whole words and phrases only
+        ("Reutersville council", []),
+        ("the pre-Reuters era", []),
+        ("TechCrunches", []),
+        ("Valley news from the Courier", []),
+        # as written: the query's own capitalisation
+        ("what did reuters report?", []),
+        ("according to Techcrunch", []),
+        ("the valley courier says", []),
+        # a leading "The" is optional, in the outlet and in the query
+        ("What did the Guardian say?", ["The Guardian"]),
+        ("Guardian readers", ["The Guardian"]),
+        ("The Guardian and The Verge", ["The Guardian", "The Verge"]),
+        # names shorter than three letters never match
+        ("The FT reported", []),
+        ("FT", []),
+    ],
+)
+def test_mentioned_outlets(query: str, found: list[str]) -> None:
+    assert mentioned_outlets(query, OUTLETS) == found
+
+
+def test_mentioned_outlets_come_in_archive_order_once_and_at_most_max() -> None:
+    outlets = ["Alpha News", "Beta Times", "Gamma Post", "Delta Daily", "Epsilon Echo", "Zeta Star"]
+    query = "Zeta Star, Epsilon Echo, Delta Daily, Gamma Post, Beta Times and Alpha News all covered it"
+    assert MAX_OUTLET_BOOSTS == 4
+    assert mentioned_outlets(query, outlets) == outlets[:MAX_OUTLET_BOOSTS]
+    assert mentioned_outlets("Beta Times", ["Beta Times", "Beta Times", "the Beta Times"]) == [
+        "Beta Times",
+        "the Beta Times",
+    ]
+
+
+def test_mentioned_outlets_respect_the_filter() -> None:
+    query = "Did the Guardian, Reuters and the Valley Courier agree?"
+    assert mentioned_outlets(query, OUTLETS) == ["The Guardian", "Reuters", "Valley Courier"]
+    only = ArchiveFilter(outlets=("  valley   COURIER ", "reuters"))
+    assert mentioned_outlets(query, OUTLETS, only) == ["Reuters", "Valley Courier"]
+    assert mentioned_outlets(query, OUTLETS, ArchiveFilter(outlets=("BBC",))) == []
+
+
+# --- the outlet boost in HybridRetriever.search -----------------------------------------------------------------
+
+BRIDGE = "What did the Valley Courier report about the harbour bridge toll?"
+
+
+@pytest.fixture
+def outlets_archive(hash_archive: Archive, tmp_path: Path) -> Archive:
+    """Three Harbour Gazette articles on the bridge toll and one weaker Valley Courier article (one passage each)."""
+    folder = tmp_path / "articles"
+    gazette = {"outlet": "The Harbour Gazette", "published_at": "2024-03-01"}
+    write_md(
+        folder / "g1.md",
+        "Harbour bridge toll rises",
+        "The harbour bridge toll rises to four pounds in May, the harbour board said.",
+        **gazette,
+    )
+    write_md(
+        folder / "g2.md",
+        "Harbour bridge toll protest",
+        "Drivers protested against the harbour bridge toll on Saturday.",
+        **gazette,
+    )
+    write_md(
+        folder / "g3.md",
+        "Bridge toll revenue",
+        "The harbour bridge toll raised more money than expected last year.",
+        **gazette,
+    )
+    write_md(
+        folder / "c1.md",
+        "Commuters count the cost",
+        "Commuters say the new charge is too high.",
+        outlet="Valley Courier",
+        published_at="2024-03-02",
+    )
+    report = ingest_paths(hash_archive, [folder])
+    assert report.ok and report.count("new") == 4 and report.passages == 4
+    return hash_archive
+
+
+def scores_by_outlet(passages: list[Passage]) -> dict[str, float]:
+    return {x.title: x.score for x in passages}
+
+
+def test_a_named_outlet_moves_up_without_excluding_the_others(outlets_archive: Archive) -> None:
+    plain = HybridRetriever(outlets_archive, outlet_boost=False).search(BRIDGE, k=10)
+    boosted = HybridRetriever(outlets_archive).search(BRIDGE, k=10)
+    courier = "Commuters count the cost"
+    assert len(plain) == len(boosted) == 4
+    assert [x.title for x in plain].index(courier) >= 2, "without the boost two Gazette passages rank above it"
+    assert [x.title for x in boosted][0] == courier
+    assert {x.outlet for x in boosted} == {"The Harbour Gazette", "Valley Courier"}
+    # the Courier's passage gained exactly two first places (dense and BM25 within the outlet) ...
+    before, after = scores_by_outlet(plain), scores_by_outlet(boosted)
+    assert after[courier] - before[courier] == pytest.approx(2 / (RRF_K + 1))
+    # ... and the other outlet's passages kept their scores
+    assert {t: s for t, s in after.items() if t != courier} == pytest.approx(
+        {t: s for t, s in before.items() if t != courier}
+    )
+
+
+def test_without_the_boost_no_passage_gets_extra_rankings(outlets_archive: Archive) -> None:
+    plain = HybridRetriever(outlets_archive, outlet_boost=False).search(BRIDGE, k=10)
+    # two rankings (dense, BM25): no passage can score more than two first places
+    assert all(x.score <= 2 / (RRF_K + 1) + 1e-12 for x in plain)
+    boosted = HybridRetriever(outlets_archive).search(BRIDGE, k=10)
+    assert max(x.score for x in boosted) > 2 / (RRF_K + 1)
+
+
+@pytest.mark.parametrize(
+    ("query", "flt"),
+    [
+        ("What did the papers report about the harbour bridge toll?", None),  # no outlet named
+        ("What did the valley courier report about the harbour bridge toll?", None),  # not as written
+        (BRIDGE, ArchiveFilter(outlets=("the harbour gazette",))),  # named, but filtered out
+    ],
+)
+def test_no_boost_when_no_outlet_of_the_filter_is_named(
+    outlets_archive: Archive, query: str, flt: ArchiveFilter | None
+) -> None:
+    plain = HybridRetriever(outlets_archive, outlet_boost=False).search(query, k=10, flt=flt)
+    boosted = HybridRetriever(outlets_archive).search(query, k=10, flt=flt)
+    assert plain, "the query finds passages"
+    assert [(x.chunk_id, x.score) for x in boosted] == [(x.chunk_id, x.score) for x in plain]
+    if flt is not None:
+        assert {x.outlet for x in boosted} == {"The Harbour Gazette"}
+
+
+def test_k_limits_a_boosted_search_too(outlets_archive: Archive) -> None:
+    top = HybridRetriever(outlets_archive).search(BRIDGE, k=2)
+    assert len(top) == 2 and top[0].title == "Commuters count the cost"
+
+
+def test_empty_archive_searches_return_nothing(archive: Archive) -> None:
+    assert HybridRetriever(archive).search("anything at all") == []
+    assert archive.stats().articles == 0

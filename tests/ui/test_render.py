@@ -1,0 +1,72 @@
+"""What the chat page shows, without Streamlit: escaping, highlighting, article context, examples, export."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from support import cited_answer
+
+from rag.ui.render import (
+    ChatMessage,
+    answer_markdown,
+    context_paragraphs,
+    example_questions,
+    export_markdown,
+    highlight,
+    md_escape,
+)
+
+NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+
+
+def test_markdown_escaping_keeps_text_literal() -> None:
+    assert md_escape("<b>$5 *bold* [x](y)</b>") == r"\<b\>\$5 \*bold\* \[x\]\(y\)\</b\>"
+    assert answer_markdown("Eight drones [1]. Cost $5 [2].") == r"Eight drones [1]\. Cost \$5 [2]\."
+
+
+def test_highlight_marks_the_cited_sentence() -> None:
+    marked = highlight("First one. Shoigu said eight drones. Last.", "Shoigu said eight drones.")
+    assert marked == r"First one\. :orange-background[Shoigu said eight drones\.] Last\."
+
+
+def test_context_paragraphs_around_a_passage() -> None:
+    body = "P one.\n\nP two.\n\nP three.\n\nP four."
+    start = body.index("P three")
+    assert context_paragraphs(body, start, start + 8) == (["P two."], ["P three."], ["P four."])
+
+
+def test_example_questions_prefer_people_quoted_then_headlines() -> None:
+    texts = [
+        ("Moscow hit by drones", "In Moscow, mayor Sergei Sobyanin said two were hurt. Sergei Shoigu said eight."),
+        ("Ports reopen after strike", "Nothing quotable here."),
+    ]
+    assert example_questions(texts) == [
+        "What did Sergei Sobyanin say?",
+        "What did Sergei Shoigu say?",
+        "What does the archive report about “Moscow hit by drones”?",
+    ]
+
+
+def test_export_markdown_has_citations_quotes_and_links() -> None:
+    messages = [
+        ChatMessage("user", "How many drones?"),
+        ChatMessage("assistant", "x", answer=cited_answer(), asked="How many drones?"),
+    ]
+    text = export_markdown(messages, NOW)
+    assert text.startswith("# Newsroom conversation — 2026-11-26 09:30 UTC")
+    assert "**You:** How many drones?" in text
+    assert "1. [Drones \\*hit\\* Moscow](https://ft.example/drones) — FT, by Jane Doe, 2023\\-05\\-30" in text
+    assert "   > Shoigu said eight drones were used\\." in text
+
+
+def test_holdings_line_says_what_the_archive_holds() -> None:
+    from rag.archive.store import ArchiveStats
+    from rag.ui.chat import holdings_line
+
+    stats = ArchiveStats(
+        articles=609, outlets=["A", "B", "C", "D", "E"], first_date="2023-09-26", last_date="2023-12-25"
+    )
+    assert holdings_line(stats).startswith(
+        "**609** articles in your archive from A, B, C and 2 more outlets, published 2023-09-26 to 2023-12-25. "
+    )
+    assert holdings_line(ArchiveStats(articles=1)).startswith("**1** article in your archive. Ask anything")
