@@ -162,8 +162,9 @@ def ask(
     data_dir: str | None,
 ) -> None:
     """Answer a question from the archive, with numbered citations."""
+    filters = _filters(outlets, since, until)
     engine = _engine(_settings(data_dir))
-    answer = engine.ask(question, filters=_filters(outlets, since, until), k=k)
+    answer = engine.ask(question, filters=filters, k=k)
     if as_json:
         click.echo(json.dumps(answer.to_public(), ensure_ascii=False, indent=2))
     else:
@@ -187,8 +188,9 @@ def search(
     data_dir: str | None,
 ) -> None:
     """Show the ranked passages for a query."""
+    filters = _filters(outlets, since, until)
     engine = _engine(_settings(data_dir))
-    passages = engine.retrieve(query, _filters(outlets, since, until), k)
+    passages = engine.retrieve(query, filters, k)
     if as_json:
         click.echo(json.dumps([p.to_public() for p in passages], ensure_ascii=False, indent=2))
         return
@@ -236,6 +238,10 @@ def chat(port: int, host: str, data_dir: str | None) -> None:
     )
     sys.stdout.flush()
     sys.stderr.flush()
+    if os.name == "nt":  # Windows has no exec: run the server as a child and pass on its exit code
+        import subprocess
+
+        sys.exit(subprocess.call(command, env=env))
     # streamlit replaces this process, so a signal to `newsroom chat` (Ctrl+C, or a service manager's SIGTERM)
     # reaches the server itself and never leaves it running orphaned
     os.execve(sys.executable, command, env)

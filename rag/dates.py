@@ -48,10 +48,10 @@ def _names_a_time(text: str) -> bool:
     """Whether a written date also gives a time of day ("2023-11-30 18:00" does, "30 Nov 2023" does not)."""
     try:
         early = date_parser.parse(text, default=datetime(2000, 1, 1, 0, 0, 0))
-        late = date_parser.parse(text, default=datetime(2000, 1, 1, 23, 59, 59))
+        late = date_parser.parse(text, default=datetime(2000, 1, 1, 23, 0, 0))
     except (ValueError, OverflowError):
         return True  # not a date at all: parse_date reports it
-    return early == late
+    return early.hour == late.hour  # the hour came from the text, not from the default
 
 
 def day_bounds(value: Any, *, end: bool, name: str = "date") -> datetime | None:

@@ -124,7 +124,10 @@ class _Handler(BaseHTTPRequestHandler):
 
         deltas = [{"role": "assistant", "content": ""}]
         deltas += [{"content": piece} for piece in _pieces(text)] + [{}]
-        for delta in deltas:
+        for sent, delta in enumerate(deltas):
+            if owner.cut_stream_after is not None and sent > owner.cut_stream_after:
+                self.close_connection = True  # the connection drops mid-answer, as a crashed server's would
+                return
             finish = None if delta else "stop"
             choice = {"index": 0, "delta": delta, "finish_reason": finish}
             self._sse({**chunk, "choices": [choice]})
@@ -150,12 +153,14 @@ class FakeOpenAIServer:
         *,
         fail_with: int | None = None,
         delay: float = 0.0,
+        cut_stream_after: int | None = None,
         model: str = "fake-model",
     ) -> None:
         """Configure the reply (string or messages -> str callable), failure status and delay."""
         self.reply = reply
         self.fail_with = fail_with
         self.delay = delay
+        self.cut_stream_after = cut_stream_after  # streamed answers stop after this many pieces, unfinished
         self.model = model
         self.requests: list[dict[str, Any]] = []
         self.embedding_requests = 0

@@ -109,3 +109,18 @@ def test_day_bounds_refuses_what_is_not_a_date() -> None:
 @pytest.mark.parametrize("value", ["30 Nov 2023", "November 30, 2023"])
 def test_day_bounds_of_a_day_written_in_words_ends_with_that_day(value: str) -> None:
     assert day_bounds(value, end=True) == _utc(2023, 11, 30, 23, 59, 59)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2023-11-30 18:00", _utc(2023, 11, 30, 18, 0, 0)),
+        ("2023-11-30T00:00Z", _utc(2023, 11, 30, 0, 0, 0)),
+        ("30 Nov 2023 6pm", _utc(2023, 11, 30, 18, 0, 0)),
+        ("2023-11-30T12:30:15+02:00", _utc(2023, 11, 30, 10, 30, 15)),
+    ],
+)
+def test_day_bounds_take_a_value_with_a_time_of_day_as_it_is(value: str, expected: datetime) -> None:
+    """Only a day without a time is widened to its end: a time of day, with or without seconds, is exact."""
+    assert day_bounds(value, end=True) == expected
+    assert day_bounds(value, end=False) == expected

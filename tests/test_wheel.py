@@ -41,7 +41,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     (wheel,) = (root / "dist").glob("newsroom-*.whl")
     requirements = root / "requirements.txt"
     _run(
-        [uv, "export", "--frozen", "--no-dev", "--no-emit-project", "--no-hashes", "-o", str(requirements)],
+        [uv, "export", "--frozen", "--no-default-groups", "--no-emit-project", "--no-hashes", "-o", str(requirements)],
         cwd=PROJECT_ROOT,
         env=env,
     )

@@ -63,19 +63,14 @@ class ChatEngine:
         settings: the effective settings (top k, labels).
         archive: the knowledge base to search.
         answerer: quote or LLM (anything that follows the `Answerer` protocol).
-        fallback: the quote answerer used when the model fails (the answerer itself when it quotes).
     """
 
-    def __init__(
-        self, settings: Settings, archive: Archive, answerer: Answerer, fallback: QuoteAnswerer | None = None
-    ) -> None:
+    def __init__(self, settings: Settings, archive: Archive, answerer: Answerer) -> None:
         self.settings = settings
         self.archive = archive
         self.retriever = HybridRetriever(archive)
         self.answerer = answerer
-        self.quote = fallback or (
-            answerer if isinstance(answerer, QuoteAnswerer) else QuoteAnswerer(archive.embeddings)
-        )
+        self.quote = answerer if isinstance(answerer, QuoteAnswerer) else QuoteAnswerer(archive.embeddings)
 
     @property
     def mode_label(self) -> str:

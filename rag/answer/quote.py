@@ -47,17 +47,19 @@ class QuoteAnswerer:
     def sentence_vectors(self, sentences: list[str]) -> np.ndarray:
         """Vectors of sentences, remembered (least recently used first out) since passages recur across questions."""
         with self._lock:
-            missing = list(dict.fromkeys(s for s in sentences if s not in self._vectors))
+            known = {s: self._vectors[s] for s in sentences if s in self._vectors}
+        missing = list(dict.fromkeys(s for s in sentences if s not in known))
         if missing:
-            fresh = np.asarray(self.embeddings.embed_documents(missing), dtype=np.float32)
-            with self._lock:
-                self._vectors.update(zip(missing, fresh, strict=True))
-                while len(self._vectors) > VECTOR_CACHE_SIZE:
-                    self._vectors.popitem(last=False)
-        with self._lock:
-            for s in sentences:
+            known.update(
+                zip(missing, np.asarray(self.embeddings.embed_documents(missing), dtype=np.float32), strict=True)
+            )
+        with self._lock:  # one update under the lock: other threads' evictions never touch what this call returns
+            for s in dict.fromkeys(sentences):
+                self._vectors[s] = known[s]
                 self._vectors.move_to_end(s)
-            return np.stack([self._vectors[s] for s in sentences])
+            while len(self._vectors) > VECTOR_CACHE_SIZE:
+                self._vectors.popitem(last=False)
+        return np.stack([known[s] for s in sentences])
 
     def score(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
         """Every sentence of the passages, scored against the question (best first)."""

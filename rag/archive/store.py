@@ -198,9 +198,10 @@ class ArchiveStore:
         with self._reopen_lock:
             if stale is not None and self.client is not stale:
                 return True
-            close = getattr(self.client, "close", None)
-            if close is not None:
-                close()  # releases chromadb's shared in-process system, so the next client loads the index anew
+            with chroma_errors("reopen", self.settings):
+                close = getattr(self.client, "close", None)
+                if close is not None:
+                    close()  # releases chromadb's shared in-process system, so the next client loads the index anew
             self.client = make_client(self.settings)
             self._open_collections()
         return True

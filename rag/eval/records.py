@@ -83,10 +83,13 @@ class EvalReport:
         """A report from parsed report.json, or None when the data is not a report."""
         if not isinstance(data, dict) or not isinstance(data.get("summary"), dict):
             return None
-        if not isinstance(data.get("cases"), list) or "overall" not in data["summary"]:
+        summary = data["summary"]
+        if not isinstance(data.get("cases"), list) or not all(k in summary for k in ("overall", "by_type", "config")):
+            return None
+        if not all(isinstance(c, dict) for c in data["cases"]):
             return None
         try:
             cases = [CaseResult.from_json(c) for c in data["cases"]]
-        except TypeError:  # a case lacking its id or question
+        except (TypeError, AttributeError):  # a case lacking its id or question, or of the wrong shape
             return None
         return cls(summary=data["summary"], cases=cases, attribution=str(data.get("attribution") or ""))

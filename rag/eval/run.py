@@ -13,7 +13,7 @@ from rag.answer.engine import ChatEngine
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.config import Settings
-from rag.dates import parse_date
+from rag.dates import day_bounds
 from rag.eval.cases import EvalCase
 from rag.eval.metrics import case_failures, case_metrics, summarise, summarise_by
 from rag.eval.records import CaseResult, EvalReport
@@ -43,7 +43,7 @@ def prepare_corpus(
 def case_filters(case: EvalCase) -> ArchiveFilter:
     """The outlet/date filters a case asks for; `as_of` hides articles published after it."""
     flt = ArchiveFilter.of(case.outlet, case.since or None, case.until or None)
-    as_of = parse_date(case.as_of, name="as_of") if case.as_of else None
+    as_of = day_bounds(case.as_of, end=True, name="as_of") if case.as_of else None  # a bare day: its end
     if as_of is not None and (flt.until is None or as_of < flt.until):
         flt = replace(flt, until=as_of)
     return flt

@@ -218,8 +218,10 @@ def ingest_paths(
 
 def ensure_seeded(archive: Archive, progress: Progress | None = None) -> IngestReport | None:
     """Ingest the bundled seed corpus when the archive is empty (first run); None when not needed."""
+    if archive.store.article_count() > 0:
+        return None
     seed_dir = archive.settings.seed_dir or shipped_path("seeds")
-    if archive.store.article_count() > 0 or not seed_dir.is_dir():
+    if not seed_dir.is_dir():
         return None
     try:
         return ingest_paths(archive, [seed_dir], progress, command="newsroom first-run seeding")

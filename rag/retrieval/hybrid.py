@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
@@ -73,6 +75,8 @@ class HybridRetriever:
     def search(self, query: str, k: int = 8, flt: ArchiveFilter | None = None) -> list[Passage]:
         """The `k` best passages for `query` that `flt` lets through (embargo always applies)."""
         flt = flt or ArchiveFilter()
+        if flt.now is None:  # one moment for the whole search, so every ranking applies the same embargo cutoff
+            flt = replace(flt, now=datetime.now(UTC))
         pool = max(self.candidates, k * 3)
         vector = self.archive.embeddings.embed_query(query)
         lexical = self.archive.lexical()

@@ -45,7 +45,7 @@ class NewsroomRetriever(BaseRetriever):
             embargoed articles are never returned.
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
 
     archive: Archive
     k: int = 8
@@ -55,6 +55,10 @@ class NewsroomRetriever(BaseRetriever):
         """Ranked passages for a query (`k` and `filter` may be overridden)."""
         k = int(kwargs.pop("k", self.k))
         flt = kwargs.pop("filter", None) or self.filter
+        if kwargs:
+            raise TypeError(f"unknown search arguments {sorted(kwargs)}: use k= and filter=ArchiveFilter.of(...)")
+        if not isinstance(flt, ArchiveFilter):
+            raise TypeError(f"filter must be an ArchiveFilter, not {type(flt).__name__}")
         return HybridRetriever(self.archive).search(query, k=k, flt=flt)
 
     def _get_relevant_documents(

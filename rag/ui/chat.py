@@ -151,6 +151,20 @@ def chat_page(st: Any) -> None:
         st.error(str(exc))
         return
     st.session_state.setdefault("messages", [])
+    try:
+        asked = draw_conversation(st, engine, stats)
+    except NewsroomError as exc:  # e.g. a Chroma server that went away after the page loaded
+        st.error(str(exc))
+        return
+    except Exception as exc:  # the page's last line of defence: a message, never a traceback
+        st.error(f"Something went wrong ({type(exc).__name__}). Please try again.")
+        return
+    if asked:
+        st.rerun()  # outside the guard: Streamlit's rerun is an exception of its own
+
+
+def draw_conversation(st: Any, engine: ChatEngine, stats: ArchiveStats) -> bool:
+    """The sidebar, the conversation so far and the chat box; True when a new question was answered."""
     filters = sidebar(st, engine, stats)
     st.title("Newsroom")
     messages = st.session_state["messages"]
@@ -164,13 +178,6 @@ def chat_page(st: Any) -> None:
                 render_answer(st, engine, index, message)
     question = st.chat_input("Ask the archive a question") or st.session_state.pop("pending_question", None)
     if not question:
-        return
-    try:
-        answer_question(st, engine, question.strip(), filters)
-    except NewsroomError as exc:
-        st.error(str(exc))
-        return
-    except Exception as exc:  # the page's last line of defence: a message, never a traceback
-        st.error(f"Something went wrong while answering ({type(exc).__name__}). Please try again.")
-        return
-    st.rerun()
+        return False
+    answer_question(st, engine, question.strip(), filters)
+    return True

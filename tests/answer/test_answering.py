@@ -93,6 +93,27 @@ def test_failing_endpoint_falls_back_to_quote_mode(seed_archive: Archive, settin
     assert "fake-model" in answer.notice and "quoted sentences" in answer.notice
 
 
+def test_a_stream_cut_mid_answer_falls_back_to_quote_mode(seed_archive: Archive, settings: Settings) -> None:
+    reply = "Shoigu said Ukraine used eight drones in the attack on Moscow, none of which hit their targets [1]."
+    with FakeOpenAIServer(reply=reply, cut_stream_after=3) as server:
+        engine = make_engine(llm_settings(settings, server), seed_archive)
+        passages = engine.retrieve(DRONES)
+        stream = engine.stream(DRONES, passages)
+        shown = "".join(stream)
+    answer = stream.result()
+    assert shown and len(shown) < len(reply)  # the reader saw the start of the model's text, then it stopped
+    assert answer.mode == "quote" and "eight" in answer.text and "quoted sentences" in answer.notice
+
+
+def test_a_failing_endpoint_while_condensing_falls_back_to_the_rule(seed_archive: Archive, settings: Settings) -> None:
+    history = [Turn("user", "What did Putin say about the drone strikes?"), Turn("assistant", "He vowed [1].")]
+    with FakeOpenAIServer(fail_with=500) as server:
+        engine = make_engine(llm_settings(settings, server), seed_archive)
+        question = engine.standalone("and what did he threaten?", history)
+        assert server.requests, "the model was asked first"
+    assert question == rule_condense("and what did he threaten?", history) and "Putin" in question
+
+
 def test_unreachable_endpoint_does_not_hang(seed_archive: Archive, settings: Settings) -> None:
     with FakeOpenAIServer(delay=5.0) as server:
         slow = llm_settings(settings, server, llm_timeout=0.5)

@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 from langchain_tests.integration_tests import RetrieversIntegrationTests
+from pydantic import ValidationError
 
+from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.retrieval.retriever import NewsroomRetriever
 
@@ -29,3 +31,15 @@ class TestNewsroomRetrieverStandard(RetrieversIntegrationTests):
     @property
     def retriever_query_example(self) -> str:
         return "drone strikes on Moscow"
+
+
+def test_the_retriever_applies_its_filter_and_refuses_unknown_arguments(seed_archive: Archive) -> None:
+    retriever = NewsroomRetriever(archive=seed_archive, k=3)
+    assert retriever.invoke("drone strikes on Moscow")
+    # the seed article has no outlet and no date: an outlet or a date range leaves nothing
+    assert retriever.invoke("drone strikes on Moscow", filter=ArchiveFilter.of(["Nowhere Times"])) == []
+    assert NewsroomRetriever(archive=seed_archive, filter=ArchiveFilter.of(since="2023-01-01")).invoke("drones") == []
+    with pytest.raises(TypeError, match="unknown search arguments"):
+        retriever.invoke("drones", outlets=["Nowhere Times"])
+    with pytest.raises(ValidationError):
+        NewsroomRetriever(archive=seed_archive, outlets=["Nowhere Times"])  # type: ignore[call-arg]
