@@ -70,7 +70,10 @@ class ChatEngine:
         self.archive = archive
         self.retriever = HybridRetriever(archive)
         self.answerer = answerer
-        self.quote = answerer if isinstance(answerer, QuoteAnswerer) else QuoteAnswerer(archive.embeddings)
+        if isinstance(answerer, QuoteAnswerer):
+            self.quote = answerer
+        else:
+            self.quote = QuoteAnswerer(archive.embeddings, outlets=archive.outlets)
 
     @property
     def mode_label(self) -> str:
@@ -126,7 +129,7 @@ def make_answerer(settings: Settings, archive: Archive) -> Answerer:
         from rag.answer.llm import LLMAnswerer
 
         return LLMAnswerer(settings)
-    return QuoteAnswerer(archive.embeddings)
+    return QuoteAnswerer(archive.embeddings, outlets=archive.outlets)
 
 
 @dataclass

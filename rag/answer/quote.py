@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,9 +12,17 @@ from langchain_core.embeddings import Embeddings
 
 from rag.answer.base import Turn, refusal, rule_condense
 from rag.answer.citations import content_words
+from rag.answer.evidence import find_gaps, kind_bonus, mentions, order_sentence, words
 from rag.models import Answer, Citation, Passage
+from rag.retrieval.question import Question, understand
 
 VECTOR_CACHE_SIZE = 50_000
+MAX_PER_PART = 2
+MAX_QUOTES = 6
+SAME_ARTICLE_PENALTY = 0.05  # prefer evidence from another article for another part of the question
+OUTLET_BONUS = 0.10  # a part that names an outlet prefers that outlet's sentences
+SECOND_WITHIN = 0.04  # a part gets a second sentence only when it is nearly as good as its first
+NAME_BONUS = 0.03  # per name of the part that the sentence mentions
 
 
 @dataclass
@@ -37,10 +45,17 @@ class QuoteAnswerer:
 
     mode = "quote"
 
-    def __init__(self, embeddings: Embeddings, threshold: float = 0.36, max_sentences: int = 3) -> None:
+    def __init__(
+        self,
+        embeddings: Embeddings,
+        threshold: float = 0.36,
+        max_sentences: int = 3,
+        outlets: Callable[[], Sequence[str]] = tuple,
+    ) -> None:
         self.embeddings = embeddings
         self.threshold = threshold
         self.max_sentences = max_sentences
+        self.outlets = outlets  # the archive's outlet names, so questions that name a source are read right
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -106,13 +121,66 @@ class QuoteAnswerer:
         return rule_condense(question, history)
 
     def _quote(self, question: str, passages: list[Passage]) -> Answer:
+        understood = understand(question, self.outlets())
         scored = self.score(question, passages)
-        if not scored or scored[0].score < self.threshold:
+        best = scored[0].score if scored else 0.0
+        gaps = find_gaps(understood, passages)
+        if gaps.refuse or not scored or best < self.threshold:
             answer = refusal(question, passages, self.mode)
-            answer.confidence = scored[0].score if scored else 0.0
+            if gaps.refuse:
+                answer.text = gaps.refusal_text()
+            answer.confidence = best
             return answer
-        best = scored[0].score
-        chosen = [s for s in scored if s.score >= max(self.threshold, best - 0.08)][: self.max_sentences]
+        chosen = self._choose(understood, scored, passages)
+        answer = self._compose(understood, chosen, passages)
+        answer.confidence = best
+        answer.notice = gaps.partial_notice()
+        return answer
+
+    def _choose(
+        self, question: Question, scored: list[ScoredSentence], passages: list[Passage]
+    ) -> list[ScoredSentence]:
+        """The best sentence for the whole question, then for each part of it the sentence that answers that part
+        best (preferring another article than the parts before), at most two per part and six in all."""
+        ranked = sorted(scored, key=lambda s: -(s.score + kind_bonus(question.kind, s.text)))
+        top = ranked[0].score + kind_bonus(question.kind, ranked[0].text)
+        chosen = [s for s in ranked if s.score + kind_bonus(question.kind, s.text) >= max(self.threshold, top - 0.08)][
+            : self.max_sentences if len(question.parts) < 2 else 1
+        ]
+        if len(question.parts) < 2:
+            return chosen
+        texts = [s.text for s in scored]
+        vectors = self.sentence_vectors(texts)
+        part_vectors = np.asarray(self.embeddings.embed_documents([p.text for p in question.parts]), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1)
+        sentence_words = [content_words(s.text) for s in scored]
+        hays = [" " + " ".join(words(s.text)) + " " for s in scored]
+        bonus = [kind_bonus(question.kind, s.text) for s in scored]
+        for part, vector in zip(question.parts, part_vectors, strict=True):
+            sims = vectors @ vector / np.clip(norms * np.linalg.norm(vector), 1e-9, None)
+            part_words = content_words(part.text)
+            used_articles = {passages[c.passage_rank].article_id for c in chosen}
+            values: list[tuple[float, int]] = []
+            for i, sentence in enumerate(scored):
+                passage = passages[sentence.passage_rank]
+                value = 0.75 * float(sims[i]) + 0.25 * len(part_words & sentence_words[i]) / max(1, len(part_words))
+                value += bonus[i] + NAME_BONUS * sum(1 for name in part.entities if mentions(name, hays[i]))
+                if part.outlets and passage.outlet in part.outlets:
+                    value += OUTLET_BONUS
+                if passage.article_id in used_articles:
+                    value -= SAME_ARTICLE_PENALTY
+                values.append((value, i))
+            values.sort(key=lambda v: -v[0])
+            picked = [(v, i) for v, i in values if scored[i] not in chosen][:MAX_PER_PART]
+            for rank, (value, i) in enumerate(picked):
+                good = value >= self.threshold and (rank == 0 or value >= picked[0][0] - SECOND_WITHIN)
+                if good and len(chosen) < MAX_QUOTES:
+                    chosen.append(scored[i])
+        return chosen[:MAX_QUOTES]
+
+    def _compose(self, question: Question, chosen: list[ScoredSentence], passages: list[Passage]) -> Answer:
+        """The answer text: each quote with its outlet and date and its citation; the order of two reports when
+        the question asks which came first."""
         numbers: dict[int, int] = {}
         citations: list[Citation] = []
         parts = []
@@ -122,13 +190,20 @@ class QuoteAnswerer:
                 citations.append(Citation(n=numbers[sentence.passage_rank], passage=passages[sentence.passage_rank]))
             citation = citations[numbers[sentence.passage_rank] - 1]
             citation.quote = f"{citation.quote} {sentence.text}".strip()
-            parts.append(f"{sentence.text} [{numbers[sentence.passage_rank]}]")
+            passage = passages[sentence.passage_rank]
+            where = ", ".join(x for x in (passage.outlet, passage.published_at[:10]) if x)
+            parts.append(
+                f"{where}: {sentence.text} [{numbers[sentence.passage_rank]}]"
+                if where
+                else f"{sentence.text} [{numbers[sentence.passage_rank]}]"
+            )
+        if question.asks_order and (order := order_sentence(passages, numbers)):
+            parts.append(order)
         return Answer(
-            confidence=best,
             text="\n\n".join(parts),
             refused=False,
             citations=citations,
             passages=passages,
             mode=self.mode,
-            question=question,
+            question=question.text,
         )

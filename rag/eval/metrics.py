@@ -10,10 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from rag.answer.citations import cited_share
+from rag.answer.citations import answer_sentences, cited_share
+from rag.answer.evidence import claim_supported
 from rag.eval.cases import EvalCase
 from rag.eval.records import CaseResult, Metrics
 from rag.ingest.metadata import normalise_url
+from rag.ingest.text import split_sentences
 from rag.models import Answer, Passage
 
 HEADLINE = [
@@ -21,6 +23,9 @@ HEADLINE = [
     "hits@10",
     "mrr@10",
     "map@10",
+    "reference_in_answer",
+    "evidence_quoted_if_found",
+    "all_evidence_quoted_if_all_found",
     "must_include",
     "refusal_recall",
     "refusal_precision",
@@ -90,12 +95,54 @@ def citation_validity(raw: str, shown: int) -> float | None:
     return sum(1 for n in numbers if 1 <= n <= shown) / len(numbers)
 
 
+YES_NO = frozenset("yes no true false agree disagree consistent inconsistent".split())
+
+
+def quoted_sentences(answer: Answer) -> list[str]:
+    """The sentences an answer quotes from its sources (its citations' quotes, split into sentences)."""
+    return [s for c in answer.citations for s in split_sentences(c.quote) if s.strip()]
+
+
+def evidence_metrics(facts: Sequence[str], answer: Answer, passages: Sequence[Passage]) -> Metrics:
+    """How much of the gold evidence the answer quotes. A fact counts as quoted when a quoted sentence lies
+    inside it or it lies inside a quoted sentence (whitespace ignored); `*_if_found` only count cases whose
+    facts the retrieval found (at least one, or all of them)."""
+    gold = [squash(f) for f in facts if f.strip()]
+    if not gold:
+        return {}
+    quotes = [squash(q) for q in ([] if answer.refused else quoted_sentences(answer)) if len(squash(q)) >= 20]
+    quoted = [any(q in fact or fact in q for q in quotes) for fact in gold]
+    retrieved = [any(fact in squash(p.text) for p in passages[:10]) for fact in gold]
+    m: Metrics = {"evidence_quoted": sum(quoted) / len(gold), "all_evidence_quoted": float(all(quoted))}
+    if any(retrieved):
+        m["evidence_quoted_if_found"] = float(any(q and r for q, r in zip(quoted, retrieved, strict=True)))
+    if all(retrieved):
+        m["all_evidence_quoted_if_all_found"] = float(all(quoted))
+    return m
+
+
+def supported_share(answer: Answer) -> float | None:
+    """Share of the answer's sentences whose claim its cited passages support (None for a refusal)."""
+    if answer.refused:
+        return None
+    sentences = answer_sentences(answer.text)
+    if not sentences:
+        return 0.0
+    by_number = {c.n: c.passage for c in answer.citations}
+    supported = 0
+    for sentence in sentences:
+        cited = [by_number[int(n)] for n in re.findall(r"\[(\d+)\]", sentence) if int(n) in by_number]
+        supported += claim_supported(sentence, cited)
+    return supported / len(sentences)
+
+
 def case_metrics(case: EvalCase, answer: Answer, passages: Sequence[Passage]) -> Metrics:
     """Every per-case metric (None where it does not apply)."""
     m: Metrics = {}
     answerable = case.expect == "answer"
     if answerable and case.evidence:
         m.update(retrieval_metrics(passages, case.evidence))
+        m.update(evidence_metrics(case.evidence, answer, passages))
     if answerable and case.sources:
         m["source_recall"] = source_recall(passages, case.sources)
     text = "" if answer.refused else answer.text
@@ -107,9 +154,12 @@ def case_metrics(case: EvalCase, answer: Answer, passages: Sequence[Passage]) ->
         m["answer_contained"] = float(
             bool(normalise_answer(case.answer)) and normalise_answer(case.answer) in normalise_answer(text)
         )
+        if normalise_answer(case.answer) not in YES_NO:
+            m["reference_in_answer"] = m["answer_contained"]
     m["refused"] = float(answer.refused)
     m["citations_valid"] = None if answer.refused else citation_validity(answer.raw_text or answer.text, len(passages))
     m["sentences_cited"] = None if answer.refused else cited_share(answer.text)
+    m["sentences_supported"] = supported_share(answer)
     passed = (answer.refused == (case.expect == "refuse")) and m.get("must_include", 1.0) == 1.0
     if answerable and case.sources:
         passed = passed and (m.get("source_recall") or 0.0) > 0

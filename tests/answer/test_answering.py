@@ -46,7 +46,7 @@ def test_quote_mode_answers_with_the_verbatim_cited_sentence(seed_archive: Archi
 def test_quote_mode_refuses_what_the_archive_does_not_cover(seed_archive: Archive, settings: Settings) -> None:
     answer = make_engine(settings, seed_archive).ask(OFF_TOPIC)
     assert answer.refused and not answer.citations
-    assert "does not cover" in answer.text
+    assert answer.text == "The archive has nothing on “Bank of England”: none of the retrieved articles mentions it."
 
 
 def test_empty_archive_refuses(archive: Archive, settings: Settings) -> None:

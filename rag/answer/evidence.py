@@ -1,0 +1,173 @@
+"""What the retrieved passages can and cannot support for a question: the names and sources they lack, the best
+sentence for each part of the question, and the order of two dated reports (computed from publication dates).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.models import Passage
+from rag.retrieval.question import Question, named_entities
+
+_WORD = re.compile(r"[^\W_](?:[\w'’&.\-]*[^\W_])?")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I
+)
+_NAME_IN_TEXT = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of a text without possessive endings ("Google's" -> "google")."""
+    return [_POSSESSIVE.sub("", w).lower() for w in _WORD.findall(text)]
+
+
+def _haystack(passages: Sequence[Passage]) -> str:
+    """Everything a reader sees of the passages (text, headline, outlet) as one space-padded word string."""
+    return " " + " ".join(words(" ".join(f"{p.text} {p.title} {p.outlet}" for p in passages))) + " "
+
+
+def mentions(name: str, haystack: str) -> bool:
+    """Whether a name occurs in the haystack: as a phrase, or each of its words of 3+ letters somewhere."""
+    tokens = words(name)
+    if not tokens:
+        return True
+    if " " + " ".join(tokens) + " " in haystack:
+        return True
+    long = [t for t in tokens if len(t) >= 3]
+    return bool(long) and all(f" {t} " in haystack for t in long)
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """What the passages lack: sources the archive does not carry, and names no passage mentions."""
+
+    unknown_sources: tuple[str, ...]
+    missing_names: tuple[str, ...]
+    names: int
+
+    @property
+    def refuse(self) -> bool:
+        """Too much is missing to answer: a cited source the archive lacks, two or more absent names, or every name
+        the question is about absent."""
+        missing = len(self.missing_names)
+        return bool(self.unknown_sources) or missing >= 2 or (missing >= 1 and missing == self.names)
+
+    def refusal_text(self) -> str:
+        """The refusal in words, naming what is missing."""
+        if self.unknown_sources:
+            names = _join(self.unknown_sources)
+            return (
+                f"The archive holds no articles from {names}, which the question relies on, so it cannot answer "
+                "this from the archive."
+            )
+        names = _join(self.missing_names, "or")
+        them = "them" if len(self.missing_names) > 1 else "it"
+        return f"The archive has nothing on {names}: none of the retrieved articles mentions {them}."
+
+    def partial_notice(self) -> str:
+        """A notice for an answer that covers the question except for one name."""
+        if not self.missing_names:
+            return ""
+        return (
+            f"Nothing in the archive mentions {_join(self.missing_names)}; the answer covers the rest of the question."
+        )
+
+
+def _join(items: Sequence[str], last: str = "and") -> str:
+    quoted = [f"“{i}”" if " " in i or not i[:1].isupper() else i for i in items]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} {last} {quoted[-1]}"
+
+
+def find_gaps(question: Question, passages: Sequence[Passage]) -> Gaps:
+    """The sources and names of the question that the passages cannot speak to."""
+    haystack = _haystack(passages)
+    missing = tuple(e for e in question.entities if not mentions(e, haystack))
+    return Gaps(question.unknown_sources, missing, len(question.entities))
+
+
+def kind_bonus(kind: str, sentence: str) -> float:
+    """A small preference for sentences that hold what the question asks for (a number, a name, a date)."""
+    if kind == "number" and _NUMBER.search(sentence):
+        return 0.04
+    if kind == "date" and re.search(
+        r"\b(19|20)\d\d\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", sentence, re.I
+    ):
+        return 0.04
+    if kind in ("person", "name") and _NAME_IN_TEXT.search(sentence):
+        return 0.03
+    return 0.0
+
+
+def order_sentence(passages: Sequence[Passage], numbers: dict[int, int]) -> str:
+    """For a question about which report came first: the publication order of the first two dated articles cited,
+    as a sentence with their citations (computed from the dates, not read from the text); empty when unknown."""
+    dated: list[tuple[str, int, Passage]] = []
+    seen: set[str] = set()
+    for rank, n in sorted(numbers.items(), key=lambda item: item[1]):
+        p = passages[rank]
+        if p.published_at and p.article_id not in seen:
+            seen.add(p.article_id)
+            dated.append((p.published_at[:10], n, p))
+    if len(dated) < 2:
+        return ""
+    (day_a, n_a, a), (day_b, n_b, b) = dated[0], dated[1]
+    label_a, label_b = a.outlet or "one report", b.outlet or "the other"
+    if day_a == day_b:
+        return f"Both reports were published on {day_a}: {label_a} [{n_a}] and {label_b} [{n_b}]."
+    (first_day, first_n, first), (then_day, then_n, then) = sorted([(day_a, n_a, a), (day_b, n_b, b)])[:2]
+    return (
+        f"By publication date, {_the(first.outlet or 'first')} report of {first_day} [{first_n}] came before "
+        f"{_the(then.outlet or 'other')} report of {then_day} [{then_n}]."
+    )
+
+
+def _the(outlet: str) -> str:
+    """ "the TechCrunch", but "The Verge" (no doubled article)."""
+    return outlet if outlet.lower().startswith("the ") else f"the {outlet}"
+
+
+_CITATION = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
+_PREFIX = re.compile(r"^[^\n:\[\]]{1,120}?, \d{4}-\d{2}-\d{2}: |^[^\n:\[\]]{1,80}: ")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_NEGATION = re.compile(r"\b(not|no|never|none|nobody|nothing|neither|nor|without)\b|n['’]t\b", re.I)
+# words an answer uses to talk about its sources, which no passage needs to contain
+_SOURCE_TALK = frozenset(
+    "report reports reported article articles publication published date came before after both".split()
+)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def claim_supported(sentence: str, passages: Sequence[Passage], min_overlap: float = 0.6) -> bool:
+    """Whether the passages a sentence cites support it: a verbatim quote is; otherwise its numbers and names
+    must all occur in them, a negation must be matched, and most of its words must be theirs.
+
+    Args:
+        sentence: one answer sentence, with its [n] citations.
+        passages: the passages it cites.
+        min_overlap: share of the sentence's content words that the passages must contain.
+    """
+    if not passages:
+        return False
+    claim = _CITATION.sub("", sentence).strip()
+    core = _PREFIX.sub("", claim, count=1)
+    source = " ".join(f"{p.text} {p.title} {p.outlet} {p.published_at}" for p in passages)
+    squashed = _squash(source)
+    if len(_squash(core)) >= 15 and (_squash(core).rstrip(".") in squashed or _squash(claim) in squashed):
+        return True
+    if any(n not in source for n in _DIGITS.findall(core)):
+        return False
+    haystack = " " + " ".join(words(source)) + " "
+    if any(not mentions(name, haystack) for name in named_entities(core)):
+        return False
+    if _NEGATION.search(core) and not _NEGATION.search(source):
+        return False
+    content = [w for w in words(core) if len(w) > 2 and w not in _SOURCE_TALK and not w.isdigit()]
+    if not content:
+        return True
+    return sum(1 for w in content if f" {w} " in haystack) / len(content) >= min_overlap

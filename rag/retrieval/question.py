@@ -1,0 +1,245 @@
+"""What a question asks, read by code from its text and the archive's own outlet names: its parts, the names and
+other specific terms it is about, the dates it mentions, whether it asks about the order of two reports, and the
+kind of answer it wants. Used by the answerers (evidence per part, honest refusals) and by retrieval.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rag.retrieval.hybrid import mentioned_outlets
+
+# Words that start a question or a clause and are capitalised only because of where they stand.
+_FUNCTION_WORDS = frozenset(
+    """a an and are as at based be before between both but by can considering could did do does during each
+    either for from given had has have how if in into is it its neither nor of on or over per since so than that
+    the their then there these this those to under until was were what when where whereas which while who whom
+    whose why will with within would after according following regarding concerning also""".split()
+)
+_QUESTION_WORDS = {
+    "how much": "number",
+    "how many": "number",
+    "what percentage": "number",
+    "what amount": "number",
+    "what is the value": "number",
+    "when": "date",
+    "what date": "date",
+    "what year": "date",
+    "where": "place",
+    "which city": "place",
+    "which country": "place",
+    "who": "person",
+    "whom": "person",
+    "which person": "person",
+    "which individual": "person",
+    "why": "explanation",
+    "how": "explanation",
+}
+_YES_NO = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
+_CONNECTORS = re.compile(
+    r",?\s+\b(?:and|while|whereas|but|compared (?:with|to)|as well as|before|after|and also)\b\s+|;\s*",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[^\W_](?:[\w'’&.\-]*[^\W_])?")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_QUOTED = re.compile(r"“([^”]{3,80})”|\"([^\"]{3,80})\"|(?<![\w'’])['‘]([A-Z][^'’]{2,60})['’](?![\w'’])")
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+_MONTH = "(?:" + "|".join(_MONTHS) + r")\.?"
+_DATE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2})\b",
+    re.IGNORECASE,
+)
+_NAME = r"((?:[A-Z0-9][\w.&'’-]*)(?:\s+(?:of|and|&|[A-Z0-9][\w.&'’-]*)){0,5})"
+_WORK = r"(?:article|report|piece|story|feature|review|coverage|analysis|column|op-ed|editorial|interview|post)s?"
+_SOURCE = [
+    re.compile(rf"\b{_WORK}\s+(?:in|by|from|at)\s+(?:the\s+)?['‘\"“]?{_NAME}"),
+    re.compile(rf"\b(?:a|an|the|another|one)\s+['‘\"“]?{_NAME}['’\"”]?\s+{_WORK}\b"),
+    re.compile(rf"\b(?:reported|published|covered|written|featured)\s+(?:by|in)\s+(?:the\s+)?['‘\"“]?{_NAME}"),
+]
+_ORDER = re.compile(r"\b(before|after|earlier|later|prior to|preced|follow|first|subsequent)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QuestionPart:
+    """One clause of a question, with the outlets it names and the words that carry its meaning."""
+
+    text: str
+    outlets: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as the answerers see it."""
+
+    text: str
+    parts: tuple[QuestionPart, ...]
+    entities: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    kind: str = "other"
+    asks_order: bool = False
+    unknown_sources: tuple[str, ...] = ()
+    content_words: frozenset[str] = field(default_factory=frozenset)
+
+
+def _is_name_token(token: str, at_start: bool) -> bool:
+    """A token that belongs to a name: capitalised, all caps, or mixed case, and not a function word."""
+    if len(token) < 2 or token.lower() in _FUNCTION_WORDS or token.lower() in _MONTHS:
+        return False
+    if any(c.isupper() for c in token[1:]) or token.isupper() and len(token) > 1:
+        return True  # OpenAI, iPhone, M-KOPA, NASA
+    if token[0].isupper():
+        return not at_start  # a capital at the start of the question says nothing
+    return token[0].isdigit() and any(c.isalpha() for c in token)  # 5G, F-150
+
+
+def named_entities(text: str, outlets: Sequence[str] = ()) -> list[str]:
+    """Names in a text: runs of name-like tokens, joined across "of", "de", "and", "&" inside a name.
+
+    Outlet names of the archive are left out (they are metadata, not the subject); quoted titles are kept whole.
+    """
+    outlet_words = {w.lower() for o in outlets for w in _TOKEN.findall(o)}
+    outlet_names = {" ".join(_TOKEN.findall(o)).lower() for o in outlets}
+    found: list[str] = []
+    for match in _QUOTED.finditer(text):
+        quoted = next(g for g in match.groups() if g).strip()
+        if " ".join(_TOKEN.findall(quoted)).lower() not in outlet_names:
+            found.append(quoted)
+    matches = list(_TOKEN.finditer(text))
+    tokens = [(_POSSESSIVE.sub("", m.group()), m.start()) for m in matches]
+    # a name never runs across punctuation: "about FTX's 'Alameda Research'" holds two names
+    joined = [i == 0 or not text[matches[i - 1].end() : m.start()].strip() for i, m in enumerate(matches)]
+    run: list[str] = []
+
+    def flush() -> None:
+        while run and run[-1].lower() in {"of", "de", "and", "&", "the"}:
+            run.pop()
+        if run and not all(w.lower() in outlet_words for w in run):
+            name = " ".join(run)
+            if name not in found:
+                found.append(name)
+        run.clear()
+
+    for i, (token, start) in enumerate(tokens):
+        at_start = i == 0 or text[max(0, start - 2) : start].strip() in {".", "?", "!", ":"}
+        if not joined[i] or not token:
+            flush()
+        if not token:
+            continue
+        if _is_name_token(token, at_start):
+            run.append(token)
+        elif run and token.lower() in {"of", "de", "&"} and i + 1 < len(tokens) and tokens[i + 1][0][0].isupper():
+            run.append(token)
+        else:
+            flush()
+    flush()
+    return found
+
+
+def _outlet_matches(name: str, outlet: str) -> bool:
+    """Whether a source named in a question is this outlet ("The Independent" is "The Independent - Sports",
+    "CNBC" is "Cnbc | World Business News Leader")."""
+    a = " ".join(w.lower() for w in _TOKEN.findall(re.sub(r"^the\s+", "", name, flags=re.I)))
+    b = " ".join(w.lower() for w in _TOKEN.findall(re.sub(r"^the\s+", "", outlet, flags=re.I)))
+    return bool(a) and (a == b or b.startswith(a + " ") or a.startswith(b + " "))
+
+
+def unknown_sources(text: str, outlets: Sequence[str]) -> list[str]:
+    """Publications the question cites as sources ("an article by Forbes", "reported by Reuters") that are not
+    outlets of the archive: the archive cannot hold what they wrote."""
+    found: list[str] = []
+    for pattern in _SOURCE:
+        for match in pattern.finditer(text):
+            name = _POSSESSIVE.sub("", match.group(1).strip(" .,'’\"”"))
+            name = re.sub(r"(?:\s+(?:of|and|&))+$", "", name)
+            words = [w for w in _TOKEN.findall(name) if w.lower() not in _FUNCTION_WORDS]
+            if not words or not any(w[0].isupper() for w in words) or words[0].lower().rstrip(".") in _MONTHS:
+                continue
+            if not any(_outlet_matches(name, o) for o in outlets) and name not in found:
+                found.append(name)
+    return found
+
+
+def answer_kind(text: str) -> str:
+    """The kind of answer a question wants: number, date, place, person, yes/no, explanation, or other."""
+    lowered = text.lower().strip()
+    if _YES_NO.match(lowered):
+        return "yesno"
+    best = ("", "other")
+    for phrase, kind in _QUESTION_WORDS.items():
+        match = re.search(rf"\b{re.escape(phrase)}\b", lowered)
+        if match and (not best[0] or match.start() < lowered.find(best[0])):
+            best = (phrase, kind)
+    if best[1] == "explanation" and re.search(r"\bhow (much|many|long|big|large|old)\b", lowered):
+        return "number"
+    if best[1] == "other" and re.search(
+        r"\b(which|what) (company|organi[sz]ation|firm|team|person|individual)\b", lowered
+    ):
+        return "person" if re.search(r"\b(person|individual)\b", lowered) else "name"
+    return best[1]
+
+
+def _by_outlet(piece: str, outlets: Sequence[str]) -> list[str]:
+    """A clause that names several outlets, cut at its commas so that each piece names at most one."""
+    if len(mentioned_outlets(piece, outlets)) < 2:
+        return [piece]
+    out: list[str] = []
+    for chunk in piece.split(","):
+        if out and (not mentioned_outlets(chunk, outlets) or not mentioned_outlets(out[-1], outlets)):
+            out[-1] = f"{out[-1]},{chunk}"
+        else:
+            out.append(chunk)
+    return [c.strip() for c in out if c.strip()]
+
+
+def split_parts(text: str, outlets: Sequence[str] = ()) -> list[str]:
+    """The clauses of a question, split at connectors (and, while, whereas, before, after, compared with), and
+    at commas between the outlets it names ("covered by TechCrunch for X, the focus of Engadget's Y")."""
+    clauses = [p.strip(" ,?") for p in _CONNECTORS.split(text) if p and p.strip(" ,?")]
+    pieces = [piece for clause in clauses for piece in _by_outlet(clause, outlets)]
+    parts: list[str] = []
+    for piece in pieces:
+        words = [w for w in _TOKEN.findall(piece) if w.lower() not in _FUNCTION_WORDS]
+        if parts and len(words) < 3:  # too short to stand alone: belongs to the clause before it
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    return parts or [text.strip()]
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Lower-case words of a text that carry meaning (no function words, no one-letter words)."""
+    return frozenset(w.lower() for w in _TOKEN.findall(text) if w.lower() not in _FUNCTION_WORDS and len(w) > 1)
+
+
+def understand(text: str, outlets: Iterable[str] = ()) -> Question:
+    """Read a question: its parts (each with the outlets and names it mentions), names, dates, kind and order.
+
+    Args:
+        text: the question as asked.
+        outlets: the archive's outlet names (so that "according to TechCrunch" is seen as an outlet).
+    """
+    known = list(outlets)
+    named = mentioned_outlets(text, known)
+    parts = tuple(
+        QuestionPart(piece, tuple(mentioned_outlets(piece, known)), tuple(named_entities(piece, known)))
+        for piece in split_parts(text, known)
+    )
+    return Question(
+        text=text,
+        parts=parts,
+        entities=tuple(named_entities(text, known)),
+        outlets=tuple(named),
+        dates=tuple(m.group() for m in _DATE.finditer(text)),
+        kind=answer_kind(text),
+        asks_order=bool(_ORDER.search(text)) and len(named) + len(_DATE.findall(text)) >= 1,
+        unknown_sources=tuple(unknown_sources(text, known)) if known else (),
+        content_words=content_words(text),
+    )

@@ -1,0 +1,65 @@
+"""What passages can support: gaps (unknown sources, absent names), claim-level support, publication order."""
+
+from __future__ import annotations
+
+from support import make_passage
+
+from rag.answer.evidence import claim_supported, find_gaps, order_sentence
+from rag.retrieval.question import understand
+
+FED = make_passage(
+    "fed",
+    [
+        "The US Federal Reserve held interest rates at 5.25% on Wednesday.",
+        "Jerome Powell said inflation was not beaten.",
+    ],
+    outlet="Reuters Wire",
+    published_at="2023-11-01T12:00:00Z",
+)
+ECB = make_passage(
+    "ecb",
+    ["The European Central Bank left its deposit rate unchanged at 4%."],
+    outlet="Euro Daily",
+    published_at="2023-10-26T09:00:00Z",
+)
+
+
+def test_names_no_passage_mentions_are_found_and_two_of_them_refuse() -> None:
+    alone = find_gaps(understand("What did the Bank of England decide about interest rates?"), [FED, ECB])
+    assert alone.missing_names == ("Bank of England",) and alone.refuse  # the only name it is about is absent
+    assert alone.refusal_text() == (
+        "The archive has nothing on “Bank of England”: none of the retrieved articles mentions it."
+    )
+    one = find_gaps(understand("Did Jerome Powell and the Bank of England agree on rates?"), [FED, ECB])
+    assert one.missing_names == ("Bank of England",) and not one.refuse
+    assert "Bank of England" in one.partial_notice()
+    two = find_gaps(understand("Did the Bank of England and Andrew Bailey raise rates?"), [FED, ECB])
+    assert two.refuse and "“Bank of England” or “Andrew Bailey”" in two.refusal_text()
+    found = find_gaps(understand("What did Jerome Powell say about the Federal Reserve?"), [FED, ECB])
+    assert found.missing_names == () and not found.refuse
+
+
+def test_a_source_the_archive_lacks_is_named_in_the_refusal() -> None:
+    gaps = find_gaps(understand("What did an article by Bloomberg say about rates?", ["Reuters Wire"]), [FED])
+    assert gaps.refuse and gaps.refusal_text().startswith("The archive holds no articles from Bloomberg")
+
+
+def test_claim_support_checks_numbers_names_negations_and_words() -> None:
+    assert claim_supported("The US Federal Reserve held interest rates at 5.25% on Wednesday. [1]", [FED])
+    assert claim_supported("Reuters Wire, 2023-11-01: Jerome Powell said inflation was not beaten. [1]", [FED])
+    assert claim_supported("The Federal Reserve held rates at 5.25% [1].", [FED])
+    assert not claim_supported("The Federal Reserve held rates at 5.5% [1].", [FED])  # a wrong number
+    assert not claim_supported("Janet Yellen said the Federal Reserve held rates [1].", [FED])  # an invented name
+    assert not claim_supported("The European Central Bank did not leave its rate unchanged [1].", [ECB])  # negation
+    assert not claim_supported("Bitcoin miners moved to Texas after the rate decision [1].", [FED])  # other words
+    assert not claim_supported("Rates were held [1].", [])
+
+
+def test_the_order_of_two_reports_comes_from_their_publication_dates() -> None:
+    text = order_sentence([FED, ECB], {0: 1, 1: 2})
+    assert text == (
+        "By publication date, the Euro Daily report of 2023-10-26 [2] came before the Reuters Wire report of "
+        "2023-11-01 [1]."
+    )
+    assert claim_supported(text, [FED, ECB])
+    assert order_sentence([FED], {0: 1}) == ""

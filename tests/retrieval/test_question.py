@@ -1,0 +1,70 @@
+"""Question understanding: parts, outlets, names, unknown sources, dates, the kind of answer, order questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.retrieval.question import answer_kind, named_entities, split_parts, understand, unknown_sources
+
+OUTLETS = ["TechCrunch", "The Verge", "The Independent - Sports", "Cnbc | World Business News Leader", "Engadget"]
+
+
+def test_parts_split_at_connectors_and_between_outlets() -> None:
+    q = understand(
+        "Does the TechCrunch article say Google paid Apple, while The Verge reports that Apple defended the deal?",
+        OUTLETS,
+    )
+    assert [p.outlets for p in q.parts] == [("TechCrunch",), ("The Verge",)]
+    assert q.kind == "yesno" and set(q.outlets) == {"TechCrunch", "The Verge"}
+    pieces = split_parts(
+        "Which company, covered by TechCrunch for fines, is also the focus of Engadget's rumors?", OUTLETS
+    )
+    assert len(pieces) == 2 and "TechCrunch" in pieces[0] and "Engadget" in pieces[1]
+
+
+def test_names_keep_their_words_drop_possessives_and_leave_outlets_out() -> None:
+    names = named_entities(
+        "Did TechCrunch say Sam Bankman-Fried's trial in New York was about FTX's 'Alameda Research'?", OUTLETS
+    )
+    assert names[0] == "Alameda Research"  # a quoted title is kept whole
+    assert {"Sam Bankman-Fried", "New York", "FTX"} <= set(names) and "TechCrunch" not in names
+    assert "Bank of England" in named_entities("What did the Bank of England decide?")
+    assert named_entities("Which pop star is it?") == []  # a capital at the start says nothing
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Considering an article by Bloomberg and a report from The Verge, which firm won?", ["Bloomberg"]),
+        ("What did a Rolling Stone review and a TechCrunch article say?", ["Rolling Stone"]),
+        ("Did The Independent report that the All Blacks lost?", []),  # "The Independent - Sports" is ours
+        ("Did the CNBC article on Nike agree?", []),  # "Cnbc | World Business News Leader"
+        ("After the TechCrunch report published on October 7, 2023, did it change?", []),  # a date is no source
+        ("What did The Verge report on Britney Spears?", []),  # reported on a subject, not by a source
+    ],
+)
+def test_sources_the_archive_does_not_carry(question: str, expected: list[str]) -> None:
+    assert unknown_sources(question, OUTLETS) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many drones did Shoigu say Ukraine used?", "number"),
+        ("How much could the EU fine X?", "number"),
+        ("Who is the figure behind ChatGPT?", "person"),
+        ("When did the strike end?", "date"),
+        ("Where did the drones hit?", "place"),
+        ("Does the article say prices rose?", "yesno"),
+        ("Why did the board fire him?", "explanation"),
+        ("Which company was fined by the EU?", "name"),
+    ],
+)
+def test_the_kind_of_answer_a_question_wants(question: str, kind: str) -> None:
+    assert answer_kind(question) == kind
+
+
+def test_dates_and_order_questions() -> None:
+    q = understand("Was the TechCrunch report of October 7, 2023 published before the one of 2023-10-09?", OUTLETS)
+    assert q.dates == ("October 7, 2023", "2023-10-09") and q.asks_order
+    assert not understand("What did TechCrunch report about drones?", OUTLETS).asks_order
