@@ -128,7 +128,7 @@ def make_answerer(settings: Settings, archive: Archive) -> Answerer:
     if settings.llm_configured:
         from rag.answer.llm import LLMAnswerer
 
-        return LLMAnswerer(settings)
+        return LLMAnswerer(settings, outlets=archive.outlets)
     return QuoteAnswerer(archive.embeddings, outlets=archive.outlets)
 
 

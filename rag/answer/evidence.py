@@ -139,6 +139,15 @@ _SOURCE_TALK = frozenset(
 )
 
 
+def _markup_free(text: str) -> str:
+    """The words a reader would read: no scripts, tags, images or link targets (a link keeps its label)."""
+    text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.I | re.S)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>]{1,200}>", " ", text)
+    return re.sub(r"\s+", " ", text)
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -154,7 +163,7 @@ def claim_supported(sentence: str, passages: Sequence[Passage], min_overlap: flo
     """
     if not passages:
         return False
-    claim = _CITATION.sub("", sentence).strip()
+    claim = _markup_free(_CITATION.sub("", sentence)).strip()
     core = _PREFIX.sub("", claim, count=1)
     source = " ".join(f"{p.text} {p.title} {p.outlet} {p.published_at}" for p in passages)
     squashed = _squash(source)

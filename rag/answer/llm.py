@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from rag.answer.base import Turn, final_answer, refusal, rule_condense
-from rag.answer.citations import resolve, sanitise_model_text
+from rag.answer.citations import answer_sentences, resolve, sanitise_model_text
+from rag.answer.evidence import claim_supported
 from rag.answer.prompts import render
 from rag.config import Settings
 from rag.errors import LLMUnavailableError
-from rag.models import Answer, Passage
+from rag.models import Answer, Citation, Passage
+from rag.retrieval.question import understand
 
 REFUSAL_MARKER = "NOT_IN_ARCHIVE"
+MIN_SUPPORTED_SHARE = 0.5  # below this share of supported sentences the model's answer becomes a refusal
+
+
+def keep_supported(text: str, citations: list[Citation], shown: list[Passage]) -> tuple[str, list[Citation], int, int]:
+    """Drop the sentences of a checked model answer that cite nothing or that their cited passages do not
+    support (numbers, names, negations and words are checked), then number the citations afresh.
+
+    Returns:
+        the kept text, its citations, how many sentences were dropped, and how many there were.
+    """
+    by_number = {c.n: c.passage for c in citations}
+    index = {id(p): i for i, p in enumerate(shown, 1)}
+    sentences = answer_sentences(text) or [text]
+    kept: list[str] = []
+    for sentence in sentences:
+        cited = [by_number[int(n)] for n in re.findall(r"\[(\d+)\]", sentence) if int(n) in by_number]
+        if cited and claim_supported(sentence, cited):
+            # back to the numbers of the passages as shown, so that `resolve` can number them afresh
+            kept.append(re.sub(r"\[(\d+)\]", lambda m: f"[{index[id(by_number[int(m.group(1))])]}]", sentence))
+    if not kept:
+        return "", [], len(sentences), len(sentences)
+    renumbered, fresh = resolve(" ".join(kept), shown)
+    return renumbered, fresh, len(sentences) - len(kept), len(sentences)
 
 
 def make_chat_model(settings: Settings, streaming: bool = True) -> Any:
@@ -49,6 +75,14 @@ def format_passages(passages: list[Passage]) -> str:
     )
 
 
+def question_parts(question: str, outlets: Sequence[str] = ()) -> str:
+    """The parts of the question as a list the model is asked to answer one by one."""
+    parts = understand(question, outlets).parts
+    if len(parts) < 2:
+        return "(one part: the question itself)"
+    return "\n".join(f"- {part.text}" for part in parts)
+
+
 def unavailable(settings: Settings, exc: Exception) -> LLMUnavailableError:
     """A user-facing error for a failed call to the chat endpoint."""
     where = settings.openai_base_url or "OpenAI"
@@ -61,9 +95,12 @@ class LLMAnswerer:
 
     mode = "llm"
 
-    def __init__(self, settings: Settings, chat_model: Any | None = None) -> None:
+    def __init__(
+        self, settings: Settings, chat_model: Any | None = None, outlets: Callable[[], Sequence[str]] = tuple
+    ) -> None:
         self.settings = settings
         self.chat_model = chat_model or make_chat_model(settings)
+        self.outlets = outlets  # the archive's outlet names, so the question's parts are read right
 
     def messages(self, question: str, passages: list[Passage]) -> list[BaseMessage]:
         """The chat messages sent for a question."""
@@ -72,7 +109,11 @@ class LLMAnswerer:
             SystemMessage(render("answer_system", today=today, refusal_marker=REFUSAL_MARKER)),
             HumanMessage(
                 render(
-                    "answer_user", passages=format_passages(passages), question=question, refusal_marker=REFUSAL_MARKER
+                    "answer_user",
+                    passages=format_passages(passages),
+                    question=question,
+                    parts=question_parts(question, self.outlets()),
+                    refusal_marker=REFUSAL_MARKER,
                 )
             ),
         ]
@@ -94,8 +135,23 @@ class LLMAnswerer:
         text, citations = resolve(text, passages)
         if not citations:
             return refusal(question, passages, self.mode)
+        text, citations, dropped, total = keep_supported(text, citations, passages)
+        if not citations or (total - dropped) / total < MIN_SUPPORTED_SHARE:
+            answer = refusal(question, passages, self.mode)
+            answer.raw_text = raw
+            answer.notice = (
+                "The model's answer was withheld: the articles it cited do not support enough of it." if dropped else ""
+            )
+            return answer
         allowed = {c.passage.url for c in citations if c.passage.url}
         text = sanitise_model_text(text, allowed, escape_html=False)
+        notice = ""
+        if dropped:
+            notice = (
+                f"{dropped} sentence{'s' * (dropped != 1)} of the model's answer "
+                f"{'were' if dropped != 1 else 'was'} removed: the articles cited do not support "
+                f"{'them' if dropped != 1 else 'it'}, or {'they' if dropped != 1 else 'it'} cited none."
+            )
         return Answer(
             text=text,
             refused=False,
@@ -104,6 +160,7 @@ class LLMAnswerer:
             mode=self.mode,
             question=question,
             raw_text=raw,
+            notice=notice,
         )
 
     def stream(self, question: str, passages: list[Passage], focus: str | None = None) -> Iterator[str | Answer]:

@@ -207,7 +207,7 @@ def split_parts(text: str, outlets: Sequence[str] = ()) -> list[str]:
     parts: list[str] = []
     for piece in pieces:
         words = [w for w in _TOKEN.findall(piece) if w.lower() not in _FUNCTION_WORDS]
-        if parts and len(words) < 3:  # too short to stand alone: belongs to the clause before it
+        if parts and len(words) < 3 and not mentioned_outlets(piece, outlets):  # too short to stand alone
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)

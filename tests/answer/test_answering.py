@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
+from typing import Any
 
 import pytest
 from conftest import make_engine
@@ -54,7 +55,11 @@ def test_empty_archive_refuses(archive: Archive, settings: Settings) -> None:
 
 
 def test_llm_answer_streams_and_citations_are_checked(seed_archive: Archive, settings: Settings) -> None:
-    reply = "Shoigu said Ukraine used eight drones [2]. Five were downed near Moscow [2][9]."
+    shown = make_engine(settings, seed_archive).retrieve(DRONES)
+    n = next(i for i, p in enumerate(shown, 1) if "eight drones" in p.text)
+    m = next(i for i in range(1, len(shown) + 1) if i != n)  # another passage, cited first: renumbered to [1]
+    first = shown[m - 1].sentence_texts()[0].rstrip(".")
+    reply = f"{first} [{m}]. Shoigu said Ukraine had used eight drones [{n}][9]."
     with FakeOpenAIServer(reply=reply) as server:
         engine = make_engine(llm_settings(settings, server), seed_archive)
         passages = engine.retrieve(DRONES)
@@ -63,11 +68,10 @@ def test_llm_answer_streams_and_citations_are_checked(seed_archive: Archive, set
         assert len(pieces) > 3 and "".join(pieces) == reply
         answer = stream.answer
         assert answer is not None and answer.mode == "llm" and not answer.refused
-        # [2] renumbered to [1]; [9] points at no shown passage when fewer than 9 were shown, so it is dropped.
-        assert answer.text.startswith("Shoigu said Ukraine used eight drones [1].")
-        assert "[2]" not in answer.text and "[9]" not in answer.text
-        assert [c.n for c in answer.citations] == [1]
-        assert answer.citations[0].passage.chunk_id == passages[1].chunk_id
+        # first use numbers the citations: [m] becomes [1] and [n] becomes [2]; [9] was not shown, so it is dropped
+        assert answer.text == f"{first} [1]. Shoigu said Ukraine had used eight drones [2]."
+        assert [c.n for c in answer.citations] == [1, 2] and not answer.notice
+        assert [c.passage.chunk_id for c in answer.citations] == [passages[m - 1].chunk_id, passages[n - 1].chunk_id]
         request = server.requests[-1]
         assert request["stream"] is True and request["model"] == "fake-model"
         user = request["messages"][-1]["content"]
@@ -206,3 +210,46 @@ def test_the_shipped_prompts_and_a_missing_one() -> None:
     assert prompt_names() == ["answer_system", "answer_user", "condense_question", "passage"]
     with pytest.raises(ConfigError, match=r"^Prompt file .*no_such_prompt\.md is missing: reinstall Newsroom\.$"):
         render("no_such_prompt")
+
+
+def _llm_answer(settings: Settings, seed_archive: Archive, reply: str) -> tuple[Any, list[Passage]]:
+    with FakeOpenAIServer(reply=reply) as server:
+        engine = make_engine(llm_settings(settings, server), seed_archive)
+        passages = engine.retrieve(DRONES)
+        return engine.answer_passages(DRONES, passages), passages
+
+
+def test_llm_claims_are_checked_against_the_passages_they_cite(seed_archive: Archive, settings: Settings) -> None:
+    passages = make_engine(settings, seed_archive).retrieve(DRONES)
+    n = next(i for i, p in enumerate(passages, 1) if "eight drones" in p.text)
+    supported = f"Russia's defence minister Sergei Shoigu said Ukraine had used eight drones in the attack [{n}]."
+    answer, _ = _llm_answer(settings, seed_archive, supported)
+    assert not answer.refused and answer.text == supported.replace(f"[{n}]", "[1]") and not answer.notice
+
+    wrong_number = supported.replace("eight drones", "eighty drones")
+    answer, _ = _llm_answer(settings, seed_archive, f"{supported} Shoigu said 80 drones were shot down [{n}].")
+    assert not answer.refused and "80 drones" not in answer.text and "1 sentence" in answer.notice
+    assert _llm_answer(settings, seed_archive, wrong_number.replace("eighty", "80"))[0].refused
+
+    invented = f"{supported} Defence analyst Olga Petrenko said the drones came from Kyiv [{n}]."
+    answer, _ = _llm_answer(settings, seed_archive, invented)
+    assert not answer.refused and "Petrenko" not in answer.text and "removed" in answer.notice
+
+    unshown = f"{supported} The drones were made of cheese [{len(passages) + 5}]."
+    answer, _ = _llm_answer(settings, seed_archive, unshown)
+    assert "cheese" not in answer.text and [c.n for c in answer.citations] == [1]  # no uncited claim survives
+
+    mostly_wrong = (
+        f"Shoigu said 300 drones were used [{n}]. Olga Petrenko led the attack [{n}]. It happened in 1999 [{n}]."
+    )
+    answer, _ = _llm_answer(settings, seed_archive, mostly_wrong)
+    assert answer.refused and "withheld" in answer.notice
+
+
+def test_the_model_is_asked_to_answer_each_part_of_the_question(settings: Settings) -> None:
+    planted = Passage(chunk_id="x", text="Drones hit Moscow.", article_id="a", title="t", outlet="TechCrunch")
+    with FakeOpenAIServer(reply=REFUSAL_MARKER) as server:
+        answerer = LLMAnswerer(llm_settings(settings, server), outlets=lambda: ["TechCrunch", "The Verge"])
+        answerer.answer("What did TechCrunch report about drones, and what did The Verge say?", [planted])
+        user = server.requests[-1]["messages"][-1]["content"]
+    assert "- What did TechCrunch report about drones" in user and "- what did The Verge say" in user

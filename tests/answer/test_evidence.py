@@ -53,6 +53,12 @@ def test_claim_support_checks_numbers_names_negations_and_words() -> None:
     assert not claim_supported("The European Central Bank did not leave its rate unchanged [1].", [ECB])  # negation
     assert not claim_supported("Bitcoin miners moved to Texas after the rate decision [1].", [FED])  # other words
     assert not claim_supported("Rates were held [1].", [])
+    # markup is not part of the claim: scripts, images and link targets are left out of the check
+    marked = (
+        "The US <b>Federal Reserve</b> held <script>x()</script> rates ![p](https://a.example/x) "
+        "[at 5.25%](https://b.example) [1]."
+    )
+    assert claim_supported(marked, [FED])
 
 
 def test_the_order_of_two_reports_comes_from_their_publication_dates() -> None:

