@@ -142,7 +142,9 @@ def print_answer(answer: Answer) -> None:
         click.echo(f"[{c.n}] {head}")
         if p.url:
             click.echo(f"    {p.url}")
-        click.echo(f"    “{c.quote or p.text}”")
+        quote = c.quote or p.text
+        # a quote that holds quotation marks of its own is shown as it is, never in doubled marks
+        click.echo(f"    {quote}" if any(m in quote for m in '“”"') else f"    “{quote}”")
 
 
 @cli.command()

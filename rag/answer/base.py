@@ -10,6 +10,9 @@ from typing import Protocol
 from rag.models import Answer, Passage
 
 REFUSAL = "The archive does not cover this: none of its articles answers the question."
+_LEADING_WORDS = frozenset(
+    "and but also so then what how who whom whose when where why which did does do is are was were has have can".split()
+)
 _FOLLOW_UP = re.compile(
     r"^(and|but|also|so|what about|how about|then)\b|\b(he|she|it|they|them|his|her|hers|its|their|theirs|"
     r"this|that|these|those|there|the same|him)\b",
@@ -61,8 +64,13 @@ def refusal(question: str, passages: list[Passage], mode: str) -> Answer:
 
 
 def rule_condense(question: str, history: Sequence[Turn]) -> str:
-    """Without a model: a follow-up question gets the previous question appended as context."""
+    """Without a model: a follow-up question is read after the previous question, as one readable question
+    ("What did Putin say about the drone strikes — and what did he threaten?")."""
     previous = [t.content for t in history if t.role == "user"]
     if not previous or not _FOLLOW_UP.search(question) or len(question.split()) > 20:
         return question
-    return f"{question.rstrip(' ?')} (following up on: {previous[-1].rstrip(' ?')})?"
+    follow_up = question.strip().rstrip(" ?")
+    first = follow_up.split(" ", 1)[0]
+    if first.lower() in _LEADING_WORDS:  # "And what…" reads "— and what…"; a name keeps its capital
+        follow_up = first.lower() + follow_up[len(first) :]
+    return f"{previous[-1].strip().rstrip(' ?')} — {follow_up}?"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ MAX_PER_PART = 2
 MAX_QUOTES = 6
 SAME_ARTICLE_PENALTY = 0.05  # prefer evidence from another article for another part of the question
 OUTLET_BONUS = 0.10  # a part that names an outlet prefers that outlet's sentences
+PART_SIMILARITY = 0.6  # for a part: meaning counts 0.6, its distinctive words 0.4
 SECOND_WITHIN = 0.04  # a part gets a second sentence only when it is nearly as good as its first
 NAME_BONUS = 0.03  # per name of the part that the sentence mentions
 
@@ -38,6 +40,17 @@ class ScoredSentence:
     def score(self) -> float:
         """Combined relevance: meaning (embedding) and shared content words."""
         return 0.75 * self.similarity + 0.25 * self.overlap
+
+
+def distinctiveness(sentence_words: Sequence[frozenset[str] | set[str]]) -> dict[str, float]:
+    """How distinctive each word is among the candidate sentences (an inverse document frequency): a name that
+    one sentence holds weighs more than "said" or "report", which many do. Words of no sentence weigh most."""
+    counts: dict[str, int] = {}
+    for ws in sentence_words:
+        for w in ws:
+            counts[w] = counts.get(w, 0) + 1
+    n = len(sentence_words)
+    return defaultdict(lambda: math.log(1 + n), {w: math.log(1 + n / c) for w, c in counts.items()})
 
 
 class QuoteAnswerer:
@@ -154,6 +167,7 @@ class QuoteAnswerer:
         part_vectors = np.asarray(self.embeddings.embed_documents([p.text for p in question.parts]), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1)
         sentence_words = [content_words(s.text) for s in scored]
+        weight = distinctiveness(sentence_words)
         hays = [" " + " ".join(words(s.text)) + " " for s in scored]
         bonus = [kind_bonus(question.kind, s.text) for s in scored]
         for part, vector in zip(question.parts, part_vectors, strict=True):
@@ -163,7 +177,9 @@ class QuoteAnswerer:
             values: list[tuple[float, int]] = []
             for i, sentence in enumerate(scored):
                 passage = passages[sentence.passage_rank]
-                value = 0.75 * float(sims[i]) + 0.25 * len(part_words & sentence_words[i]) / max(1, len(part_words))
+                shared = sum(weight.get(w, 0.0) for w in part_words & sentence_words[i])
+                overlap = shared / max(1e-9, sum(weight.get(w, 0.0) for w in part_words)) if part_words else 0.0
+                value = PART_SIMILARITY * float(sims[i]) + (1 - PART_SIMILARITY) * overlap
                 value += bonus[i] + NAME_BONUS * sum(1 for name in part.entities if mentions(name, hays[i]))
                 if part.outlets and passage.outlet in part.outlets:
                     value += OUTLET_BONUS

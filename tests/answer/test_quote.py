@@ -162,4 +162,4 @@ def test_sentence_vectors_are_computed_once(quote_embeddings: HashEmbeddings, pa
 def test_follow_ups_are_condensed_by_rule(quote_embeddings: HashEmbeddings) -> None:
     history = [Turn("user", "When did the harbour bridge reopen?")]
     condensed = QuoteAnswerer(quote_embeddings).condense("and what did it cost?", history)
-    assert condensed == "and what did it cost (following up on: When did the harbour bridge reopen)?"
+    assert condensed == "When did the harbour bridge reopen — and what did it cost?"
