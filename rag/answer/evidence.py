@@ -47,13 +47,17 @@ class Gaps:
     unknown_sources: tuple[str, ...]
     missing_names: tuple[str, ...]
     names: int
+    missing_speakers: tuple[str, ...] = ()
+    speakers: int = 0
 
     @property
     def refuse(self) -> bool:
         """Too much is missing to answer: a cited source the archive lacks, two or more absent names, or every name
         the question is about absent."""
         missing = len(self.missing_names)
-        return bool(self.unknown_sources) or missing >= 2 or (missing >= 1 and missing == self.names)
+        everything = missing >= 1 and missing == self.names
+        voiceless = bool(self.missing_speakers) and len(self.missing_speakers) == self.speakers  # none of them spoke
+        return bool(self.unknown_sources) or voiceless or missing >= 2 or everything
 
     def refusal_text(self) -> str:
         """The refusal in words, naming what is missing."""
@@ -63,17 +67,16 @@ class Gaps:
                 f"The archive holds no articles from {names}, which the question relies on, so it cannot answer "
                 "this from the archive."
             )
-        names = _join(self.missing_names, "or")
-        them = "them" if len(self.missing_names) > 1 else "it"
-        return f"The archive has nothing on {names}: none of the retrieved articles mentions {them}."
+        absent = self.missing_speakers or self.missing_names
+        verb = "mention" if len(absent) > 1 else "mentions"
+        return f"None of the articles found {verb} {_join(absent, 'or')}, so the archive does not answer this."
 
     def partial_notice(self) -> str:
         """A notice for an answer that covers the question except for one name."""
         if not self.missing_names:
             return ""
-        return (
-            f"Nothing in the archive mentions {_join(self.missing_names)}; the answer covers the rest of the question."
-        )
+        names = _join(self.missing_names)
+        return f"None of the articles found mentions {names}; the answer covers the rest of the question."
 
 
 def _join(items: Sequence[str], last: str = "and") -> str:
@@ -84,8 +87,11 @@ def _join(items: Sequence[str], last: str = "and") -> str:
 def find_gaps(question: Question, passages: Sequence[Passage]) -> Gaps:
     """The sources and names of the question that the passages cannot speak to."""
     haystack = _haystack(passages)
+    # a name that may be a source or a subject ("reports from Gaza") counts only when no article found mentions it
+    unknown = question.unknown_sources + tuple(s for s in question.possible_sources if not mentions(s, haystack))
     missing = tuple(e for e in question.entities if not mentions(e, haystack))
-    return Gaps(question.unknown_sources, missing, len(question.entities))
+    speakers = tuple(s for s in question.speakers if not mentions(s, haystack))
+    return Gaps(unknown, missing, len(question.entities), speakers, len(question.speakers))
 
 
 def kind_bonus(kind: str, sentence: str) -> float:
@@ -93,7 +99,7 @@ def kind_bonus(kind: str, sentence: str) -> float:
     if kind == "number" and _NUMBER.search(sentence):
         return 0.04
     if kind == "date" and re.search(
-        r"\b(19|20)\d\d\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", sentence, re.I
+        r"\b(19|20)\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b", sentence
     ):
         return 0.04
     if kind in ("person", "name") and _NAME_IN_TEXT.search(sentence):
@@ -130,7 +136,6 @@ def _the(outlet: str) -> str:
 
 
 _CITATION = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
-_PREFIX = re.compile(r"^[^\n:\[\]]{1,120}?, \d{4}-\d{2}-\d{2}: |^[^\n:\[\]]{1,80}: ")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _NEGATION = re.compile(r"\b(not|no|never|none|nobody|nothing|neither|nor|without)\b|n['’]t\b", re.I)
 # words an answer uses to talk about its sources, which no passage needs to contain
@@ -164,12 +169,20 @@ def claim_supported(sentence: str, passages: Sequence[Passage], min_overlap: flo
     if not passages:
         return False
     claim = _markup_free(_CITATION.sub("", sentence)).strip()
-    core = _PREFIX.sub("", claim, count=1)
+    if not claim:
+        return False
+    core = claim
+    for p in passages:  # only the "Outlet, date: " prefix the quote answerer itself writes is set aside
+        for prefix in (f"{p.outlet}, {p.published_at[:10]}: ", f"{p.outlet}: ", f"{p.published_at[:10]}: "):
+            if len(prefix) > 2 and core.startswith(prefix):
+                core = core[len(prefix) :]
+                break
     source = " ".join(f"{p.text} {p.title} {p.outlet} {p.published_at}" for p in passages)
     squashed = _squash(source)
     if len(_squash(core)) >= 15 and (_squash(core).rstrip(".") in squashed or _squash(claim) in squashed):
         return True
-    if any(n not in source for n in _DIGITS.findall(core)):
+    numbers = set(_DIGITS.findall(source))  # whole numbers only: "5%" is not found in "5.25%"
+    if any(n not in numbers for n in _DIGITS.findall(core)):
         return False
     haystack = " " + " ".join(words(source)) + " "
     if any(not mentions(name, haystack) for name in named_entities(core)):

@@ -22,6 +22,12 @@ REFUSAL_MARKER = "NOT_IN_ARCHIVE"
 MIN_SUPPORTED_SHARE = 0.5  # below this share of supported sentences the model's answer becomes a refusal
 
 
+def _shown_number(match: re.Match[str], by_number: dict[int, Passage], index: dict[int, int]) -> str:
+    """A citation [n] as the number of its passage as shown; anything else in brackets ("[2023]") stays."""
+    passage = by_number.get(int(match.group(1)))
+    return f"[{index[id(passage)]}]" if passage is not None else match.group(0)
+
+
 def keep_supported(text: str, citations: list[Citation], shown: list[Passage]) -> tuple[str, list[Citation], int, int]:
     """Drop the sentences of a checked model answer that cite nothing or that their cited passages do not
     support (numbers, names, negations and words are checked), then number the citations afresh.
@@ -37,7 +43,7 @@ def keep_supported(text: str, citations: list[Citation], shown: list[Passage]) -
         cited = [by_number[int(n)] for n in re.findall(r"\[(\d+)\]", sentence) if int(n) in by_number]
         if cited and claim_supported(sentence, cited):
             # back to the numbers of the passages as shown, so that `resolve` can number them afresh
-            kept.append(re.sub(r"\[(\d+)\]", lambda m: f"[{index[id(by_number[int(m.group(1))])]}]", sentence))
+            kept.append(re.sub(r"\[(\d+)\]", lambda m: _shown_number(m, by_number, index), sentence))
     if not kept:
         return "", [], len(sentences), len(sentences)
     renumbered, fresh = resolve(" ".join(kept), shown)
@@ -120,8 +126,9 @@ class LLMAnswerer:
 
     def pieces(self, question: str, passages: list[Passage]) -> Iterator[str]:
         """The model's raw text, piece by piece; raises `LLMUnavailableError` on endpoint failures."""
+        messages = self.messages(question, passages)  # archive errors stay archive errors, not model failures
         try:
-            for chunk in self.chat_model.stream(self.messages(question, passages)):
+            for chunk in self.chat_model.stream(messages):
                 if chunk.content:
                     yield str(chunk.content)
         except Exception as exc:  # openai/httpx raise many types; all mean the endpoint failed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -24,7 +24,7 @@ SAME_ARTICLE_PENALTY = 0.05  # prefer evidence from another article for another 
 OUTLET_BONUS = 0.10  # a part that names an outlet prefers that outlet's sentences
 PART_SIMILARITY = 0.6  # for a part: meaning counts 0.6, its distinctive words 0.4
 SECOND_WITHIN = 0.04  # a part gets a second sentence only when it is nearly as good as its first
-NAME_BONUS = 0.03  # per name of the part that the sentence mentions
+NAME_BONUS = 0.06  # per name of the part that the sentence mentions
 
 
 @dataclass
@@ -44,13 +44,14 @@ class ScoredSentence:
 
 def distinctiveness(sentence_words: Sequence[frozenset[str] | set[str]]) -> dict[str, float]:
     """How distinctive each word is among the candidate sentences (an inverse document frequency): a name that
-    one sentence holds weighs more than "said" or "report", which many do. Words of no sentence weigh most."""
+    one sentence holds weighs more than "said" or "report", which many do. A word of the question that no
+    candidate holds cannot tell candidates apart and is left out of the overlap."""
     counts: dict[str, int] = {}
     for ws in sentence_words:
         for w in ws:
             counts[w] = counts.get(w, 0) + 1
     n = len(sentence_words)
-    return defaultdict(lambda: math.log(1 + n), {w: math.log(1 + n / c) for w, c in counts.items()})
+    return {w: math.log(1 + n / c) for w, c in counts.items()}
 
 
 class QuoteAnswerer:

@@ -6,11 +6,19 @@ kind of answer it wants. Used by the answerers (evidence per part, honest refusa
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rag.retrieval.hybrid import mentioned_outlets
 
+# Titles, roles and days: capitalised, but not names ("President Biden" is Biden, "on Monday" is no subject).
+_NOT_NAMES = frozenset(
+    """president vice prime minister chancellor secretary senator governor mayor chair chairman chairwoman
+    ceo cfo cto coo chief executive founder director spokesperson spokesman spokeswoman judge justice general
+    mr mrs ms dr prof sir dame lord lady king queen prince princess pope
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
 # Words that start a question or a clause and are capitalised only because of where they stand.
 _FUNCTION_WORDS = frozenset(
     """a an and are as at based be before between both but by can considering could did do does during each
@@ -57,12 +65,32 @@ _DATE = re.compile(
 )
 _NAME = r"((?:[A-Z0-9][\w.&'’-]*)(?:\s+(?:of|and|&|[A-Z0-9][\w.&'’-]*)){0,5})"
 _WORK = r"(?:article|report|piece|story|feature|review|coverage|analysis|column|op-ed|editorial|interview|post)s?"
+_PIECE = r"(?:article|piece|story|feature|column|op-ed|editorial)s?"  # words only a publication's work takes
+# (pattern, strong): a strong phrasing names a publication for sure ("an article by Forbes", "a Bloomberg
+# article"); a weak one may name a place or a subject ("reports from Gaza", "the Mueller report")
 _SOURCE = [
-    re.compile(rf"\b{_WORK}\s+(?:in|by|from|at)\s+(?:the\s+)?['‘\"“]?{_NAME}"),
-    re.compile(rf"\b(?:a|an|the|another|one)\s+['‘\"“]?{_NAME}['’\"”]?\s+{_WORK}\b"),
-    re.compile(rf"\b(?:reported|published|covered|written|featured)\s+(?:by|in)\s+(?:the\s+)?['‘\"“]?{_NAME}"),
+    (re.compile(rf"\b{_WORK}\s+by\s+(?:the\s+)?['‘\"“]?{_NAME}"), True),
+    (re.compile(rf"\b{_PIECE}\s+(?:in|from)\s+(?:the\s+)?['‘\"“]?{_NAME}"), True),
+    (re.compile(rf"\b(?:a|an|another|one)\s+['‘\"“]?{_NAME}['’\"”]?\s+{_PIECE}\b"), True),
+    (re.compile(rf"\b(?:published|covered|featured)\s+(?:by|in)\s+(?:the\s+)?['‘\"“]?{_NAME}"), True),
+    (re.compile(rf"\breported\s+by\s+(?:the\s+)?['‘\"“]?{_NAME}"), True),
+    (re.compile(rf"\b{_WORK}\s+(?:in|from)\s+(?:the\s+)?['‘\"“]?{_NAME}"), False),
+    (re.compile(rf"\b(?:a|an|the|another|one)\s+['‘\"“]?{_NAME}['’\"”]?\s+{_WORK}\b"), False),
 ]
-_ORDER = re.compile(r"\b(before|after|earlier|later|prior to|preced|follow|first|subsequent)", re.IGNORECASE)
+_SPEECH = (
+    r"(?:say|said|says|tell|told|announce|announced|claim|claimed|warn|warned|argue|argued|think|thinks|"
+    r"believe|believes|write|wrote|promise|promised|reveal|revealed|admit|admitted|deny|denied|predict|predicted)"
+)
+_SPEAKER = [
+    re.compile(
+        rf"\b(?:[Dd]id|[Dd]oes|[Dd]o|[Hh]as|[Hh]ave|[Hh]ad|[Ww]ill|[Ww]ould)\s+(?:the\s+)?{_NAME}\s+{_SPEECH}\b"
+    ),
+    re.compile(rf"\b{_NAME}\s+(?:statement|comments?|remarks?|words|claim|warning|speech|interview)s?\b"),
+]
+_ORDER = re.compile(
+    r"\b(before|after|earlier|later|prior to|preced\w*|came first|first to|subsequent\w*|more recent)\b", re.IGNORECASE
+)
+_MAX_QUESTION = 2000  # characters read of a question (a longer one is cut, never slow)
 
 
 @dataclass(frozen=True)
@@ -86,12 +114,15 @@ class Question:
     kind: str = "other"
     asks_order: bool = False
     unknown_sources: tuple[str, ...] = ()
+    possible_sources: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
     content_words: frozenset[str] = field(default_factory=frozenset)
 
 
 def _is_name_token(token: str, at_start: bool) -> bool:
     """A token that belongs to a name: capitalised, all caps, or mixed case, and not a function word."""
-    if len(token) < 2 or token.lower() in _FUNCTION_WORDS or token.lower() in _MONTHS:
+    lowered = token.lower().rstrip(".")
+    if len(token) < 2 or lowered in _FUNCTION_WORDS or lowered in _MONTHS or lowered in _NOT_NAMES:
         return False
     if any(c.isupper() for c in token[1:]) or token.isupper() and len(token) > 1:
         return True  # OpenAI, iPhone, M-KOPA, NASA
@@ -151,19 +182,39 @@ def _outlet_matches(name: str, outlet: str) -> bool:
     return bool(a) and (a == b or b.startswith(a + " ") or a.startswith(b + " "))
 
 
-def unknown_sources(text: str, outlets: Sequence[str]) -> list[str]:
+def unknown_sources(text: str, outlets: Sequence[str], strong: bool = True) -> list[str]:
     """Publications the question cites as sources ("an article by Forbes", "reported by Reuters") that are not
-    outlets of the archive: the archive cannot hold what they wrote."""
+    outlets of the archive: the archive cannot hold what they wrote. With `strong=False`: names in phrasings that
+    may also name a place or a subject ("reports from Gaza"), which count only when no article found mentions
+    them."""
     found: list[str] = []
-    for pattern in _SOURCE:
+    stronger = unknown_sources(text, outlets, True) if not strong else []
+    for pattern, is_strong in _SOURCE:
+        if is_strong != strong:
+            continue
         for match in pattern.finditer(text):
             name = _POSSESSIVE.sub("", match.group(1).strip(" .,'’\"”"))
             name = re.sub(r"(?:\s+(?:of|and|&))+$", "", name)
             words = [w for w in _TOKEN.findall(name) if w.lower() not in _FUNCTION_WORDS]
             if not words or not any(w[0].isupper() for w in words) or words[0].lower().rstrip(".") in _MONTHS:
                 continue
-            if not any(_outlet_matches(name, o) for o in outlets) and name not in found:
+            if not any(_outlet_matches(name, o) for o in outlets) and name not in found + stronger:
                 found.append(name)
+    return found
+
+
+def speakers(text: str, outlets: Sequence[str] = ()) -> list[str]:
+    """Names the question asks the words of ("What did Emmanuel Macron say", "Putin's remarks"): an answer that
+    does not come from them answers another question."""
+    found: list[str] = []
+    for pattern in _SPEAKER:
+        for match in pattern.finditer(text):
+            for name in re.split(r"\s+(?:and|&)\s+", _POSSESSIVE.sub("", match.group(1).strip())):
+                tokens = _TOKEN.findall(name)
+                if not tokens or tokens[0].lower() in _FUNCTION_WORDS or any(_outlet_matches(name, o) for o in outlets):
+                    continue
+                if name not in found:
+                    found.append(name)
     return found
 
 
@@ -226,6 +277,7 @@ def understand(text: str, outlets: Iterable[str] = ()) -> Question:
         text: the question as asked.
         outlets: the archive's outlet names (so that "according to TechCrunch" is seen as an outlet).
     """
+    text = " ".join(unicodedata.normalize("NFC", text).split())[:_MAX_QUESTION]
     known = list(outlets)
     named = mentioned_outlets(text, known)
     parts = tuple(
@@ -239,7 +291,9 @@ def understand(text: str, outlets: Iterable[str] = ()) -> Question:
         outlets=tuple(named),
         dates=tuple(m.group() for m in _DATE.finditer(text)),
         kind=answer_kind(text),
-        asks_order=bool(_ORDER.search(text)) and len(named) + len(_DATE.findall(text)) >= 1,
+        asks_order=bool(_ORDER.search(text)) and len(named) + len(_DATE.findall(text)) >= 2,
         unknown_sources=tuple(unknown_sources(text, known)) if known else (),
+        possible_sources=tuple(unknown_sources(text, known, strong=False)) if known else (),
+        speakers=tuple(speakers(text, known)),
         content_words=content_words(text),
     )

@@ -47,7 +47,7 @@ def test_quote_mode_answers_with_the_verbatim_cited_sentence(seed_archive: Archi
 def test_quote_mode_refuses_what_the_archive_does_not_cover(seed_archive: Archive, settings: Settings) -> None:
     answer = make_engine(settings, seed_archive).ask(OFF_TOPIC)
     assert answer.refused and not answer.citations
-    assert answer.text == "The archive has nothing on “Bank of England”: none of the retrieved articles mentions it."
+    assert answer.text == "None of the articles found mentions “Bank of England”, so the archive does not answer this."
 
 
 def test_empty_archive_refuses(archive: Archive, settings: Settings) -> None:
@@ -253,3 +253,13 @@ def test_the_model_is_asked_to_answer_each_part_of_the_question(settings: Settin
         answerer.answer("What did TechCrunch report about drones, and what did The Verge say?", [planted])
         user = server.requests[-1]["messages"][-1]["content"]
     assert "- What did TechCrunch report about drones" in user and "- what did The Verge say" in user
+
+
+def test_brackets_that_are_not_citations_do_not_break_the_claim_check(
+    seed_archive: Archive, settings: Settings
+) -> None:
+    passages = make_engine(settings, seed_archive).retrieve(DRONES)
+    n = next(i for i, p in enumerate(passages, 1) if "eight drones" in p.text)
+    reply = f"Russia's defence minister Sergei Shoigu said Ukraine had used eight drones in the attack [{n}] [2023]."
+    answer, _ = _llm_answer(settings, seed_archive, reply)
+    assert not answer.refused and "eight drones" in answer.text

@@ -76,6 +76,7 @@ def test_a_question_about_which_report_came_first_gets_the_order_from_the_dates(
     [
         ("What did the Bank of England decide about interest rates?", "Bank of England"),
         ("What did a Bloomberg article say about the Federal Reserve's decision?", "Bloomberg"),
+        ("What did Emmanuel Macron say about the Federal Reserve's decision?", "Emmanuel Macron"),
     ],
 )
 def test_what_the_archive_lacks_is_named_instead_of_quoting_something_similar(

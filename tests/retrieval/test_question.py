@@ -44,7 +44,15 @@ def test_names_keep_their_words_drop_possessives_and_leave_outlets_out() -> None
     ],
 )
 def test_sources_the_archive_does_not_carry(question: str, expected: list[str]) -> None:
-    assert unknown_sources(question, OUTLETS) == expected
+    found = unknown_sources(question, OUTLETS) + unknown_sources(question, OUTLETS, strong=False)
+    assert found == expected
+
+
+def test_strong_and_weak_source_phrasings() -> None:
+    """ "An article by X" names a publication for sure; "reports from X" may name a place (checked later)."""
+    assert unknown_sources("What did an article by Bloomberg say?", OUTLETS) == ["Bloomberg"]
+    assert unknown_sources("What are the latest reports from Gaza?", OUTLETS) == []
+    assert unknown_sources("What are the latest reports from Gaza?", OUTLETS, strong=False) == ["Gaza"]
 
 
 @pytest.mark.parametrize(
@@ -68,3 +76,17 @@ def test_dates_and_order_questions() -> None:
     q = understand("Was the TechCrunch report of October 7, 2023 published before the one of 2023-10-09?", OUTLETS)
     assert q.dates == ("October 7, 2023", "2023-10-09") and q.asks_order
     assert not understand("What did TechCrunch report about drones?", OUTLETS).asks_order
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What did Emmanuel Macron say about the strikes on Moscow?", ("Emmanuel Macron",)),
+        ("What were Putin's remarks on the attack?", ("Putin",)),
+        ("Did Sam Altman tell the board the truth?", ("Sam Altman",)),
+        ("What did the mayor say?", ()),  # no name: nothing to check
+        ("What did TechCrunch say about the fine?", ()),  # an outlet reports, it is not a speaker
+    ],
+)
+def test_the_people_whose_words_a_question_asks_for(question: str, expected: tuple[str, ...]) -> None:
+    assert understand(question, OUTLETS).speakers == expected
