@@ -9,24 +9,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.models import Passage
-from rag.retrieval.question import Question, named_entities
+from rag.retrieval.question import Question, named_entities, word_string, words
 
-_WORD = re.compile(r"[^\W_](?:[\w'’&.\-]*[^\W_])?")
-_POSSESSIVE = re.compile(r"['’]s?$")
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I
 )
 _NAME_IN_TEXT = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
 
-def words(text: str) -> list[str]:
-    """Lower-case words of a text without possessive endings ("Google's" -> "google")."""
-    return [_POSSESSIVE.sub("", w).lower() for w in _WORD.findall(text)]
-
-
 def _haystack(passages: Sequence[Passage]) -> str:
     """Everything a reader sees of the passages (text, headline, outlet) as one space-padded word string."""
-    return " " + " ".join(words(" ".join(f"{p.text} {p.title} {p.outlet}" for p in passages))) + " "
+    return word_string(" ".join(f"{p.text} {p.title} {p.outlet}" for p in passages))
 
 
 def mentions(name: str, haystack: str) -> bool:
@@ -184,7 +177,7 @@ def claim_supported(sentence: str, passages: Sequence[Passage], min_overlap: flo
     numbers = set(_DIGITS.findall(source))  # whole numbers only: "5%" is not found in "5.25%"
     if any(n not in numbers for n in _DIGITS.findall(core)):
         return False
-    haystack = " " + " ".join(words(source)) + " "
+    haystack = word_string(source)
     if any(not mentions(name, haystack) for name in named_entities(core)):
         return False
     if _NEGATION.search(core) and not _NEGATION.search(source):

@@ -13,9 +13,9 @@ from langchain_core.embeddings import Embeddings
 
 from rag.answer.base import Turn, refusal, rule_condense
 from rag.answer.citations import content_words
-from rag.answer.evidence import find_gaps, kind_bonus, mentions, order_sentence, words
+from rag.answer.evidence import find_gaps, kind_bonus, mentions, order_sentence
 from rag.models import Answer, Citation, Passage
-from rag.retrieval.question import Question, understand
+from rag.retrieval.question import Question, understand, word_string
 
 VECTOR_CACHE_SIZE = 50_000
 MAX_PER_PART = 2
@@ -156,9 +156,11 @@ class QuoteAnswerer:
     ) -> list[ScoredSentence]:
         """The best sentence for the whole question, then for each part of it the sentence that answers that part
         best (preferring another article than the parts before), at most two per part and six in all."""
-        ranked = sorted(scored, key=lambda s: -(s.score + kind_bonus(question.kind, s.text)))
-        top = ranked[0].score + kind_bonus(question.kind, ranked[0].text)
-        chosen = [s for s in ranked if s.score + kind_bonus(question.kind, s.text) >= max(self.threshold, top - 0.08)][
+        bonus = [kind_bonus(question.kind, s.text) for s in scored]
+        with_bonus = {id(s): s.score + b for s, b in zip(scored, bonus, strict=True)}
+        ranked = sorted(scored, key=lambda s: -with_bonus[id(s)])
+        top = with_bonus[id(ranked[0])]
+        chosen = [s for s in ranked if with_bonus[id(s)] >= max(self.threshold, top - 0.08)][
             : self.max_sentences if len(question.parts) < 2 else 1
         ]
         if len(question.parts) < 2:
@@ -169,8 +171,7 @@ class QuoteAnswerer:
         norms = np.linalg.norm(vectors, axis=1)
         sentence_words = [content_words(s.text) for s in scored]
         weight = distinctiveness(sentence_words)
-        hays = [" " + " ".join(words(s.text)) + " " for s in scored]
-        bonus = [kind_bonus(question.kind, s.text) for s in scored]
+        hays = [word_string(s.text) for s in scored]
         for part, vector in zip(question.parts, part_vectors, strict=True):
             sims = vectors @ vector / np.clip(norms * np.linalg.norm(vector), 1e-9, None)
             part_words = content_words(part.text)

@@ -187,20 +187,24 @@ def unknown_sources(text: str, outlets: Sequence[str], strong: bool = True) -> l
     outlets of the archive: the archive cannot hold what they wrote. With `strong=False`: names in phrasings that
     may also name a place or a subject ("reports from Gaza"), which count only when no article found mentions
     them."""
-    found: list[str] = []
-    stronger = unknown_sources(text, outlets, True) if not strong else []
+    sure, possible = _sources(text, outlets)
+    return sure if strong else possible
+
+
+def _sources(text: str, outlets: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The sure and the possible sources of `unknown_sources`, in one pass (sure phrasings first, each name once)."""
+    sure: list[str] = []
+    possible: list[str] = []
     for pattern, is_strong in _SOURCE:
-        if is_strong != strong:
-            continue
         for match in pattern.finditer(text):
             name = _POSSESSIVE.sub("", match.group(1).strip(" .,'’\"”"))
             name = re.sub(r"(?:\s+(?:of|and|&))+$", "", name)
             words = [w for w in _TOKEN.findall(name) if w.lower() not in _FUNCTION_WORDS]
             if not words or not any(w[0].isupper() for w in words) or words[0].lower().rstrip(".") in _MONTHS:
                 continue
-            if not any(_outlet_matches(name, o) for o in outlets) and name not in found + stronger:
-                found.append(name)
-    return found
+            if not any(_outlet_matches(name, o) for o in outlets) and name not in sure + possible:
+                (sure if is_strong else possible).append(name)
+    return sure, possible
 
 
 def speakers(text: str, outlets: Sequence[str] = ()) -> list[str]:
@@ -265,6 +269,16 @@ def split_parts(text: str, outlets: Sequence[str] = ()) -> list[str]:
     return parts or [text.strip()]
 
 
+def words(text: str) -> list[str]:
+    """Lower-case words of a text without possessive endings ("Google's" -> "google")."""
+    return [_POSSESSIVE.sub("", w).lower() for w in _TOKEN.findall(text)]
+
+
+def word_string(text: str) -> str:
+    """A text's words as one space-padded string, so that " word " and " two words " can be looked up in it."""
+    return " " + " ".join(words(text)) + " "
+
+
 def content_words(text: str) -> frozenset[str]:
     """Lower-case words of a text that carry meaning (no function words, no one-letter words)."""
     return frozenset(w.lower() for w in _TOKEN.findall(text) if w.lower() not in _FUNCTION_WORDS and len(w) > 1)
@@ -280,6 +294,7 @@ def understand(text: str, outlets: Iterable[str] = ()) -> Question:
     text = " ".join(unicodedata.normalize("NFC", text).split())[:_MAX_QUESTION]
     known = list(outlets)
     named = mentioned_outlets(text, known)
+    sure, possible = _sources(text, known) if known else ([], [])
     parts = tuple(
         QuestionPart(piece, tuple(mentioned_outlets(piece, known)), tuple(named_entities(piece, known)))
         for piece in split_parts(text, known)
@@ -292,8 +307,8 @@ def understand(text: str, outlets: Iterable[str] = ()) -> Question:
         dates=tuple(m.group() for m in _DATE.finditer(text)),
         kind=answer_kind(text),
         asks_order=bool(_ORDER.search(text)) and len(named) + len(_DATE.findall(text)) >= 2,
-        unknown_sources=tuple(unknown_sources(text, known)) if known else (),
-        possible_sources=tuple(unknown_sources(text, known, strong=False)) if known else (),
+        unknown_sources=tuple(sure),
+        possible_sources=tuple(possible),
         speakers=tuple(speakers(text, known)),
         content_words=content_words(text),
     )
