@@ -61,7 +61,7 @@ def render_answer(st: Any, engine: ChatEngine, index: int, message: ChatMessage)
             outlet = md_escape(p.outlet or "Unknown outlet")
             st.markdown(f"{rank}\\. {md_escape(p.title)} — {outlet}, {p.published_at[:10] or 'undated'}")
     if answer.notice:
-        st.warning(answer.notice, icon="⚠️")
+        st.warning(md_escape(answer.notice), icon="⚠️")  # it may quote the question or an endpoint's error
     st.markdown(answer_markdown(answer.text))
     if answer.question and answer.question != message.asked:
         st.caption(f"Searched the archive for: {md_escape(answer.question)}")

@@ -278,3 +278,21 @@ def test_installed_newsroom_script_answers_in_a_fresh_process(tmp_path: Path) ->
     answer = json.loads(done.stdout)
     assert answer["refused"] is False
     assert "eight" in answer["answer"]
+
+
+def test_article_fields_reach_the_terminal_without_their_control_codes(tmp_path: Path) -> None:
+    """An outlet, headline or body carrying escape sequences (window title, clear screen) prints inert."""
+    write_md(
+        tmp_path / "in" / "hostile.md",
+        "Harbour \x1b[2Jferry strike ends",
+        "The harbour ferry strike ended on Tuesday after the union accepted a 4% pay rise, the port said. "
+        "\x1b]0;pwned\x07Crews return to work on Wednesday morning.",
+        outlet="Port \x1b[31mGazette\u202e",
+        published_at="2024-03-04",
+    )
+    data = str(tmp_path / "data")
+    assert run("ingest", str(tmp_path / "in"), "--data-dir", data).exit_code == 0
+    for args in (("ask", "How big was the pay rise that ended the harbour ferry strike?"), ("search", "ferry strike")):
+        result = run(*args, "--data-dir", data)
+        assert result.exit_code == 0 and "ferry strike" in result.output
+        assert not any(c in result.output for c in "\x1b\x07\u202e"), repr(result.output)
