@@ -12,10 +12,11 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.answer.base import Turn, refusal, rule_condense
+from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
 from rag.answer.evidence import find_gaps, kind_bonus, mentions, order_sentence
 from rag.models import Answer, Citation, Passage
-from rag.retrieval.question import Question, understand, word_string
+from rag.retrieval.question import Question, understand, word_string, words
 
 VECTOR_CACHE_SIZE = 50_000
 MAX_PER_PART = 2
@@ -23,7 +24,6 @@ MAX_QUOTES = 6
 SAME_ARTICLE_PENALTY = 0.05  # prefer evidence from another article for another part of the question
 OUTLET_BONUS = 0.10  # a part that names an outlet prefers that outlet's sentences
 PART_SIMILARITY = 0.6  # for a part: meaning counts 0.6, its distinctive words 0.4
-SECOND_WITHIN = 0.04  # a part gets a second sentence only when it is nearly as good as its first
 NAME_BONUS = 0.06  # per name of the part that the sentence mentions
 
 
@@ -99,6 +99,7 @@ class QuoteAnswerer:
                 if len(sentence) >= 20 and sentence not in seen:
                     seen.add(sentence)
                     candidates.append((rank, sentence))
+
         if not candidates:
             return []
         vectors = self.sentence_vectors([s for _, s in candidates])
@@ -163,6 +164,7 @@ class QuoteAnswerer:
         chosen = [s for s in ranked if with_bonus[id(s)] >= max(self.threshold, top - 0.08)][
             : self.max_sentences if len(question.parts) < 2 else 1
         ]
+        chosen = self._lead_with_name(question, ranked, with_bonus, passages, chosen)
         if len(question.parts) < 2:
             return chosen
         texts = [s.text for s in scored]
@@ -190,11 +192,33 @@ class QuoteAnswerer:
                 values.append((value, i))
             values.sort(key=lambda v: -v[0])
             picked = [(v, i) for v, i in values if scored[i] not in chosen][:MAX_PER_PART]
-            for rank, (value, i) in enumerate(picked):
-                good = value >= self.threshold and (rank == 0 or value >= picked[0][0] - SECOND_WITHIN)
-                if good and len(chosen) < MAX_QUOTES:
+            for value, i in picked:  # a part's second sentence is kept too: a fact often spans two
+                if value >= self.threshold and len(chosen) < MAX_QUOTES:
                     chosen.append(scored[i])
         return chosen[:MAX_QUOTES]
+
+    def _lead_with_name(
+        self,
+        question: Question,
+        ranked: list[ScoredSentence],
+        with_bonus: dict[int, float],
+        passages: list[Passage],
+        chosen: list[ScoredSentence],
+    ) -> list[ScoredSentence]:
+        """For a "who" or "which company" question: lead with the best sentence holding the name that the
+        evidence agrees on, unless a chosen sentence already holds it."""
+        candidates = answer_candidates(
+            question, [(passages[s.passage_rank].article_id, s.text, with_bonus[id(s)]) for s in ranked], self.outlets()
+        )
+        if not candidates:
+            return chosen
+        name = f" {' '.join(words(candidates[0].name))} "
+        if any(name in word_string(s.text) for s in chosen):
+            return chosen
+        holder = next((s for s in ranked if name in word_string(s.text)), None)
+        if holder is None:
+            return chosen
+        return [holder, *chosen]
 
     def _compose(self, question: Question, chosen: list[ScoredSentence], passages: list[Passage]) -> Answer:
         """The answer text: each quote with its outlet and date and its citation; the order of two reports when

@@ -26,6 +26,18 @@ _FUNCTION_WORDS = frozenset(
     the their then there these this those to under until was were what when where whereas which while who whom
     whose why will with within would after according following regarding concerning also""".split()
 )
+_PERSON_NOUNS = frozenset(
+    """person individual player star executive politician candidate musician singer artist athlete actor actress
+    author writer journalist reporter official leader founder ceo manager coach quarterback footballer""".split()
+)
+_ENTITY_NOUNS = _PERSON_NOUNS | frozenset(
+    """company organisation organization firm team platform institution entity group chatbot tool app brand
+    startup network agency bank club league party outlet website service product model exchange country""".split()
+)
+# "Which company", "What organization", "Which NFL player", "Which AI-powered chatbot": the answer is a name
+_WHICH_ENTITY = re.compile(
+    rf"\b(?:which|what)\s+(?:[\w'-]+\s+){{0,2}}?({'|'.join(sorted(_ENTITY_NOUNS, key=len, reverse=True))})\b"
+)
 _QUESTION_WORDS = {
     "how much": "number",
     "how many": "number",
@@ -164,7 +176,15 @@ def named_entities(text: str, outlets: Sequence[str] = ()) -> list[str]:
             flush()
         if not token:
             continue
-        if _is_name_token(token, at_start):
+        # a capital at the start says nothing, unless a name goes on after it ("Sam Bankman-Fried denied")
+        starts_name = (
+            at_start
+            and i + 1 < len(tokens)
+            and joined[i + 1]
+            and _is_name_token(tokens[i + 1][0], False)
+            and _is_name_token(token, False)
+        )
+        if _is_name_token(token, at_start) or starts_name:
             run.append(token)
         elif run and token.lower() in {"of", "de", "&"} and i + 1 < len(tokens) and tokens[i + 1][0][0].isupper():
             run.append(token)
@@ -234,10 +254,8 @@ def answer_kind(text: str) -> str:
             best = (phrase, kind)
     if best[1] == "explanation" and re.search(r"\bhow (much|many|long|big|large|old)\b", lowered):
         return "number"
-    if best[1] == "other" and re.search(
-        r"\b(which|what) (company|organi[sz]ation|firm|team|person|individual)\b", lowered
-    ):
-        return "person" if re.search(r"\b(person|individual)\b", lowered) else "name"
+    if best[1] == "other" and (match := _WHICH_ENTITY.search(lowered)):
+        return "person" if match.group(1) in _PERSON_NOUNS else "name"
     return best[1]
 
 

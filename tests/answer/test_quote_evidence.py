@@ -11,6 +11,7 @@ from support import write_md
 
 from rag.archive.knowledge import Archive
 from rag.config import Settings
+from rag.eval.metrics import quoted_sentences
 from rag.ingest.pipeline import ingest_paths
 
 ARTICLES = [
@@ -91,3 +92,38 @@ def test_one_absent_name_in_a_larger_question_is_said_next_to_the_answer(news: A
     answer = make_engine(settings, news).ask("What did Jerome Powell and Andrew Bailey say about inflation?")
     assert not answer.refused and "Powell" in answer.text
     assert "Andrew Bailey" in answer.notice
+
+
+TRIAL = [
+    (
+        "trial-fortune.md",
+        "Crypto founder's fraud trial opens",
+        "Prosecutors told the jury that the exchange had been built on lies from the very start. Customers were "
+        "deceived about where their deposits went, the government said. Sam Bankman-Fried, the exchange's former "
+        "chief executive, has pleaded not guilty.",
+        {"outlet": "Fortune", "published_at": "2023-10-04"},
+    ),
+    (
+        "trial-techcrunch.md",
+        "Opening statements in the FTX case",
+        "The government said the fraud was committed for personal gain and built on falsehoods. Bankman-Fried's "
+        "lawyers said he had acted in good faith throughout.",
+        {"outlet": "TechCrunch", "published_at": "2023-10-04"},
+    ),
+]
+
+
+def test_a_who_question_is_answered_with_a_sentence_that_holds_the_name(
+    archive: Archive, tmp_path: Path, settings: Settings
+) -> None:
+    for name, title, body, meta in TRIAL:
+        write_md(tmp_path / "trial" / name, title, body, **meta)
+    assert ingest_paths(archive, [tmp_path / "trial"]).ok
+    answer = make_engine(settings, archive).ask(
+        "Who is the person accused of building the exchange on lies and of fraud for personal gain, as reported by "
+        "both Fortune and TechCrunch?"
+    )
+    assert not answer.refused
+    assert "Sam Bankman-Fried" in answer.text  # the quotes closest to the question never say who
+    bodies = " ".join(body for _, _, body, _ in TRIAL)
+    assert all(sentence in bodies for sentence in quoted_sentences(answer))  # verbatim

@@ -1,0 +1,88 @@
+"""Answer candidates for "who" and "which company" questions: the names the retrieved evidence agrees on.
+
+A question such as "Which company, reported by TechCrunch and The Verge, is accused of ...?" asks for a name that
+the question itself does not contain. The name most likely meant is one that the most relevant sentences hold,
+in more than one article when it can: an answer confirmed by two reports beats one that a single sentence
+mentions. The quote answerer then leads with the best sentence that holds that name, so the name is in the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.retrieval.question import Question, named_entities, words
+
+NAME_KINDS = frozenset({"person", "name"})
+TOP_SENTENCES = 50  # only the most relevant sentences vote
+# words that make a name an organisation, a place or a work rather than a person
+_NOT_PERSON = frozenset(
+    """research inc corp corporation group capital ventures organization organisation court street house department
+    ministry university bank fund exchange association council committee party news times post labs technologies
+    media holdings partners foundation institute agency office service company club league team airlines motors
+    trust markets securities international global national federal united states city county district""".split()
+)
+
+
+def _person_like(name: str) -> bool:
+    """Two to four capitalised words, none of them an organisation word: "Sam Bankman-Fried", not "Alameda
+    Research" or "FTX"."""
+    tokens = name.split()
+    return 2 <= len(tokens) <= 4 and all(
+        t[0].isupper() and not t.isupper() and t.lower() not in _NOT_PERSON for t in tokens
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A name that could answer the question, with its support (summed over articles) and best sentence."""
+
+    name: str
+    support: float
+    articles: int
+    own: float  # support from sentences that hold this exact name
+
+
+def _known(name: str, question: Question) -> bool:
+    """Whether a name is already in the question (then it is not the answer it asks for)."""
+    asked = set(words(question.text))
+    return all(w in asked for w in words(name))
+
+
+def answer_candidates(
+    question: Question,
+    sentences: Sequence[tuple[str, str, float]],
+    outlets: Sequence[str] = (),
+) -> list[Candidate]:
+    """Names in the best sentences that the question does not already hold, best supported first.
+
+    Args:
+        question: the question as read by `understand`.
+        sentences: (article id, sentence, relevance) of candidate sentences, most relevant first.
+        outlets: the archive's outlet names (never candidates).
+    """
+    if question.kind not in NAME_KINDS:
+        return []
+    best: dict[str, dict[str, float]] = {}
+    for article, text, score in sentences[:TOP_SENTENCES]:
+        for name in named_entities(text, outlets):
+            if _known(name, question) or len(name) > 40:
+                continue
+            per_article = best.setdefault(name, {})
+            per_article[article] = max(per_article.get(article, 0.0), score)
+    merged: dict[str, dict[str, float]] = {}
+    for name, own in best.items():  # "Bankman-Fried" and "Sam Bankman-Fried" support each other
+        per_article = dict(own)
+        padded = f" {' '.join(words(name))} "
+        for other, support in best.items():
+            other_padded = f" {' '.join(words(other))} "
+            if other != name and (other_padded in padded or padded in other_padded):
+                for article, score in support.items():
+                    per_article[article] = max(per_article.get(article, 0.0), score)
+        merged[name] = per_article
+    ranked = [
+        Candidate(n, sum(a.values()), len(a), sum(best[n].values()))
+        for n, a in merged.items()
+        if question.kind != "person" or _person_like(n)
+    ]
+    return sorted(ranked, key=lambda c: (-round(c.support, 6), -c.own, len(c.name)))
