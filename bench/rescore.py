@@ -16,6 +16,10 @@ from rag.eval.metrics import case_metrics
 from rag.models import Answer, Citation, Passage
 
 SHOWN = [
+    "hits@10",
+    "mrr@10",
+    "facts@10",
+    "all_facts@10",
     "reference_in_answer",
     "evidence_quoted_if_found",
     "all_evidence_quoted_if_all_found",

@@ -37,7 +37,8 @@ class Settings:
     answer_mode: str = "auto"
     llm_timeout: float = 60.0
     top_k: int = 8
-    chunk_chars: int = 1000
+    chunk_chars: int = 1200
+    chunk_overlap: int = 300
     max_upload_mb: int = 20
     embed_batch_size: int = 16
     embed_max_tokens: int = 256
@@ -97,6 +98,7 @@ _ENV = {
     "llm_timeout": "NEWSROOM_LLM_TIMEOUT",
     "top_k": "NEWSROOM_TOP_K",
     "chunk_chars": "NEWSROOM_CHUNK_CHARS",
+    "chunk_overlap": "NEWSROOM_CHUNK_OVERLAP",
     "max_upload_mb": "NEWSROOM_MAX_UPLOAD_MB",
     "embed_batch_size": "NEWSROOM_EMBED_BATCH_SIZE",
     "embed_max_tokens": "NEWSROOM_EMBED_MAX_TOKENS",
@@ -158,6 +160,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("NEWSROOM_EMBEDDINGS=openai needs OPENAI_API_KEY or OPENAI_BASE_URL.")
     if not 200 <= settings.chunk_chars <= 1200:
         raise ConfigError("NEWSROOM_CHUNK_CHARS must be between 200 and 1200.")
+    if not 0 <= settings.chunk_overlap <= settings.chunk_chars // 2:
+        raise ConfigError("NEWSROOM_CHUNK_OVERLAP must be between 0 and half of NEWSROOM_CHUNK_CHARS.")
     if not 32 <= settings.embed_max_tokens <= 256:
         raise ConfigError("NEWSROOM_EMBED_MAX_TOKENS must be between 32 and 256.")
     if settings.top_k < 1:

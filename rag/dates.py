@@ -70,3 +70,14 @@ def day_bounds(value: Any, *, end: bool, name: str = "date") -> datetime | None:
     if parsed is not None and end and isinstance(value, str) and not _names_a_time(value.strip()):
         parsed += timedelta(days=1, seconds=-1)
     return parsed
+
+
+def date_forms(published_at: str) -> str:
+    """A publication date in the ways people write it ("7 October 2023", "October 7, 2023", "2023-10-07",
+    "October 2023"), for keyword search; empty when the date cannot be read."""
+    try:
+        day = date.fromisoformat(published_at[:10])
+    except ValueError:
+        return ""
+    month = day.strftime("%B")
+    return f"{day.day} {month} {day.year}; {month} {day.day}, {day.year}; {day.isoformat()}; {month} {day.year}"

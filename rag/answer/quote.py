@@ -93,11 +93,11 @@ class QuoteAnswerer:
     def score(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
         """Every sentence of the passages, scored against the question (best first)."""
         candidates: list[tuple[int, str]] = []
+        seen: set[tuple[str, str]] = set()  # overlapping passages of one article repeat sentences: quote one copy
         for rank, passage in enumerate(passages):
-            seen = set()
             for sentence in passage.sentence_texts():
-                if len(sentence) >= 20 and sentence not in seen:
-                    seen.add(sentence)
+                if len(sentence) >= 20 and (passage.article_id, sentence) not in seen:
+                    seen.add((passage.article_id, sentence))
                     candidates.append((rank, sentence))
 
         if not candidates:

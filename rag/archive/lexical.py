@@ -13,6 +13,7 @@ import numpy as np
 
 from rag.archive.filters import ArchiveFilter, FilterColumns
 from rag.archive.store import ArchiveStore, passage_from
+from rag.dates import date_forms
 from rag.models import Passage
 
 
@@ -25,9 +26,13 @@ def _stemmer() -> Any:
         return None
 
 
-def lexical_text(title: str, outlet: str, text: str) -> str:
-    """What BM25 indexes for a passage: headline, outlet and text."""
-    return f"{title}\n{outlet}\n{text}"
+FORMAT = "2: headline, outlet, date forms, text"  # a saved index of another format is rebuilt
+
+
+def lexical_text(title: str, outlet: str, text: str, published_at: str = "") -> str:
+    """What BM25 indexes for a passage: its article's headline, outlet and publication date in several written
+    forms, then its text (the plain text is what is returned and cited)."""
+    return f"{title}\n{outlet}\n{date_forms(published_at)}\n{text}"
 
 
 class LexicalIndex:
@@ -56,7 +61,8 @@ class LexicalIndex:
         # the three files must be of one build (another process may have swapped the folder while we read)
         count = len(payload["ids"])
         if (
-            payload.get("signature", manifest["signature"]) != manifest["signature"]
+            manifest.get("format") != FORMAT
+            or payload.get("signature", manifest["signature"]) != manifest["signature"]
             or manifest.get("passages", count) != count
             or int(getattr(retriever, "scores", {}).get("num_docs", count)) != count
         ):
@@ -82,7 +88,7 @@ class LexicalIndex:
         tmp = Path(tempfile.mkdtemp(prefix=".bm25-", dir=self.directory.parent))
         if rows:
             corpus = [
-                lexical_text(m.get("title", ""), m.get("outlet", ""), t)
+                lexical_text(m.get("title", ""), m.get("outlet", ""), t, m.get("published_at", ""))
                 for t, m in zip(self.texts, self.metas, strict=True)
             ]
             tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=self.stemmer, show_progress=False)
@@ -91,7 +97,9 @@ class LexicalIndex:
             self.retriever.save(str(tmp / "bm25"))
         payload = {"signature": signature, "ids": self.ids, "texts": self.texts, "metas": self.metas}
         (tmp / "passages.json").write_text(json.dumps(payload))
-        (tmp / "manifest.json").write_text(json.dumps({"signature": signature, "passages": len(rows)}))
+        (tmp / "manifest.json").write_text(
+            json.dumps({"signature": signature, "passages": len(rows), "format": FORMAT})
+        )
         old = tmp.with_name(tmp.name + ".old")  # unique: concurrent builders never share a folder
         try:
             if self.directory.exists():

@@ -15,10 +15,12 @@ from typing import Any
 import numpy as np
 
 from rag.archive.chroma import chroma_errors, collection_name, make_client
-from rag.archive.filters import MISSING_DATE, ArchiveFilter, outlet_key
+from rag.archive.filters import MISSING_DATE, ArchiveFilter, FilterColumns, outlet_key
 from rag.config import Settings
 from rag.dates import format_date, timestamp
 from rag.models import Article, Chunk, Passage
+
+DENSE_OVERFETCH = 4  # unfiltered neighbours asked for per wanted passage before falling back to a filtered query
 
 
 @dataclass
@@ -215,37 +217,57 @@ class ArchiveStore:
         return str((got["documents"] or [""])[0]), dict((got["metadatas"] or [{}])[0])
 
     def dense(self, vector: Sequence[float], n: int, flt: ArchiveFilter) -> list[Passage]:
-        """Nearest passages by cosine similarity, within the filter."""
+        """Nearest passages by cosine similarity, within the filter.
+
+        A filtered nearest-neighbour query costs a scan of the metadata; most passages pass most filters. So the
+        store first asks for `DENSE_OVERFETCH` times `n` neighbours without a filter and applies the filter's
+        own rule (`ArchiveFilter.mask`, the same rule as its `where` clauses) in code; only when fewer than `n`
+        survive does it run the filtered query. Either way nothing the filter excludes is returned.
+        """
         with chroma_errors("search", self.settings):
-            if self.passages.count() == 0:
-                return []
-        query = {
+            total = self.passages.count()
+        if total == 0:
+            return []
+        wanted = min(total, n * DENSE_OVERFETCH)
+        got = self._query(vector, wanted, None)
+        metas = [dict(m) for m in got["metadatas"][0]]  # type: ignore[index]
+        allowed = flt.mask(FilterColumns.of(metas)) if metas else np.zeros(0, dtype=bool)
+        rows = [row for row, ok in zip(self._rows(got), allowed, strict=True) if ok]
+        if len(rows) < n and wanted < total:  # too few survive: let Chroma filter the whole collection
+            rows = list(self._rows(self._query(vector, n, flt.where())))
+        out = []
+        for cid, text, meta, dist in rows[:n]:
+            passage = passage_from(cid, text, meta)
+            passage.dense_similarity = 1.0 - dist
+            out.append(passage)
+        return out
+
+    def _query(self, vector: Sequence[float], n: int, where: dict[str, Any] | None) -> Any:
+        """One nearest-neighbour query, reopening an embedded store once if Chroma's handle went stale."""
+        query: dict[str, Any] = {
             "query_embeddings": [list(vector)],
             "n_results": n,
-            "where": flt.where(),
             "include": ["documents", "metadatas", "distances"],
         }
-        client, passages = self.client, self.passages
+        if where is not None:
+            query["where"] = where
+        client = self.client
         try:
-            got = passages.query(**query)
+            return self.passages.query(**query)
         except Exception:  # chromadb's own errors; an embedded store may only need reopening (`reopen`)
             if not self.reopen(stale=client):
                 with chroma_errors("search", self.settings):
                     raise
             with chroma_errors("search", self.settings):
-                got = self.passages.query(**query)
-        out = []
+                return self.passages.query(**query)
+
+    @staticmethod
+    def _rows(got: Any) -> Iterator[tuple[str, str, dict[str, Any], float]]:
+        """(id, text, metadata, distance) of each result of a one-vector query."""
         for cid, text, meta, dist in zip(
-            got["ids"][0],
-            got["documents"][0],
-            got["metadatas"][0],
-            got["distances"][0],
-            strict=False,  # type: ignore[index]
+            got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=False
         ):
-            passage = passage_from(cid, text, dict(meta))
-            passage.dense_similarity = 1.0 - float(dist)
-            out.append(passage)
-        return out
+            yield str(cid), str(text), dict(meta), float(dist)
 
     def iter_passages(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """Every stored passage as (id, text, metadata), in pages."""

@@ -23,6 +23,8 @@ HEADLINE = [
     "hits@10",
     "mrr@10",
     "map@10",
+    "facts@10",
+    "all_facts@10",
     "reference_in_answer",
     "evidence_quoted_if_found",
     "all_evidence_quoted_if_all_found",
@@ -41,7 +43,8 @@ def squash(text: str) -> str:
 
 
 def retrieval_metrics(passages: Sequence[Passage], facts: Sequence[str]) -> dict[str, float]:
-    """Hits@4, Hits@10, MRR@10, MAP@10 as defined by MultiHop-RAG (a passage is relevant if it holds a gold fact)."""
+    """Hits@4, Hits@10, MRR@10, MAP@10 as defined by MultiHop-RAG (a passage is relevant if it holds a gold fact),
+    and the share of gold facts in the top 10 and whether all of them are."""
     gold = [squash(f) for f in facts if f.strip()]
     found: set[int] = set()
     first_rank = 0
@@ -58,6 +61,8 @@ def retrieval_metrics(passages: Sequence[Passage], facts: Sequence[str]) -> dict
         "hits@10": float(0 < first_rank <= 10),
         "mrr@10": 1.0 / first_rank if first_rank else 0.0,
         "map@10": ap / min(len(gold), 10) if gold else 0.0,
+        "facts@10": len(found) / len(gold) if gold else 0.0,  # share of gold facts a top-10 passage holds
+        "all_facts@10": float(bool(gold) and len(found) == len(gold)),  # every gold fact is in the top 10
     }
 
 

@@ -15,6 +15,8 @@ TABLE_METRICS = [
     "hits@10",
     "mrr@10",
     "map@10",
+    "facts@10",
+    "all_facts@10",
     "source_recall",
     "must_include",
     "answer_f1",

@@ -26,15 +26,21 @@ def _split_long(body: str, start: int, end: int, limit: int) -> list[tuple[int, 
     return pieces
 
 
-def chunk_article(article: Article, max_chars: int = 1000) -> list[Chunk]:
+def chunk_article(article: Article, max_chars: int = 1000, overlap: int = 0) -> list[Chunk]:
     """Passages of consecutive whole sentences of `article.body`, each at most `max_chars` long.
+
+    A passage starts with the last sentences of the one before, up to `overlap` characters of them, so that a
+    fact told across two or three sentences is whole in at least one passage.
 
     Args:
         article: the article to cut; passages never span two articles.
         max_chars: target maximum passage length (never above 1,200 characters).
+        overlap: how many characters of whole sentences a passage repeats from the one before (0: none).
     """
     if max_chars < 1:
         raise ValueError(f"max_chars must be at least 1, got {max_chars}")
+    if not 0 <= overlap <= max_chars // 2:
+        raise ValueError(f"overlap must be between 0 and half of max_chars, got {overlap}")
     limit = min(max_chars, HARD_LIMIT)
     body = article.body
     sentences: list[tuple[int, int]] = []
@@ -43,8 +49,11 @@ def chunk_article(article: Article, max_chars: int = 1000) -> list[Chunk]:
     chunks: list[Chunk] = []
     group: list[tuple[int, int]] = []
 
+    carried = 0  # how many sentences at the start of `group` repeat the passage before
+
     def flush() -> None:
-        if group:
+        nonlocal carried
+        if len(group) > carried:
             start, end = group[0][0], group[-1][1]
             chunks.append(
                 Chunk(
@@ -56,7 +65,13 @@ def chunk_article(article: Article, max_chars: int = 1000) -> list[Chunk]:
                     sentences=tuple(group),
                 )
             )
-            group.clear()
+        tail: list[tuple[int, int]] = []
+        for span in reversed(group[1:]):  # never the whole passage: each passage moves on
+            if group[-1][1] - span[0] > overlap:
+                break
+            tail.insert(0, span)
+        group[:] = tail
+        carried = len(tail)
 
     if not sentences:
         return chunks
@@ -65,6 +80,9 @@ def chunk_article(article: Article, max_chars: int = 1000) -> list[Chunk]:
     for span in sentences:
         if group and (span[1] - group[0][0] > limit or group[-1][1] - group[0][0] >= target):
             flush()
+        while group and span[1] - group[0][0] > limit:  # a carried tail never pushes a passage over the limit
+            group.pop(0)
+            carried = max(0, carried - 1)
         group.append(span)
     flush()
     return chunks

@@ -129,7 +129,7 @@ def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileRepor
             if record is not None and record.content_hash == article.content_hash:
                 report.unchanged += 1
                 continue
-            chunks = chunk_article(article, archive.settings.chunk_chars)
+            chunks = chunk_article(article, archive.settings.chunk_chars, archive.settings.chunk_overlap)
             jobs.append(_Job(article, report, record is not None, chunks))
     return jobs
 

@@ -1,8 +1,8 @@
-"""Hybrid search over the archive: dense (Chroma) and BM25 rankings fused by reciprocal rank, outlet-aware."""
+"""Hybrid search over the archive: keyword (BM25) and dense rankings fused by weighted reciprocal rank, with
+rankings of their own for the outlets and the parts a question names, and a cap on passages per article."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -10,23 +10,30 @@ from datetime import UTC, datetime
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.models import Passage
+from rag.retrieval.question import mentioned_outlets, split_parts
 
 RRF_K = 60
-MAX_OUTLET_BOOSTS = 4
 CANDIDATES = 40
+DENSE_WEIGHT = 0.2  # measured on MultiHop-RAG dev (docs/retrieval.md): keywords rank news best, meaning helps a little
+PART_WEIGHT = 0.5  # each part of a several-part question gets a keyword ranking of its own
+PER_ARTICLE = 4  # at most this many passages of one article in the results, so other articles get a place
+
+Ranking = tuple[float, Sequence[Passage]]
 
 
-def fuse(rankings: Sequence[Sequence[Passage]], k: int, rrf_k: int = RRF_K) -> list[Passage]:
-    """Reciprocal-rank fusion of several rankings into one list of at most `k` passages.
+def fuse(rankings: Sequence[Sequence[Passage] | Ranking], k: int, rrf_k: int = RRF_K) -> list[Passage]:
+    """Weighted reciprocal-rank fusion of several rankings into one list of at most `k` passages.
 
-    A passage scores the sum of 1 / (rrf_k + rank) over the rankings it appears in; ties keep the order of
-    first appearance. Of a passage's copies, the one that carries a dense similarity is kept.
+    A ranking is a list of passages (weight 1) or a (weight, passages) pair. A passage scores the sum of
+    weight / (rrf_k + rank) over the rankings it appears in; ties keep the order of first appearance. Of a
+    passage's copies, the one that carries a dense similarity is kept.
     """
     scores: dict[str, float] = {}
     best: dict[str, Passage] = {}
-    for ranking in rankings:
+    for item in rankings:
+        weight, ranking = item if isinstance(item, tuple) else (1.0, item)
         for rank, passage in enumerate(ranking, 1):
-            scores[passage.chunk_id] = scores.get(passage.chunk_id, 0.0) + 1.0 / (rrf_k + rank)
+            scores[passage.chunk_id] = scores.get(passage.chunk_id, 0.0) + weight / (rrf_k + rank)
             kept = best.get(passage.chunk_id)
             if kept is None or (kept.dense_similarity is None and passage.dense_similarity is not None):
                 best[passage.chunk_id] = passage
@@ -39,38 +46,51 @@ def fuse(rankings: Sequence[Sequence[Passage]], k: int, rrf_k: int = RRF_K) -> l
     return fused
 
 
-def mentioned_outlets(query: str, outlets: Sequence[str], flt: ArchiveFilter | None = None) -> list[str]:
-    """Outlets of the archive named in the query ("according to TechCrunch"), within the filter.
-
-    A name matches as a whole phrase in the query's own capitalisation, with a leading "The" optional
-    ("the Guardian" finds "The Guardian"); names shorter than three letters are ignored.
-    """
-    flt = flt or ArchiveFilter()
-    found = []
-    for outlet in outlets:
-        name = re.sub(r"^the\s+", "", outlet.strip(), flags=re.IGNORECASE)
-        if len(name) >= 3 and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", query):
-            if flt.allows_outlet(outlet) and outlet not in found:
-                found.append(outlet)
-    return found[:MAX_OUTLET_BOOSTS]
+def cap_per_article(passages: Sequence[Passage], k: int, per_article: int = PER_ARTICLE) -> list[Passage]:
+    """The first `k` passages, taking at most `per_article` from any one article while other articles have
+    passages to offer; when they run out, the rest are filled in order (fused order is kept throughout)."""
+    taken: dict[str, int] = {}
+    first: list[Passage] = []
+    later: list[Passage] = []
+    for passage in passages:
+        if taken.get(passage.article_id, 0) < per_article:
+            taken[passage.article_id] = taken.get(passage.article_id, 0) + 1
+            first.append(passage)
+        else:
+            later.append(passage)
+    chosen = {id(x) for x in (first + later)[:k]} if len(first) < k else {id(x) for x in first[:k]}
+    return [x for x in passages if id(x) in chosen]
 
 
 class HybridRetriever:
-    """Ranked passages for a question: dense and BM25 within the filter, fused by reciprocal rank.
+    """Ranked passages for a question: BM25 and dense within the filter, fused by weighted reciprocal rank.
 
-    Outlets named in the question get rankings of their own (dense and BM25 within that outlet), so their
-    passages gain votes in the fusion without excluding other outlets.
+    Outlets named in the question get keyword rankings of their own (within that outlet), and so does each part
+    of a question with several parts ("what did TechCrunch report on X, and The Verge on Y"), so every part and
+    outlet gains votes in the fusion without excluding the others. At most `per_article` passages of one article
+    make the results.
 
     Args:
         archive: the knowledge base to search.
-        candidates: how many passages each ranking contributes (at least 3 x k).
+        candidates: how many passages each whole-question ranking contributes (at least 3 x k).
         outlet_boost: whether outlets named in the question get their own rankings.
+        dense_weight: the dense ranking's weight against BM25's 1.0.
+        per_article: most passages of one article in the results.
     """
 
-    def __init__(self, archive: Archive, candidates: int = CANDIDATES, outlet_boost: bool = True) -> None:
+    def __init__(
+        self,
+        archive: Archive,
+        candidates: int = CANDIDATES,
+        outlet_boost: bool = True,
+        dense_weight: float = DENSE_WEIGHT,
+        per_article: int = PER_ARTICLE,
+    ) -> None:
         self.archive = archive
         self.candidates = candidates
         self.outlet_boost = outlet_boost
+        self.dense_weight = dense_weight
+        self.per_article = per_article
 
     def search(self, query: str, k: int = 8, flt: ArchiveFilter | None = None) -> list[Passage]:
         """The `k` best passages for `query` that `flt` lets through (embargo always applies)."""
@@ -81,11 +101,15 @@ class HybridRetriever:
         vector = self.archive.embeddings.embed_query(query)
         lexical = self.archive.lexical()
         scores = lexical.scores(query)
-        store = self.archive.store
-        rankings = [store.dense(vector, pool, flt), lexical.search(query, pool, flt, scores)]
+        rankings: list[Ranking] = [
+            (self.dense_weight, self.archive.store.dense(vector, pool, flt)),
+            (1.0, lexical.search(query, pool, flt, scores)),
+        ]
+        outlets = self.archive.outlets()
         if self.outlet_boost:
-            for outlet in mentioned_outlets(query, self.archive.outlets(), flt):
-                narrowed = flt.narrowed(outlet)
-                rankings.append(store.dense(vector, k, narrowed))
-                rankings.append(lexical.search(query, k, narrowed, scores))
-        return fuse(rankings, k)
+            for outlet in mentioned_outlets(query, outlets, flt):
+                rankings.append((1.0, lexical.search(query, k, flt.narrowed(outlet), scores)))
+        parts = split_parts(query, outlets)
+        if len(parts) > 1:
+            rankings.extend((PART_WEIGHT, lexical.search(part, k, flt)) for part in parts)
+        return cap_per_article(fuse(rankings, pool), k, self.per_article)

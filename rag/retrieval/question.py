@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rag.retrieval.hybrid import mentioned_outlets
+from rag.archive.filters import ArchiveFilter
 
 # Titles, roles and days: capitalised, but not names ("President Biden" is Biden, "on Monday" is no subject).
 _NOT_NAMES = frozenset(
@@ -129,6 +129,25 @@ class Question:
     possible_sources: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()
     content_words: frozenset[str] = field(default_factory=frozenset)
+
+
+MAX_OUTLET_BOOSTS = 4
+
+
+def mentioned_outlets(query: str, outlets: Sequence[str], flt: ArchiveFilter | None = None) -> list[str]:
+    """Outlets of the archive named in the query ("according to TechCrunch"), within the filter.
+
+    A name matches as a whole phrase in the query's own capitalisation, with a leading "The" optional
+    ("the Guardian" finds "The Guardian"); names shorter than three letters are ignored.
+    """
+    flt = flt or ArchiveFilter()
+    found = []
+    for outlet in outlets:
+        name = re.sub(r"^the\s+", "", outlet.strip(), flags=re.IGNORECASE)
+        if len(name) >= 3 and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", query):
+            if flt.allows_outlet(outlet) and outlet not in found:
+                found.append(outlet)
+    return found[:MAX_OUTLET_BOOSTS]
 
 
 def _is_name_token(token: str, at_start: bool) -> bool:

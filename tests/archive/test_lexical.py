@@ -11,8 +11,9 @@ from support import write_md
 from rag.archive.chroma import collection_name
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
-from rag.archive.lexical import LexicalIndex
+from rag.archive.lexical import FORMAT, LexicalIndex
 from rag.config import Settings
+from rag.dates import date_forms
 from rag.ingest.chunking import chunk_article
 from rag.ingest.pipeline import ingest_paths
 from rag.models import Article
@@ -137,3 +138,29 @@ def test_passage_without_embargo_metadata_is_hidden_from_lexical_search(seeded: 
         meta.pop("embargo_ts")
     index._cols = None  # the filter columns are rebuilt from the damaged metadata
     assert index.search("Shoigu drones", 3, ArchiveFilter()) == []
+
+
+def test_an_index_of_an_older_format_is_rebuilt(seeded: Archive) -> None:
+    directory = seeded.settings.data_dir / "bm25" / seeded.store.name
+    manifest = json.loads((directory / "manifest.json").read_text())
+    manifest.pop("format")  # as written before passages were indexed with their dates
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+    reopened = Archive(seeded.settings, seeded.embeddings)
+    assert reopened.lexical().search("Shoigu eight drones", 3, ArchiveFilter())
+    assert json.loads((directory / "manifest.json").read_text())["format"] == FORMAT
+
+
+def test_a_publication_date_written_any_usual_way_finds_its_article(archive: Archive, tmp_path: Path) -> None:
+    for name, day in (("a.md", "2023-10-07"), ("b.md", "2023-11-20")):
+        write_md(
+            tmp_path / "d" / name,
+            f"Council report {name}",
+            "The council met to discuss the budget.",
+            outlet="Harbour Gazette",
+            published_at=day,
+        )
+    assert ingest_paths(archive, [tmp_path / "d"]).ok
+    for query in ("budget October 7, 2023", "budget 7 October 2023", "budget 2023-10-07"):
+        assert archive.lexical().search(query, 1, ArchiveFilter())[0].published_at.startswith("2023-10-07"), query
+    assert date_forms("2023-10-07T09:30:00+00:00") == "7 October 2023; October 7, 2023; 2023-10-07; October 2023"
+    assert date_forms("") == date_forms("undated") == ""

@@ -350,3 +350,28 @@ def test_a_client_given_by_the_caller_is_never_closed_or_replaced(settings: Sett
     store = ArchiveStore(settings, "given-client-model", client=client)
     assert store.reopen() is False
     assert store.client is client and client.heartbeat() > 0
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        ArchiveFilter(),
+        ArchiveFilter.of(["Valley Courier"]),
+        ArchiveFilter.of(["The Harbour Gazette"], since="2023-04-01"),
+        ArchiveFilter.of(until="2023-03-31"),
+        ArchiveFilter.of(["No Such Outlet"]),
+    ],
+)
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_dense_search_filtered_in_code_equals_chromas_own_filtered_query(
+    corpus: Archive, flt: ArchiveFilter, n: int
+) -> None:
+    """The unfiltered over-fetch with the filter applied in code, or its fallback, returns exactly what a
+    filtered Chroma query returns, embargoed passages never included."""
+    vector = corpus.embeddings.embed_query("Portwick lighthouse hotel")
+    flt = dataclasses.replace(flt, now=datetime.now(UTC))
+    store = corpus.store
+    got = [p.chunk_id for p in store.dense(vector, n, flt)]
+    direct = [row[0] for row in store._rows(store._query(vector, n, flt.where()))]
+    assert got == direct
+    assert "Embargoed: lighthouse sold to hotel chain" not in titles(store.dense(vector, n, flt))

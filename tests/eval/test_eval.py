@@ -53,14 +53,20 @@ def test_multihop_official_metrics_definitions() -> None:
     assert m["hits@4"] == 1.0 and m["hits@10"] == 1.0
     assert m["mrr@10"] == pytest.approx(0.5)
     assert m["map@10"] == pytest.approx((1 / 2 + 1 / 4) / 2)
+    assert m["facts@10"] == 1.0 and m["all_facts@10"] == 1.0
     assert retrieval_metrics([passage("no")] * 12, facts) == {
         "hits@4": 0.0,
         "hits@10": 0.0,
         "mrr@10": 0.0,
         "map@10": 0.0,
+        "facts@10": 0.0,
+        "all_facts@10": 0.0,
     }
     late = [passage("no")] * 5 + [passage("Fact one is here.")]
     assert retrieval_metrics(late, facts)["hits@4"] == 0.0 and retrieval_metrics(late, facts)["hits@10"] == 1.0
+    assert retrieval_metrics(late, facts)["facts@10"] == 0.5 and retrieval_metrics(late, facts)["all_facts@10"] == 0.0
+    beyond = [passage("no")] * 10 + [passage("Facttwo is there.")]  # the 11th passage does not count
+    assert retrieval_metrics(ranked[:2] + beyond, facts)["facts@10"] == 0.5
 
 
 def test_answer_and_citation_metrics() -> None:

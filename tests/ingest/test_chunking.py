@@ -21,13 +21,14 @@ def _article(body: str, key: str = "file:/tmp/a.txt") -> Article:
     return Article(title="Test", body=body, source_key=key)
 
 
-def _check(article: Article, chunks: list[Chunk], limit: int) -> None:
-    """Every invariant a passage must hold."""
+def _check(article: Article, chunks: list[Chunk], limit: int, overlap: int = 0) -> None:
+    """Every invariant a passage must hold; with `overlap`, a passage may start with the last sentences of the
+    one before (at most `overlap` characters of them) and always moves on past its end."""
     body = article.body
     sentences = sentence_spans(body)
     starts, ends = {a for a, _ in sentences}, {b for _, b in sentences}
     assert [c.index for c in chunks] == list(range(len(chunks)))
-    previous_end = 0
+    previous: Chunk | None = None
     pieces: list[tuple[int, int]] = []
     for chunk in chunks:
         assert chunk.article_id == article.article_id
@@ -35,11 +36,15 @@ def _check(article: Article, chunks: list[Chunk], limit: int) -> None:
         assert 0 < len(chunk.text) <= limit
         assert chunk.sentences, chunk
         assert chunk.start == chunk.sentences[0][0] and chunk.end == chunk.sentences[-1][1]
-        assert previous_end <= chunk.start
-        previous_end = chunk.end
         for a, b in chunk.sentences:
             assert chunk.start <= a < b <= chunk.end
-        pieces.extend(chunk.sentences)
+        carried = [s for s in chunk.sentences if previous is not None and s[1] <= previous.end]
+        if previous is not None:
+            assert chunk.end > previous.end and chunk.start > previous.start
+            assert previous.end - chunk.start <= overlap if carried else previous.end <= chunk.start
+            assert tuple(carried) == previous.sentences[len(previous.sentences) - len(carried) :]
+        pieces.extend(chunk.sentences[len(carried) :])
+        previous = chunk
     # The passages cover the sentences in order: each sentence is one piece, or consecutive pieces of it
     # when it is longer than the limit.
     cursor = 0
@@ -188,6 +193,33 @@ def test_chunk_property_any_cleaned_text(raw: str, max_chars: int) -> None:
     """Any text at all, cleaned as the loaders clean every body before it is chunked."""
     article = _article(clean_body(raw))
     _check(article, chunk_article(article, max_chars=max_chars), min(max_chars, HARD_LIMIT))
+
+
+@settings(max_examples=50)
+@given(
+    text=news_texts(paragraphs=6, sentences=8),
+    max_chars=st.integers(min_value=200, max_value=1200),
+    share=st.floats(min_value=0.0, max_value=0.5),
+)
+def test_chunk_property_with_overlap(text: str, max_chars: int, share: float) -> None:
+    article = _article(clean_body(text))
+    overlap = int(max_chars * share)
+    _check(article, chunk_article(article, max_chars=max_chars, overlap=overlap), max_chars, overlap)
+
+
+def test_a_fact_told_across_a_passage_boundary_is_whole_in_one_passage() -> None:
+    body = " ".join(f"Sentence number {i} reports a fact about the council budget." for i in range(60))
+    fact = "Sentence number 15 reports a fact about the council budget. Sentence number 16 reports a fact"
+    plain = chunk_article(_article(body), max_chars=1000)
+    overlapping = chunk_article(_article(body), max_chars=1000, overlap=300)
+    assert not any(fact in c.text for c in plain)  # the plain passages cut between the two sentences
+    assert any(fact in c.text for c in overlapping)
+    _check(_article(body), overlapping, 1000, 300)
+
+
+def test_overlap_over_half_a_passage_is_refused() -> None:
+    with pytest.raises(ValueError, match="overlap"):
+        chunk_article(_article("One sentence here. Another one there."), max_chars=400, overlap=201)
 
 
 def test_chunk_property_on_the_multihop_corpus(bench_data: Path) -> None:

