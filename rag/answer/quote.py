@@ -25,6 +25,7 @@ SAME_ARTICLE_PENALTY = 0.05  # prefer evidence from another article for another 
 OUTLET_BONUS = 0.10  # a part that names an outlet prefers that outlet's sentences
 PART_SIMILARITY = 0.6  # for a part: meaning counts 0.6, its distinctive words 0.4
 NAME_BONUS = 0.06  # per name of the part that the sentence mentions
+QUOTABLE_MARGIN = 0.05  # a passage is quotable when one of its sentences scores within this of the threshold
 
 
 @dataclass
@@ -139,7 +140,10 @@ class QuoteAnswerer:
         understood = understand(question, self.outlets())
         scored = self.score(question, passages)
         best = scored[0].score if scored else 0.0
-        gaps = find_gaps(understood, passages)
+        # the question's names and sources must appear in passages relevant enough to quote from: a passage
+        # that mentions "Reuters" in passing while nothing in it answers the question does not count
+        quotable = {s.passage_rank for s in scored if s.score >= self.threshold - QUOTABLE_MARGIN}
+        gaps = find_gaps(understood, [p for rank, p in enumerate(passages) if rank in quotable])
         if gaps.refuse or not scored or best < self.threshold:
             answer = refusal(question, passages, self.mode)
             if gaps.refuse:

@@ -127,3 +127,37 @@ def test_a_who_question_is_answered_with_a_sentence_that_holds_the_name(
     assert "Sam Bankman-Fried" in answer.text  # the quotes closest to the question never say who
     bodies = " ".join(body for _, _, body, _ in TRIAL)
     assert all(sentence in bodies for sentence in quoted_sentences(answer))  # verbatim
+
+
+def test_a_source_mentioned_only_in_a_passage_unrelated_to_the_question_does_not_count(
+    archive: Archive, tmp_path: Path, settings: Settings
+) -> None:
+    folder = tmp_path / "gazette"
+    write_md(
+        folder / "budget.md",
+        "Council passes harbour budget",
+        "The council passed a harbour budget of 40 million pounds on Tuesday. The budget pays for new flood walls.",
+        outlet="Harbour Gazette",
+        published_at="2024-02-01",
+    )
+    write_md(
+        folder / "football.md",
+        "Portwick United sold",
+        "Portwick United has been sold to a group of local investors, according to Reuters. The club plays in red.",
+        outlet="Harbour Gazette",
+        published_at="2024-02-02",
+    )
+    assert ingest_paths(archive, [folder]).ok
+    engine = make_engine(settings, archive)
+    answer = engine.ask("What did a Reuters report say about the harbour budget the council passed?")
+    assert answer.refused and "Reuters" in answer.text  # the passage naming Reuters says nothing on the budget
+    write_md(
+        folder / "budget-reuters.md",
+        "Flood walls funded",
+        "Reuters reported that the harbour budget the council passed would pay for flood walls along the quay.",
+        outlet="Harbour Gazette",
+        published_at="2024-02-03",
+    )
+    assert ingest_paths(archive, [folder]).ok
+    answer = engine.ask("What did a Reuters report say about the harbour budget the council passed?")
+    assert not answer.refused and "Reuters reported" in answer.text

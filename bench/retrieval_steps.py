@@ -1,0 +1,157 @@
+"""The retrieval steps of docs/retrieval.md, measured on a store that `newsroom eval --corpus` built.
+
+Every variant re-ranks the same store in memory (exact cosine over the stored vectors, BM25 built here), so the
+table of steps takes seconds per row; the shipped pipeline is `rag/retrieval/hybrid.py`, measured end to end by
+`newsroom eval`. Usage:
+
+    uv run python bench/retrieval_steps.py eval-runs/dev/store-<hash> ../shared/data/multihop-rag/queries-dev.json
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from rag.archive.filters import FilterColumns, outlet_key
+from rag.archive.knowledge import Archive
+from rag.archive.lexical import lexical_text
+from rag.archive.store import passage_from
+from rag.config import load_settings
+from rag.eval.cases import load_cases
+from rag.eval.metrics import retrieval_metrics
+from rag.eval.run import case_filters
+from rag.retrieval.question import mentioned_outlets, split_parts
+
+SHOWN = ("hits@4", "hits@10", "mrr@10", "map@10", "facts@10", "all_facts@10")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One retrieval pipeline: index, weights and caps."""
+
+    name: str
+    dates: bool = True  # BM25 text carries the date forms
+    dense: float = 0.2  # dense weight against BM25's 1.0
+    outlet_dense: bool = False  # dense rankings within named outlets too
+    parts: float = 0.5  # weight of per-part BM25 rankings (0: none)
+    per_article: int = 4
+    outlets: bool = True
+
+
+class Lab:
+    """The store's passages, vectors and two BM25 indexes, and the cases to score."""
+
+    def __init__(self, store: Path, queries: Path) -> None:
+        self.archive = Archive(replace(load_settings(env_file=None), data_dir=store, chroma_host=None))
+        lexical = self.archive.lexical()
+        self.ids, self.texts, self.metas = lexical.ids, lexical.texts, lexical.metas
+        self.columns = FilterColumns.of(self.metas)
+        self.article = np.array([m["article_id"] for m in self.metas])
+        self.passages = [passage_from(i, t, m) for i, t, m in zip(self.ids, self.texts, self.metas, strict=True)]
+        got = self.archive.store.passages.get(ids=self.ids, include=["embeddings"])
+        where = {cid: n for n, cid in enumerate(got["ids"])}
+        vectors = np.asarray(got["embeddings"], dtype=np.float32)[[where[i] for i in self.ids]]
+        self.vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        self.cases = [c for c in load_cases(queries) if c.expect == "answer" and c.evidence]
+        self.queries = np.asarray([self.archive.embeddings.embed_query(c.question) for c in self.cases])
+        self.outlets = self.archive.outlets()
+        self.stemmer = lexical.stemmer
+        self.bm25 = {flag: self._bm25(flag) for flag in (False, True)}
+
+    def _bm25(self, dates: bool) -> bm25s.BM25:
+        corpus = [
+            lexical_text(m.get("title", ""), m.get("outlet", ""), t, m.get("published_at", "") if dates else "")
+            for t, m in zip(self.texts, self.metas, strict=True)
+        ]
+        index = bm25s.BM25()
+        index.index(bm25s.tokenize(corpus, stopwords="en", stemmer=self.stemmer, show_progress=False))
+        return index
+
+    def _scores(self, index: bm25s.BM25, query: str) -> np.ndarray:
+        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False)
+        return np.asarray(index.get_scores(tokens[0]) if tokens and tokens[0] else np.zeros(len(self.ids)))
+
+    @staticmethod
+    def _top(scores: np.ndarray, mask: np.ndarray, n: int) -> list[int]:
+        masked = np.where(mask, scores, -np.inf)
+        top = np.argpartition(-masked, min(n, len(masked) - 1))[:n]
+        return [int(i) for i in top[np.argsort(-masked[top])] if np.isfinite(masked[i])]
+
+    def search(self, v: Variant, i: int, k: int = 10, pool: int = 40) -> list[int]:
+        case = self.cases[i]
+        flt = case_filters(case)
+        mask = flt.mask(self.columns)
+        dense = self.vectors @ self.queries[i]
+        index = self.bm25[v.dates]
+        lexical = self._scores(index, case.question)
+        rankings: list[tuple[float, list[int]]] = [
+            (v.dense, self._top(dense, mask, pool)),
+            (1.0, self._top(lexical, mask, pool)),
+        ]
+        for outlet in mentioned_outlets(case.question, self.outlets, flt) if v.outlets else []:
+            narrowed = mask & (self.columns.outlets == outlet_key(outlet))
+            rankings.append((1.0, self._top(lexical, narrowed, k)))
+            if v.outlet_dense:
+                rankings.append((v.dense, self._top(dense, narrowed, k)))
+        parts = split_parts(case.question, self.outlets)
+        if v.parts and len(parts) > 1:
+            rankings += [(v.parts, self._top(self._scores(index, p), mask, k)) for p in parts]
+        fused: dict[int, float] = defaultdict(float)
+        for weight, ranking in rankings:
+            for rank, n in enumerate(ranking, 1):
+                fused[n] += weight / (60 + rank)
+        order = sorted(fused, key=lambda n: -fused[n])
+        taken: Counter[str] = Counter()
+        out = []
+        for n in order:
+            if taken[self.article[n]] < v.per_article:
+                taken[self.article[n]] += 1
+                out.append(n)
+        return (out + [n for n in order if n not in out])[:k]
+
+    def score(self, v: Variant) -> dict[str, float]:
+        sums: dict[str, list[float]] = defaultdict(list)
+        for i, case in enumerate(self.cases):
+            metrics = retrieval_metrics([self.passages[n] for n in self.search(v, i)], case.evidence)
+            for name in SHOWN:
+                sums[name].append(metrics[name])
+                sums[f"{case.type} {name}"].append(metrics[name])
+        return {name: sum(values) / len(values) for name, values in sums.items()}
+
+
+STEPS: Sequence[Variant] = (
+    Variant(
+        "1 before: dense 1 + BM25 1, outlets dense+BM25, no date forms, no parts, no cap",
+        dates=False,
+        dense=1.0,
+        outlet_dense=True,
+        parts=0,
+        per_article=10,
+    ),
+    Variant("2 + date forms in BM25", dense=1.0, outlet_dense=True, parts=0, per_article=10),
+    Variant("3 + dense weight 0.2", outlet_dense=True, parts=0, per_article=10),
+    Variant("4 + at most 4 passages per article", outlet_dense=True, parts=0),
+    Variant("5 + per-part BM25 rankings (0.5)", outlet_dense=True),
+    Variant("6 (shipped) - dense within named outlets", outlet_dense=False),
+    Variant("BM25 alone (no dense)", dense=0.0),
+)
+
+
+def main() -> None:
+    lab = Lab(Path(sys.argv[1]), Path(sys.argv[2]))
+    print(f"{len(lab.cases)} answerable cases, {len(lab.ids)} passages")
+    print("| step | " + " | ".join(SHOWN) + " | temporal mrr@10 | inference all_facts@10 |")
+    for variant in STEPS:
+        m = lab.score(variant)
+        cells = [f"{m[n]:.3f}" for n in SHOWN] + [f"{m['temporal mrr@10']:.3f}", f"{m['inference all_facts@10']:.3f}"]
+        print(f"| {variant.name} | " + " | ".join(cells) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
