@@ -5,6 +5,7 @@ table of steps takes seconds per row; the shipped pipeline is `rag/retrieval/hyb
 `newsroom eval`. Usage:
 
     uv run python bench/retrieval_steps.py eval-runs/dev/store-<hash> ../shared/data/multihop-rag/queries-dev.json
+    uv run python bench/retrieval_steps.py ... --tried     # the variants that did not help
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ class Variant:
     parts: float = 0.5  # weight of per-part BM25 rankings (0: none)
     per_article: int = 4
     outlets: bool = True
+    rrf_k: int = 60
+    pool: int = 40
+    articles_first: bool = False  # rank articles by their two best passages, then passages round-robin
 
 
 class Lab:
@@ -70,7 +74,9 @@ class Lab:
             for t, m in zip(self.texts, self.metas, strict=True)
         ]
         index = bm25s.BM25()
-        index.index(bm25s.tokenize(corpus, stopwords="en", stemmer=self.stemmer, show_progress=False))
+        index.index(
+            bm25s.tokenize(corpus, stopwords="en", stemmer=self.stemmer, show_progress=False), show_progress=False
+        )
         return index
 
     def _scores(self, index: bm25s.BM25, query: str) -> np.ndarray:
@@ -83,7 +89,8 @@ class Lab:
         top = np.argpartition(-masked, min(n, len(masked) - 1))[:n]
         return [int(i) for i in top[np.argsort(-masked[top])] if np.isfinite(masked[i])]
 
-    def search(self, v: Variant, i: int, k: int = 10, pool: int = 40) -> list[int]:
+    def search(self, v: Variant, i: int, k: int = 10) -> list[int]:
+        pool = v.pool
         case = self.cases[i]
         flt = case_filters(case)
         mask = flt.mask(self.columns)
@@ -105,8 +112,10 @@ class Lab:
         fused: dict[int, float] = defaultdict(float)
         for weight, ranking in rankings:
             for rank, n in enumerate(ranking, 1):
-                fused[n] += weight / (60 + rank)
+                fused[n] += weight / (v.rrf_k + rank)
         order = sorted(fused, key=lambda n: -fused[n])
+        if v.articles_first:
+            return self._articles_first(order, k, v.rrf_k)
         taken: Counter[str] = Counter()
         out = []
         for n in order:
@@ -114,6 +123,17 @@ class Lab:
                 taken[self.article[n]] += 1
                 out.append(n)
         return (out + [n for n in order if n not in out])[:k]
+
+    def _articles_first(self, order: list[int], k: int, rrf_k: int) -> list[int]:
+        by_article: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for rank, n in enumerate(order[:100]):
+            by_article[self.article[n]].append((rank, n))
+        weight = {a: sum(1 / (rrf_k + r) for r, _ in v[:2]) for a, v in by_article.items()}
+        articles = sorted(by_article, key=lambda a: -weight[a])
+        out: list[int] = []
+        for round_ in range(k):
+            out += [by_article[a][round_][1] for a in articles if len(by_article[a]) > round_]
+        return out[:k]
 
     def score(self, v: Variant) -> dict[str, float]:
         sums: dict[str, list[float]] = defaultdict(list)
@@ -139,7 +159,17 @@ STEPS: Sequence[Variant] = (
     Variant("4 + at most 4 passages per article", outlet_dense=True, parts=0),
     Variant("5 + per-part BM25 rankings (0.5)", outlet_dense=True),
     Variant("6 (shipped) - dense within named outlets", outlet_dense=False),
-    Variant("BM25 alone (no dense)", dense=0.0),
+    Variant("BM25 alone, with everything else of row 6", dense=0.0),
+)
+TRIED: Sequence[Variant] = (
+    Variant("row 6 as shipped, for reference"),
+    Variant("articles first, then passages round-robin", articles_first=True),
+    Variant("BM25 for each part at weight 1", parts=1.0),
+    Variant("parts 1 and dense weight 0.1", parts=1.0, dense=0.1),
+    Variant("parts 1 and at most 3 per article", parts=1.0, per_article=3),
+    Variant("parts 1 and at most 5 per article", parts=1.0, per_article=5),
+    Variant("parts 1 and reciprocal-rank constant 20", parts=1.0, rrf_k=20),
+    Variant("60 candidates per ranking", pool=60),
 )
 
 
@@ -147,7 +177,7 @@ def main() -> None:
     lab = Lab(Path(sys.argv[1]), Path(sys.argv[2]))
     print(f"{len(lab.cases)} answerable cases, {len(lab.ids)} passages")
     print("| step | " + " | ".join(SHOWN) + " | temporal mrr@10 | inference all_facts@10 |")
-    for variant in STEPS:
+    for variant in TRIED if "--tried" in sys.argv else STEPS:
         m = lab.score(variant)
         cells = [f"{m[n]:.3f}" for n in SHOWN] + [f"{m['temporal mrr@10']:.3f}", f"{m['inference all_facts@10']:.3f}"]
         print(f"| {variant.name} | " + " | ".join(cells) + " |", flush=True)
