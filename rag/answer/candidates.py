@@ -65,7 +65,7 @@ def answer_candidates(
         return []
     best: dict[str, dict[str, float]] = {}
     for article, text, score in sentences[:TOP_SENTENCES]:
-        for name in named_entities(text, outlets):
+        for name in named_entities(text, outlets, sentence_starts=True):
             if _known(name, question) or len(name) > 40:
                 continue
             per_article = best.setdefault(name, {})

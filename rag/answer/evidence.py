@@ -62,14 +62,20 @@ class Gaps:
             )
         absent = self.missing_speakers or self.missing_names
         verb = "mention" if len(absent) > 1 else "mentions"
-        return f"None of the articles found {verb} {_join(absent, 'or')}, so the archive does not answer this."
+        return (
+            f"None of the articles found that bear on the question {verb} {_join(absent, 'or')}, so the archive "
+            "does not answer this."
+        )
 
     def partial_notice(self) -> str:
         """A notice for an answer that covers the question except for one name."""
         if not self.missing_names:
             return ""
         names = _join(self.missing_names)
-        return f"None of the articles found mentions {names}; the answer covers the rest of the question."
+        return (
+            f"None of the articles found that bear on the question mentions {names}; the answer covers the rest "
+            "of the question."
+        )
 
 
 def _join(items: Sequence[str], last: str = "and") -> str:

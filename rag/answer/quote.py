@@ -6,7 +6,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -25,6 +25,7 @@ SAME_ARTICLE_PENALTY = 0.05  # prefer evidence from another article for another 
 OUTLET_BONUS = 0.10  # a part that names an outlet prefers that outlet's sentences
 PART_SIMILARITY = 0.6  # for a part: meaning counts 0.6, its distinctive words 0.4
 NAME_BONUS = 0.06  # per name of the part that the sentence mentions
+LEAD_MARGIN = 0.10  # the sentence naming the answer may score this far below the threshold, no further
 QUOTABLE_MARGIN = 0.05  # a passage is quotable when one of its sentences scores within this of the threshold
 
 
@@ -220,7 +221,7 @@ class QuoteAnswerer:
         if any(name in word_string(s.text) for s in chosen):
             return chosen
         holder = next((s for s in ranked if name in word_string(s.text)), None)
-        if holder is None:
+        if holder is None or with_bonus[id(holder)] < self.threshold - LEAD_MARGIN:
             return chosen
         return [holder, *chosen]
 
@@ -231,6 +232,17 @@ class QuoteAnswerer:
         citations: list[Citation] = []
         parts = []
         for sentence in chosen:
+            # overlapping passages of one article repeat sentences: cite a passage already cited when it holds this one
+            rank = next(
+                (
+                    r
+                    for r in numbers
+                    if passages[r].article_id == passages[sentence.passage_rank].article_id
+                    and sentence.text in passages[r].sentence_texts()
+                ),
+                sentence.passage_rank,
+            )
+            sentence = replace(sentence, passage_rank=rank)
             if sentence.passage_rank not in numbers:
                 numbers[sentence.passage_rank] = len(numbers) + 1
                 citations.append(Citation(n=numbers[sentence.passage_rank], passage=passages[sentence.passage_rank]))

@@ -82,6 +82,17 @@ def passage_from(chunk_id: str, text: str, meta: dict[str, Any], score: float = 
     )
 
 
+Row = tuple[str, str, dict[str, Any], float]
+
+
+def _allowed(rows: list[Row], flt: ArchiveFilter) -> list[Row]:
+    """The rows the filter lets through, by the filter's own rule over their metadata (order kept)."""
+    if not rows:
+        return []
+    mask = flt.mask(FilterColumns.of([meta for _, _, meta, _ in rows]))
+    return [row for row, ok in zip(rows, mask, strict=True) if ok]
+
+
 class ArchiveStore:
     """Passages (text, vector, metadata) and the article registry in two Chroma collections."""
 
@@ -118,6 +129,11 @@ class ArchiveStore:
                     records[aid] = ArticleRecord(aid, str(meta["content_hash"]), int(meta["passages"]), dict(meta))
         return records
 
+    def content_key(self, article: Article) -> str:
+        """What an article's stored passages were made from: its content and the passage sizes. An article whose
+        key changed (edited, or ingested again after `NEWSROOM_CHUNK_CHARS`/`_OVERLAP` changed) is re-cut."""
+        return f"{article.content_hash}/{self.settings.chunk_chars}-{self.settings.chunk_overlap}"
+
     def signature(self) -> str:
         """A fingerprint of the archive's content (changes whenever any article does)."""
         items = sorted(f"{a}:{r.content_hash}" for a, r in self.articles().items())
@@ -139,7 +155,7 @@ class ArchiveStore:
         vectors: list[np.ndarray] = []
         registry_metas: list[dict[str, Any]] = []
         for article, chunks, article_vectors in items:
-            content_hash = article.content_hash
+            content_hash = self.content_key(article)
             article_metas = [chunk_metadata(article, c, content_hash) for c in chunks]
             ids += [f"{article.article_id}-{content_hash[:10]}-{c.index:04d}" for c in chunks]
             texts += [c.text for c in chunks]
@@ -175,7 +191,7 @@ class ArchiveStore:
             where={
                 "$and": [
                     {"article_id": {"$in": [a.article_id for a in articles]}},
-                    {"content_hash": {"$nin": [a.content_hash for a in articles]}},
+                    {"content_hash": {"$nin": [self.content_key(a) for a in articles]}},
                 ]
             }
         )
@@ -230,13 +246,14 @@ class ArchiveStore:
             return []
         wanted = min(total, n * DENSE_OVERFETCH)
         got = self._query(vector, wanted, None)
-        metas = [dict(m) for m in got["metadatas"][0]]  # type: ignore[index]
-        allowed = flt.mask(FilterColumns.of(metas)) if metas else np.zeros(0, dtype=bool)
-        rows = [row for row, ok in zip(self._rows(got), allowed, strict=True) if ok]
-        if len(rows) < n and wanted < total:  # too few survive: let Chroma filter the whole collection
-            rows = list(self._rows(self._query(vector, n, flt.where())))
+        rows = list(self._rows(got))
+        kept = _allowed(rows, flt)
+        # too few survive, or the index returned fewer than the store holds (another process wrote since this
+        # one loaded it): let Chroma filter the whole collection; its error on a stale index triggers a reopen
+        if len(kept) < n and wanted < total or len(rows) < wanted:
+            kept = _allowed(list(self._rows(self._query(vector, n, flt.where()))), flt)  # the rule again, in code
         out = []
-        for cid, text, meta, dist in rows[:n]:
+        for cid, text, meta, dist in kept[:n]:
             passage = passage_from(cid, text, meta)
             passage.dense_similarity = 1.0 - dist
             out.append(passage)
@@ -262,12 +279,12 @@ class ArchiveStore:
                 return self.passages.query(**query)
 
     @staticmethod
-    def _rows(got: Any) -> Iterator[tuple[str, str, dict[str, Any], float]]:
+    def _rows(got: Any) -> Iterator[Row]:
         """(id, text, metadata, distance) of each result of a one-vector query."""
         for cid, text, meta, dist in zip(
             got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=False
         ):
-            yield str(cid), str(text), dict(meta), float(dist)
+            yield str(cid), str(text or ""), dict(meta or {}), float(dist)
 
     def iter_passages(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """Every stored passage as (id, text, metadata), in pages."""

@@ -39,9 +39,9 @@ def chunk_article(article: Article, max_chars: int = 1000, overlap: int = 0) -> 
     """
     if max_chars < 1:
         raise ValueError(f"max_chars must be at least 1, got {max_chars}")
-    if not 0 <= overlap <= max_chars // 2:
-        raise ValueError(f"overlap must be between 0 and half of max_chars, got {overlap}")
     limit = min(max_chars, HARD_LIMIT)
+    if not 0 <= overlap <= limit // 2:
+        raise ValueError(f"overlap must be between 0 and half of the passage size ({limit}), got {overlap}")
     body = article.body
     sentences: list[tuple[int, int]] = []
     for a, b in sentence_spans(body):

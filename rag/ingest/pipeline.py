@@ -126,7 +126,7 @@ def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileRepor
                 continue
             seen[aid] = article.origin
             record = existing.get(aid)
-            if record is not None and record.content_hash == article.content_hash:
+            if record is not None and record.content_hash == archive.store.content_key(article):
                 report.unchanged += 1
                 continue
             chunks = chunk_article(article, archive.settings.chunk_chars, archive.settings.chunk_overlap)

@@ -35,8 +35,10 @@ _ENTITY_NOUNS = _PERSON_NOUNS | frozenset(
     startup network agency bank club league party outlet website service product model exchange country""".split()
 )
 # "Which company", "What organization", "Which NFL player", "Which AI-powered chatbot": the answer is a name
+_AUXILIARIES = "did|does|do|is|are|was|were|will|would|has|have|had|can|could|should|may|might|must|the|a|an"
 _WHICH_ENTITY = re.compile(
-    rf"\b(?:which|what)\s+(?:[\w'-]+\s+){{0,2}}?({'|'.join(sorted(_ENTITY_NOUNS, key=len, reverse=True))})\b"
+    rf"\b(?:which|what)\s+(?:(?!(?:{_AUXILIARIES})\b)[\w'-]+\s+){{0,2}}?"
+    rf"({'|'.join(sorted(_ENTITY_NOUNS, key=len, reverse=True))})\b"
 )
 _QUESTION_WORDS = {
     "how much": "number",
@@ -162,10 +164,13 @@ def _is_name_token(token: str, at_start: bool) -> bool:
     return token[0].isdigit() and any(c.isalpha() for c in token)  # 5G, F-150
 
 
-def named_entities(text: str, outlets: Sequence[str] = ()) -> list[str]:
+def named_entities(text: str, outlets: Sequence[str] = (), sentence_starts: bool = False) -> list[str]:
     """Names in a text: runs of name-like tokens, joined across "of", "de", "and", "&" inside a name.
 
     Outlet names of the archive are left out (they are metadata, not the subject); quoted titles are kept whole.
+    A capital at the start of a sentence says nothing; with `sentence_starts` (for article sentences, where
+    "Sam Bankman-Fried denied" is common) it starts a name when a name goes on after it. Questions keep the
+    default: their first word is "Despite", "Amid" or "Unlike" as often as a name.
     """
     outlet_words = {w.lower() for o in outlets for w in _TOKEN.findall(o)}
     outlet_names = {" ".join(_TOKEN.findall(o)).lower() for o in outlets}
@@ -195,9 +200,9 @@ def named_entities(text: str, outlets: Sequence[str] = ()) -> list[str]:
             flush()
         if not token:
             continue
-        # a capital at the start says nothing, unless a name goes on after it ("Sam Bankman-Fried denied")
         starts_name = (
-            at_start
+            sentence_starts
+            and at_start
             and i + 1 < len(tokens)
             and joined[i + 1]
             and _is_name_token(tokens[i + 1][0], False)

@@ -47,7 +47,11 @@ def test_quote_mode_answers_with_the_verbatim_cited_sentence(seed_archive: Archi
 def test_quote_mode_refuses_what_the_archive_does_not_cover(seed_archive: Archive, settings: Settings) -> None:
     answer = make_engine(settings, seed_archive).ask(OFF_TOPIC)
     assert answer.refused and not answer.citations
-    assert answer.text == "None of the articles found mentions “Bank of England”, so the archive does not answer this."
+    assert (
+        answer.text
+        == "None of the articles found that bear on the question mentions “Bank of England”, so the archive does not "
+        "answer this."
+    )
 
 
 def test_empty_archive_refuses(archive: Archive, settings: Settings) -> None:

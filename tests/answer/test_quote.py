@@ -9,8 +9,9 @@ import pytest
 from support import HashEmbeddings, bow_cosine, make_passage
 
 from rag.answer.base import REFUSAL, Turn
-from rag.answer.quote import QuoteAnswerer
+from rag.answer.quote import QuoteAnswerer, ScoredSentence
 from rag.models import Answer, Passage
+from rag.retrieval.question import understand
 
 FOCUS = "harbour bridge reopened monday"  # four content words, no stop words
 # Each holds the four words plus f other words: similarity 4 / sqrt(4 * (4 + f)), word overlap 1.
@@ -163,3 +164,22 @@ def test_follow_ups_are_condensed_by_rule(quote_embeddings: HashEmbeddings) -> N
     history = [Turn("user", "When did the harbour bridge reopen?")]
     condensed = QuoteAnswerer(quote_embeddings).condense("and what did it cost?", history)
     assert condensed == "When did the harbour bridge reopen — and what did it cost?"
+
+
+def test_a_sentence_repeated_by_overlapping_passages_is_cited_to_the_passage_already_cited() -> None:
+    shared = "The council approved the flood walls on Tuesday."
+    first = make_passage("p0", ["The harbour budget rose to 40 million pounds.", shared], article_id="budget")
+    second = make_passage("p1", [shared, "Work on the walls starts in May, the council said."], article_id="budget")
+    other = make_passage("q0", [shared], article_id="another-article")  # the same words in another article
+    answerer = QuoteAnswerer(HashEmbeddings())
+    chosen = [
+        ScoredSentence(0, "The harbour budget rose to 40 million pounds.", 0.9, 0.5),
+        ScoredSentence(1, shared, 0.8, 0.5),  # found in the second passage, also held by the first
+        ScoredSentence(1, "Work on the walls starts in May, the council said.", 0.7, 0.5),
+        ScoredSentence(2, shared, 0.6, 0.5),
+    ]
+    answer = answerer._compose(understand("What did the council approve?"), chosen, [first, second, other])
+    assert [c.passage.chunk_id for c in answer.citations] == ["p0", "p1", "q0"]
+    assert answer.text.count("[1]") == 2  # the shared sentence cites the first passage, already cited
+    assert answer.citations[0].quote == f"The harbour budget rose to 40 million pounds. {shared}"
+    assert answer.citations[2].quote == shared  # another article's copy keeps its own citation

@@ -328,7 +328,9 @@ def test_store_writes_are_split_into_batches_of_max_batch(settings: Settings) ->
     store.write_articles([(v2, _chunks(v2, 4), vectors[:4])])
     assert store.passages.upserts == [3, 1]
     assert store.passages.count() == 4
-    assert {m["content_hash"] for m in store.passages.get(include=["metadatas"])["metadatas"]} == {v2.content_hash}
+    assert {m["content_hash"] for m in store.passages.get(include=["metadatas"])["metadatas"]} == {
+        store.content_key(v2)
+    }
 
 
 def test_registry_and_passages_are_read_in_pages(settings: Settings) -> None:
@@ -375,3 +377,50 @@ def test_dense_search_filtered_in_code_equals_chromas_own_filtered_query(
     direct = [row[0] for row in store._rows(store._query(vector, n, flt.where()))]
     assert got == direct
     assert "Embargoed: lighthouse sold to hotel chain" not in titles(store.dense(vector, n, flt))
+
+
+def test_dense_search_falls_back_to_chromas_filter_when_the_over_fetch_holds_too_few(
+    hash_archive: Archive, tmp_path: Path
+) -> None:
+    """Twenty Gazette articles about the toll and one Courier article: the unfiltered over-fetch for one
+    Courier passage holds none of it, so the filtered query runs, and its result is the Courier passage."""
+    folder = tmp_path / "many"
+    for i in range(20):
+        write_md(
+            folder / f"g{i}.md",
+            f"Toll story {i}",
+            f"The harbour bridge toll rose again, report {i} says.",
+            outlet="The Harbour Gazette",
+            published_at="2024-03-01",
+        )
+    write_md(
+        folder / "c.md",
+        "Courier note",
+        "A short note on allotments and gardens.",
+        outlet="Valley Courier",
+        published_at="2024-03-02",
+    )
+    assert ingest_paths(hash_archive, [folder]).ok
+    store = hash_archive.store
+    vector = hash_archive.embeddings.embed_query("harbour bridge toll")
+    flt = dataclasses.replace(ArchiveFilter.of(["Valley Courier"]), now=datetime.now(UTC))
+    unfiltered = [row[2]["outlet"] for row in store._rows(store._query(vector, 4, None))]
+    assert "Valley Courier" not in unfiltered  # the over-fetch alone would find nothing
+    assert [p.title for p in store.dense(vector, 1, flt)] == ["Courier note"]
+
+
+def test_dense_search_never_returns_a_passage_without_embargo_metadata(corpus: Archive) -> None:
+    """Fail closed, on both paths: a stored passage whose metadata lacks the embargo field is never returned."""
+    store = corpus.store
+    got = store.passages.get(include=["metadatas", "documents", "embeddings"])
+    broken = dict(got["metadatas"][0])
+    broken.pop("embargo_ts")
+    store.passages.upsert(
+        ids=["no-embargo"], documents=[got["documents"][0]], metadatas=[broken], embeddings=[got["embeddings"][0]]
+    )
+    try:
+        vector = list(got["embeddings"][0])
+        for n in (1, 3, 50):
+            assert "no-embargo" not in [p.chunk_id for p in store.dense(vector, n, ArchiveFilter())]
+    finally:
+        store.passages.delete(ids=["no-embargo"])

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 from conftest import SEED_DIR, SEED_FILE
-from support import write_md
+from support import HashEmbeddings, write_md
 
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.archive.locking import write_lock
-from rag.config import Settings
+from rag.config import Settings, load_settings
 from rag.errors import StoreLockedError
 from rag.ingest.pipeline import ensure_seeded, ingest_paths
 from rag.retrieval.hybrid import HybridRetriever
@@ -305,3 +305,25 @@ def test_two_ingest_processes_at_once_leave_a_correct_archive(
     # a third run finds everything in place
     again = ingest_paths(archive, [SEED_DIR, other])
     assert again.count("unchanged") == 2 and again.passages == 0
+
+
+def test_changing_the_passage_sizes_re_cuts_every_article_on_the_next_ingest(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    body = " ".join(f"Sentence number {i} reports a fact about the council budget." for i in range(60))
+    write_md(folder / "long.md", "Council budget", body, outlet="Harbour Gazette", published_at="2024-01-02")
+    small = load_settings(
+        environ={"NEWSROOM_CHUNK_CHARS": "400", "NEWSROOM_CHUNK_OVERLAP": "0"}, env_file=None
+    ).with_data_dir(tmp_path / "data")
+    first = Archive(small, HashEmbeddings())
+    assert ingest_paths(first, [folder]).count("new") == 1
+    before = first.store.passages.count()
+    assert ingest_paths(first, [folder]).count("unchanged") == 1  # same sizes: nothing to do
+    bigger = dataclasses.replace(small, chunk_chars=1200, chunk_overlap=300)
+    second = Archive(bigger, HashEmbeddings())
+    assert ingest_paths(second, [folder]).count("replaced") == 1
+    after = second.store.passages.get(include=["documents", "metadatas"])
+    assert 0 < len(after["ids"]) < before  # no passage of the old cut is left behind
+    assert all(len(text) <= 1200 for text in after["documents"])
+    assert {m["content_hash"] for m in after["metadatas"]} == {
+        second.store.articles()[m["article_id"]].content_hash for m in after["metadatas"]
+    }
