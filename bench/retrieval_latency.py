@@ -1,0 +1,68 @@
+"""Retrieval latency of the shipped `HybridRetriever` against the previous pipeline, in one run on one store.
+
+The previous pipeline (before docs/retrieval.md) is rebuilt here from today's parts: Chroma's filtered query for
+the whole question and again within each named outlet, BM25 likewise, plain reciprocal-rank fusion. Both run
+alternately over the same questions, so the machine's state is the same for both. Usage:
+
+    uv run python bench/retrieval_latency.py eval-runs/dev/store-<hash> ../shared/data/multihop-rag/queries-dev.json [N]
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rag.archive.filters import ArchiveFilter
+from rag.archive.knowledge import Archive
+from rag.archive.store import passage_from
+from rag.config import load_settings
+from rag.eval.cases import load_cases
+from rag.models import Passage
+from rag.retrieval.hybrid import HybridRetriever, fuse
+from rag.retrieval.question import mentioned_outlets
+
+
+def previous(archive: Archive, query: str, k: int) -> list[Passage]:
+    """The pipeline before: filtered dense + BM25 for the question and for each named outlet, fused 1:1."""
+    flt = ArchiveFilter(now=datetime.now(UTC))
+    vector = archive.embeddings.embed_query(query)
+    lexical = archive.lexical()
+    scores = lexical.scores(query)
+    store = archive.store
+
+    def dense(n: int, f: ArchiveFilter) -> list[Passage]:
+        return [passage_from(c, t, m) for c, t, m, _ in store._rows(store._query(vector, n, f.where()))]
+
+    rankings = [dense(40, flt), lexical.search(query, 40, flt, scores)]
+    for outlet in mentioned_outlets(query, archive.outlets(), flt):
+        rankings += [dense(k, flt.narrowed(outlet)), lexical.search(query, k, flt.narrowed(outlet), scores)]
+    return fuse(rankings, k)
+
+
+def main() -> None:
+    archive = Archive(replace(load_settings(env_file=None), data_dir=Path(sys.argv[1]), chroma_host=None))
+    questions = [c.question for c in load_cases(sys.argv[2])][: int(sys.argv[3]) if len(sys.argv) > 3 else 300]
+    shipped = HybridRetriever(archive)
+    for q in questions[:20]:  # warm both paths (model, index, caches)
+        shipped.search(q, k=10)
+        previous(archive, q, 10)
+    times: dict[str, list[float]] = {"previous": [], "shipped": []}
+    for q in questions:
+        for name in ("previous", "shipped"):
+            start = time.perf_counter()
+            shipped.search(q, k=10) if name == "shipped" else previous(archive, q, 10)
+            times[name].append((time.perf_counter() - start) * 1000)
+    for name, values in times.items():
+        values.sort()
+        p50, p95 = statistics.median(values), values[int(0.95 * len(values))]
+        print(f"{name:9s} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  ({len(values)} questions)")
+    ratio = statistics.median(times["shipped"]) / statistics.median(times["previous"])
+    print(f"shipped / previous, p50: {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
