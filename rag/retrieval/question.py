@@ -140,16 +140,27 @@ def mentioned_outlets(query: str, outlets: Sequence[str], flt: ArchiveFilter | N
     """Outlets of the archive named in the query ("according to TechCrunch"), within the filter.
 
     A name matches as a whole phrase in the query's own capitalisation, with a leading "The" optional
-    ("the Guardian" finds "The Guardian"); names shorter than three letters are ignored.
+    ("the Guardian" finds "The Guardian"), or by its initials when it has three or more words ("NYT" finds
+    "The New York Times"); names shorter than three letters are ignored.
     """
     flt = flt or ArchiveFilter()
     found = []
     for outlet in outlets:
         name = re.sub(r"^the\s+", "", outlet.strip(), flags=re.IGNORECASE)
-        if len(name) >= 3 and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", query):
+        forms = [name, _initials(name)] if len(name) >= 3 else []
+        if any(len(f) >= 3 and re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", query) for f in forms):
             if flt.allows_outlet(outlet) and outlet not in found:
                 found.append(outlet)
     return found[:MAX_OUTLET_BOOSTS]
+
+
+def _initials(name: str) -> str:
+    """The initials readers use for a name of three or more capitalised words ("New York Times" -> "NYT",
+    "Wall Street Journal" -> "WSJ"); empty for shorter names or names with other words."""
+    tokens = name.split()
+    if len(tokens) < 3 or not all(t[:1].isupper() and t[1:].islower() for t in tokens):
+        return ""
+    return "".join(t[0] for t in tokens)
 
 
 def _is_name_token(token: str, at_start: bool) -> bool:
@@ -220,10 +231,11 @@ def named_entities(text: str, outlets: Sequence[str] = (), sentence_starts: bool
 
 def _outlet_matches(name: str, outlet: str) -> bool:
     """Whether a source named in a question is this outlet ("The Independent" is "The Independent - Sports",
-    "CNBC" is "Cnbc | World Business News Leader")."""
+    "CNBC" is "Cnbc | World Business News Leader", "NYT" is "The New York Times")."""
     a = " ".join(w.lower() for w in _TOKEN.findall(re.sub(r"^the\s+", "", name, flags=re.I)))
     b = " ".join(w.lower() for w in _TOKEN.findall(re.sub(r"^the\s+", "", outlet, flags=re.I)))
-    return bool(a) and (a == b or b.startswith(a + " ") or a.startswith(b + " "))
+    initials = _initials(re.sub(r"^the\s+", "", outlet.strip(), flags=re.I))
+    return bool(a) and (a == b or b.startswith(a + " ") or a.startswith(b + " ") or name.strip() == initials != "")
 
 
 def unknown_sources(text: str, outlets: Sequence[str], strong: bool = True) -> list[str]:

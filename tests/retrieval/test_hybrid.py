@@ -109,6 +109,30 @@ def test_mentioned_outlets(query: str, found: list[str]) -> None:
     assert mentioned_outlets(query, OUTLETS) == found
 
 
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("What did the NYT report on the strike?", ["The New York Times"]),
+        ("the WSJ and the New York Times", ["The New York Times", "The Wall Street Journal"]),
+        ("nyt readers", []),  # initials are written in capitals
+        ("NYTimes", []),
+        ("the SMH said", []),  # not an outlet of this archive
+        ("a BW report", []),  # "Business World" has two words: too few for initials
+    ],
+)
+def test_outlets_named_by_their_initials(query: str, found: list[str]) -> None:
+    outlets = ["The New York Times", "The Wall Street Journal", "Business World", "TechCrunch"]
+    assert mentioned_outlets(query, outlets) == found
+
+
+def test_a_source_named_by_its_initials_is_an_outlet_of_the_archive_not_an_unknown_one() -> None:
+    from rag.retrieval.question import understand
+
+    question = understand("What did a NYT article say about the port strike?", ["The New York Times", "Reuters"])
+    assert question.unknown_sources == () and question.outlets == ("The New York Times",)
+    assert understand("What did a WSJ article say?", ["The New York Times"]).unknown_sources == ("WSJ",)
+
+
 def test_mentioned_outlets_come_in_archive_order_once_and_at_most_max() -> None:
     outlets = ["Alpha News", "Beta Times", "Gamma Post", "Delta Daily", "Epsilon Echo", "Zeta Star"]
     query = "Zeta Star, Epsilon Echo, Delta Daily, Gamma Post, Beta Times and Alpha News all covered it"
