@@ -11,7 +11,7 @@ table of steps takes seconds per row; the shipped pipeline is `rag/retrieval/hyb
 from __future__ import annotations
 
 import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,6 +27,7 @@ from rag.config import load_settings
 from rag.eval.cases import load_cases
 from rag.eval.metrics import retrieval_metrics
 from rag.eval.run import case_filters
+from rag.retrieval.hybrid import cap_per_article, fuse
 from rag.retrieval.question import mentioned_outlets, split_parts
 
 SHOWN = ("hits@4", "hits@10", "mrr@10", "map@10", "facts@10", "all_facts@10")
@@ -58,6 +59,7 @@ class Lab:
         self.columns = FilterColumns.of(self.metas)
         self.article = np.array([m["article_id"] for m in self.metas])
         self.passages = [passage_from(i, t, m) for i, t, m in zip(self.ids, self.texts, self.metas, strict=True)]
+        self.position = {cid: n for n, cid in enumerate(self.ids)}
         got = self.archive.store.passages.get(ids=self.ids, include=["embeddings"])
         where = {cid: n for n, cid in enumerate(got["ids"])}
         vectors = np.asarray(got["embeddings"], dtype=np.float32)[[where[i] for i in self.ids]]
@@ -109,20 +111,11 @@ class Lab:
         parts = split_parts(case.question, self.outlets)
         if v.parts and len(parts) > 1:
             rankings += [(v.parts, self._top(self._scores(index, p), mask, k)) for p in parts]
-        fused: dict[int, float] = defaultdict(float)
-        for weight, ranking in rankings:
-            for rank, n in enumerate(ranking, 1):
-                fused[n] += weight / (v.rrf_k + rank)
-        order = sorted(fused, key=lambda n: -fused[n])
+        fused = fuse([(w, [self.passages[n] for n in r]) for w, r in rankings], k=len(self.ids), rrf_k=v.rrf_k)
+        order = [self.position[p.chunk_id] for p in fused]
         if v.articles_first:
             return self._articles_first(order, k, v.rrf_k)
-        taken: Counter[str] = Counter()
-        out = []
-        for n in order:
-            if taken[self.article[n]] < v.per_article:
-                taken[self.article[n]] += 1
-                out.append(n)
-        return (out + [n for n in order if n not in out])[:k]
+        return [self.position[p.chunk_id] for p in cap_per_article(fused, k, v.per_article)]
 
     def _articles_first(self, order: list[int], k: int, rrf_k: int) -> list[int]:
         by_article: dict[str, list[tuple[int, int]]] = defaultdict(list)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.retrieval.question import Question, named_entities, words
+from rag.retrieval.question import Question, named_entities, word_string, words
 
 NAME_KINDS = frozenset({"person", "name"})
 TOP_SENTENCES = 50  # only the most relevant sentences vote
@@ -43,12 +43,6 @@ class Candidate:
     own: float  # support from sentences that hold this exact name
 
 
-def _known(name: str, question: Question) -> bool:
-    """Whether a name is already in the question (then it is not the answer it asks for)."""
-    asked = set(words(question.text))
-    return all(w in asked for w in words(name))
-
-
 def answer_candidates(
     question: Question,
     sentences: Sequence[tuple[str, str, float]],
@@ -63,20 +57,20 @@ def answer_candidates(
     """
     if question.kind not in NAME_KINDS:
         return []
+    asked = set(words(question.text))
     best: dict[str, dict[str, float]] = {}
     for article, text, score in sentences[:TOP_SENTENCES]:
         for name in named_entities(text, outlets, sentence_starts=True):
-            if _known(name, question) or len(name) > 40:
+            if all(w in asked for w in words(name)) or len(name) > 40:  # the question holds it: not the answer
                 continue
             per_article = best.setdefault(name, {})
             per_article[article] = max(per_article.get(article, 0.0), score)
+    padded = {name: word_string(name) for name in best}
     merged: dict[str, dict[str, float]] = {}
     for name, own in best.items():  # "Bankman-Fried" and "Sam Bankman-Fried" support each other
         per_article = dict(own)
-        padded = f" {' '.join(words(name))} "
         for other, support in best.items():
-            other_padded = f" {' '.join(words(other))} "
-            if other != name and (other_padded in padded or padded in other_padded):
+            if other != name and (padded[other] in padded[name] or padded[name] in padded[other]):
                 for article, score in support.items():
                     per_article[article] = max(per_article.get(article, 0.0), score)
         merged[name] = per_article

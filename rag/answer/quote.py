@@ -16,7 +16,7 @@ from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
 from rag.answer.evidence import find_gaps, kind_bonus, mentions, order_sentence
 from rag.models import Answer, Citation, Passage
-from rag.retrieval.question import Question, understand, word_string, words
+from rag.retrieval.question import Question, understand, word_string
 
 VECTOR_CACHE_SIZE = 50_000
 MAX_PER_PART = 2
@@ -217,7 +217,7 @@ class QuoteAnswerer:
         )
         if not candidates:
             return chosen
-        name = f" {' '.join(words(candidates[0].name))} "
+        name = word_string(candidates[0].name)
         if any(name in word_string(s.text) for s in chosen):
             return chosen
         holder = next((s for s in ranked if name in word_string(s.text)), None)

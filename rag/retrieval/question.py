@@ -146,12 +146,17 @@ def mentioned_outlets(query: str, outlets: Sequence[str], flt: ArchiveFilter | N
     flt = flt or ArchiveFilter()
     found = []
     for outlet in outlets:
-        name = re.sub(r"^the\s+", "", outlet.strip(), flags=re.IGNORECASE)
+        name = _without_the(outlet)
         forms = [name, _initials(name)] if len(name) >= 3 else []
         if any(len(f) >= 3 and re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", query) for f in forms):
             if flt.allows_outlet(outlet) and outlet not in found:
                 found.append(outlet)
     return found[:MAX_OUTLET_BOOSTS]
+
+
+def _without_the(name: str) -> str:
+    """A name without its leading "The" ("The Guardian" is also written "the Guardian" or "Guardian")."""
+    return re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
 
 
 def _initials(name: str) -> str:
@@ -232,9 +237,9 @@ def named_entities(text: str, outlets: Sequence[str] = (), sentence_starts: bool
 def _outlet_matches(name: str, outlet: str) -> bool:
     """Whether a source named in a question is this outlet ("The Independent" is "The Independent - Sports",
     "CNBC" is "Cnbc | World Business News Leader", "NYT" is "The New York Times")."""
-    a = " ".join(w.lower() for w in _TOKEN.findall(re.sub(r"^the\s+", "", name, flags=re.I)))
-    b = " ".join(w.lower() for w in _TOKEN.findall(re.sub(r"^the\s+", "", outlet, flags=re.I)))
-    initials = _initials(re.sub(r"^the\s+", "", outlet.strip(), flags=re.I))
+    a = " ".join(w.lower() for w in _TOKEN.findall(_without_the(name)))
+    b = " ".join(w.lower() for w in _TOKEN.findall(_without_the(outlet)))
+    initials = _initials(_without_the(outlet))
     return bool(a) and (a == b or b.startswith(a + " ") or a.startswith(b + " ") or name.strip() == initials != "")
 
 
