@@ -14,6 +14,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import bm25s
@@ -28,7 +29,7 @@ from rag.eval.cases import load_cases
 from rag.eval.metrics import retrieval_metrics
 from rag.eval.run import case_filters
 from rag.retrieval.hybrid import cap_per_article, fuse
-from rag.retrieval.question import mentioned_outlets, split_parts
+from rag.retrieval.question import mentioned_days, mentioned_outlets, split_parts
 
 SHOWN = ("hits@4", "hits@10", "mrr@10", "map@10", "facts@10", "all_facts@10")
 
@@ -46,6 +47,8 @@ class Variant:
     outlets: bool = True
     rrf_k: int = 60
     pool: int = 40
+    days: float = 0.0  # weight of a BM25 ranking within each day the question names (0: none)
+    part_days: float = 0.0  # weight of a BM25 ranking within each (outlet, day) pair a part names
     articles_first: bool = False  # rank articles by their two best passages, then passages round-robin
 
 
@@ -108,6 +111,17 @@ class Lab:
             rankings.append((1.0, self._top(lexical, narrowed, k)))
             if v.outlet_dense:
                 rankings.append((v.dense, self._top(dense, narrowed, k)))
+        for day in mentioned_days(case.question, published=True) if v.days else []:
+            start = int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp())
+            within = mask & (self.columns.published >= start) & (self.columns.published < start + 86_400)
+            rankings.append((v.days, self._top(lexical, within, k)))
+        for part in split_parts(case.question, self.outlets) if v.part_days else []:
+            for day in mentioned_days(part, published=True):
+                start = int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp())
+                within = mask & (self.columns.published >= start) & (self.columns.published < start + 86_400)
+                for outlet in mentioned_outlets(part, self.outlets, flt)[:1]:
+                    within = within & (self.columns.outlets == outlet_key(outlet))
+                rankings.append((v.part_days, self._top(lexical, within, k)))
         parts = split_parts(case.question, self.outlets)
         if v.parts and len(parts) > 1:
             rankings += [(v.parts, self._top(self._scores(index, p), mask, k)) for p in parts]
@@ -156,6 +170,11 @@ STEPS: Sequence[Variant] = (
 )
 TRIED: Sequence[Variant] = (
     Variant("row 6 as shipped, for reference"),
+    Variant("+ BM25 within each day named (1.0)", days=1.0),
+    Variant("+ BM25 within each day named (2.0)", days=2.0),
+    Variant("+ BM25 within each outlet and day a part names (1.0)", part_days=1.0),
+    Variant("+ BM25 within each outlet and day a part names (2.0)", part_days=2.0),
+    Variant("+ both (1.0)", part_days=1.0, days=1.0),
     Variant("articles first, then passages round-robin", articles_first=True),
     Variant("BM25 for each part at weight 1", parts=1.0),
     Variant("parts 1 and dense weight 0.1", parts=1.0, dense=0.1),

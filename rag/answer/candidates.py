@@ -8,13 +8,14 @@ mentions. The quote answerer then leads with the best sentence that holds that n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rag.retrieval.question import Question, named_entities, word_string, words
+from rag.retrieval.question import Question, name_words, named_entities, word_string, words
 
 NAME_KINDS = frozenset({"person", "name"})
 TOP_SENTENCES = 50  # only the most relevant sentences vote
+HEADLINE_WEIGHT = 1.0  # an article whose headline names the candidate supports it twice (it is what it is about)
 # words that make a name an organisation, a place or a work rather than a person
 _NOT_PERSON = frozenset(
     """research inc corp corporation group capital ventures organization organisation court street house department
@@ -47,6 +48,7 @@ def answer_candidates(
     question: Question,
     sentences: Sequence[tuple[str, str, float]],
     outlets: Sequence[str] = (),
+    headlines: Mapping[str, str] | None = None,
 ) -> list[Candidate]:
     """Names in the best sentences that the question does not already hold, best supported first.
 
@@ -54,13 +56,16 @@ def answer_candidates(
         question: the question as read by `understand`.
         sentences: (article id, sentence, relevance) of candidate sentences, most relevant first.
         outlets: the archive's outlet names (never candidates).
+        headlines: article id -> headline; a name in the headline of an article that supports it is what the
+            article is about, so it counts more than a name the article mentions on the way.
     """
     if question.kind not in NAME_KINDS:
         return []
     asked = set(words(question.text))
     best: dict[str, dict[str, float]] = {}
+    known = name_words(text for _, text, _ in sentences[:TOP_SENTENCES])
     for article, text, score in sentences[:TOP_SENTENCES]:
-        for name in named_entities(text, outlets, sentence_starts=True):
+        for name in named_entities(text, outlets, sentence_starts=True, known=known):
             if all(w in asked for w in words(name)) or len(name) > 40:  # the question holds it: not the answer
                 continue
             per_article = best.setdefault(name, {})
@@ -74,8 +79,15 @@ def answer_candidates(
                 for article, score in support.items():
                     per_article[article] = max(per_article.get(article, 0.0), score)
         merged[name] = per_article
+    titles = {article: word_string(title) for article, title in (headlines or {}).items()}
+
+    def headline_support(name: str, articles: Mapping[str, float]) -> float:
+        """Support again from the articles whose headline holds the name (for a person, the surname)."""
+        key = f" {words(name)[-1]} " if words(name) else ""
+        return HEADLINE_WEIGHT * sum(score for a, score in articles.items() if key and key in titles.get(a, ""))
+
     ranked = [
-        Candidate(n, sum(a.values()), len(a), sum(best[n].values()))
+        Candidate(n, sum(a.values()) + headline_support(n, a), len(a), sum(best[n].values()))
         for n, a in merged.items()
         if question.kind != "person" or _person_like(n)
     ]

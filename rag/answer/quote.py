@@ -16,13 +16,14 @@ from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
 from rag.answer.evidence import find_gaps, kind_bonus, mentions, order_sentence
 from rag.models import Answer, Citation, Passage
-from rag.retrieval.question import Question, understand, word_string
+from rag.retrieval.question import Question, QuestionPart, understand, word_string
 
 VECTOR_CACHE_SIZE = 50_000
 MAX_PER_PART = 2
 MAX_QUOTES = 6
 SAME_ARTICLE_PENALTY = 0.05  # prefer evidence from another article for another part of the question
 OUTLET_BONUS = 0.10  # a part that names an outlet prefers that outlet's sentences
+DAY_BONUS = 0.10  # a part that names a report's publication day prefers sentences of that day's articles
 PART_SIMILARITY = 0.6  # for a part: meaning counts 0.6, its distinctive words 0.4
 NAME_BONUS = 0.06  # per name of the part that the sentence mentions
 LEAD_MARGIN = 0.10  # the sentence naming the answer may score this far below the threshold, no further
@@ -162,7 +163,9 @@ class QuoteAnswerer:
     ) -> list[ScoredSentence]:
         """The best sentence for the whole question, then for each part of it the sentence that answers that part
         best (preferring another article than the parts before), at most two per part and six in all."""
-        bonus = [kind_bonus(question.kind, s.text) for s in scored]
+        bonus = [
+            kind_bonus(question.kind, s.text) + self._named_bonus(question, passages[s.passage_rank]) for s in scored
+        ]
         with_bonus = {id(s): s.score + b for s, b in zip(scored, bonus, strict=True)}
         ranked = sorted(scored, key=lambda s: -with_bonus[id(s)])
         top = with_bonus[id(ranked[0])]
@@ -190,8 +193,7 @@ class QuoteAnswerer:
                 overlap = shared / max(1e-9, sum(weight.get(w, 0.0) for w in part_words)) if part_words else 0.0
                 value = PART_SIMILARITY * float(sims[i]) + (1 - PART_SIMILARITY) * overlap
                 value += bonus[i] + NAME_BONUS * sum(1 for name in part.entities if mentions(name, hays[i]))
-                if part.outlets and passage.outlet in part.outlets:
-                    value += OUTLET_BONUS
+                value += self._named_bonus(part, passage) - self._named_bonus(question, passage)
                 if passage.article_id in used_articles:
                     value -= SAME_ARTICLE_PENALTY
                 values.append((value, i))
@@ -201,6 +203,12 @@ class QuoteAnswerer:
                 if value >= self.threshold and len(chosen) < MAX_QUOTES:
                     chosen.append(scored[i])
         return chosen[:MAX_QUOTES]
+
+    @staticmethod
+    def _named_bonus(asked: Question | QuestionPart, passage: Passage) -> float:
+        """The preference for a passage of an outlet or a publication day that the question (or part) names."""
+        bonus = OUTLET_BONUS if asked.outlets and passage.outlet in asked.outlets else 0.0
+        return bonus + (DAY_BONUS if asked.days and passage.published_at[:10] in asked.days else 0.0)
 
     def _lead_with_name(
         self,
@@ -213,7 +221,10 @@ class QuoteAnswerer:
         """For a "who" or "which company" question: lead with the best sentence holding the name that the
         evidence agrees on, unless a chosen sentence already holds it."""
         candidates = answer_candidates(
-            question, [(passages[s.passage_rank].article_id, s.text, with_bonus[id(s)]) for s in ranked], self.outlets()
+            question,
+            [(passages[s.passage_rank].article_id, s.text, with_bonus[id(s)]) for s in ranked],
+            self.outlets(),
+            {p.article_id: p.title for p in passages},
         )
         if not candidates:
             return chosen

@@ -87,6 +87,17 @@ class ArchiveFilter:
         """The same filter, limited to one outlet."""
         return replace(self, outlets=(outlet,))
 
+    def within_day(self, day: str) -> ArchiveFilter | None:
+        """The same filter, limited to articles published on one ISO day (UTC); None when the filter's own date
+        range leaves nothing of that day."""
+        start = day_bounds(day, end=False, name="day")
+        end = day_bounds(day, end=True, name="day")
+        since = max(start, self.since) if self.since and start else start
+        until = min(end, self.until) if self.until and end else end
+        if since is None or until is None or since > until:
+            return None
+        return replace(self, since=since, until=until)
+
     def embargo_cutoff(self) -> int:
         """Unix seconds before which an embargo has lifted."""
         return timestamp(self.now or datetime.now(UTC))

@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.models import Passage
-from rag.retrieval.question import mentioned_outlets, split_parts
+from rag.retrieval.question import mentioned_days, mentioned_outlets, split_parts
 
 RRF_K = 60
 CANDIDATES = 40
 DENSE_WEIGHT = 0.2  # measured on MultiHop-RAG dev (docs/retrieval.md): keywords rank news best, meaning helps a little
 PART_WEIGHT = 0.5  # each part of a several-part question gets a keyword ranking of its own
+DAY_WEIGHT = 1.0  # a part naming a report's publication day gets a keyword ranking within that day (and outlet)
 PER_ARTICLE = 4  # at most this many passages of one article in the results, so other articles get a place
 
 Ranking = tuple[float, Sequence[Passage]]
@@ -110,6 +111,13 @@ class HybridRetriever:
             for outlet in mentioned_outlets(query, outlets, flt):
                 rankings.append((1.0, lexical.search(query, k, flt.narrowed(outlet), scores)))
         parts = split_parts(query, outlets)
+        for part in parts:  # "the TechCrunch report published on October 7": that outlet's articles of that day
+            for day in mentioned_days(part, published=True):
+                dated = flt.within_day(day)
+                named = mentioned_outlets(part, outlets, flt)[:1] if self.outlet_boost else []
+                if dated is not None:
+                    dated = dated.narrowed(named[0]) if named else dated
+                    rankings.append((DAY_WEIGHT, lexical.search(query, k, dated, scores)))
         if len(parts) > 1:
             rankings.extend((PART_WEIGHT, lexical.search(part, k, flt)) for part in parts)
         return cap_per_article(fuse(rankings, pool), k, self.per_article)

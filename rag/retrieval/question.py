@@ -10,6 +10,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from dateutil import parser as date_parser
+
 from rag.archive.filters import ArchiveFilter
 
 # Titles, roles and days: capitalised, but not names ("President Biden" is Biden, "on Monday" is no subject).
@@ -65,8 +67,11 @@ _CONNECTORS = re.compile(
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[^\W_](?:[\w'’&.\-]*[^\W_])?")
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s?$")
-_QUOTED = re.compile(r"“([^”]{3,80})”|\"([^\"]{3,80})\"|(?<![\w'’])['‘]([A-Z][^'’]{2,60})['’](?![\w'’])")
+# quotation marks pair in order ("a" and "b": never the text between them); a quoted title is kept whole
+_QUOTED = re.compile(r"“([^”]*)”|\"([^\"]*)\"|(?<![\w'’])['‘]([A-Z][^'’]{2,60})['’](?![\w'’])")
+_TITLE_WORDS = 5  # a quoted span longer than this is a quotation ("NFL fans across the United States"), not a title
 _MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
@@ -75,6 +80,12 @@ _MONTH = "(?:" + "|".join(_MONTHS) + r")\.?"
 _DATE = re.compile(
     rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2})\b",
+    re.IGNORECASE,
+)
+# a date right after these words (within a few) is a report's publication date, not an event's
+_PUBLISHED = re.compile(
+    r"\b(?:published|posted|dated|reported|reports?|articles?|stor(?:y|ies)|pieces?|coverage|editions?|issues?)\b"
+    r"(?:[^.;?!]{0,45}?\s(?:on|from|of|dated))?,?\s*$",
     re.IGNORECASE,
 )
 _NAME = r"((?:[A-Z0-9][\w.&'’-]*)(?:\s+(?:of|and|&|[A-Z0-9][\w.&'’-]*)){0,5})"
@@ -114,6 +125,7 @@ class QuestionPart:
     text: str
     outlets: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
+    days: tuple[str, ...] = ()  # ISO days the part names ("published on October 7, 2023" -> "2023-10-07")
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,7 @@ class Question:
     entities: tuple[str, ...] = ()
     outlets: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
+    days: tuple[str, ...] = ()
     kind: str = "other"
     asks_order: bool = False
     unknown_sources: tuple[str, ...] = ()
@@ -173,27 +186,57 @@ def _is_name_token(token: str, at_start: bool) -> bool:
     lowered = token.lower().rstrip(".")
     if len(token) < 2 or lowered in _FUNCTION_WORDS or lowered in _MONTHS or lowered in _NOT_NAMES:
         return False
+    if token[0].isdigit():  # 5G, 4K, 3D are names; "7th" (an ordinal day) and "2023-10-04T20" (a timestamp) are not
+        return any(c.isalpha() for c in token) and len(token) <= 4 and not _ORDINAL.match(token)
     if any(c.isupper() for c in token[1:]) or token.isupper() and len(token) > 1:
         return True  # OpenAI, iPhone, M-KOPA, NASA
-    if token[0].isupper():
-        return not at_start  # a capital at the start of the question says nothing
-    return token[0].isdigit() and any(c.isalpha() for c in token)  # 5G, F-150
+    return token[0].isupper() and not at_start  # a capital at the start of the question says nothing
 
 
-def named_entities(text: str, outlets: Sequence[str] = (), sentence_starts: bool = False) -> list[str]:
+def name_words(texts: Iterable[str]) -> frozenset[str]:
+    """Capitalised words that the texts use inside a sentence, where a capital means a name: "Bankman-Fried"
+    in "... said Sam Bankman-Fried" tells that "Bankman-Fried told Wang" starts with a name too."""
+    known: set[str] = set()
+    for text in texts:
+        matches = list(_TOKEN.finditer(text))
+        for i, m in enumerate(matches):
+            at_start = i == 0 or text[max(0, m.start() - 2) : m.start()].strip() in {".", "?", "!", ":", "“", '"'}
+            token = _POSSESSIVE.sub("", m.group())
+            if not at_start and token[:1].isupper() and _is_name_token(token, False):
+                known.add(token)
+    return frozenset(known)
+
+
+def _could_start_name(token: str) -> bool:
+    """Whether a capitalised word at the start of a sentence may begin a name: not "Using", "Echoing" or
+    "Didn't" (a verb or a contraction), which often come right before one."""
+    lowered = token.lower()
+    return not lowered.endswith(("ing", "ly", "ed")) and "'" not in token and "’" not in token
+
+
+def named_entities(
+    text: str, outlets: Sequence[str] = (), sentence_starts: bool = False, known: frozenset[str] = frozenset()
+) -> list[str]:
     """Names in a text: runs of name-like tokens, joined across "of", "de", "and", "&" inside a name.
 
     Outlet names of the archive are left out (they are metadata, not the subject); quoted titles are kept whole.
     A capital at the start of a sentence says nothing; with `sentence_starts` (for article sentences, where
-    "Sam Bankman-Fried denied" is common) it starts a name when a name goes on after it. Questions keep the
-    default: their first word is "Despite", "Amid" or "Unlike" as often as a name.
+    "Sam Bankman-Fried denied" is common) it starts a name when a name goes on after it, or when it is one of
+    the `known` name words (`name_words` of the texts around it). Questions keep the default: their first word
+    is "Despite", "Amid" or "Unlike" as often as a name.
     """
     outlet_words = {w.lower() for o in outlets for w in _TOKEN.findall(o)}
     outlet_names = {" ".join(_TOKEN.findall(o)).lower() for o in outlets}
     found: list[str] = []
     for match in _QUOTED.finditer(text):
-        quoted = next(g for g in match.groups() if g).strip()
-        if " ".join(_TOKEN.findall(quoted)).lower() not in outlet_names:
+        quoted = next((g for g in match.groups() if g), "").strip()
+        title_like = quoted[:1].isupper() or quoted[:1].isdigit()  # "deeply concerning" is a quotation
+        if (
+            3 <= len(quoted) <= 80
+            and title_like
+            and len(_TOKEN.findall(quoted)) <= _TITLE_WORDS
+            and " ".join(_TOKEN.findall(quoted)).lower() not in outlet_names
+        ):
             found.append(quoted)
     matches = list(_TOKEN.finditer(text))
     tokens = [(_POSSESSIVE.sub("", m.group()), m.start()) for m in matches]
@@ -219,10 +262,16 @@ def named_entities(text: str, outlets: Sequence[str] = (), sentence_starts: bool
         starts_name = (
             sentence_starts
             and at_start
-            and i + 1 < len(tokens)
-            and joined[i + 1]
-            and _is_name_token(tokens[i + 1][0], False)
             and _is_name_token(token, False)
+            and (
+                token in known
+                or (
+                    _could_start_name(token)
+                    and i + 1 < len(tokens)
+                    and joined[i + 1]
+                    and _is_name_token(tokens[i + 1][0], False)
+                )
+            )
         )
         if _is_name_token(token, at_start) or starts_name:
             run.append(token)
@@ -338,6 +387,26 @@ def word_string(text: str) -> str:
     return " " + " ".join(words(text)) + " "
 
 
+def mentioned_days(text: str, published: bool = False) -> list[str]:
+    """The calendar days a text names in full ("October 7, 2023", "7th October 2023", "2023-10-07"), as ISO
+    days in the order they appear; a written date that is no real day ("February 30, 2023") is skipped.
+
+    With `published`, only days named as a report's date ("published on October 7, 2023", "the TechCrunch article
+    from October 7, 2023"), not an event's ("the attack on October 7, 2023").
+    """
+    days: list[str] = []
+    for match in _DATE.finditer(text):
+        if published and not _PUBLISHED.search(text[max(0, match.start() - 60) : match.start()]):
+            continue
+        try:
+            day = date_parser.parse(re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", match.group())).date()
+        except (ValueError, OverflowError):
+            continue
+        if day.isoformat() not in days:
+            days.append(day.isoformat())
+    return days
+
+
 def content_words(text: str) -> frozenset[str]:
     """Lower-case words of a text that carry meaning (no function words, no one-letter words)."""
     return frozenset(w.lower() for w in _TOKEN.findall(text) if w.lower() not in _FUNCTION_WORDS and len(w) > 1)
@@ -355,7 +424,12 @@ def understand(text: str, outlets: Iterable[str] = ()) -> Question:
     named = mentioned_outlets(text, known)
     sure, possible = _sources(text, known) if known else ([], [])
     parts = tuple(
-        QuestionPart(piece, tuple(mentioned_outlets(piece, known)), tuple(named_entities(piece, known)))
+        QuestionPart(
+            piece,
+            tuple(mentioned_outlets(piece, known)),
+            tuple(named_entities(piece, known)),
+            tuple(mentioned_days(piece, published=True)),
+        )
         for piece in split_parts(text, known)
     )
     return Question(
@@ -364,6 +438,7 @@ def understand(text: str, outlets: Iterable[str] = ()) -> Question:
         entities=tuple(named_entities(text, known)),
         outlets=tuple(named),
         dates=tuple(m.group() for m in _DATE.finditer(text)),
+        days=tuple(mentioned_days(text, published=True)),
         kind=answer_kind(text),
         asks_order=bool(_ORDER.search(text)) and len(named) + len(_DATE.findall(text)) >= 2,
         unknown_sources=tuple(sure),

@@ -56,3 +56,17 @@ def test_which_company_questions_want_a_name_and_which_player_a_person() -> None
     assert understand("Which NFL player, known for his speed, was injured?", OUTLETS).kind == "person"
     assert understand("Which country hosted the summit?", OUTLETS).kind == "place"
     assert understand("What type of policy did the bank adopt?", OUTLETS).kind == "other"
+
+
+def test_a_name_in_the_headline_of_a_supporting_article_is_what_the_article_is_about() -> None:
+    question = understand("Who is the founder whose trial TechCrunch and Fortune covered?", OUTLETS)
+    rows = _sentences(
+        ("a", "Caroline Ellison told the court that Bankman-Fried directed her.", 0.60),
+        ("b", "Caroline Ellison said she had followed instructions.", 0.58),
+        ("b", "Sam Bankman-Fried listened from the defence table.", 0.50),
+        ("a", "Sam Bankman-Fried took notes.", 0.45),
+    )
+    plain = answer_candidates(question, rows, OUTLETS)
+    assert plain[0].name == "Caroline Ellison"  # a witness quoted in both reports
+    headlines = {"a": "Sam Bankman-Fried trial: the week in court", "b": "Bankman-Fried's former partner testifies"}
+    assert answer_candidates(question, rows, OUTLETS, headlines)[0].name == "Sam Bankman-Fried"

@@ -161,3 +161,48 @@ def test_a_source_mentioned_only_in_a_passage_unrelated_to_the_question_does_not
     assert ingest_paths(archive, [folder]).ok
     answer = engine.ask("What did a Reuters report say about the harbour budget the council passed?")
     assert not answer.refused and "Reuters reported" in answer.text
+
+
+DAYS = [
+    (
+        f"day-{day}.md",
+        title,
+        body,
+        {"outlet": "TechCrunch", "published_at": f"2023-10-{day}"},
+    )
+    for day, title, body in (
+        (
+            "06",
+            "FTX trial: the jury is chosen",
+            "The jury in the FTX fraud trial was chosen on Wednesday. The judge warned jurors against reading "
+            "coverage of the FTX trial.",
+        ),
+        (
+            "07",
+            "FTX trial: a week of testimony",
+            "Witnesses in the FTX fraud trial described how customer deposits were moved. A former engineer "
+            "testified that the FTX trial evidence showed a hidden line of credit.",
+        ),
+        (
+            "09",
+            "FTX trial: what comes next",
+            "The FTX fraud trial continues with more testimony from former executives. Lawyers for the defence "
+            "said the FTX trial would last six weeks.",
+        ),
+    )
+]
+
+
+def test_a_report_named_by_its_publication_day_is_the_one_searched_and_quoted(
+    archive: Archive, tmp_path: Path, settings: Settings
+) -> None:
+    for name, title, body, meta in DAYS:
+        write_md(tmp_path / "days" / name, title, body, **meta)
+    assert ingest_paths(archive, [tmp_path / "days"]).ok
+    engine = make_engine(settings, archive)
+    question = "What did the TechCrunch report published on October 7, 2023 say about the FTX trial?"
+    assert engine.retrieve(question, None, 3)[0].published_at.startswith("2023-10-07")
+    answer = engine.ask(question)
+    assert not answer.refused
+    assert answer.citations[0].passage.published_at.startswith("2023-10-07")
+    assert "TechCrunch, 2023-10-07:" in answer.text.split("\n\n")[0]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from rag.retrieval.question import answer_kind, named_entities, split_parts, understand, unknown_sources
+from rag.retrieval.question import (
+    answer_kind,
+    mentioned_days,
+    name_words,
+    named_entities,
+    split_parts,
+    understand,
+    unknown_sources,
+)
 
 OUTLETS = ["TechCrunch", "The Verge", "The Independent - Sports", "Cnbc | World Business News Leader", "Engadget"]
 
@@ -90,3 +98,64 @@ def test_dates_and_order_questions() -> None:
 )
 def test_the_people_whose_words_a_question_asks_for(question: str, expected: tuple[str, ...]) -> None:
     assert understand(question, OUTLETS).speakers == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("the TechCrunch report on Sam Bankman-Fried published on October 6, 2023", ["2023-10-06"]),
+        ("the report from Sporting News on September 26th, 2023, and", ["2023-09-26"]),
+        ("Did The Age report on 7 November 2023 contradict it?", ["2023-11-07"]),
+        ("the Fortune article dated 2023-10-07", ["2023-10-07"]),
+        ("What happened in the attack on October 7, 2023?", []),  # an event's date, not a report's
+        ("the article published on February 30, 2023", []),  # no such day
+    ],
+)
+def test_publication_days_named_in_a_question(text: str, days: list[str]) -> None:
+    assert mentioned_days(text, published=True) == days
+
+
+def test_every_day_a_text_names_and_each_part_keeps_its_own() -> None:
+    assert mentioned_days("the attack on October 7, 2023 and the vote of 2023-10-09") == ["2023-10-07", "2023-10-09"]
+    q = understand(
+        "Between the TechCrunch report published on October 6, 2023, and the one published on October 7, 2023, "
+        "did the coverage change?",
+        OUTLETS,
+    )
+    assert [p.days for p in q.parts] == [("2023-10-06",), ("2023-10-07",)]
+    assert q.days == ("2023-10-06", "2023-10-07")
+
+
+def test_ordinals_timestamps_and_quotations_are_not_names() -> None:
+    names = named_entities(
+        "Between the report on October 13th and the one at 2023-12-06T13:55:17+00:00, did the CEO's answer to "
+        '"deeply concerning" reporting and the claim that "NFL fans across the United States" can watch change?'
+    )
+    assert not any(n[:1].isdigit() or "concerning" in n or "fans" in n for n in names)
+    assert {"NFL", "United States"} <= set(names)  # the names inside a quotation still count
+    assert {"5G", "4K TV", "F-150"} <= set(named_entities("Did the 5G phone, the 4K TV or the F-150 sell best?"))
+    assert "Warhammer 40,000: Rogue Trader" in named_entities('Was "Warhammer 40,000: Rogue Trader" reviewed?')
+
+
+def test_quotation_marks_pair_in_order() -> None:
+    text = 'After Fortune said "a long statement about a blockade that goes on and on, says a scholar" and TechCrunch '
+    text += 'claimed that "AI Office" staff were hired, what changed?'
+    names = named_entities(text, OUTLETS)
+    assert "AI Office" in names
+    assert not any("TechCrunch" in n or "claimed" in n for n in names)  # never the text between two quotations
+
+
+def test_a_capital_starting_a_sentence_is_a_name_when_the_texts_use_it_as_one() -> None:
+    sentences = [
+        "Bankman-Fried told Gary Wang that withdrawals were allowed.",
+        "Prosecutors said Sam Bankman-Fried lied to investors.",
+        "Using Caroline Ellison as a front, he took customer funds.",
+        "Didn’t Bankman-Fried know? However, the trial goes on.",
+    ]
+    known = name_words(sentences)
+    assert {"Bankman-Fried", "Gary", "Sam"} <= known and "Prosecutors" not in known and "However" not in known
+    found = [named_entities(s, sentence_starts=True, known=known) for s in sentences]
+    assert found == [["Bankman-Fried", "Gary Wang"], ["Sam Bankman-Fried"], ["Caroline Ellison"], ["Bankman-Fried"]]
+    # a lone capital at a sentence start is a name only when the texts use it as one elsewhere
+    assert named_entities("Ellison testified on Tuesday.", sentence_starts=True, known=known) == ["Ellison"]
+    assert named_entities("Ellison testified on Tuesday.", sentence_starts=True) == []
