@@ -141,21 +141,24 @@ def _say(text: str, **style: Any) -> None:
 
 
 def print_answer(answer: Answer) -> None:
-    """The answer, then each cited passage with its outlet, date, headline, URL and quote."""
+    """The answer, then each cited article once: its numbers, outlet, date, headline, URL and every quote."""
     if answer.notice:
         _say(answer.notice, fg="yellow", err=True)
+    from rag.answer.sources import sources
+
     _say(answer.text)
     if answer.citations:
         click.echo("\nSources")
-    for c in answer.citations:
-        p = c.passage
+    for source in sources(answer.citations):
+        p = source.passage
         head = " · ".join(x for x in (p.outlet or "Unknown outlet", p.published_at[:10] or "undated", p.title) if x)
-        _say(f"[{c.n}] {head}")
+        _say(f"{source.label} {head}")
         if p.url:
             _say(f"    {p.url}")
-        quote = c.quote or p.text
-        # a quote that holds quotation marks of its own is shown as it is, never in doubled marks
-        _say(f"    {quote}" if any(m in quote for m in '“”"') else f"    “{quote}”")
+        for n, quote in source.quotes:
+            # a quote that holds quotation marks of its own is shown as it is, never in doubled marks
+            shown = quote if any(m in quote for m in '“”"') else f"“{quote}”"
+            _say(f"    {shown}" if len(source.citations) == 1 else f"    [{n}] {shown}")
 
 
 @cli.command()

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from rag.answer.engine import ChatEngine, open_engine
+from rag.answer.sources import Source, sources
 from rag.archive.filters import ArchiveFilter
 from rag.archive.store import ArchiveStats
 from rag.config import Settings, load_settings
 from rag.errors import NewsroomError
 from rag.eval.feedback import feedback_case, save_feedback
-from rag.models import Citation, Passage
+from rag.models import Passage
 from rag.ui.render import ChatMessage, answer_markdown, context_paragraphs, example_questions, highlight, md_escape
 from rag.ui.sidebar import sidebar
 
@@ -25,9 +26,10 @@ def get_engine(st: Any, settings: Settings) -> ChatEngine:
     return shared_engine(settings)  # type: ignore[no-any-return]
 
 
-def render_source(st: Any, engine: ChatEngine, c: Citation, key: str) -> None:
-    """A source card: headline, outlet, byline, date, link, the passage with the cited sentence highlighted."""
-    p = c.passage
+def render_source(st: Any, engine: ChatEngine, source: Source) -> None:
+    """A source card for one cited article: its citation numbers, headline, outlet, byline, date and link, then
+    the cited passages with every quoted sentence highlighted."""
+    p = source.passage
     with st.container(border=True):
         meta = " · ".join(
             md_escape(x)
@@ -35,17 +37,17 @@ def render_source(st: Any, engine: ChatEngine, c: Citation, key: str) -> None:
             if x
         )
         link = f" · [original article]({p.url})" if p.url.startswith(("http://", "https://")) else ""
-        st.markdown(f"**[{c.n}] {md_escape(p.title)}**  \n{meta}{link}")
-        st.markdown(highlight(p.text, c.quote))
+        st.markdown(f"**{source.label} {md_escape(p.title)}**  \n{meta}{link}")
+        st.markdown(highlight(source.text(), source.quote))
         with st.expander("Show in the article"):
             stored = engine.archive.store.article_body(p.article_id)
             if stored is None:
                 st.caption("This article is no longer in the archive.")
                 return
-            before, middle, after = context_paragraphs(stored[0], p.start, p.end)
+            before, middle, after = context_paragraphs(stored[0], source.start, source.end)
             for paragraph in before:
                 st.markdown(md_escape(paragraph))
-            st.markdown("\n\n".join(highlight(m, c.quote) for m in middle))
+            st.markdown("\n\n".join(highlight(m, source.quote) for m in middle))
             for paragraph in after:
                 st.markdown(md_escape(paragraph))
 
@@ -67,8 +69,8 @@ def render_answer(st: Any, engine: ChatEngine, index: int, message: ChatMessage)
         st.caption(f"Searched the archive for: {md_escape(answer.question)}")
     if answer.citations:
         st.markdown("**Sources**")
-        for c in answer.citations:
-            render_source(st, engine, c, f"{index}-{c.n}")
+        for source in sources(answer.citations):
+            render_source(st, engine, source)
     st.feedback("thumbs", key=f"feedback-{index}", on_change=_record_feedback, args=(st, engine, index))
 
 

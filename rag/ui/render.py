@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rag.answer.base import Turn
+from rag.answer.sources import Source, sources
 from rag.ingest.text import paragraph_spans
-from rag.models import Answer, Citation
+from rag.models import Answer
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:])")
 _SPEAKER = re.compile(
@@ -91,13 +92,13 @@ def example_questions(texts: Iterable[tuple[str, str]], limit: int = 3) -> list[
     return questions[:limit]
 
 
-def source_line(c: Citation) -> str:
-    """One Markdown line describing a cited article."""
-    p = c.passage
+def source_line(source: Source) -> str:
+    """One Markdown line describing a cited article, with its citation numbers."""
+    p = source.passage
     title = md_escape(p.title)
     head = f"[{title}]({p.url})" if p.url else title
     meta = ", ".join(x for x in (p.outlet, p.byline and f"by {p.byline}", p.published_at[:10]) if x)
-    return f"{c.n}. {head}" + (f" — {md_escape(meta)}" if meta else "")
+    return f"- {md_escape(source.label)} {head}" + (f" — {md_escape(meta)}" if meta else "")
 
 
 def export_markdown(messages: Sequence[ChatMessage], now: datetime | None = None) -> str:
@@ -114,8 +115,8 @@ def export_markdown(messages: Sequence[ChatMessage], now: datetime | None = None
             lines += [f"_Searched as: {md_escape(answer.question)}_", ""]
         if answer and answer.citations:
             lines.append("Sources:")
-            for c in answer.citations:
-                lines.append(source_line(c))
-                lines.append(f"   > {md_escape(c.quote or c.passage.text)}")
+            for source in sources(answer.citations):
+                lines.append(source_line(source))
+                lines += [f"   > {md_escape(quote)}" for _, quote in source.quotes]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

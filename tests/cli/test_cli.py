@@ -7,19 +7,21 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 from conftest import SEED_DIR
-from support import write_md
+from support import cited_answer, write_md
 
 from rag.archive.knowledge import Archive
 from rag.archive.locking import write_lock
-from rag.cli import cli
+from rag.cli import cli, print_answer
 from rag.config import load_settings
 from rag.ingest.pipeline import ingest_paths
+from rag.models import Citation
 
 DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
 UNRELATED = "What did the Bank of England decide about interest rates?"
@@ -296,3 +298,13 @@ def test_article_fields_reach_the_terminal_without_their_control_codes(tmp_path:
         result = run(*args, "--data-dir", data)
         assert result.exit_code == 0 and "ferry strike" in result.output
         assert not any(c in result.output for c in "\x1b\x07\u202e"), repr(result.output)
+
+
+def test_the_sources_list_shows_an_article_cited_twice_once(capsys: pytest.CaptureFixture[str]) -> None:
+    answer = cited_answer()
+    second = replace(answer.citations[0].passage, chunk_id="c2", text="None hit.", start=36, end=45)
+    answer.citations.append(Citation(n=2, passage=second, quote="None hit."))
+    print_answer(answer)
+    out = capsys.readouterr().out
+    assert out.count("Drones *hit* Moscow") == 1 and "[1] [2] FT · 2023-05-30 · Drones *hit* Moscow" in out
+    assert "    [1] “Shoigu said eight drones were used.”" in out and "    [2] “None hit.”" in out

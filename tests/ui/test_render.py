@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from support import cited_answer
 
+from rag.models import Citation
 from rag.ui.render import (
     ChatMessage,
     answer_markdown,
@@ -55,7 +57,7 @@ def test_export_markdown_has_citations_quotes_and_links() -> None:
     text = export_markdown(messages, NOW)
     assert text.startswith("# Newsroom conversation — 2026-11-26 09:30 UTC")
     assert "**You:** How many drones?" in text
-    assert "1. [Drones \\*hit\\* Moscow](https://ft.example/drones) — FT, by Jane Doe, 2023\\-05\\-30" in text
+    assert "- \\[1\\] [Drones \\*hit\\* Moscow](https://ft.example/drones) — FT, by Jane Doe, 2023\\-05\\-30" in text
     assert "   > Shoigu said eight drones were used\\." in text
 
 
@@ -70,3 +72,13 @@ def test_holdings_line_says_what_the_archive_holds() -> None:
         "**609** articles in your archive from A, B, C and 2 more outlets, published 2023-09-26 to 2023-12-25. "
     )
     assert holdings_line(ArchiveStats(articles=1)).startswith("**1** article in your archive. Ask anything")
+
+
+def test_export_lists_an_article_cited_twice_once_with_both_quotes() -> None:
+    answer = cited_answer()
+    first = answer.citations[0].passage
+    second = replace(first, chunk_id="c2", text="None hit.", start=36, end=45)
+    answer.citations.append(Citation(n=2, passage=second, quote="None hit."))
+    text = export_markdown([ChatMessage("assistant", "x", answer=answer, asked="q")], NOW)
+    assert text.count("[Drones \\*hit\\* Moscow]") == 1 and "- \\[1\\] \\[2\\] [Drones" in text
+    assert "   > Shoigu said eight drones were used\\." in text and "   > None hit\\." in text
