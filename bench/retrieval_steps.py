@@ -47,8 +47,8 @@ class Variant:
     outlets: bool = True
     rrf_k: int = 60
     pool: int = 40
-    days: float = 0.0  # weight of a BM25 ranking within each day the question names (0: none)
-    part_days: float = 0.0  # weight of a BM25 ranking within each (outlet, day) pair a part names
+    days: float = 0.0  # weight of a BM25 ranking within each publication day the question names (0: none)
+    part_days: float = 1.0  # weight of a BM25 ranking within each (outlet, day) pair a part names (0: none)
     articles_first: bool = False  # rank articles by their two best passages, then passages round-robin
 
 
@@ -160,21 +160,22 @@ STEPS: Sequence[Variant] = (
         outlet_dense=True,
         parts=0,
         per_article=10,
+        part_days=0,
     ),
-    Variant("2 + date forms in BM25", dense=1.0, outlet_dense=True, parts=0, per_article=10),
-    Variant("3 + dense weight 0.2", outlet_dense=True, parts=0, per_article=10),
-    Variant("4 + at most 4 passages per article", outlet_dense=True, parts=0),
-    Variant("5 + per-part BM25 rankings (0.5)", outlet_dense=True),
-    Variant("6 (shipped) - dense within named outlets", outlet_dense=False),
-    Variant("BM25 alone, with everything else of row 6", dense=0.0),
+    Variant("2 + date forms in BM25", dense=1.0, outlet_dense=True, parts=0, per_article=10, part_days=0),
+    Variant("3 + dense weight 0.2", outlet_dense=True, parts=0, per_article=10, part_days=0),
+    Variant("4 + at most 4 passages per article", outlet_dense=True, parts=0, part_days=0),
+    Variant("5 + per-part BM25 rankings (0.5)", outlet_dense=True, part_days=0),
+    Variant("6 - dense within named outlets", part_days=0),
+    Variant("7 (shipped) + BM25 within the outlet and publication day a part names (1.0)"),
+    Variant("BM25 alone, with everything else of row 7", dense=0.0),
 )
 TRIED: Sequence[Variant] = (
-    Variant("row 6 as shipped, for reference"),
-    Variant("+ BM25 within each day named (1.0)", days=1.0),
-    Variant("+ BM25 within each day named (2.0)", days=2.0),
-    Variant("+ BM25 within each outlet and day a part names (1.0)", part_days=1.0),
-    Variant("+ BM25 within each outlet and day a part names (2.0)", part_days=2.0),
-    Variant("+ both (1.0)", part_days=1.0, days=1.0),
+    Variant("row 7 as shipped, for reference"),
+    Variant("row 6 + BM25 within each publication day the question names (1.0)", part_days=0, days=1.0),
+    Variant("row 6 + the same at weight 2", part_days=0, days=2.0),
+    Variant("row 7 with the outlet-and-day ranking at weight 2", part_days=2.0),
+    Variant("row 7 + BM25 within each day the question names (1.0)", days=1.0),
     Variant("articles first, then passages round-robin", articles_first=True),
     Variant("BM25 for each part at weight 1", parts=1.0),
     Variant("parts 1 and dense weight 0.1", parts=1.0, dense=0.1),
