@@ -12,8 +12,10 @@ from rag.errors import LoadError
 
 def parse_date(value: Any, *, where: str = "", name: str = "date") -> datetime | None:
     """A timezone-aware datetime (UTC when no zone is given) from text, a date or a timestamp."""
-    if value in (None, ""):
+    if value is None or value == "":
         return None
+    if isinstance(value, bool):  # YAML reads `embargo_until: true` as a bool, which Python counts as the number 1
+        raise LoadError(f"{name} '{str(value).lower()}' is not a date", where=where or None)
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):

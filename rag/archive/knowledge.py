@@ -12,8 +12,9 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from rag.archive.embeddings import embedding_model_name, make_embeddings
+from rag.archive.filters import ArchiveFilter
 from rag.archive.lexical import LexicalIndex
-from rag.archive.store import ArchiveStats, ArchiveStore
+from rag.archive.store import ArchiveStats, ArchiveStore, ArticleRecord, summarise, visible
 from rag.config import Settings
 
 LEXICAL_RECHECK_SECONDS = 30.0
@@ -28,7 +29,7 @@ class Archive:
         self._client = client
         self._store: ArchiveStore | None = None
         self._lexical: LexicalIndex | None = None
-        self._outlets: list[str] | None = None
+        self._records: list[ArticleRecord] | None = None
         self._lexical_checked = 0.0
         self._lock = threading.Lock()
 
@@ -62,7 +63,7 @@ class Archive:
                 if not index.load() or index.signature != signature:
                     index.build(self.store, signature)
                 self._lexical = index
-                self._outlets = None
+                self._records = None
             self._lexical_checked = now
             return self._lexical
 
@@ -70,7 +71,7 @@ class Archive:
         """Forget cached indexes so the next search sees the latest writes."""
         with self._lock:
             self._lexical = None
-            self._outlets = None
+            self._records = None
 
     def rebuild_lexical(self) -> None:
         """Rebuild the BM25 index now (after a write)."""
@@ -78,12 +79,14 @@ class Archive:
         self.lexical()
 
     def outlets(self) -> list[str]:
-        """The outlets in the archive (cached until `refresh`)."""
+        """The outlets of the articles a reader may see now (the article list is cached until `refresh`; the
+        embargo is checked at each call, so an outlet whose only articles are embargoed is not named)."""
         with self._lock:
-            if self._outlets is None:
-                self._outlets = self.store.stats().outlets
-            return self._outlets
+            if self._records is None:
+                self._records = list(self.store.articles().values())
+            records = self._records
+        return summarise(visible(records)).outlets
 
-    def stats(self) -> ArchiveStats:
-        """The archive at a glance."""
-        return self.store.stats()
+    def stats(self, flt: ArchiveFilter | None = None) -> ArchiveStats:
+        """The articles a reader may see now, at a glance (within `flt` when given)."""
+        return self.store.stats(flt)

@@ -224,13 +224,17 @@ class ArchiveStore:
             self._open_collections()
         return True
 
-    def article_body(self, article_id: str) -> tuple[str, dict[str, Any]] | None:
-        """The full cleaned body and registry metadata of one article."""
+    def article_body(self, article_id: str, flt: ArchiveFilter | None = None) -> tuple[str, dict[str, Any]] | None:
+        """The full cleaned body and registry metadata of one article; None when it is not stored or the filter
+        (the embargo always) does not let it through."""
         with chroma_errors("read an article from", self.settings):
             got = self.registry.get(ids=[article_id], include=["documents", "metadatas"])
         if not got["ids"]:
             return None
-        return str((got["documents"] or [""])[0]), dict((got["metadatas"] or [{}])[0])
+        meta = dict((got["metadatas"] or [{}])[0])
+        if not (flt or ArchiveFilter()).mask(FilterColumns.of([meta]))[0]:
+            return None
+        return str((got["documents"] or [""])[0]), meta
 
     def dense(self, vector: Sequence[float], n: int, flt: ArchiveFilter) -> list[Passage]:
         """Nearest passages by cosine similarity, within the filter.
@@ -295,9 +299,18 @@ class ArchiveStore:
                 got = self.passages.get(include=["documents", "metadatas"], limit=self.max_batch, offset=offset)
             yield from zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)  # type: ignore[misc]
 
-    def recent_passages(self, articles: int = 5, per_article: int = 3) -> list[tuple[str, str]]:
-        """(headline, passage text) from the newest articles, for example questions."""
-        records = sorted(self.articles().values(), key=lambda r: str(r.metadata.get("published_at", "")), reverse=True)
+    def visible_articles(self, flt: ArchiveFilter | None = None) -> list[ArticleRecord]:
+        """The stored articles that `flt` lets through, by the filter's own rule over their registry metadata (the
+        embargo always applies, as in retrieval: an article whose record lacks the field is not visible)."""
+        return visible(list(self.articles().values()), flt)
+
+    def recent_passages(
+        self, articles: int = 5, per_article: int = 3, flt: ArchiveFilter | None = None
+    ) -> list[tuple[str, str]]:
+        """(headline, passage text) from the newest visible articles, for example questions."""
+        records = sorted(
+            self.visible_articles(flt), key=lambda r: str(r.metadata.get("published_at", "")), reverse=True
+        )
         out: list[tuple[str, str]] = []
         for record in records[:articles]:
             with chroma_errors("read the passages of", self.settings):
@@ -308,17 +321,27 @@ class ArchiveStore:
             out.extend((title, str(doc)) for doc in got["documents"] or [])
         return out
 
-    def stats(self) -> ArchiveStats:
-        """Counts, outlets and date range of the archive."""
-        records = self.articles().values()
-        dates = sorted(str(r.metadata.get("published_at")) for r in records if r.metadata.get("published_at"))
-        outlets = sorted({str(r.metadata.get("outlet")) for r in records if r.metadata.get("outlet")})
-        with chroma_errors("count the passages of", self.settings):
-            passages = int(self.passages.count())
-        return ArchiveStats(
-            articles=len(records),
-            passages=passages,
-            outlets=outlets,
-            first_date=dates[0][:10] if dates else "",
-            last_date=dates[-1][:10] if dates else "",
-        )
+    def stats(self, flt: ArchiveFilter | None = None) -> ArchiveStats:
+        """Counts, outlets and date range of the articles a reader may see now (embargoed ones are not counted)."""
+        return summarise(self.visible_articles(flt))
+
+
+def visible(records: Sequence[ArticleRecord], flt: ArchiveFilter | None = None) -> list[ArticleRecord]:
+    """The article records that the filter lets through (embargo always applies), order kept."""
+    if not records:
+        return []
+    mask = (flt or ArchiveFilter()).mask(FilterColumns.of([r.metadata for r in records]))
+    return [r for r, ok in zip(records, mask, strict=True) if ok]
+
+
+def summarise(records: Sequence[ArticleRecord]) -> ArchiveStats:
+    """Counts, outlets and date range of some article records."""
+    dates = sorted(str(r.metadata.get("published_at")) for r in records if r.metadata.get("published_at"))
+    outlets = sorted({str(r.metadata.get("outlet")) for r in records if r.metadata.get("outlet")})
+    return ArchiveStats(
+        articles=len(records),
+        passages=sum(r.passages for r in records),
+        outlets=outlets,
+        first_date=dates[0][:10] if dates else "",
+        last_date=dates[-1][:10] if dates else "",
+    )
