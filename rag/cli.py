@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -132,12 +131,13 @@ def ingest(paths: tuple[str, ...], data_dir: str | None) -> None:
 
 # C0/C1 control codes (ESC and CSI start terminal escape sequences) and bidi overrides, never printed from an
 # article or a model; a small class, so printing costs nothing (ingest's full Unicode table takes 0.1 s to build)
-_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _say(text: str, **style: Any) -> None:
     """Print text that came from an article or a model, inert: its control codes removed."""
-    click.secho(_TERMINAL_CONTROLS.sub("", text), **style)
+    from rag.ingest.text import strip_controls
+
+    click.secho(strip_controls(text), **style)
 
 
 def print_answer(answer: Answer) -> None:

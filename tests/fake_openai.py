@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 import time
 import uuid
@@ -142,6 +143,13 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = True
     owner: FakeOpenAIServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (a keep-alive connection closed when its HTTP client is collected) is normal:
+        say nothing, as a real server would; any other error is printed as usual."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class FakeOpenAIServer:

@@ -66,16 +66,31 @@ def make_chat_model(settings: Settings, streaming: bool = True) -> Any:
     )
 
 
+_DELIMITER = re.compile(r"<{3,}|>{3,}")
+
+
+def inert_block(text: str) -> str:
+    """Article text that cannot close the passage block it is quoted in: runs of three or more angle brackets
+    (the block's delimiters) become guillemets of the same length."""
+    return _DELIMITER.sub(lambda m: ("‹" if m.group()[0] == "<" else "›") * len(m.group()), text)
+
+
+def inert_line(text: str) -> str:
+    """A header field on one line: no line breaks, no delimiters, no double quotes to end the quoted title."""
+    return inert_block(" ".join(text.split())).replace('"', "”")
+
+
 def format_passages(passages: list[Passage]) -> str:
-    """The numbered passages as the model sees them."""
+    """The numbered passages as the model sees them: one header line each (number, outlet, date, headline),
+    then the text between <<< and >>>, which nothing in an article can imitate or close."""
     return "\n\n".join(
         render(
             "passage",
             n=i,
-            outlet=p.outlet or "unknown outlet",
-            published_at=p.published_at[:10] or "undated",
-            title=p.title,
-            text=p.text,
+            outlet=inert_line(p.outlet) or "unknown outlet",
+            published_at=inert_line(p.published_at[:10]) or "undated",
+            title=inert_line(p.title),
+            text=inert_block(p.text),
         )
         for i, p in enumerate(passages, 1)
     )

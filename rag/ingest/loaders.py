@@ -96,8 +96,8 @@ def _finish(title: str, body: str, *, key: str, where: str, **meta: Any) -> Arti
     title = normalise(title or "")
     if not title:
         title = _headline_from(body)[0]
-    url = normalise_url(str(meta.get("url") or ""))
-    outlet = str(meta.get("outlet") or "").strip() or outlet_from_url(url)
+    url = normalise_url(normalise(str(meta.get("url") or "")))
+    outlet = normalise(" ".join(str(meta.get("outlet") or "").split())) or outlet_from_url(url)
     byline = meta.get("byline") or ""
     if isinstance(byline, list):
         byline = ", ".join(str(b) for b in byline)

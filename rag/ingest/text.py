@@ -91,6 +91,12 @@ def _control_characters() -> re.Pattern[str]:
     return re.compile(f"[{parts}]")
 
 
+def strip_controls(text: str) -> str:
+    """The text without control, format, surrogate and private-use characters (newline and tab kept): no
+    terminal escape sequences, bell or bidirectional overrides reach a screen."""
+    return _control_characters().sub("", text)
+
+
 def normalise(text: str) -> str:
     """Unicode NFC, unified newlines, no control characters, trimmed trailing spaces."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")

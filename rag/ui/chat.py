@@ -12,7 +12,15 @@ from rag.config import Settings, load_settings
 from rag.errors import NewsroomError
 from rag.eval.feedback import feedback_case, save_feedback
 from rag.models import Passage
-from rag.ui.render import ChatMessage, answer_markdown, context_paragraphs, example_questions, highlight, md_escape
+from rag.ui.render import (
+    ChatMessage,
+    answer_markdown,
+    context_paragraphs,
+    example_questions,
+    highlight,
+    md_escape,
+    safe_url,
+)
 from rag.ui.sidebar import sidebar
 
 
@@ -36,7 +44,8 @@ def render_source(st: Any, engine: ChatEngine, source: Source) -> None:
             for x in (p.outlet or "Unknown outlet", p.byline and f"by {p.byline}", p.published_at[:10] or "undated")
             if x
         )
-        link = f" · [original article]({p.url})" if p.url.startswith(("http://", "https://")) else ""
+        url = safe_url(p.url)
+        link = f" · [original article]({url})" if url else ""
         st.markdown(f"**{source.label} {md_escape(p.title)}**  \n{meta}{link}")
         st.markdown(highlight(source.text(), source.quote))
         with st.expander("Show in the article"):
@@ -110,7 +119,7 @@ def empty_state(st: Any, engine: ChatEngine, stats: ArchiveStats) -> None:
         st.session_state["examples"] = example_questions(engine.archive.store.recent_passages())
     columns = st.columns(max(1, len(st.session_state["examples"])))
     for column, question in zip(columns, st.session_state["examples"], strict=False):
-        if column.button(question, key=f"example-{question}", use_container_width=True):
+        if column.button(md_escape(question), key=f"example-{question}", use_container_width=True):
             st.session_state["pending_question"] = question
             st.rerun()
 
@@ -150,13 +159,13 @@ def chat_page(st: Any) -> None:
         engine = get_engine(st, load_settings())
         stats = engine.archive.stats()
     except NewsroomError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         return
     st.session_state.setdefault("messages", [])
     try:
         asked = draw_conversation(st, engine, stats)
     except NewsroomError as exc:  # e.g. a Chroma server that went away after the page loaded
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         return
     except Exception as exc:  # the page's last line of defence: a message, never a traceback
         st.error(f"Something went wrong ({type(exc).__name__}). Please try again.")

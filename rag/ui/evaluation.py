@@ -8,6 +8,7 @@ from typing import Any
 
 from rag.eval.records import CaseResult, EvalReport
 from rag.eval.report import TABLE_METRICS
+from rag.ui.render import md_escape
 
 
 def find_reports(root: Path) -> list[Path]:
@@ -34,24 +35,23 @@ def table_rows(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 def render_case(st: Any, case: CaseResult) -> None:
     """One case: question, expected outcome, answer and the ranked passages."""
-    st.markdown(f"**Question:** {case.question}")
+    st.markdown(f"**Question:** {md_escape(case.question)}")
     if case.standalone_question and case.standalone_question != case.question:
-        st.caption(f"Searched as: {case.standalone_question}")
-    expected = f"expected **{case.expect}**" + (f" — reference: {case.reference}" if case.reference else "")
-    st.markdown(expected)
+        st.caption(f"Searched as: {md_escape(case.standalone_question)}")
+    reference = f" — reference: {md_escape(case.reference)}" if case.reference else ""
+    st.markdown(f"expected **{md_escape(case.expect)}**{reference}")
     if case.error:
-        st.error(case.error)
+        st.error(md_escape(case.error))
         return
     for reason in case.failures:
-        st.warning(reason)
+        st.warning(md_escape(reason))
     st.markdown(f"**{'Refused' if case.refused else 'Answer'}:**")
     st.text(case.answer)
     metrics = {k: round(v, 3) for k, v in case.metrics.items() if v is not None}
     st.caption(" · ".join(f"{k} {v}" for k, v in metrics.items()))
     for rank, p in enumerate(case.passages, 1):
-        with st.expander(
-            f"{rank}. {p['title'][:90]} — {p['outlet'] or 'Unknown outlet'}, {p['published_at'][:10] or 'undated'}"
-        ):
+        label = f"{rank}. {p['title'][:90]} — {p['outlet'] or 'Unknown outlet'}, {p['published_at'][:10] or 'undated'}"
+        with st.expander(md_escape(label)):
             st.text(p["text"])
 
 
@@ -71,12 +71,12 @@ def evaluation_page(st: Any, root: Path = Path("eval-runs")) -> None:
         return
     report = load_report(path)
     if report is None:
-        st.error(f"{path} is not a readable evaluation report.")
+        st.error(f"{md_escape(str(path))} is not a readable evaluation report.")
         return
     summary = report.summary
     st.markdown(
-        f"Answer mode: **{summary['config']['answer_mode']}** · k = {summary['config']['k']} · "
-        f"{summary['overall']['cases']} cases"
+        f"Answer mode: **{md_escape(str(summary['config']['answer_mode']))}** · "
+        f"k = {md_escape(str(summary['config']['k']))} · {md_escape(str(summary['overall']['cases']))} cases"
     )
     st.subheader("Overall")
     st.dataframe(table_rows({"all": summary["overall"]}), hide_index=True)
@@ -99,4 +99,4 @@ def evaluation_page(st: Any, root: Path = Path("eval-runs")) -> None:
     if picked:
         render_case(st, shown[labels.index(picked)])
     if report.attribution:
-        st.caption(report.attribution)
+        st.caption(md_escape(report.attribution))

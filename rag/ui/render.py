@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import quote, urlsplit
 
 from rag.answer.base import Turn
 from rag.answer.sources import Source, sources
-from rag.ingest.text import paragraph_spans
+from rag.ingest.text import paragraph_spans, strip_controls
 from rag.models import Answer
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:])")
@@ -34,8 +35,26 @@ class ChatMessage:
 
 
 def md_escape(text: str) -> str:
-    """Text shown literally by Markdown: no emphasis, links, HTML, math or headings from it."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Text shown literally by Markdown: no emphasis, links, HTML, math or headings from it, and no control
+    characters."""
+    return _MD_SPECIAL.sub(r"\\\1", strip_controls(text))
+
+
+def safe_url(url: str) -> str:
+    """A URL that is safe to emit as a Markdown link target: a well-formed http(s) URL with a host, with the
+    characters that could end the link or start markup percent-encoded; empty for anything else
+    (`javascript:`, `data:`, relative paths, URLs with spaces or control characters)."""
+    url = url.strip()
+    if not url or any(c.isspace() or ord(c) < 32 or 127 <= ord(c) < 160 for c in url):
+        return ""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return ""
+    return quote(url, safe=":/?#&=%+@,;~!$*-._")
 
 
 def answer_markdown(text: str) -> str:
@@ -96,7 +115,8 @@ def source_line(source: Source) -> str:
     """One Markdown line describing a cited article, with its citation numbers."""
     p = source.passage
     title = md_escape(p.title)
-    head = f"[{title}]({p.url})" if p.url else title
+    url = safe_url(p.url)
+    head = f"[{title}]({url})" if url else title
     meta = ", ".join(x for x in (p.outlet, p.byline and f"by {p.byline}", p.published_at[:10]) if x)
     return f"- {md_escape(source.label)} {head}" + (f" — {md_escape(meta)}" if meta else "")
 
