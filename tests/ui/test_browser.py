@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -12,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import PROJECT_ROOT
@@ -144,3 +146,43 @@ def test_browser_upload_adds_an_article_that_can_then_be_asked_about(app_url: st
     box.press("Enter")
     expect(page.get_by_test_id("stChatMessage").filter(has_text="40 million euros").last).to_be_visible(timeout=90_000)
     expect(page.get_by_text("[1] Harbour bridge reopens")).to_be_visible()
+
+
+def test_browser_a_hostile_article_runs_no_script_and_sends_no_request_elsewhere(
+    app_url: str, page: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    hosts: set[str] = set()
+    dialogs: list[str] = []
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or ""))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    leak = "![a](http://evil.example/leak.png)"
+    fields = {
+        "title": f"Harbour bridge reopens {leak} <img src=x onerror=alert(1)>",
+        "outlet": "Port Gazette <script>alert(2)</script>",
+        "published_at": "2024-03-04",
+        "url": "https://gazette.example/bridge)![b](http://evil.example/b.png)",
+    }
+    article = tmp_path / "hostile.md"
+    front = "\n".join(f"{k}: {json.dumps(v)}" for k, v in fields.items())
+    article.write_text(
+        f"---\n{front}\n---\n\nThe harbour bridge reopened on Monday after a two-year refit costing 40 million "
+        f"euros, the city council said. {leak} <script>alert(3)</script>\n"
+    )
+    page.goto(app_url, wait_until="domcontentloaded")
+    expect(page.get_by_text("Add articles")).to_be_visible(timeout=90_000)
+    page.get_by_text("Add articles").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(article))
+    page.get_by_role("button", name="Add to the archive").click()
+    expect(page.get_by_text("ingested  ", exact=False).first).to_be_visible(timeout=90_000)
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill("How much did the harbour bridge refit cost?")
+    box.press("Enter")
+    expect(page.get_by_test_id("stChatMessage").filter(has_text="40 million euros").last).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("Show in the article").first).to_be_visible()
+    page.get_by_text("Show in the article").first.click()
+    page.wait_for_timeout(1500)
+    assert "<img src=x" in page.content() or "&lt;img src=x" in page.content()  # shown as text
+    assert not dialogs  # no script ran
+    assert hosts <= {"127.0.0.1"}, hosts  # nothing was fetched from any other host
