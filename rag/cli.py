@@ -151,7 +151,10 @@ def print_answer(answer: Answer) -> None:
         click.echo("\nSources")
     for source in sources(answer.citations):
         p = source.passage
-        head = " · ".join(x for x in (p.outlet or "Unknown outlet", p.published_at[:10] or "undated", p.title) if x)
+        when = p.published_at[:10] or "undated"
+        if p.corrected_at:
+            when += f" (corrected on {p.corrected_at[:10]}{': ' + p.correction if p.correction else ''})"
+        head = " · ".join(x for x in (p.outlet or "Unknown outlet", when, p.title) if x)
         _say(f"{source.label} {head}")
         if p.url:
             _say(f"    {p.url}")

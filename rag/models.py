@@ -27,6 +27,9 @@ class Article:
     url: str = ""
     embargo_until: datetime | None = None
     origin: str = ""
+    status: str = "published"  # published, draft or retracted: readers only ever see published articles
+    corrected_at: datetime | None = None  # when the article was last corrected (a newer version replaced it)
+    correction: str = ""  # the correction note, shown with the citation
 
     @property
     def article_id(self) -> str:
@@ -45,6 +48,9 @@ class Article:
                 self.published_at.isoformat() if self.published_at else "",
                 self.url,
                 self.embargo_until.isoformat() if self.embargo_until else "",
+                self.status,
+                self.corrected_at.isoformat() if self.corrected_at else "",
+                self.correction,
             ]
         )
         return stable_id(payload, length=24)
@@ -79,6 +85,8 @@ class Passage:
     sentences: list[tuple[int, int]] = field(default_factory=list)
     score: float = 0.0
     dense_similarity: float | None = None
+    corrected_at: str = ""
+    correction: str = ""
 
     def sentence_texts(self) -> list[str]:
         """The passage's sentences, as verbatim text."""

@@ -17,6 +17,7 @@ from rag.dates import day_bounds, timestamp
 
 MISSING_DATE = -1
 NEVER = 2**62  # embargo timestamp of a passage whose metadata lacks one: never visible
+READER_STATUSES = ("published",)  # an allow-list: a passage whose metadata lacks a status is never visible
 
 
 def _ts(value: datetime) -> int:
@@ -36,6 +37,7 @@ class FilterColumns:
     embargo: np.ndarray
     published: np.ndarray
     outlets: np.ndarray
+    status: np.ndarray
 
     @classmethod
     def of(cls, metas: Sequence[Mapping[str, Any]]) -> FilterColumns:
@@ -44,24 +46,29 @@ class FilterColumns:
             embargo=np.array([int(m.get("embargo_ts", NEVER)) for m in metas], dtype=np.int64),
             published=np.array([int(m.get("published_ts", MISSING_DATE)) for m in metas], dtype=np.int64),
             outlets=np.array([str(m.get("outlet_key", "")) for m in metas], dtype=object),
+            status=np.array([str(m.get("status", "")) for m in metas], dtype=object),
         )
 
 
 @dataclass(frozen=True)
 class ArchiveFilter:
-    """Which passages a query may see: an allow-list on outlet and publication date; embargo always applies.
+    """Which passages a query may see: an allow-list on outlet, publication date and article status; embargo
+    always applies.
 
     Args:
         outlets: only these outlets (any spelling of case and spaces); empty means all.
         since: only articles published at or after this instant.
         until: only articles published at or before this instant.
         now: the moment embargoes are checked against; None means the moment of each query.
+        statuses: the article statuses allowed; readers get published articles only (drafts and retracted
+            stories never), and a passage without a status is not allowed.
     """
 
     outlets: tuple[str, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
     now: datetime | None = None
+    statuses: tuple[str, ...] = READER_STATUSES
 
     @classmethod
     def of(
@@ -108,7 +115,10 @@ class ArchiveFilter:
 
     def clauses(self) -> list[dict[str, Any]]:
         """Chroma `where` clauses; embargoed passages are always excluded (fail closed)."""
-        clauses: list[dict[str, Any]] = [{"embargo_ts": {"$lte": self.embargo_cutoff()}}]
+        clauses: list[dict[str, Any]] = [
+            {"embargo_ts": {"$lte": self.embargo_cutoff()}},
+            {"status": {"$in": list(self.statuses)}},
+        ]
         if self.outlets:
             clauses.append({"outlet_key": {"$in": [outlet_key(o) for o in self.outlets]}})
         if self.since or self.until:  # undated articles never match a date filter; pre-1970 dates are negative
@@ -126,7 +136,7 @@ class ArchiveFilter:
 
     def mask(self, columns: FilterColumns) -> np.ndarray:
         """The same rule as `clauses`, over whole columns at once: True where a passage may be seen."""
-        allowed = columns.embargo <= self.embargo_cutoff()
+        allowed = (columns.embargo <= self.embargo_cutoff()) & np.isin(columns.status, list(self.statuses))
         if self.outlets:
             allowed &= np.isin(columns.outlets, [outlet_key(o) for o in self.outlets])
         if self.since or self.until:

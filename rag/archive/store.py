@@ -20,6 +20,7 @@ from rag.config import Settings
 from rag.dates import format_date, timestamp
 from rag.models import Article, Chunk, Passage
 
+SCHEMA = "s2"  # the passage metadata's version: s2 added status and corrections, so older passages are re-written
 DENSE_OVERFETCH = 4  # unfiltered neighbours asked for per wanted passage before falling back to a filtered query
 
 
@@ -57,6 +58,9 @@ def chunk_metadata(article: Article, chunk: Chunk, content_hash: str) -> dict[st
         "published_at": format_date(article.published_at),
         "published_ts": timestamp(article.published_at, MISSING_DATE),
         "embargo_ts": timestamp(article.embargo_until, 0),
+        "status": article.status,
+        "corrected_at": format_date(article.corrected_at),
+        "correction": article.correction,
         "url": article.url,
         "start": chunk.start,
         "end": chunk.end,
@@ -79,6 +83,8 @@ def passage_from(chunk_id: str, text: str, meta: dict[str, Any], score: float = 
         end=int(meta.get("end", len(text))),
         sentences=[tuple(s) for s in json.loads(str(meta.get("sentences", "[]")))],  # type: ignore[misc]
         score=score,
+        corrected_at=str(meta.get("corrected_at", "")),
+        correction=str(meta.get("correction", "")),
     )
 
 
@@ -132,7 +138,7 @@ class ArchiveStore:
     def content_key(self, article: Article) -> str:
         """What an article's stored passages were made from: its content and the passage sizes. An article whose
         key changed (edited, or ingested again after `NEWSROOM_CHUNK_CHARS`/`_OVERLAP` changed) is re-cut."""
-        return f"{article.content_hash}/{self.settings.chunk_chars}-{self.settings.chunk_overlap}"
+        return f"{article.content_hash}/{self.settings.chunk_chars}-{self.settings.chunk_overlap}/{SCHEMA}"
 
     def signature(self) -> str:
         """A fingerprint of the archive's content (changes whenever any article does)."""

@@ -27,7 +27,11 @@ _FIELDS = {
     "published_at": ("published_at", "date", "published"),
     "url": ("url", "link"),
     "embargo_until": ("embargo_until",),
+    "status": ("status",),
+    "corrected_at": ("corrected_at",),
+    "correction": ("correction", "correction_note"),
 }
+STATUSES = ("published", "draft", "retracted")
 
 
 @dataclass
@@ -111,7 +115,21 @@ def _finish(title: str, body: str, *, key: str, where: str, **meta: Any) -> Arti
         url=url,
         embargo_until=parse_date(meta.get("embargo_until"), where=where, name="embargo_until"),
         origin=where,
+        status=_status(meta.get("status"), where),
+        corrected_at=parse_date(meta.get("corrected_at"), where=where, name="corrected_at"),
+        correction=normalise(" ".join(str(meta.get("correction") or "").split())),
     )
+
+
+def _status(value: Any, where: str) -> str:
+    """An article's status: published when not given; anything but the three known words is an error, so a
+    typo ("retracetd") never publishes a retracted story."""
+    if value is None or value == "":
+        return "published"
+    status = str(value).strip().lower()
+    if isinstance(value, bool) or status not in STATUSES:
+        raise LoadError(f"status '{value}' is not one of {', '.join(STATUSES)}", where=where)
+    return status
 
 
 def load_txt(text: str, key: str, where: str) -> Article:

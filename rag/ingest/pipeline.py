@@ -31,14 +31,17 @@ class FileReport:
     new: int = 0
     unchanged: int = 0
     replaced: int = 0
+    retracted: int = 0  # articles stored as retracted: no reader sees them from now on
     passages: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
-        """ingested, unchanged, replaced or failed."""
+        """ingested, unchanged, replaced, retracted or failed."""
         if self.errors:
             return "failed"
+        if self.retracted:
+            return "retracted"
         if self.replaced:
             return "replaced"
         if self.new:
@@ -159,6 +162,7 @@ def _write_all(archive: Archive, inbox: queue.Queue[Batch | None], failures: lis
             else:
                 job.report.replaced += job.replacing
                 job.report.new += not job.replacing
+                job.report.retracted += job.article.status == "retracted"
                 job.report.passages += len(job.chunks)
 
 

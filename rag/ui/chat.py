@@ -16,6 +16,7 @@ from rag.ui.render import (
     ChatMessage,
     answer_markdown,
     context_paragraphs,
+    correction_label,
     example_questions,
     highlight,
     md_escape,
@@ -41,7 +42,12 @@ def render_source(st: Any, engine: ChatEngine, source: Source) -> None:
     with st.container(border=True):
         meta = " · ".join(
             md_escape(x)
-            for x in (p.outlet or "Unknown outlet", p.byline and f"by {p.byline}", p.published_at[:10] or "undated")
+            for x in (
+                p.outlet or "Unknown outlet",
+                p.byline and f"by {p.byline}",
+                p.published_at[:10] or "undated",
+                correction_label(p),
+            )
             if x
         )
         url = safe_url(p.url)

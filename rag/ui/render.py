@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 from rag.answer.base import Turn
 from rag.answer.sources import Source, sources
 from rag.ingest.text import paragraph_spans, strip_controls
-from rag.models import Answer
+from rag.models import Answer, Passage
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:])")
 _SPEAKER = re.compile(
@@ -118,7 +118,15 @@ def source_line(source: Source) -> str:
     url = safe_url(p.url)
     head = f"[{title}]({url})" if url else title
     meta = ", ".join(x for x in (p.outlet, p.byline and f"by {p.byline}", p.published_at[:10]) if x)
-    return f"- {md_escape(source.label)} {head}" + (f" — {md_escape(meta)}" if meta else "")
+    line = f"- {md_escape(source.label)} {head}" + (f" — {md_escape(meta)}" if meta else "")
+    return line + (f" ({md_escape(correction_label(p))})" if p.corrected_at else "")
+
+
+def correction_label(p: Passage) -> str:
+    """ "corrected on 2024-03-05: the toll is four pounds, not five" for a corrected article, else empty."""
+    if not p.corrected_at:
+        return ""
+    return f"corrected on {p.corrected_at[:10]}" + (f": {p.correction}" if p.correction else "")
 
 
 def export_markdown(messages: Sequence[ChatMessage], now: datetime | None = None) -> str:

@@ -158,3 +158,22 @@ def test_a_server_that_goes_away_gives_store_errors_not_raw_ones(tmp_path: Path,
         archive.store.stats()
     with pytest.raises(StoreError, match=where):
         HybridRetriever(archive).search(DRONES)
+
+
+def test_a_retraction_removes_the_article_from_answers_on_the_server(
+    server_settings: Settings, embeddings: Any, tmp_path: Path
+) -> None:
+    url = "https://harbourgazette.example/toll"
+    path = tmp_path / "feed.json"
+    story = {"title": "Toll rises", "body": "The harbour bridge toll rises to nine pounds in May.", "url": url}
+    path.write_text(json.dumps([story]))
+    archive = Archive(server_settings, embeddings)
+    assert ingest_paths(archive, [path]).count("new") == 1
+    question = "How much will the harbour bridge toll be in May?"
+    assert make_engine(server_settings, archive).ask(question).citations
+    path.write_text(json.dumps([{**story, "status": "retracted"}]))
+    report = ingest_paths(archive, [path])
+    assert report.count("retracted") == 1 and report.files[0].status == "retracted"
+    answer = make_engine(server_settings, archive).ask(question)
+    assert answer.refused and not answer.citations and "nine pounds" not in answer.text
+    assert archive.stats().articles == 0 and not HybridRetriever(archive).search("harbour bridge toll")

@@ -43,8 +43,29 @@ ROWS: dict[str, dict[str, Any]] = {
     "courier-dec1-midnight": {"outlet_key": COURIER, "published_ts": ts(2023, 12, 1), "embargo_ts": 0},
     "no-outlet-field": {"published_ts": ts(2023, 6, 1), "embargo_ts": 0},
 }
-# What every filter may show at most: a missing embargo field means embargoed; the 2999 embargo has not lifted.
-VISIBLE = set(ROWS) - {"gazette-no-embargo-field", "gazette-embargoed"}
+for _row in ROWS.values():
+    _row["status"] = "published"
+ROWS.update(
+    {
+        "gazette-draft": {"outlet_key": GAZETTE, "published_ts": ts(2023, 5, 2), "embargo_ts": 0, "status": "draft"},
+        "gazette-retracted": {
+            "outlet_key": GAZETTE,
+            "published_ts": ts(2023, 5, 3),
+            "embargo_ts": 0,
+            "status": "retracted",
+        },
+        "gazette-no-status-field": {"outlet_key": GAZETTE, "published_ts": ts(2023, 5, 4), "embargo_ts": 0},
+    }
+)
+# What every filter may show at most: a missing embargo field means embargoed; the 2999 embargo has not lifted;
+# drafts, retracted articles and passages without a status are never shown to readers.
+VISIBLE = set(ROWS) - {
+    "gazette-no-embargo-field",
+    "gazette-embargoed",
+    "gazette-draft",
+    "gazette-retracted",
+    "gazette-no-status-field",
+}
 COURIERS = {i for i in VISIBLE if i.startswith("courier-")}
 
 CASES: list[tuple[str, ArchiveFilter, set[str]]] = [
@@ -89,6 +110,11 @@ CASES: list[tuple[str, ArchiveFilter, set[str]]] = [
     ),
     ("embargo checked at a later moment", ArchiveFilter(now=_utc(3000, 1, 1)), VISIBLE | {"gazette-embargoed"}),
     ("embargo checked at an earlier moment", ArchiveFilter(now=_utc(2010, 1, 1)), VISIBLE - {"gazette-lifted"}),
+    (
+        "drafts allowed as well (an editor's filter)",
+        ArchiveFilter(statuses=("published", "draft")),
+        VISIBLE | {"gazette-draft"},
+    ),
 ]
 
 
@@ -119,10 +145,11 @@ def test_where_clauses_and_mask_agree(collection: Any, name: str, flt: ArchiveFi
 
 
 def test_missing_metadata_reads_as_embargoed_and_undated() -> None:
-    columns = FilterColumns.of([{}, {"outlet_key": COURIER, "published_ts": 5, "embargo_ts": 7}])
+    columns = FilterColumns.of([{}, {"outlet_key": COURIER, "published_ts": 5, "embargo_ts": 7, "status": "published"}])
     assert columns.embargo.tolist() == [NEVER, 7]
     assert columns.published.tolist() == [-1, 5]
     assert columns.outlets.tolist() == ["", COURIER]
+    assert columns.status.tolist() == ["", "published"]
     assert ArchiveFilter(now=_utc(9999, 12, 31)).mask(columns).tolist() == [False, True]
 
 
@@ -189,8 +216,10 @@ def test_of_refuses_what_is_not_a_date(kwargs: dict[str, str], message: str) -> 
         ArchiveFilter.of(**kwargs)
 
 
-def test_where_is_one_clause_or_a_conjunction() -> None:
-    assert ArchiveFilter(now=_utc(2024, 1, 1)).where() == {"embargo_ts": {"$lte": ts(2024, 1, 1)}}
+def test_where_always_holds_the_embargo_and_the_status_allow_list() -> None:
+    assert ArchiveFilter(now=_utc(2024, 1, 1)).where() == {
+        "$and": [{"embargo_ts": {"$lte": ts(2024, 1, 1)}}, {"status": {"$in": ["published"]}}]
+    }
     where = ArchiveFilter.of(["Valley Courier"], until="2023-11-30").where()
     assert list(where) == ["$and"] and {"outlet_key": {"$in": [COURIER]}} in where["$and"]
     assert {"published_ts": {"$ne": -1}} in where["$and"]
