@@ -53,6 +53,13 @@ filter_options = [
     click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeatable)."),
     click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD)."),
     click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD)."),
+    click.option(
+        "--role",
+        type=click.Choice(["reader", "editor"]),
+        default="reader",
+        show_default=True,
+        help="Editors also see drafts and embargoed articles, labelled (needs NEWSROOM_ALLOW_EDITOR_CLI=1).",
+    ),
 ]
 
 
@@ -89,12 +96,17 @@ def _engine(settings: Settings) -> ChatEngine:
     return opened.engine
 
 
-def _filters(outlets: tuple[str, ...], since: str | None, until: str | None) -> ArchiveFilter:
-    """The filter from --outlet/--since/--until ("--until 2023-11-30" includes that whole day)."""
+def _filters(
+    outlets: tuple[str, ...], since: str | None, until: str | None, role: str, settings: Settings
+) -> ArchiveFilter:
+    """The filter from --outlet/--since/--until ("--until 2023-11-30" includes that whole day) and --role."""
+    from rag.archive.access import EDITOR, role_filter
     from rag.archive.filters import ArchiveFilter
 
+    if role == EDITOR and not settings.allow_editor_cli:
+        raise click.UsageError("--role editor is switched off here: set NEWSROOM_ALLOW_EDITOR_CLI=1 to allow it.")
     try:
-        return ArchiveFilter.of(outlets, since, until)
+        return role_filter(role, ArchiveFilter.of(outlets, since, until))
     except NewsroomError as exc:
         raise click.BadParameter(str(exc)) from exc
 
@@ -145,6 +157,7 @@ def print_answer(answer: Answer) -> None:
     if answer.notice:
         _say(answer.notice, fg="yellow", err=True)
     from rag.answer.sources import sources
+    from rag.archive.access import access_label
 
     _say(answer.text)
     if answer.citations:
@@ -155,6 +168,8 @@ def print_answer(answer: Answer) -> None:
         if p.corrected_at:
             when += f" (corrected on {p.corrected_at[:10]}{': ' + p.correction if p.correction else ''})"
         head = " · ".join(x for x in (p.outlet or "Unknown outlet", when, p.title) if x)
+        if access_label(p):
+            head += f" [{access_label(p).upper()}]"
         _say(f"{source.label} {head}")
         if p.url:
             _say(f"    {p.url}")
@@ -178,11 +193,13 @@ def ask(
     outlets: tuple[str, ...],
     since: str | None,
     until: str | None,
+    role: str,
     data_dir: str | None,
 ) -> None:
     """Answer a question from the archive, with numbered citations."""
-    filters = _filters(outlets, since, until)
-    engine = _engine(_settings(data_dir))
+    settings = _settings(data_dir)
+    filters = _filters(outlets, since, until, role, settings)
+    engine = _engine(settings)
     answer = engine.ask(question, filters=filters, k=k)
     if as_json:
         click.echo(json.dumps(answer.to_public(), ensure_ascii=False, indent=2))
@@ -204,18 +221,24 @@ def search(
     outlets: tuple[str, ...],
     since: str | None,
     until: str | None,
+    role: str,
     data_dir: str | None,
 ) -> None:
     """Show the ranked passages for a query."""
-    filters = _filters(outlets, since, until)
-    engine = _engine(_settings(data_dir))
+    settings = _settings(data_dir)
+    filters = _filters(outlets, since, until, role, settings)
+    engine = _engine(settings)
     passages = engine.retrieve(query, filters, k)
     if as_json:
         click.echo(json.dumps([p.to_public() for p in passages], ensure_ascii=False, indent=2))
         return
+    from rag.archive.access import access_label
+
     for rank, p in enumerate(passages, 1):
+        label = f" [{access_label(p)}]" if access_label(p) else ""
         _say(
-            f"{rank:>2}. {p.score:.4f}  {p.outlet or 'Unknown outlet'} · {p.published_at[:10] or 'undated'} · {p.title}"
+            f"{rank:>2}. {p.score:.4f}  {p.outlet or 'Unknown outlet'} · {p.published_at[:10] or 'undated'} · "
+            f"{p.title}{label}"
         )
         _say(f"    {p.text[:300]}{'…' if len(p.text) > 300 else ''}")
 

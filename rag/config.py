@@ -43,6 +43,8 @@ class Settings:
     embed_batch_size: int = 16
     embed_max_tokens: int = 256
     lock_timeout: float = 10.0
+    editors: str = ""  # e-mail addresses or "@domain"s of signed-in users who get the editor role
+    allow_editor_cli: bool = False  # whether `--role editor` is accepted on the command line
     extra: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -103,6 +105,8 @@ _ENV = {
     "embed_batch_size": "NEWSROOM_EMBED_BATCH_SIZE",
     "embed_max_tokens": "NEWSROOM_EMBED_MAX_TOKENS",
     "lock_timeout": "NEWSROOM_LOCK_TIMEOUT",
+    "editors": "NEWSROOM_EDITORS",
+    "allow_editor_cli": "NEWSROOM_ALLOW_EDITOR_CLI",
 }
 
 

@@ -87,6 +87,8 @@ class Passage:
     dense_similarity: float | None = None
     corrected_at: str = ""
     correction: str = ""
+    status: str = "published"
+    embargo_until: str = ""  # ISO time of an embargo (only an editor's search returns a passage still under one)
 
     def sentence_texts(self) -> list[str]:
         """The passage's sentences, as verbatim text."""

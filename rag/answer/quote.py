@@ -15,6 +15,7 @@ from rag.answer.base import Turn, refusal, rule_condense
 from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
 from rag.answer.evidence import find_gaps, kind_bonus, mentions, order_sentence
+from rag.archive.access import access_label
 from rag.models import Answer, Citation, Passage
 from rag.retrieval.question import Question, QuestionPart, understand, word_string
 
@@ -260,7 +261,9 @@ class QuoteAnswerer:
             citation = citations[numbers[sentence.passage_rank] - 1]
             citation.quote = f"{citation.quote} {sentence.text}".strip()
             passage = passages[sentence.passage_rank]
-            where = ", ".join(x for x in (passage.outlet, passage.published_at[:10]) if x)
+            where = ", ".join(
+                x for x in (passage.outlet, passage.published_at[:10], access_label(passage).upper()) if x
+            )
             parts.append(
                 f"{where}: {sentence.text} [{numbers[sentence.passage_rank]}]"
                 if where

@@ -10,6 +10,7 @@ import json
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -85,7 +86,18 @@ def passage_from(chunk_id: str, text: str, meta: dict[str, Any], score: float = 
         score=score,
         corrected_at=str(meta.get("corrected_at", "")),
         correction=str(meta.get("correction", "")),
+        status=str(meta.get("status", "")),
+        embargo_until=_embargo_text(meta.get("embargo_ts")),
     )
+
+
+def _embargo_text(value: Any) -> str:
+    """The ISO time of a stored embargo; empty for none (0), a missing one or one no calendar can show."""
+    try:
+        seconds = int(value or 0)
+        return format_date(datetime.fromtimestamp(seconds, UTC)) if seconds > 0 else ""
+    except (TypeError, ValueError, OverflowError, OSError):
+        return ""
 
 
 Row = tuple[str, str, dict[str, Any], float]

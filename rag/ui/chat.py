@@ -6,6 +6,7 @@ from typing import Any
 
 from rag.answer.engine import ChatEngine, open_engine
 from rag.answer.sources import Source, sources
+from rag.archive.access import READER, access_label, role_filter
 from rag.archive.filters import ArchiveFilter
 from rag.archive.store import ArchiveStats
 from rag.config import Settings, load_settings
@@ -22,7 +23,7 @@ from rag.ui.render import (
     md_escape,
     safe_url,
 )
-from rag.ui.sidebar import sidebar
+from rag.ui.sidebar import current_role, sidebar
 
 
 def get_engine(st: Any, settings: Settings) -> ChatEngine:
@@ -47,6 +48,7 @@ def render_source(st: Any, engine: ChatEngine, source: Source) -> None:
                 p.byline and f"by {p.byline}",
                 p.published_at[:10] or "undated",
                 correction_label(p),
+                access_label(p).upper(),
             )
             if x
         )
@@ -55,7 +57,9 @@ def render_source(st: Any, engine: ChatEngine, source: Source) -> None:
         st.markdown(f"**{source.label} {md_escape(p.title)}**  \n{meta}{link}")
         st.markdown(highlight(source.text(), source.quote))
         with st.expander("Show in the article"):
-            stored = engine.archive.store.article_body(p.article_id)
+            stored = engine.archive.store.article_body(
+                p.article_id, role_filter(st.session_state.get("access_role", READER))
+            )
             if stored is None:
                 st.caption("This article is no longer in the archive.")
                 return
@@ -182,7 +186,9 @@ def chat_page(st: Any) -> None:
 
 def draw_conversation(st: Any, engine: ChatEngine, stats: ArchiveStats) -> bool:
     """The sidebar, the conversation so far and the chat box; True when a new question was answered."""
-    filters = sidebar(st, engine, stats)
+    role, email = current_role(st, engine.settings)
+    st.session_state["access_role"] = role  # this session's own: never in a cache shared across sessions
+    filters = role_filter(role, sidebar(st, engine, stats, role, email))
     st.title("Newsroom")
     messages = st.session_state["messages"]
     if not messages:

@@ -10,6 +10,7 @@ from urllib.parse import quote, urlsplit
 
 from rag.answer.base import Turn
 from rag.answer.sources import Source, sources
+from rag.archive.access import access_label
 from rag.ingest.text import paragraph_spans, strip_controls
 from rag.models import Answer, Passage
 
@@ -119,7 +120,8 @@ def source_line(source: Source) -> str:
     head = f"[{title}]({url})" if url else title
     meta = ", ".join(x for x in (p.outlet, p.byline and f"by {p.byline}", p.published_at[:10]) if x)
     line = f"- {md_escape(source.label)} {head}" + (f" — {md_escape(meta)}" if meta else "")
-    return line + (f" ({md_escape(correction_label(p))})" if p.corrected_at else "")
+    line += f" ({md_escape(correction_label(p))})" if p.corrected_at else ""
+    return line + (f" **{md_escape(access_label(p).upper())}**" if access_label(p) else "")
 
 
 def correction_label(p: Passage) -> str:

@@ -6,12 +6,14 @@ from datetime import date
 from typing import Any
 
 from rag.answer.engine import ChatEngine
+from rag.archive.access import EDITOR, READER, role_for
 from rag.archive.filters import ArchiveFilter
 from rag.archive.store import ArchiveStats
+from rag.config import Settings
 from rag.errors import LoadError, NewsroomError
 from rag.ingest.pipeline import ingest_paths
 from rag.ingest.uploads import UPLOAD_TYPES, save_upload
-from rag.ui.render import export_markdown
+from rag.ui.render import export_markdown, md_escape
 
 
 def _day(text: str) -> date | None:
@@ -86,12 +88,44 @@ def upload_box(st: Any, engine: ChatEngine) -> None:
             st.code(st.session_state["upload_report"], language=None)
 
 
-def sidebar(st: Any, engine: ChatEngine, stats: ArchiveStats) -> ArchiveFilter:
+def current_role(st: Any, settings: Settings) -> tuple[str, str]:
+    """(role, e-mail) of this session: a signed-in user's address mapped by `NEWSROOM_EDITORS`; a reader when
+    nobody is signed in or sign-in is not configured."""
+    try:
+        user = st.user
+        email = str(user.get("email") or "") if user.is_logged_in else ""
+    except Exception:  # no sign-in configured, or a Streamlit without st.user: everyone is a reader
+        email = ""
+    return role_for(email, settings.editors), email
+
+
+def _sign_in_configured(st: Any) -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no .streamlit/secrets.toml: sign-in is not configured
+        return False
+
+
+def access_box(st: Any, role: str, email: str) -> None:
+    """Which role is in force, and the sign-in or sign-out button when sign-in is configured."""
+    who = f" ({md_escape(email)})" if email else ""
+    st.caption(f"Role: **{role}**{who}" + ("" if role == EDITOR else " · published articles only"))
+    if not _sign_in_configured(st):
+        return
+    if email:
+        if st.button("Sign out", key="sign_out"):
+            st.logout()
+    elif st.button("Sign in", key="sign_in"):
+        st.login()
+
+
+def sidebar(st: Any, engine: ChatEngine, stats: ArchiveStats, role: str = READER, email: str = "") -> ArchiveFilter:
     """Draw the sidebar and return the filters the user chose."""
     with st.sidebar:
         st.header("Archive")
         st.markdown(archive_summary(stats))
         st.caption(f"Answers: {engine.mode_label}")
+        access_box(st, role, email)
         filters = filters_box(st, stats)
         if st.button("New conversation", icon=":material/add_comment:", use_container_width=True):
             st.session_state["messages"] = []

@@ -1,0 +1,50 @@
+"""Who may see what: readers see published articles whose embargo has lifted; editors also see drafts and
+embargoed articles, labelled as such. Retracted articles are shown to no one.
+
+The role comes from the signed-in user's e-mail address (the app) or `--role editor` (the CLI, only when
+`NEWSROOM_ALLOW_EDITOR_CLI` is set); it widens the one `ArchiveFilter` in code, never from the question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from rag.archive.filters import READER_STATUSES, ArchiveFilter
+from rag.models import Passage
+
+READER = "reader"
+EDITOR = "editor"
+ROLES = (READER, EDITOR)
+EDITOR_STATUSES = ("published", "draft")
+_FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)  # embargoes checked against it are all lifted (a missing one is not)
+
+
+def role_for(email: str | None, editors: str) -> str:
+    """The role of a signed-in user: editor when their address, or "@" and their domain, is in `editors` (a
+    comma-separated list from `NEWSROOM_EDITORS`); reader otherwise, and for anyone not signed in."""
+    if not email or "@" not in email:
+        return READER
+    address = email.strip().lower()
+    domain = "@" + address.rsplit("@", 1)[1]
+    allowed = {e.strip().lower() for e in editors.split(",") if e.strip()}
+    return EDITOR if address in allowed or domain in allowed else READER
+
+
+def role_filter(role: str, flt: ArchiveFilter | None = None) -> ArchiveFilter:
+    """The filter a role searches with: the user's own filter, with the statuses and embargo the role allows.
+    Any role but "editor" is a reader, whatever statuses the given filter named."""
+    flt = flt or ArchiveFilter()
+    if role == EDITOR:
+        return replace(flt, statuses=EDITOR_STATUSES, now=_FAR_FUTURE)
+    return replace(flt, statuses=READER_STATUSES, now=None if flt.now == _FAR_FUTURE else flt.now)
+
+
+def access_label(passage: Passage, now: datetime | None = None) -> str:
+    """ "draft" or "embargoed until <time>" for a passage only an editor may see; empty for a published one."""
+    labels = []
+    if passage.status == "draft":
+        labels.append("draft")
+    if passage.embargo_until and passage.embargo_until > (now or datetime.now(UTC)).isoformat().replace("+00:00", "Z"):
+        labels.append(f"embargoed until {passage.embargo_until[:16].replace('T', ' ')} UTC")
+    return ", ".join(labels)
