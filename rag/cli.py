@@ -133,8 +133,8 @@ def ingest(paths: tuple[str, ...], data_dir: str | None) -> None:
     finally:
         bar.close()
     for file_report in report.files:
-        click.echo(file_report.describe())
-    click.echo(report.summary())
+        _say(file_report.describe())
+    _say(report.summary())
     if not report.files:
         raise click.ClickException("No supported files found (.txt .md .html .htm .json .jsonl).")
     if not report.ok:

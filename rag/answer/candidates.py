@@ -82,8 +82,9 @@ def answer_candidates(
     titles = {article: word_string(title) for article, title in (headlines or {}).items()}
 
     def headline_support(name: str, articles: Mapping[str, float]) -> float:
-        """Support again from the articles whose headline holds the name (for a person, the surname)."""
-        key = f" {words(name)[-1]} " if words(name) else ""
+        """Support again from the articles whose headline holds the name (for a person, the surname; "Bank of
+        America" whole, never just "america")."""
+        key = (f" {words(name)[-1]} " if _person_like(name) else word_string(name)) if words(name) else ""
         return HEADLINE_WEIGHT * sum(score for a, score in articles.items() if key and key in titles.get(a, ""))
 
     ranked = [

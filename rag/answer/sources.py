@@ -35,8 +35,9 @@ class Source:
 
     @property
     def quote(self) -> str:
-        """Every sentence quoted from the article, in one text (to highlight them all)."""
-        return " ".join(q for _, q in self.quotes)
+        """Every sentence quoted from the article, in one text (to highlight them all; a citation without a
+        quote highlights nothing)."""
+        return " ".join(c.quote for c in self.citations if c.quote)
 
     @property
     def start(self) -> int:

@@ -37,7 +37,9 @@ def role_filter(role: str, flt: ArchiveFilter | None = None) -> ArchiveFilter:
     flt = flt or ArchiveFilter()
     if role == EDITOR:
         return replace(flt, statuses=EDITOR_STATUSES, now=_FAR_FUTURE)
-    return replace(flt, statuses=READER_STATUSES, now=None if flt.now == _FAR_FUTURE else flt.now)
+    # a reader's embargo is checked at the moment of the query, or earlier, never at a later moment
+    now = flt.now if flt.now is not None and flt.now <= datetime.now(UTC) else None
+    return replace(flt, statuses=READER_STATUSES, now=now)
 
 
 def access_label(passage: Passage, now: datetime | None = None) -> str:

@@ -250,9 +250,27 @@ class ArchiveStore:
         if not got["ids"]:
             return None
         meta = dict((got["metadatas"] or [{}])[0])
-        if not (flt or ArchiveFilter()).mask(FilterColumns.of([meta]))[0]:
-            return None
+        flt = flt or ArchiveFilter()
+        if not flt.mask(FilterColumns.of([meta]))[0] or not self.allowed_ids(self._article_chunk_ids(article_id), flt):
+            return None  # the registry and the article's passages must both let it through
         return str((got["documents"] or [""])[0]), meta
+
+    def _article_chunk_ids(self, article_id: str) -> list[str]:
+        with chroma_errors("read an article from", self.settings):
+            return list(self.passages.get(where={"article_id": article_id}, include=[])["ids"])
+
+    def allowed_ids(self, chunk_ids: Sequence[str], flt: ArchiveFilter) -> set[str]:
+        """Which of these passages the filter lets through now, by their metadata as stored at this moment (a
+        passage deleted or retracted since an index was built is not among them)."""
+        if not chunk_ids:
+            return set()
+        with chroma_errors("search", self.settings):
+            got = self.passages.get(ids=list(chunk_ids), include=["metadatas"])
+        metas = [dict(m or {}) for m in got["metadatas"] or []]
+        if not metas:
+            return set()
+        mask = flt.mask(FilterColumns.of(metas))
+        return {str(cid) for cid, ok in zip(got["ids"], mask, strict=False) if ok}
 
     def dense(self, vector: Sequence[float], n: int, flt: ArchiveFilter) -> list[Passage]:
         """Nearest passages by cosine similarity, within the filter.
@@ -332,8 +350,10 @@ class ArchiveStore:
         out: list[tuple[str, str]] = []
         for record in records[:articles]:
             with chroma_errors("read the passages of", self.settings):
-                got = self.passages.get(
-                    where={"article_id": record.article_id}, include=["documents"], limit=per_article
+                got = self.passages.get(  # the passages must pass the filter too (a half-written retraction)
+                    where={"$and": [{"article_id": record.article_id}, *(flt or ArchiveFilter()).clauses()]},
+                    include=["documents"],
+                    limit=per_article,
                 )
             title = str(record.metadata.get("title", ""))
             out.extend((title, str(doc)) for doc in got["documents"] or [])

@@ -120,4 +120,8 @@ class HybridRetriever:
                     rankings.append((DAY_WEIGHT, lexical.search(query, k, dated, scores)))
         if len(parts) > 1:
             rankings.extend((PART_WEIGHT, lexical.search(part, k, flt)) for part in parts)
-        return cap_per_article(fuse(rankings, pool), k, self.per_article)
+        ranked = cap_per_article(fuse(rankings, pool), k, self.per_article)
+        # the keyword index may be up to LEXICAL_RECHECK_SECONDS old: a retraction or deletion since then must
+        # not show, so the final passages are checked against the store's metadata as it is now
+        allowed = self.archive.store.allowed_ids([p.chunk_id for p in ranked], flt)
+        return [p for p in ranked if p.chunk_id in allowed]

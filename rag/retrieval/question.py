@@ -82,11 +82,15 @@ _DATE = re.compile(
     r"|\d{4}-\d{2}-\d{2})\b",
     re.IGNORECASE,
 )
-# a date right after these words (within a few) is a report's publication date, not an event's
+# a date right after these words is a report's publication date, not an event's: "published on", "the report
+# from Sporting News on", "The Age report on", "the article dated" (a weekday may come first); "the article about
+# the attack on" is an event's
 _PUBLISHED = re.compile(
-    r"\b(?:published|posted|dated|reported|reports?|articles?|stor(?:y|ies)|pieces?|coverage|editions?|issues?)\b"
-    r"(?:[^.;?!]{0,45}?\s(?:on|from|of|dated))?,?\s*$",
-    re.IGNORECASE,
+    r"(?:\b(?i:published|posted|dated|released)(?:\s+(?i:on|from))?"
+    r"|\b(?i:reports?|reported|articles?|stor(?:y|ies)|pieces?|coverage|editions?|issues?)"
+    r"(?:\s+(?i:from|by|in)\s+(?:(?i:the)\s+)?[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|-|\||and|of|&)){0,7})?"
+    r"\s+(?i:on|from|of|dated))"
+    r",?\s+(?:(?i:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$"
 )
 _NAME = r"((?:[A-Z0-9][\w.&'’-]*)(?:\s+(?:of|and|&|[A-Z0-9][\w.&'’-]*)){0,5})"
 _WORK = r"(?:article|report|piece|story|feature|review|coverage|analysis|column|op-ed|editorial|interview|post)s?"
@@ -200,7 +204,8 @@ def name_words(texts: Iterable[str]) -> frozenset[str]:
     for text in texts:
         matches = list(_TOKEN.finditer(text))
         for i, m in enumerate(matches):
-            at_start = i == 0 or text[max(0, m.start() - 2) : m.start()].strip() in {".", "?", "!", ":", "“", '"'}
+            before = text[max(0, m.start() - 2) : m.start()].strip()
+            at_start = i == 0 or before in {".", "?", "!", ":", "“", '"', "”"}
             token = _POSSESSIVE.sub("", m.group())
             if not at_start and token[:1].isupper() and _is_name_token(token, False):
                 known.add(token)
@@ -211,7 +216,9 @@ def _could_start_name(token: str) -> bool:
     """Whether a capitalised word at the start of a sentence may begin a name: not "Using", "Echoing" or
     "Didn't" (a verb or a contraction), which often come right before one."""
     lowered = token.lower()
-    return not lowered.endswith(("ing", "ly", "ed")) and "'" not in token and "’" not in token
+    if len(token) >= 5 and lowered.endswith("ing") or len(token) > 7 and lowered.endswith("ly"):
+        return False  # "Using", "Echoing", "Reportedly"; not "Ming", "Emily" or "Kelly"
+    return not re.search(r"['’]", token) or bool(re.match(r"^[A-Z]['’][A-Z]", token))  # "O'Brien", not "Didn't"
 
 
 def named_entities(
@@ -396,7 +403,7 @@ def mentioned_days(text: str, published: bool = False) -> list[str]:
     """
     days: list[str] = []
     for match in _DATE.finditer(text):
-        if published and not _PUBLISHED.search(text[max(0, match.start() - 60) : match.start()]):
+        if published and not _PUBLISHED.search(text[max(0, match.start() - 80) : match.start()]):
             continue
         try:
             day = date_parser.parse(re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", match.group())).date()

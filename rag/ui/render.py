@@ -14,7 +14,7 @@ from rag.archive.access import access_label
 from rag.ingest.text import paragraph_spans, strip_controls
 from rag.models import Answer, Passage
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:=])")
 _SPEAKER = re.compile(
     r"(?:(?:mayor|minister|secretary|president|spokesperson|chief|analyst|director|official)\s+)?"
     r"((?:[A-Z][a-zà-ÿ]+)(?:\s+[A-Z][a-zà-ÿ]+){1,2})\s*(?:,[^,]{1,60},\s*)?(?:said|says|wrote|told|claimed|warned)\b"

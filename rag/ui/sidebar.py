@@ -93,7 +93,8 @@ def current_role(st: Any, settings: Settings) -> tuple[str, str]:
     nobody is signed in or sign-in is not configured."""
     try:
         user = st.user
-        email = str(user.get("email") or "") if user.is_logged_in else ""
+        verified = user.get("email_verified") is not False  # an address the provider says it did not verify
+        email = str(user.get("email") or "") if user.is_logged_in and verified else ""
     except Exception:  # no sign-in configured, or a Streamlit without st.user: everyone is a reader
         email = ""
     return role_for(email, settings.editors), email

@@ -60,7 +60,6 @@ def test_a_retraction_ingested_later_takes_effect_at_once(archive: Archive, sett
     _story(tmp_path / "a", status="retracted")
     result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "a"), "--data-dir", str(settings.data_dir)])
     assert result.exit_code == 0 and "retracted" in result.output
-    archive.refresh()
     answer = engine.ask(TOLL)
     assert answer.refused and "nine pounds" not in answer.text
 

@@ -108,6 +108,9 @@ def test_the_people_whose_words_a_question_asks_for(question: str, expected: tup
         ("Did The Age report on 7 November 2023 contradict it?", ["2023-11-07"]),
         ("the Fortune article dated 2023-10-07", ["2023-10-07"]),
         ("What happened in the attack on October 7, 2023?", []),  # an event's date, not a report's
+        ("What did the Reuters article say about the attack on October 7, 2023?", []),
+        ("the story published on Saturday, October 7, 2023", ["2023-10-07"]),
+        ("the report by The Independent - Life and Style on December 6, 2023", ["2023-12-06"]),
         ("the article published on February 30, 2023", []),  # no such day
     ],
 )
@@ -159,3 +162,9 @@ def test_a_capital_starting_a_sentence_is_a_name_when_the_texts_use_it_as_one() 
     # a lone capital at a sentence start is a name only when the texts use it as one elsewhere
     assert named_entities("Ellison testified on Tuesday.", sentence_starts=True, known=known) == ["Ellison"]
     assert named_entities("Ellison testified on Tuesday.", sentence_starts=True) == []
+    # first names that end like verbs or adverbs still start names; "O'Brien" is a name, "Didn't" is not
+    assert named_entities("Ted Cruz said no. Emily Chang asked. O'Brien Kelly spoke.", sentence_starts=True) == [
+        "Ted Cruz",
+        "Emily Chang",
+        "O'Brien Kelly",
+    ]
