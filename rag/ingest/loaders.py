@@ -198,7 +198,22 @@ def load_html(text: str, key: str, where: str) -> Article:
         byline=fields.get("author") or "",
         published_at=fields.get("date"),
         url=fields.get("url") or "",
+        **{name: _html_meta(text, name) for name in ("status", "corrected_at", "correction", "embargo_until")},
     )
+
+
+def _html_meta(html_text: str, name: str) -> str | None:
+    """A `<meta name="status" content="retracted">` value (also `newsroom:status`), unescaped; None when absent."""
+    import html
+
+    for tag in re.finditer(r"<meta\b[^>]*>", html_text[:200_000], flags=re.IGNORECASE):
+        attrs = {
+            k.lower(): double or single
+            for k, double, single in re.findall(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag.group())
+        }
+        if attrs.get("name", attrs.get("property", "")).lower() in (name, f"newsroom:{name}"):
+            return html.unescape(attrs.get("content", ""))
+    return None
 
 
 def _field(record: dict[str, Any], name: str) -> Any:

@@ -125,3 +125,32 @@ def test_the_app_says_which_role_is_in_force_and_sessions_share_nothing(tmp_path
     second.run()
     assert second.session_state["messages"] == [] and second.sidebar.multiselect[0].value == []
     assert second.session_state["access_role"] == READER
+
+
+@pytest.mark.parametrize(
+    ("user", "role"),
+    [
+        ({"is_logged_in": True, "email": "ana@paper.example"}, EDITOR),
+        ({"is_logged_in": True, "email": "ana@paper.example", "email_verified": False}, READER),
+        ({"is_logged_in": True, "email": "guest@elsewhere.example"}, READER),
+        ({"is_logged_in": False, "email": "ana@paper.example"}, READER),
+    ],
+)
+def test_a_signed_in_editor_gets_labelled_drafts_and_embargoes_in_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, user: dict[str, object], role: str
+) -> None:
+    monkeypatch.setenv("NEWSROOM_EDITORS", "@paper.example")
+    assert ingest_paths(Archive(load_settings()), [_newsroom(tmp_path / "articles")]).ok
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    at.user = user
+    at.run()
+    assert not at.exception
+    assert any(f"Role: **{role}**" in c.value for c in at.sidebar.caption)
+    at.chat_input[0].set_value("What will the harbour bridge toll be in July?").run()
+    assert not at.exception
+    shown = "\n".join(m.value for m in at.chat_message[-1].markdown)
+    if role == EDITOR:
+        assert "eleven pounds" in shown and "EMBARGOED UNTIL 2999" in shown
+    else:
+        assert "eleven pounds" not in shown and "EMBARGOED" not in shown
+    assert "scrapped" not in shown  # the retracted story, for no one

@@ -107,3 +107,21 @@ def test_status_comes_from_json_records_too(tmp_path: Path) -> None:
     rows = [{"title": "A", "body": "One story.", "status": "Draft"}, {"title": "B", "body": "Another story."}]
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     assert [a.status for a in load_file(path).articles] == ["draft", "published"]
+
+
+def test_status_and_corrections_come_from_html_meta_tags(tmp_path: Path) -> None:
+    path = tmp_path / "toll.html"
+    path.write_text(
+        "<html><head><title>Toll rises</title>"
+        '<meta name="newsroom:status" content="retracted">'
+        "<meta name='corrected_at' content='2024-03-05'>"
+        '<meta name="correction" content="The toll is eight pounds, not &quot;nine&quot;.">'
+        "</head><body><article><h1>Toll rises</h1>"
+        "<p>The harbour bridge toll rises to nine pounds in May, the harbour board said on Monday.</p>"
+        "<p>Drivers were angry about the rise and said so at the meeting on Tuesday evening.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    (article,) = load_file(path).articles
+    assert article.status == "retracted" and article.corrected_at is not None
+    assert article.correction == 'The toll is eight pounds, not "nine".'
