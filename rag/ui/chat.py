@@ -101,6 +101,9 @@ def _record_feedback(st: Any, engine: ChatEngine, index: int) -> None:
     message = messages[index]
     if message.answer is None:
         return
+    if any(access_label(p) for p in message.answer.passages):  # evaluation cases are open to every reader
+        st.toast("Not saved: this answer drew on drafts or embargoed articles, and evaluation cases are public.")
+        return
     history = [m.turn() for m in messages[: max(0, index - 1)]]
     case = feedback_case(message.asked, message.answer, history, "up" if rating == 1 else "down")
     save_feedback(engine.settings.data_dir / "feedback.jsonl", case)

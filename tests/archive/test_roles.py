@@ -151,6 +151,8 @@ def test_a_signed_in_editor_gets_labelled_drafts_and_embargoes_in_the_app(
     shown = "\n".join(m.value for m in at.chat_message[-1].markdown)
     if role == EDITOR:
         assert "eleven pounds" in shown and "EMBARGOED UNTIL 2999" in shown
+        at.get("feedback")[0].set_value(1).run()  # a 👍 would make the embargoed quote a public evaluation case
+        assert not at.exception and not (tmp_path / "data" / "feedback.jsonl").exists()
     else:
         assert "eleven pounds" not in shown and "EMBARGOED" not in shown
     assert "scrapped" not in shown  # the retracted story, for no one
