@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -32,6 +33,12 @@ _FIELDS = {
     "correction": ("correction", "correction_note"),
 }
 STATUSES = ("published", "draft", "retracted")
+_BOMS = (  # longest first: the UTF-32 little-endian mark begins with the UTF-16 one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 @dataclass
@@ -58,6 +65,17 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 def read_text(data: bytes, where: str) -> str:
     """Decode bytes as UTF-8 text, refusing empty, binary and non-UTF-8 input with a reason."""
+    for bom, encoding in _BOMS:  # UTF-16 and UTF-32 text (Windows' "Unicode") starts with a byte-order mark
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise LoadError(
+                    f"not valid {encoding.upper()} text; save it as UTF-8 and try again", where=where
+                ) from exc
+            if not text.strip():
+                raise LoadError("the file is empty", where=where)
+            return text
     if not data.strip():
         raise LoadError("the file is empty", where=where)
     if b"\x00" in data[:8192]:

@@ -78,9 +78,7 @@ def render_answer(st: Any, engine: ChatEngine, index: int, message: ChatMessage)
         st.markdown(answer_markdown(message.content))
         return
     with st.status(retrieval_label(answer.passages), state="complete", expanded=False):
-        for rank, p in enumerate(answer.passages, 1):
-            outlet = md_escape(p.outlet or "Unknown outlet")
-            st.markdown(f"{rank}\\. {md_escape(p.title)} — {outlet}, {p.published_at[:10] or 'undated'}")
+        st.markdown(retrieved_markdown(answer.passages))
     if answer.notice:
         st.warning(md_escape(answer.notice), icon="⚠️")  # it may quote the question or an endpoint's error
     st.markdown(answer_markdown(answer.text))
@@ -163,7 +161,27 @@ def answer_question(st: Any, engine: ChatEngine, question: str, filters: Archive
 def retrieval_label(passages: list[Passage]) -> str:
     """The retrieval step for people: how many passages from how many articles."""
     articles = len({p.article_id for p in passages})
-    return f"Searched the archive … {len(passages)} passages from {articles} article{'s' if articles != 1 else ''}"
+    return f"Searched the archive: {len(passages)} passages from {articles} article{'s' if articles != 1 else ''}"
+
+
+def retrieved_markdown(passages: list[Passage], words: int = 12) -> str:
+    """The passages read, grouped by article: each article once (headline, outlet, date), then each of its
+    passages by rank with its own first words."""
+    by_article: dict[str, list[tuple[int, Passage]]] = {}
+    for rank, p in enumerate(passages, 1):
+        by_article.setdefault(p.article_id, []).append((rank, p))
+    lines = []
+    for group in by_article.values():
+        p = group[0][1]
+        lines.append(
+            f"**{md_escape(p.title)}** — {md_escape(p.outlet or 'Unknown outlet')}, "
+            f"{md_escape(p.published_at[:10] or 'undated')}"
+        )
+        for rank, passage in group:
+            head = passage.text.split()
+            opening = " ".join(head[:words]) + (" …" if len(head) > words else "")
+            lines.append(f"- {rank}\\. “{md_escape(opening)}”")
+    return "\n".join(lines)
 
 
 def chat_page(st: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from rag.answer.engine import ChatEngine
@@ -11,7 +12,7 @@ from rag.archive.filters import ArchiveFilter
 from rag.archive.store import ArchiveStats
 from rag.config import Settings
 from rag.errors import LoadError, NewsroomError
-from rag.ingest.pipeline import ingest_paths
+from rag.ingest.pipeline import FileReport, ingest_paths
 from rag.ingest.uploads import UPLOAD_TYPES, save_upload
 from rag.ui.render import export_markdown, md_escape
 
@@ -47,6 +48,22 @@ def filters_box(st: Any, stats: ArchiveStats) -> ArchiveFilter:
     return ArchiveFilter.of(outlets, since, until)
 
 
+def upload_row(report: FileReport) -> dict[str, Any]:
+    """One row of the upload table: the file's own name (never the server's path), what happened, and why."""
+    articles = report.new + report.replaced + report.unchanged
+    folder = str(Path(report.path).parent) + "/"  # the server's upload folder, never shown
+    reasons = [e.replace(folder, "") for e in report.errors]
+    return {"file": Path(report.path).name, "status": report.status, "articles": articles, "reason": "; ".join(reasons)}
+
+
+def upload_result(row: dict[str, Any]) -> str:
+    """ "ingested: 1 article", "failed: the content is a PDF, not .txt text": what happened to a file, and why."""
+    if row["reason"]:
+        return f"{row['status']}: {row['reason']}"
+    count = int(row["articles"])
+    return f"{row['status']}: {count} article{'s' * (count != 1)}"
+
+
 def upload_box(st: Any, engine: ChatEngine) -> None:
     """Upload articles, check them by content, ingest with a progress bar and show the per-file report."""
     settings = engine.settings
@@ -59,33 +76,40 @@ def upload_box(st: Any, engine: ChatEngine) -> None:
             key=f"uploads-{generation}",
         )
         if files and st.button("Add to the archive", key="ingest_uploads"):
-            saved, problems = [], []
+            saved, rows = [], []
             for f in files:
                 try:
                     saved.append(
                         save_upload(settings.data_dir / "uploads", f.name, f.getvalue(), settings.max_upload_mb * 2**20)
                     )
                 except LoadError as exc:
-                    problems.append(f"failed    {f.name}\n          - {exc.reason}")
+                    rows.append({"file": f.name, "status": "failed", "articles": 0, "reason": exc.reason})
             bar = st.progress(0.0, text="Ingesting…")
 
             def progress(done: int, total: int) -> None:
                 bar.progress(done / total if total else 1.0, text=f"Ingesting… {done}/{total} articles")
 
-            lines = list(problems)
+            summary = ""
             if saved:
                 try:
                     report = ingest_paths(engine.archive, saved, progress, command="newsroom chat upload")
-                    lines += [r.describe() for r in report.files] + [report.summary()]
+                    refused = len(rows)  # refused by the upload check, before ingest
+                    rows += [upload_row(r) for r in report.files]
+                    summary = (f"{refused} file(s) refused; " if refused else "") + report.summary()
                 except NewsroomError as exc:
-                    lines.append(str(exc))
+                    summary = str(exc)
             bar.empty()
             engine.archive.refresh()
-            st.session_state["upload_report"] = "\n".join(lines)
+            st.session_state["upload_report"] = {"rows": rows, "summary": summary}
             st.session_state["upload_generation"] = generation + 1
             st.rerun()
-        if st.session_state.get("upload_report"):
-            st.code(st.session_state["upload_report"], language=None)
+        if report := st.session_state.get("upload_report"):
+            # two columns fit the sidebar; st.table renders Markdown in its cells, so everything is escaped
+            st.table(
+                [{"file": md_escape(row["file"]), "result": md_escape(upload_result(row))} for row in report["rows"]]
+            )
+            if report["summary"]:
+                st.caption(md_escape(report["summary"]))
 
 
 def current_role(st: Any, settings: Settings) -> tuple[str, str]:

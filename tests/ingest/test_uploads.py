@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from rag.errors import LoadError
+from rag.ingest.loaders import read_text
+from rag.ingest.pipeline import FileReport
 from rag.ingest.uploads import check_upload, safe_name, save_upload
+from rag.ui.sidebar import upload_row
 
 
 @pytest.mark.parametrize(
@@ -36,3 +39,26 @@ def test_good_uploads_are_saved_under_a_safe_name(tmp_path: Path) -> None:
     assert safe_name("..") == "upload.txt"
     check_upload("a.jsonl", b'{"title": "t", "body": "b"}\n', 1024)
     check_upload("a.html", b"<html><body><p>Text</p></body></html>", 1024)
+
+
+def test_utf16_and_utf32_text_with_a_byte_order_mark_is_read_like_the_cli_reads_it(tmp_path: Path) -> None:
+    body = "Harbour bridge reopens\n\nThe harbour bridge reopened on Monday, the council said. Café owners cheered."
+    for codec in ("utf-16", "utf-32", "utf-8-sig"):
+        data = body.encode(codec)  # with the byte-order mark that Windows' "Unicode" text carries
+        check_upload("bridge.txt", data, 2**20)
+        assert read_text(data, "bridge.txt").lstrip("\ufeff") == body
+    with pytest.raises(LoadError, match="binary file"):
+        check_upload("blob.txt", b"\x00\x01\x02 not text", 2**20)
+
+
+def test_the_upload_report_row_names_the_file_never_the_server_path(tmp_path: Path) -> None:
+    folder = tmp_path / "data" / "uploads"
+    report = FileReport(str(folder / "feed.jsonl"), new=2, errors=[f"{folder}/feed.jsonl:3: the record has no text"])
+    row = upload_row(report)
+    assert row == {
+        "file": "feed.jsonl",
+        "status": "failed",
+        "articles": 2,
+        "reason": "feed.jsonl:3: the record has no text",
+    }
+    assert str(tmp_path) not in str(row)

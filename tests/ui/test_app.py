@@ -174,3 +174,14 @@ def test_thumbs_up_saves_the_answer_as_an_eval_case(tmp_path: Path) -> None:
     (case,) = load_cases(tmp_path / "data" / "feedback.jsonl")
     assert case.question == DRONES and case.expect == "answer" and "thumbs-up" in case.tags
     assert "eight drones" in case.answer and case.sources
+
+
+def test_the_retrieval_status_lists_each_article_once_with_each_passage_opening() -> None:
+    at = ask(start(), DRONES)
+    (status,) = [s for s in at.status if s.label.startswith("Searched the archive")]
+    assert "…" not in status.label and re.match(r"Searched the archive: \d+ passages from 1 article$", status.label)
+    listed = "\n".join(m.value for m in status.markdown)
+    headline = listed.splitlines()[0]
+    assert headline.startswith("**Vladimir Putin has vowed") and listed.count(headline) == 1
+    openings = [line for line in listed.splitlines()[1:] if line.startswith("- ")]
+    assert len(openings) > 1 and len(set(openings)) == len(openings)  # each passage's own first words

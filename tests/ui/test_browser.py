@@ -20,6 +20,7 @@ from conftest import PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 if not CHROMIUM:
@@ -137,9 +138,15 @@ def test_browser_upload_adds_an_article_that_can_then_be_asked_about(app_url: st
     page.goto(app_url, wait_until="domcontentloaded")
     expect(page.get_by_text("Add articles")).to_be_visible(timeout=90_000)
     page.get_by_text("Add articles").click()
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(article))
+    bad = tmp_path / "scan.txt"
+    bad.write_bytes(b"%PDF-1.7 not an article")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(article), str(bad)])
     page.get_by_role("button", name="Add to the archive").click()
-    expect(page.get_by_text("ingested  ", exact=False).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name="ingested: 1 article", exact=True).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name="failed: the content is a PDF, not .txt text").first).to_be_visible()
+    assert str(tmp_path) not in page.get_by_test_id("stSidebar").inner_text()  # no server path in the report
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.get_by_test_id("stSidebar").screenshot(path=str(SCREENSHOTS / "upload-report.png"))
     expect(page.get_by_text("2** article", exact=False).or_(page.get_by_text("2 articles from")).first).to_be_visible()
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill("How much did the harbour bridge refit cost?")
@@ -175,7 +182,7 @@ def test_browser_a_hostile_article_runs_no_script_and_sends_no_request_elsewhere
     page.get_by_text("Add articles").click()
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(article))
     page.get_by_role("button", name="Add to the archive").click()
-    expect(page.get_by_text("ingested  ", exact=False).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name="ingested: 1 article", exact=True).first).to_be_visible(timeout=90_000)
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill("How much did the harbour bridge refit cost?")
     box.press("Enter")
