@@ -13,6 +13,7 @@ from rag.answer.sources import Source, sources
 from rag.archive.access import access_label
 from rag.ingest.text import paragraph_spans, strip_controls
 from rag.models import Answer, Passage
+from rag.retrieval.question import named_entities
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:=])")
 _SPEAKER = re.compile(
@@ -87,6 +88,9 @@ def context_paragraphs(body: str, start: int, end: int, around: int = 1) -> tupl
     return before, [body[a:b] for a, b in spans[first : last + 1]], after
 
 
+HEADLINE_QUESTION_CHARS = 60
+
+
 def example_questions(texts: Iterable[tuple[str, str]], limit: int = 3) -> list[str]:
     """Questions drawn from the archive: people quoted in it first, then its headlines.
 
@@ -105,10 +109,18 @@ def example_questions(texts: Iterable[tuple[str, str]], limit: int = 3) -> list[
     for title, _ in pairs:
         if len(questions) >= limit:
             break
-        if title not in seen_titles:
-            seen_titles.add(title)
-            short = title if len(title) <= 70 else title[:67].rsplit(" ", 1)[0] + "…"
-            questions.append(f"What does the archive report about “{short}”?")
+        if title in seen_titles:
+            continue
+        seen_titles.add(title)
+        if len(title) <= HEADLINE_QUESTION_CHARS:  # a short headline is quoted whole
+            question = f"What does the archive report about “{title}”?"
+        else:  # a long one by who or what it leads with, never a headline cut off with "…"
+            names = [n for n in named_entities(title, sentence_starts=True) if len(n) <= 40 and len(n.split()) <= 4]
+            if not names:
+                continue
+            question = f"What do the articles say about {names[0]}?"
+        if question not in questions:
+            questions.append(question)
     return questions[:limit]
 
 

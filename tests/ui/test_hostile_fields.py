@@ -64,6 +64,12 @@ def _hostile_archive(archive: Archive, folder: Path) -> Archive:
         published_at="2024-03-04",
         **{k: v for k, v in HOSTILE.items() if k != "title"},
     )
+    write_md(  # a short headline is quoted whole in an example question: the button must show it as text
+        folder / "short.md",
+        f"Toll {IMAGE}",
+        "The harbour toll stays at four pounds, the board said.",
+        published_at="2024-03-05",
+    )
     assert ingest_paths(archive, [folder]).ok
     return archive
 
@@ -81,7 +87,8 @@ def test_the_chat_page_shows_hostile_fields_as_text(tmp_path: Path) -> None:
     at.run()
     assert not at.exception
     labels = [b.label for b in at.button]
-    assert any("Harbour bridge" in label for label in labels)  # the headline's example question is offered
+    assert any("Alice Brennan" in label for label in labels)  # example questions drawn from the hostile articles
+    assert any("Toll" in label and "evil" in label for label in labels)  # the headline, whole
     at.chat_input[0].set_value(QUESTION).run()
     assert not at.exception
     rendered = [m.value for m in at.markdown] + labels + [e.label for e in at.expander]

@@ -82,3 +82,17 @@ def test_export_lists_an_article_cited_twice_once_with_both_quotes() -> None:
     text = export_markdown([ChatMessage("assistant", "x", answer=answer, asked="q")], NOW)
     assert text.count("[Drones \\*hit\\* Moscow]") == 1 and "- \\[1\\] \\[2\\] [Drones" in text
     assert "   > Shoigu said eight drones were used\\." in text and "   > None hit\\." in text
+
+
+def test_example_questions_are_whole_short_questions_never_cut_off() -> None:
+    long_title = (
+        "Vladimir Putin has vowed to respond after Moscow was hit by a wave of drone attacks overnight, in the "
+        "first strikes on residential areas of the Russian capital"
+    )
+    texts = [(long_title, "No one quoted."), ("Ports reopen after strike", "Nothing quotable here.")]
+    questions = example_questions(texts)
+    assert questions == [
+        "What do the articles say about Vladimir Putin?",
+        "What does the archive report about “Ports reopen after strike”?",
+    ]
+    assert not any("…" in q for q in questions) and all(len(q) <= 90 for q in questions)
