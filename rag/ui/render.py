@@ -59,6 +59,19 @@ def safe_url(url: str) -> str:
     return quote(url, safe=":/?#&=%+@,;~!$*-._")
 
 
+_PLAIN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_LINE_MARKER = re.compile(r"^([ \t]*)([#>+=-])", re.MULTILINE)
+_LINE_NUMBER = re.compile(r"^([ \t]*\d+)([.)])", re.MULTILINE)
+
+
+def plain_escape(text: str) -> str:
+    """Text kept literal in a Markdown file that people also read as plain text (the export): only what could
+    start markup is escaped (emphasis, code, links and images, HTML, tables, headings, lists, quotes, bare
+    links), so "rates." and "2023-10-04" stay as they are; no control characters."""
+    text = _PLAIN_SPECIAL.sub(r"\\\1", strip_controls(text)).replace("://", "\\://")
+    return _LINE_NUMBER.sub(r"\1\\\2", _LINE_MARKER.sub(r"\1\\\2", text))
+
+
 def answer_markdown(text: str) -> str:
     """An answer's text for Markdown: escaped, but its [n] citations kept readable."""
     return re.sub(r"\\\[(\d+)\\\]", r"[\1]", md_escape(text))
@@ -125,15 +138,15 @@ def example_questions(texts: Iterable[tuple[str, str]], limit: int = 3) -> list[
 
 
 def source_line(source: Source) -> str:
-    """One Markdown line describing a cited article, with its citation numbers."""
+    """One Markdown line of the export describing a cited article, with its citation numbers."""
     p = source.passage
-    title = md_escape(p.title)
+    title = plain_escape(p.title)
     url = safe_url(p.url)
     head = f"[{title}]({url})" if url else title
     meta = ", ".join(x for x in (p.outlet, p.byline and f"by {p.byline}", p.published_at[:10]) if x)
-    line = f"- {md_escape(source.label)} {head}" + (f" — {md_escape(meta)}" if meta else "")
-    line += f" ({md_escape(correction_label(p))})" if p.corrected_at else ""
-    return line + (f" **{md_escape(access_label(p).upper())}**" if access_label(p) else "")
+    line = f"- {plain_escape(source.label)} {head}" + (f" — {plain_escape(meta)}" if meta else "")
+    line += f" ({plain_escape(correction_label(p))})" if p.corrected_at else ""
+    return line + (f" **{plain_escape(access_label(p).upper())}**" if access_label(p) else "")
 
 
 def correction_label(p: Passage) -> str:
@@ -150,15 +163,16 @@ def export_markdown(messages: Sequence[ChatMessage], now: datetime | None = None
     for message in messages:
         answer = message.answer
         if message.role == "user":
-            lines += [f"**You:** {md_escape(message.content)}", ""]
+            lines += [f"**You:** {plain_escape(message.content)}", ""]
             continue
-        lines += [f"**Newsroom:** {answer_markdown(answer.text if answer else message.content)}", ""]
+        text = re.sub(r"\\\[(\d+)\\\]", r"[\1]", plain_escape(answer.text if answer else message.content))
+        lines += [f"**Newsroom:** {text}", ""]
         if answer and answer.question and message.asked and answer.question != message.asked:
-            lines += [f"_Searched as: {md_escape(answer.question)}_", ""]
+            lines += [f"_Searched as: {plain_escape(answer.question)}_", ""]
         if answer and answer.citations:
             lines.append("Sources:")
             for source in sources(answer.citations):
                 lines.append(source_line(source))
-                lines += [f"   > {md_escape(quote)}" for _, quote in source.quotes]
+                lines += [f"   > {plain_escape(' '.join(quote.split()))}" for _, quote in source.quotes]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

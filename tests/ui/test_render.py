@@ -16,6 +16,7 @@ from rag.ui.render import (
     export_markdown,
     highlight,
     md_escape,
+    plain_escape,
 )
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -57,8 +58,8 @@ def test_export_markdown_has_citations_quotes_and_links() -> None:
     text = export_markdown(messages, NOW)
     assert text.startswith("# Newsroom conversation — 2026-11-26 09:30 UTC")
     assert "**You:** How many drones?" in text
-    assert "- \\[1\\] [Drones \\*hit\\* Moscow](https://ft.example/drones) — FT, by Jane Doe, 2023\\-05\\-30" in text
-    assert "   > Shoigu said eight drones were used\\." in text
+    assert "- \\[1\\] [Drones \\*hit\\* Moscow](https://ft.example/drones) — FT, by Jane Doe, 2023-05-30" in text
+    assert "   > Shoigu said eight drones were used." in text  # readable as plain text: no needless escapes
 
 
 def test_holdings_line_says_what_the_archive_holds() -> None:
@@ -81,7 +82,7 @@ def test_export_lists_an_article_cited_twice_once_with_both_quotes() -> None:
     answer.citations.append(Citation(n=2, passage=second, quote="None hit."))
     text = export_markdown([ChatMessage("assistant", "x", answer=answer, asked="q")], NOW)
     assert text.count("[Drones \\*hit\\* Moscow]") == 1 and "- \\[1\\] \\[2\\] [Drones" in text
-    assert "   > Shoigu said eight drones were used\\." in text and "   > None hit\\." in text
+    assert "   > Shoigu said eight drones were used." in text and "   > None hit." in text
 
 
 def test_example_questions_are_whole_short_questions_never_cut_off() -> None:
@@ -96,3 +97,12 @@ def test_example_questions_are_whole_short_questions_never_cut_off() -> None:
         "What does the archive report about “Ports reopen after strike”?",
     ]
     assert not any("…" in q for q in questions) and all(len(q) <= 90 for q in questions)
+
+
+def test_the_export_escapes_only_what_could_become_markup() -> None:
+    text = "Rates rose 0.25% on 2023-10-04, to $A5.\n# not a heading\n1. not a list *nor bold* <b>x</b> [a](b)"
+    escaped = plain_escape(text)
+    assert escaped.splitlines()[0] == "Rates rose 0.25% on 2023-10-04, to $A5."
+    assert escaped.splitlines()[1] == "\\# not a heading"
+    assert escaped.splitlines()[2] == "1\\. not a list \\*nor bold\\* \\<b\\>x\\</b\\> \\[a\\](b)"
+    assert plain_escape("see https://evil.example/x") == "see https\\://evil.example/x"  # no bare autolink
