@@ -27,10 +27,31 @@ def load_report(path: Path) -> EvalReport | None:
     return EvalReport.from_json(data)
 
 
+def cell(value: Any) -> str:
+    """A table cell: metrics to three decimals, counts as whole numbers, "–" where a metric does not apply."""
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
 def table_rows(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows for st.dataframe: one per group with the metrics present."""
+    """Rows for st.dataframe: one per group with the metrics present ("–" where one does not apply)."""
     present = [m for m in TABLE_METRICS if any(g.get(m) is not None for g in groups.values())]
-    return [{"group": name, **{m: g.get(m) for m in present}} for name, g in groups.items()]
+    return [{"group": name, **{m: cell(g.get(m)) for m in present}} for name, g in groups.items()]
+
+
+CHART_METRICS = ("hits@10", "mrr@10", "facts@10", "reference_in_answer", "evidence_quoted_if_found", "refused")
+
+
+def chart_rows(groups: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """metric -> {group: value} for a native bar chart of the main metrics by question type."""
+    return {
+        m: {name: float(g[m]) for name, g in groups.items() if isinstance(g.get(m), (int, float))}
+        for m in CHART_METRICS
+        if any(isinstance(g.get(m), (int, float)) for g in groups.values())
+    }
 
 
 def render_case(st: Any, case: CaseResult) -> None:
@@ -61,11 +82,9 @@ def evaluation_page(st: Any, root: Path = Path("eval-runs")) -> None:
     st.caption("Reports written by `newsroom eval CASES --out DIR`.")
     reports = find_reports(root)
     options = [str(p) for p in reports]
-    typed = st.text_input("Report file", value=options[0] if options else "", placeholder="eval-runs/dev/report.json")
-    path: Path | None = Path(typed) if typed else None
-    if options:
-        chosen = st.selectbox("Or pick a recent report", options, index=0)
-        path = Path(typed) if typed and typed not in options else Path(chosen)
+    chosen = st.selectbox("Report", options, index=0) if options else None
+    typed = st.text_input("Or open another report file", value="", placeholder="eval-runs/seed/report.json")
+    path: Path | None = Path(typed) if typed else Path(chosen) if chosen else None
     if path is None:
         st.info("No report yet. Run `uv run newsroom eval tests/eval/seed_cases.jsonl --out eval-runs/seed`.")
         return
@@ -79,13 +98,11 @@ def evaluation_page(st: Any, root: Path = Path("eval-runs")) -> None:
         f"k = {md_escape(str(summary['config']['k']))} · {md_escape(str(summary['overall']['cases']))} cases"
     )
     st.subheader("Overall")
-    st.dataframe(table_rows({"all": summary["overall"]}), hide_index=True)
+    st.dataframe(table_rows({"all": summary["overall"]}), hide_index=True, use_container_width=True)
     st.subheader("By question type")
-    st.dataframe(table_rows(summary["by_type"]), hide_index=True)
-    charts = [path.parent / "metrics_by_type.png", path.parent / "latency.png"]
-    for chart in charts:
-        if chart.exists():
-            st.image(str(chart))
+    st.dataframe(table_rows(summary["by_type"]), hide_index=True, use_container_width=True)
+    if bars := chart_rows(summary["by_type"]):
+        st.bar_chart(bars, stack=False, use_container_width=True)
     failed = report.failed()
     st.subheader(f"Failed cases ({len(failed)} of {len(report.cases)})")
     if not failed:

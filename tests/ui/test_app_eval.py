@@ -34,6 +34,12 @@ def test_evaluation_page_shows_tables_charts_and_failed_cases(
     shown = " ".join(m.value for m in at.markdown)
     assert "Who is the mayor of Moscow?" in shown and "expected **refuse**" in shown
     assert len(at.expander) == 5  # the failed case's ranked passages
+    # the picker shows the newest report; the path box is for another one, empty, with a matching example
+    assert at.selectbox[0].label == "Report" and at.selectbox[0].value.endswith("report.json")
+    assert at.text_input[0].value == "" and at.text_input[0].placeholder == "eval-runs/seed/report.json"
+    cells = [str(v) for table in at.dataframe for v in table.value.to_numpy().ravel()]
+    assert "None" not in cells and "nan" not in cells and "–" in cells  # metrics that do not apply show "–"
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")  # a native, interactive chart
 
 
 def test_evaluation_page_without_reports_explains_how_to_make_one(tmp_path: Path) -> None:
