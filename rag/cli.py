@@ -168,8 +168,8 @@ def print_answer(answer: Answer) -> None:
         if p.corrected_at:
             when += f" (corrected on {p.corrected_at[:10]}{': ' + p.correction if p.correction else ''})"
         head = " · ".join(x for x in (p.outlet or "Unknown outlet", when, p.title) if x)
-        if access_label(p):
-            head += f" [{access_label(p).upper()}]"
+        if label := access_label(p):
+            head += f" [{label.upper()}]"
         _say(f"{source.label} {head}")
         if p.url:
             _say(f"    {p.url}")
@@ -235,7 +235,7 @@ def search(
     from rag.archive.access import access_label
 
     for rank, p in enumerate(passages, 1):
-        label = f" [{access_label(p)}]" if access_label(p) else ""
+        label = f" [{access}]" if (access := access_label(p)) else ""
         _say(
             f"{rank:>2}. {p.score:.4f}  {p.outlet or 'Unknown outlet'} · {p.published_at[:10] or 'undated'} · "
             f"{p.title}{label}"

@@ -15,7 +15,6 @@ from rag.models import Passage
 
 READER = "reader"
 EDITOR = "editor"
-ROLES = (READER, EDITOR)
 EDITOR_STATUSES = ("published", "draft")
 _FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)  # embargoes checked against it are all lifted (a missing one is not)
 

@@ -134,6 +134,10 @@ class ArchiveFilter:
         clauses = self.clauses()
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
+    def allows(self, metas: Sequence[Mapping[str, Any]]) -> np.ndarray:
+        """`mask` over a few records' metadata (passages or registry records): True where one may be seen."""
+        return self.mask(FilterColumns.of(metas)) if metas else np.zeros(0, dtype=bool)
+
     def mask(self, columns: FilterColumns) -> np.ndarray:
         """The same rule as `clauses`, over whole columns at once: True where a passage may be seen."""
         allowed = (columns.embargo <= self.embargo_cutoff()) & np.isin(columns.status, list(self.statuses))

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from rag.archive.chroma import chroma_errors, collection_name, make_client
-from rag.archive.filters import MISSING_DATE, ArchiveFilter, FilterColumns, outlet_key
+from rag.archive.filters import MISSING_DATE, ArchiveFilter, outlet_key
 from rag.config import Settings
 from rag.dates import format_date, timestamp
 from rag.models import Article, Chunk, Passage
@@ -105,10 +105,7 @@ Row = tuple[str, str, dict[str, Any], float]
 
 def _allowed(rows: list[Row], flt: ArchiveFilter) -> list[Row]:
     """The rows the filter lets through, by the filter's own rule over their metadata (order kept)."""
-    if not rows:
-        return []
-    mask = flt.mask(FilterColumns.of([meta for _, _, meta, _ in rows]))
-    return [row for row, ok in zip(rows, mask, strict=True) if ok]
+    return [row for row, ok in zip(rows, flt.allows([meta for _, _, meta, _ in rows]), strict=True) if ok]
 
 
 class ArchiveStore:
@@ -251,13 +248,13 @@ class ArchiveStore:
             return None
         meta = dict((got["metadatas"] or [{}])[0])
         flt = flt or ArchiveFilter()
-        if not flt.mask(FilterColumns.of([meta]))[0] or not self.allowed_ids(self._article_chunk_ids(article_id), flt):
-            return None  # the registry and the article's passages must both let it through
-        return str((got["documents"] or [""])[0]), meta
-
-    def _article_chunk_ids(self, article_id: str) -> list[str]:
-        with chroma_errors("read an article from", self.settings):
-            return list(self.passages.get(where={"article_id": article_id}, include=[])["ids"])
+        if not flt.allows([meta])[0]:
+            return None
+        with chroma_errors("read an article from", self.settings):  # its passages must let it through too
+            passage = self.passages.get(
+                where={"$and": [{"article_id": article_id}, *flt.clauses()]}, include=[], limit=1
+            )
+        return (str((got["documents"] or [""])[0]), meta) if passage["ids"] else None
 
     def allowed_ids(self, chunk_ids: Sequence[str], flt: ArchiveFilter) -> set[str]:
         """Which of these passages the filter lets through now, by their metadata as stored at this moment (a
@@ -266,10 +263,7 @@ class ArchiveStore:
             return set()
         with chroma_errors("search", self.settings):
             got = self.passages.get(ids=list(chunk_ids), include=["metadatas"])
-        metas = [dict(m or {}) for m in got["metadatas"] or []]
-        if not metas:
-            return set()
-        mask = flt.mask(FilterColumns.of(metas))
+        mask = flt.allows([dict(m or {}) for m in got["metadatas"] or []])
         return {str(cid) for cid, ok in zip(got["ids"], mask, strict=False) if ok}
 
     def dense(self, vector: Sequence[float], n: int, flt: ArchiveFilter) -> list[Passage]:
@@ -366,9 +360,7 @@ class ArchiveStore:
 
 def visible(records: Sequence[ArticleRecord], flt: ArchiveFilter | None = None) -> list[ArticleRecord]:
     """The article records that the filter lets through (embargo always applies), order kept."""
-    if not records:
-        return []
-    mask = (flt or ArchiveFilter()).mask(FilterColumns.of([r.metadata for r in records]))
+    mask = (flt or ArchiveFilter()).allows([r.metadata for r in records])
     return [r for r, ok in zip(records, mask, strict=True) if ok]
 
 

@@ -146,7 +146,7 @@ def source_line(source: Source) -> str:
     meta = ", ".join(x for x in (p.outlet, p.byline and f"by {p.byline}", p.published_at[:10]) if x)
     line = f"- {plain_escape(source.label)} {head}" + (f" — {plain_escape(meta)}" if meta else "")
     line += f" ({plain_escape(correction_label(p))})" if p.corrected_at else ""
-    return line + (f" **{plain_escape(access_label(p).upper())}**" if access_label(p) else "")
+    return line + (f" **{plain_escape(access.upper())}**" if (access := access_label(p)) else "")
 
 
 def correction_label(p: Passage) -> str:
