@@ -156,7 +156,7 @@ def print_answer(answer: Answer) -> None:
     """The answer, then each cited article once: its numbers, outlet, date, headline, URL and every quote."""
     if answer.notice:
         _say(answer.notice, fg="yellow", err=True)
-    from rag.answer.sources import sources
+    from rag.answer.sources import correction_label, sources
     from rag.archive.access import access_label
 
     _say(answer.text)
@@ -165,8 +165,8 @@ def print_answer(answer: Answer) -> None:
     for source in sources(answer.citations):
         p = source.passage
         when = p.published_at[:10] or "undated"
-        if p.corrected_at:
-            when += f" (corrected on {p.corrected_at[:10]}{': ' + p.correction if p.correction else ''})"
+        if correction := correction_label(p):
+            when += f" ({correction})"
         head = " · ".join(x for x in (p.outlet or "Unknown outlet", when, p.title) if x)
         if label := access_label(p):
             head += f" [{label.upper()}]"

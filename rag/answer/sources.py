@@ -73,3 +73,10 @@ def sources(citations: Sequence[Citation]) -> list[Source]:
     for c in sorted(citations, key=lambda c: c.n):
         grouped.setdefault(c.passage.article_id, []).append(c)
     return [Source(tuple(group)) for group in grouped.values()]
+
+
+def correction_label(p: Passage) -> str:
+    """ "corrected on 2024-03-05: the toll is four pounds, not five" for a corrected article, else empty."""
+    if not p.corrected_at:
+        return ""
+    return f"corrected on {p.corrected_at[:10]}" + (f": {p.correction}" if p.correction else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rag.answer.engine import ChatEngine, open_engine
-from rag.answer.sources import Source, sources
+from rag.answer.sources import Source, correction_label, sources
 from rag.archive.access import READER, access_label, role_filter
 from rag.archive.filters import ArchiveFilter
 from rag.archive.store import ArchiveStats
@@ -17,7 +17,6 @@ from rag.ui.render import (
     ChatMessage,
     answer_markdown,
     context_paragraphs,
-    correction_label,
     example_questions,
     highlight,
     md_escape,

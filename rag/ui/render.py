@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 from rag.answer.base import Turn
-from rag.answer.sources import Source, sources
+from rag.answer.sources import Source, correction_label, sources
 from rag.archive.access import access_label
 from rag.ingest.text import paragraph_spans, strip_controls
-from rag.models import Answer, Passage
+from rag.models import Answer
 from rag.retrieval.question import named_entities
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:=])")
@@ -147,13 +147,6 @@ def source_line(source: Source) -> str:
     line = f"- {plain_escape(source.label)} {head}" + (f" — {plain_escape(meta)}" if meta else "")
     line += f" ({plain_escape(correction_label(p))})" if p.corrected_at else ""
     return line + (f" **{plain_escape(access.upper())}**" if (access := access_label(p)) else "")
-
-
-def correction_label(p: Passage) -> str:
-    """ "corrected on 2024-03-05: the toll is four pounds, not five" for a corrected article, else empty."""
-    if not p.corrected_at:
-        return ""
-    return f"corrected on {p.corrected_at[:10]}" + (f": {p.correction}" if p.correction else "")
 
 
 def export_markdown(messages: Sequence[ChatMessage], now: datetime | None = None) -> str:
