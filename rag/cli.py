@@ -78,11 +78,12 @@ def _progress_bar(desc: str, unit: str) -> Any:
 
 
 def _ingest_progress(bar: Any) -> Callable[[int, int], None]:
-    """An ingest progress callback (articles done, total) that moves `bar`."""
+    """An ingest progress callback (passages embedded, passages to embed) that moves `bar`; tqdm shows the rate
+    in passages per second."""
 
     def progress(done: int, total: int) -> None:
-        bar.total, bar.n = total, done
-        bar.refresh()
+        bar.total = total
+        bar.update(done - bar.n)  # update, not an assignment, keeps tqdm's passages/s rate
 
     return progress
 
@@ -127,7 +128,7 @@ def ingest(paths: tuple[str, ...], data_dir: str | None) -> None:
     from rag.ingest.pipeline import ingest_paths
 
     archive = Archive(_settings(data_dir))
-    bar = _progress_bar("Ingesting", "article")
+    bar = _progress_bar("Ingesting", "passage")
     try:
         report = ingest_paths(archive, paths, _ingest_progress(bar))
     finally:
@@ -253,6 +254,7 @@ def search(
 def chat(port: int, host: str, data_dir: str | None) -> None:
     """Start the chat app in the browser (Streamlit)."""
     from rag.resources import shipped_path
+    from rag.ui.theme import streamlit_flags
 
     env = dict(os.environ)
     settings = _settings(data_dir)
@@ -274,6 +276,7 @@ def chat(port: int, host: str, data_dir: str | None) -> None:
         "false",
         "--server.maxUploadSize",
         str(settings.max_upload_mb),
+        *streamlit_flags(),
     ]
     click.echo(
         f"Newsroom chat: open http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port} (Ctrl+C to stop)"
@@ -346,7 +349,7 @@ def _run_eval(settings: Settings, cases_path: str, corpus: Sequence[str], out: P
 
     cases = load_cases(cases_path)[:limit]
     if corpus:
-        bar = _progress_bar("Corpus", "article")
+        bar = _progress_bar("Corpus", "passage")
         try:
             settings, ingested = prepare_corpus(settings, out, corpus, _ingest_progress(bar))
         finally:

@@ -24,6 +24,7 @@ class Settings:
 
     data_dir: Path = Path(".newsroom")
     seed_dir: Path | None = None  # None: the seed articles bundled with Newsroom
+    eval_dir: Path = Path("eval-runs")  # where the Evaluation page looks for reports
     collection: str = "newsroom"
     chroma_host: str | None = None
     chroma_port: int = 8000
@@ -86,6 +87,7 @@ class Settings:
 _ENV = {
     "data_dir": "NEWSROOM_DATA_DIR",
     "seed_dir": "NEWSROOM_SEED_DIR",
+    "eval_dir": "NEWSROOM_EVAL_DIR",
     "collection": "NEWSROOM_COLLECTION",
     "chroma_host": "CHROMA_HOST",
     "chroma_port": "CHROMA_PORT",

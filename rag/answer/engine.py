@@ -155,7 +155,7 @@ def open_engine(
         seed: load the bundled seed articles into an empty archive first.
         embeddings: an embedding model to share (default: the one the settings ask for, loaded lazily).
         answerer: an answerer to use instead of the configured one (tests script the model this way).
-        progress: called with (articles done, total) while seeding.
+        progress: called with (passages embedded, passages to embed) while seeding.
     """
     archive = Archive(settings, embeddings)
     seeded = ensure_seeded(archive, progress) if seed else None

@@ -78,14 +78,19 @@ class Archive:
         self.refresh()
         self.lexical()
 
-    def outlets(self) -> list[str]:
-        """The outlets of the articles a reader may see now (the article list is cached until `refresh`; the
-        embargo is checked at each call, so an outlet whose only articles are embargoed is not named)."""
+    def records(self, flt: ArchiveFilter | None = None) -> list[ArticleRecord]:
+        """The registry records of the articles a reader may see now, within `flt` (the article list is cached
+        until `refresh`; the embargo and the filter are applied at each call)."""
         with self._lock:
             if self._records is None:
                 self._records = list(self.store.articles().values())
             records = self._records
-        return summarise(visible(records)).outlets
+        return visible(records, flt)
+
+    def outlets(self) -> list[str]:
+        """The outlets of the articles a reader may see now (an outlet whose only articles are embargoed is not
+        named)."""
+        return summarise(self.records()).outlets
 
     def stats(self, flt: ArchiveFilter | None = None) -> ArchiveStats:
         """The articles a reader may see now, at a glance (within `flt` when given)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -144,17 +145,49 @@ def write_report(report: EvalReport, out: Path) -> list[Path]:
     return [out / "report.json", out / "report.md", *charts]
 
 
-def compare(a: dict[str, Any], b: dict[str, Any], tolerance: float = 0.02) -> tuple[list[str], bool]:
-    """Lines describing the change of each headline metric between two reports' overall summaries, and whether
-    any dropped by more than `tolerance`."""
-    lines, regressed = [], False
+@dataclass(frozen=True)
+class MetricChange:
+    """How one headline metric moved between two reports."""
+
+    metric: str
+    before: float
+    after: float
+    verdict: str  # better, same, worse (within the tolerance, or any slower timing) or regression
+
+    @property
+    def delta(self) -> float:
+        """after - before."""
+        return self.after - self.before
+
+
+def changes(a: dict[str, Any], b: dict[str, Any], tolerance: float = 0.02) -> list[MetricChange]:
+    """Each headline metric (and the answer timings) present in both overall summaries: before, after and a
+    verdict; a quality metric that drops by more than `tolerance` is a regression."""
+    out = []
     for metric in [*HEADLINE, "total_ms_p50", "total_ms_p95"]:
         if a.get(metric) is None or b.get(metric) is None:
             continue
-        delta = b[metric] - a[metric]
-        worse = delta > 0 if metric in LOWER_IS_BETTER else delta < -tolerance
-        flag = ""
-        if worse and metric not in LOWER_IS_BETTER:
-            flag, regressed = "  REGRESSION", True
-        lines.append(f"{metric:<18} {_fmt(a[metric]):>8} -> {_fmt(b[metric]):>8}  ({delta:+.3f}){flag}")
-    return lines, regressed
+        before, after = float(a[metric]), float(b[metric])
+        gain = before - after if metric in LOWER_IS_BETTER else after - before
+        if abs(gain) < 1e-9:
+            verdict = "same"
+        elif gain > 0:
+            verdict = "better"
+        elif metric not in LOWER_IS_BETTER and -gain > tolerance:
+            verdict = "regression"
+        else:
+            verdict = "worse"
+        out.append(MetricChange(metric, before, after, verdict))
+    return out
+
+
+def compare(a: dict[str, Any], b: dict[str, Any], tolerance: float = 0.02) -> tuple[list[str], bool]:
+    """Lines describing the change of each headline metric between two reports' overall summaries, and whether
+    any dropped by more than `tolerance`."""
+    found = changes(a, b, tolerance)
+    lines = [
+        f"{c.metric:<18} {_fmt(c.before):>8} -> {_fmt(c.after):>8}  ({c.delta:+.3f})"
+        + ("  REGRESSION" if c.verdict == "regression" else "")
+        for c in found
+    ]
+    return lines, any(c.verdict == "regression" for c in found)

@@ -33,6 +33,7 @@ _FIELDS = {
     "correction": ("correction", "correction_note"),
 }
 STATUSES = ("published", "draft", "retracted")
+SIDECAR_SUFFIX = ".meta.yaml"
 _BOMS = (  # longest first: the UTF-32 little-endian mark begins with the UTF-16 one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -150,10 +151,52 @@ def _status(value: Any, where: str) -> str:
     return status
 
 
-def load_txt(text: str, key: str, where: str) -> Article:
-    """Plain text: a headline line if there is one, else the first sentence as headline."""
-    title, body = _headline_from(clean_body(text))
-    return _finish(title, body, key=key, where=where)
+def _yaml_fields(text: str, where: str, what: str) -> dict[str, Any]:
+    """A YAML mapping of article fields (front matter or a sidecar file), refused with a reason when malformed."""
+    try:
+        loaded = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None)
+        front = what == "the YAML front matter"  # counted from the file's first line, the opening '---'
+        detail = f"line {mark.line + 1 + front}: {problem}" if mark is not None and problem else str(exc)
+        where_in = " (between the '---' lines)" if front else ""
+        raise LoadError(f"{what}{where_in} is malformed ({detail})", where=where) from exc
+    if not isinstance(loaded, dict):
+        raise LoadError(f"{what} is not a mapping of fields", where=where)
+    return loaded
+
+
+def front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
+    """(fields, rest of the text): YAML front matter between two '---' lines at the very top, if any."""
+    match = re.match(r"^---\s*\n(.*?)\n---\s*(\n|$)", text, flags=re.S)
+    if match:
+        return _yaml_fields(match.group(1), where, "the YAML front matter"), text[match.end() :]
+    if re.match(r"^---\s*\n", text):
+        raise LoadError("the YAML front matter is not closed by a '---' line", where=where)
+    return {}, text
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where the metadata of a plain-text or Markdown article may sit: `NAME.meta.yaml` beside `NAME.txt`."""
+    return path.with_name(f"{path.stem}{SIDECAR_SUFFIX}")
+
+
+def sidecar_fields(path: Path) -> dict[str, Any]:
+    """The fields of an article's sidecar metadata file, or {} when it has none."""
+    side = sidecar_path(path)
+    if not side.is_file():
+        return {}
+    where = str(side)
+    return _yaml_fields(read_text(side.read_bytes(), where), where, "the metadata file")
+
+
+def load_txt(text: str, key: str, where: str, meta: dict[str, Any] | None = None) -> Article:
+    """Plain text: front matter or sidecar fields when given, else a headline line if there is one, else the first
+    sentence as headline."""
+    fields, text = front_matter(text, where)
+    fields = {**(meta or {}), **fields}
+    title, body = _headline_from(clean_body(text))  # a headline line is never body text, even when a title is given
+    return _finish(str(_field(fields, "title") or title), body, key=key, where=where, **_meta(fields))
 
 
 def _markdown_to_text(text: str) -> str:
@@ -164,32 +207,18 @@ def _markdown_to_text(text: str) -> str:
     return re.sub(r"(\*\*|__|\*|_|`)(\S(?:.*?\S)?)\1", r"\2", text)
 
 
-def load_md(text: str, key: str, where: str) -> Article:
+def load_md(text: str, key: str, where: str, meta: dict[str, Any] | None = None) -> Article:
     """Markdown with optional YAML front matter (title, outlet, byline, published_at, url, embargo_until)."""
-    meta: dict[str, Any] = {}
-    match = re.match(r"^---\s*\n(.*?)\n---\s*(\n|$)", text, flags=re.S)
-    if match:
-        try:
-            loaded = yaml.safe_load(match.group(1)) or {}
-        except yaml.YAMLError as exc:
-            mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None)
-            detail = f"line {mark.line + 2}: {problem}" if mark is not None and problem else str(exc)
-            reason = f"the YAML front matter (between the '---' lines) is malformed ({detail})"
-            raise LoadError(reason, where=where) from exc
-        if not isinstance(loaded, dict):
-            raise LoadError("the YAML front matter is not a mapping of fields", where=where)
-        meta = loaded
-        text = text[match.end() :]
-    elif re.match(r"^---\s*\n", text):
-        raise LoadError("the YAML front matter is not closed by a '---' line", where=where)
+    fields, text = front_matter(text, where)
+    fields = {**(meta or {}), **fields}
     heading = re.match(r"^\s*#\s+(.+)\n", text)
-    title = str(_field(meta, "title") or (heading.group(1) if heading else ""))
+    title = str(_field(fields, "title") or (heading.group(1) if heading else ""))
     if heading and title == heading.group(1):
         text = text[heading.end() :]
     body = _markdown_to_text(text)
     if not title:
         title, body = _headline_from(clean_body(body))
-    return _finish(title, body, key=key, where=where, **_meta(meta))
+    return _finish(title, body, key=key, where=where, **_meta(fields))
 
 
 def load_html(text: str, key: str, where: str) -> Article:
@@ -303,9 +332,9 @@ def load_file(path: Path) -> LoadedFile:
     elif suffix in (".html", ".htm"):
         loaded.articles.append(load_html(text, key, where))
     elif suffix in (".md", ".markdown"):
-        loaded.articles.append(load_md(text, key, where))
+        loaded.articles.append(load_md(text, key, where, sidecar_fields(path)))
     else:
-        loaded.articles.append(load_txt(text, key, where))
+        loaded.articles.append(load_txt(text, key, where, sidecar_fields(path)))
     if not loaded.articles and not loaded.errors:
         raise LoadError("no articles found", where=where)
     return loaded

@@ -19,8 +19,9 @@ from rag.ingest.loaders import iter_files, load_file
 from rag.models import Article, Chunk
 from rag.resources import shipped_path
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)
 GROUP_ARTICLES = 48
+EMBED_STEP = 128  # passages embedded between two progress reports: a large file moves the bar too
 
 
 @dataclass
@@ -92,6 +93,7 @@ class IngestReport:
             f"{len(self.files)} file(s): {self.count('new')} new, {self.count('replaced')} replaced, "
             f"{self.count('unchanged')} unchanged article(s), {self.passages} passages written, "
             f"{failed} file(s) with errors, in {self.seconds:.1f} s"
+            + (f" ({self.passages / self.seconds:.0f} passages/s)" if self.passages and self.seconds > 0 else "")
         )
 
 
@@ -140,12 +142,19 @@ def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileRepor
 Batch = list[tuple[_Job, np.ndarray]]
 
 
-def _embed(archive: Archive, texts: list[str]) -> np.ndarray:
-    """Vectors for texts as one float32 array (the bundled model skips the list round trip)."""
+def _embed(archive: Archive, texts: list[str], advance: Callable[[int], None]) -> np.ndarray:
+    """Vectors for texts as one float32 array, `EMBED_STEP` texts at a time, calling `advance(n)` after each
+    step (the bundled model skips the list round trip)."""
     embed_array = getattr(archive.embeddings, "embed_array", None)
-    if embed_array is not None:
-        return np.asarray(embed_array(texts), dtype=np.float32)
-    return np.asarray(archive.embeddings.embed_documents(texts), dtype=np.float32)
+    parts = []
+    for first in range(0, len(texts), EMBED_STEP):
+        step = texts[first : first + EMBED_STEP]
+        if embed_array is not None:
+            parts.append(np.asarray(embed_array(step), dtype=np.float32))
+        else:
+            parts.append(np.asarray(archive.embeddings.embed_documents(step), dtype=np.float32))
+        advance(len(step))
+    return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
 
 
 def _write_all(archive: Archive, inbox: queue.Queue[Batch | None], failures: list[str]) -> None:
@@ -177,14 +186,23 @@ def ingest_paths(
     Args:
         archive: the archive to write.
         paths: files and folders (searched recursively for supported files).
-        progress: called with (articles done, articles to write) as work proceeds.
+        progress: called with (passages embedded, passages to embed) as work proceeds, every `EMBED_STEP`
+            passages, so a long article or a large file moves it too.
         command: how the lock holder is described to other writers.
     """
     started = time.perf_counter()
     report = IngestReport()
     with write_lock(archive.settings.data_dir, command, archive.settings.lock_timeout):
         jobs = _plan(archive, paths, report.files)
-        total = len(jobs)
+        total = sum(len(j.chunks) for j in jobs)
+        embedded = 0
+
+        def advance(n: int) -> None:
+            nonlocal embedded
+            embedded += n
+            if progress:
+                progress(embedded, total)
+
         if progress:
             progress(0, total)
         if jobs:
@@ -194,10 +212,10 @@ def ingest_paths(
             writer.start()
             done = 0
             try:
-                for first in range(0, total, GROUP_ARTICLES):
+                for first in range(0, len(jobs), GROUP_ARTICLES):
                     group = jobs[first : first + GROUP_ARTICLES]
                     texts = [embedding_text(j.article, c) for j in group for c in j.chunks]
-                    vectors = _embed(archive, texts)
+                    vectors = _embed(archive, texts, advance)
                     batch: Batch = []
                     offset = 0
                     for job in group:
@@ -205,8 +223,6 @@ def ingest_paths(
                         offset += len(job.chunks)
                     inbox.put(batch)
                     done += len(group)
-                    if progress:
-                        progress(done, total)
                     if failures:
                         break
             finally:

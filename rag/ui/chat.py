@@ -23,6 +23,7 @@ from rag.ui.render import (
     safe_url,
 )
 from rag.ui.sidebar import current_role, sidebar
+from rag.ui.timeline import draw_archive_timeline, draw_cited_timeline, human_day
 
 
 def get_engine(st: Any, settings: Settings) -> ChatEngine:
@@ -70,8 +71,8 @@ def render_source(st: Any, engine: ChatEngine, source: Source) -> None:
                 st.markdown(md_escape(paragraph))
 
 
-def render_answer(st: Any, engine: ChatEngine, index: int, message: ChatMessage) -> None:
-    """An assistant message: answer, notice, rewritten question, sources, feedback."""
+def render_answer(st: Any, engine: ChatEngine, index: int, message: ChatMessage, stats: ArchiveStats) -> None:
+    """An assistant message: answer, notice, rewritten question, sources and their timeline, feedback."""
     answer = message.answer
     if answer is None:
         st.markdown(answer_markdown(message.content))
@@ -85,8 +86,10 @@ def render_answer(st: Any, engine: ChatEngine, index: int, message: ChatMessage)
         st.caption(f"Searched the archive for: {md_escape(answer.question)}")
     if answer.citations:
         st.markdown("**Sources**")
-        for source in sources(answer.citations):
+        cited = sources(answer.citations)
+        for source in cited:
             render_source(st, engine, source)
+        draw_cited_timeline(st, cited, stats)
     st.feedback("thumbs", key=f"feedback-{index}", on_change=_record_feedback, args=(st, engine, index))
 
 
@@ -115,7 +118,9 @@ def holdings_line(stats: ArchiveStats) -> str:
         more = len(stats.outlets) - 3
         text += f" from {names}" + (f" and {more} more outlet{'s' * (more != 1)}" if more > 0 else "")
     if stats.first_date:
-        text += f", published {stats.first_date} to {stats.last_date}"
+        span = human_day(stats.first_date)
+        span += f" to {human_day(stats.last_date)}" if stats.last_date != stats.first_date else ""
+        text += f", published {span}"
     return (
         text + ". Ask anything about it: every answer cites the exact article and sentence, "
         "and says so when the archive has no answer."
@@ -132,6 +137,9 @@ def empty_state(st: Any, engine: ChatEngine, stats: ArchiveStats) -> None:
         if column.button(md_escape(question), key=f"example-{question}", use_container_width=True):
             st.session_state["pending_question"] = question
             st.rerun()
+    if stats.last_date:
+        st.subheader("The archive at a glance")
+        draw_archive_timeline(st, engine.archive.records())
 
 
 def answer_question(st: Any, engine: ChatEngine, question: str, filters: ArchiveFilter) -> None:
@@ -218,7 +226,7 @@ def draw_conversation(st: Any, engine: ChatEngine, stats: ArchiveStats) -> bool:
             if message.role == "user":
                 st.markdown(md_escape(message.content))
             else:
-                render_answer(st, engine, index, message)
+                render_answer(st, engine, index, message, stats)
     question = st.chat_input("Ask the archive a question") or st.session_state.pop("pending_question", None)
     if not question:
         return False

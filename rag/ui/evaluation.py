@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from rag.config import load_settings
+from rag.errors import NewsroomError
 from rag.eval.records import CaseResult, EvalReport
-from rag.eval.report import TABLE_METRICS
+from rag.eval.report import TABLE_METRICS, MetricChange, changes
 from rag.ui.render import md_escape
 
 
@@ -54,6 +56,54 @@ def chart_rows(groups: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]
     }
 
 
+_MARKS = {
+    "better": ("green", "▲ better"),
+    "same": ("gray", "no change"),
+    "worse": ("orange", "▼ worse"),
+    "regression": ("red", "▼ regression"),
+}
+
+
+def _timing(metric: str) -> bool:
+    return metric.endswith(("_ms_p50", "_ms_p95"))
+
+
+def change_cell(change: MetricChange) -> str:
+    """The change column of the comparison, coloured: green better, grey unchanged, orange worse within the
+    tolerance (or slower), red a regression the `--compare` gate fails on."""
+    colour, word = _MARKS[change.verdict]
+    delta = f"{change.delta:+.1f}" if _timing(change.metric) else f"{change.delta:+.3f}"
+    return f":{colour}[{delta.replace('-', '−')} {word}]"
+
+
+def comparison_markdown(found: list[MetricChange]) -> str:
+    """The `newsroom eval --compare` gate as a Markdown table (metric, before, after, coloured change)."""
+    lines = ["| metric | before | after | change |", "|---|---:|---:|---|"]
+    for c in found:
+        shown = [f"{v:.1f} ms" if _timing(c.metric) else f"{v:.3f}" for v in (c.before, c.after)]
+        lines.append(f"| {md_escape(c.metric)} | {shown[0]} | {shown[1]} | {change_cell(c)} |")
+    return "\n".join(lines)
+
+
+def verdict_line(found: list[MetricChange], tolerance: float) -> str:
+    """One sentence an editor reads first: how many metrics moved which way, and whether the gate passes."""
+    counts = {v: sum(c.verdict == v for c in found) for v in _MARKS}
+    text = f"{counts['better']} better, {counts['same']} unchanged, {counts['worse']} worse"
+    if counts["regression"]:
+        return f"{text}, **{counts['regression']} regressed** by more than {tolerance}: the `--compare` gate fails."
+    return f"{text}; nothing dropped by more than {tolerance}: the `--compare` gate passes."
+
+
+def render_comparison(st: Any, before: EvalReport, after: EvalReport, tolerance: float = 0.02) -> None:
+    """The comparison of two reports' overall figures, with each metric's change coloured."""
+    found = changes(before.summary["overall"], after.summary["overall"], tolerance)
+    if not found:
+        st.info("These two reports share no headline metric to compare.")
+        return
+    st.markdown(verdict_line(found, tolerance))
+    st.markdown(comparison_markdown(found))
+
+
 def render_case(st: Any, case: CaseResult) -> None:
     """One case: question, expected outcome, answer and the ranked passages."""
     st.markdown(f"**Question:** {md_escape(case.question)}")
@@ -76,10 +126,16 @@ def render_case(st: Any, case: CaseResult) -> None:
             st.text(p["text"])
 
 
-def evaluation_page(st: Any, root: Path = Path("eval-runs")) -> None:
-    """Draw the Evaluation page."""
+def evaluation_page(st: Any, root: Path | None = None) -> None:
+    """Draw the Evaluation page over the reports under `root` (default: the `NEWSROOM_EVAL_DIR` setting)."""
+    if root is None:
+        try:
+            root = load_settings().eval_dir
+        except NewsroomError as exc:
+            st.error(md_escape(str(exc)))
+            return
     st.title("Evaluation")
-    st.caption("Reports written by `newsroom eval CASES --out DIR`.")
+    st.caption(f"Reports written by `newsroom eval CASES --out DIR`, found under {md_escape(str(root))}/.")
     reports = find_reports(root)
     options = [str(p) for p in reports]
     chosen = st.selectbox("Report", options, index=0) if options else None
@@ -92,6 +148,17 @@ def evaluation_page(st: Any, root: Path = Path("eval-runs")) -> None:
     if report is None:
         st.error(f"{md_escape(str(path))} is not a readable evaluation report.")
         return
+    others = [o for o in options if Path(o).resolve() != path.resolve()]
+    if others:
+        baseline = st.selectbox("Compare with an earlier report", ["(none)", *others], key="compare_with")
+        if baseline != "(none)":
+            earlier = load_report(Path(baseline))
+            st.subheader("Change from the earlier report")
+            st.caption(f"before: {md_escape(baseline)} · after: {md_escape(str(path))}")
+            if earlier is None:
+                st.error(f"{md_escape(baseline)} is not a readable evaluation report.")
+            else:
+                render_comparison(st, earlier, report)
     summary = report.summary
     st.markdown(
         f"Answer mode: **{md_escape(str(summary['config']['answer_mode']))}** · "

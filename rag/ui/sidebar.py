@@ -15,6 +15,7 @@ from rag.errors import LoadError, NewsroomError
 from rag.ingest.pipeline import FileReport, ingest_paths
 from rag.ingest.uploads import UPLOAD_TYPES, save_upload
 from rag.ui.render import export_markdown, md_escape
+from rag.ui.timeline import coverage, draw_archive_timeline
 
 
 def _day(text: str) -> date | None:
@@ -30,8 +31,8 @@ def archive_summary(stats: ArchiveStats) -> str:
     text = f"**{articles}** article{'s' * (articles != 1)}"
     if outlets:
         text += f" from **{outlets}** outlet{'s' * (outlets != 1)}"
-    if stats.first_date:
-        text += f"  \ncovers {stats.first_date} to {stats.last_date}"
+    if reach := coverage(stats):
+        text += f"  \n{reach}"
     return text
 
 
@@ -87,7 +88,7 @@ def upload_box(st: Any, engine: ChatEngine) -> None:
             bar = st.progress(0.0, text="Ingesting…")
 
             def progress(done: int, total: int) -> None:
-                bar.progress(done / total if total else 1.0, text=f"Ingesting… {done}/{total} articles")
+                bar.progress(done / total if total else 1.0, text=f"Ingesting… {done}/{total} passages")
 
             summary = ""
             if saved:
@@ -151,6 +152,9 @@ def sidebar(st: Any, engine: ChatEngine, stats: ArchiveStats, role: str = READER
         st.markdown(archive_summary(stats))
         st.caption(f"Answers: {engine.mode_label}")
         access_box(st, role, email)
+        if stats.last_date:
+            with st.expander("Timeline"):
+                draw_archive_timeline(st, engine.archive.records())
         filters = filters_box(st, stats)
         if st.button("New conversation", icon=":material/add_comment:", use_container_width=True):
             st.session_state["messages"] = []

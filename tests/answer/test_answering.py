@@ -140,7 +140,10 @@ def test_llm_condenses_follow_up_questions(seed_archive: Archive, settings: Sett
         text = str(messages[-1]["content"])
         if "Stand-alone question" in text:
             return "What did Moscow mayor Sergei Sobyanin say about the drone attack?"
-        return "Two people suffered minor injuries, mayor Sergei Sobyanin said [1]."
+        # cite the passage that quotes the mayor, as a model reading the numbered passages would
+        blocks = re.split(r"\n(?=\[\d+\] )", text)
+        n = next(re.match(r"\[(\d+)\]", b).group(1) for b in blocks if re.match(r"\[\d+\] ", b) and "Sobyanin" in b)
+        return f"Two people suffered minor injuries, mayor Sergei Sobyanin said [{n}]."
 
     with FakeOpenAIServer(reply=reply) as server:
         engine = make_engine(llm_settings(settings, server), seed_archive)

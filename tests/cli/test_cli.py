@@ -159,7 +159,7 @@ def test_ask_plain_prints_numbered_sources(seed_dir_data: tuple[str, str]) -> No
     assert "eight" in result.stdout
     assert "[1]" in result.stdout
     assert "Sources" in result.stdout
-    assert "undated" in result.stdout  # the seed .txt has no date
+    assert "Financial Times" in result.stdout and "2023-05-30" in result.stdout  # from the seed's sidecar
 
 
 def test_ask_unrelated_question_is_refused(seed_dir_data: tuple[str, str]) -> None:
@@ -216,12 +216,15 @@ def test_search_outlet_filter(mixed_data: str) -> None:
     assert {p["outlet"] for p in two} == {"Valley Courier", "Harbour Gazette"}
 
 
+SEED_TITLE = "Putin vows to retaliate after Ukrainian drone strikes on Moscow"  # 30 May 2023, from its sidecar
+
+
 def test_search_since_until_filter(mixed_data: str) -> None:
     since = _search("drones", "--since", "2023-08-15", "--data-dir", mixed_data)
     assert {p["title"] for p in since} == {"Drone ban near the airport", "Drone racing club opens"}
     until = _search("drones", "--until", "2023-08-15", "--data-dir", mixed_data)  # the whole day is included
-    assert {p["title"] for p in until} == {"Drones over the harbour", "Drone ban near the airport"}
-    window = _search("drones", "--since", "2023-05-01", "--until", "2023-12-31", "--data-dir", mixed_data)
+    assert {p["title"] for p in until} == {"Drones over the harbour", "Drone ban near the airport", SEED_TITLE}
+    window = _search("drones", "--since", "2023-06-01", "--until", "2023-12-31", "--data-dir", mixed_data)
     assert {p["title"] for p in window} == {"Drone ban near the airport"}
     assert all(p["published_at"].startswith("2023-08-15") for p in window)
 

@@ -36,7 +36,7 @@ def _one(path: Path) -> Article:
 # --- .txt --------------------------------------------------------------------------------------------------------
 
 
-def test_seed_article_loads_cleanly() -> None:
+def test_seed_article_loads_cleanly_with_its_sidecar_metadata() -> None:
     loaded = load_file(SEED_FILE)
     assert loaded.errors == []
     [article] = loaded.articles
@@ -44,14 +44,77 @@ def test_seed_article_loads_cleanly() -> None:
         "Vladimir Putin has vowed to retaliate against what he claimed were Ukrainian drone strikes on Moscow, "
         "which exposed Russia’s growing vulnerability to blowback from his invasion."
     )
-    assert article.title == first_sentence
+    # the text file is the commissioning article unchanged; its headline, outlet and date come from the sidecar
+    assert article.title == "Putin vows to retaliate after Ukrainian drone strikes on Moscow"
+    assert article.outlet == "Financial Times" and article.published_at == datetime(2023, 5, 30, tzinfo=UTC)
     assert article.body.startswith(first_sentence)
     assert article.body.endswith("Additional reporting by Lucy Fisher in London")
     for furniture in BOILERPLATE:
         assert furniture not in article.body
     assert "\n\n" in article.body  # paragraphs kept
-    assert article.url == "" and article.published_at is None
+    assert article.url == ""
     assert article.origin == str(SEED_FILE)
+
+
+def test_a_text_article_without_metadata_gets_its_first_sentence_as_headline(tmp_path: Path) -> None:
+    plain = tmp_path / "seed.txt"
+    plain.write_bytes(SEED_FILE.read_bytes())
+    [article] = load_file(plain).articles
+    assert article.title.startswith("Vladimir Putin has vowed to retaliate") and article.title.endswith("invasion.")
+    assert article.outlet == "" and article.published_at is None
+
+
+def test_a_sidecar_gives_a_text_article_its_fields_and_a_headline_line_stays_out_of_the_body(tmp_path: Path) -> None:
+    (tmp_path / "story.txt").write_text("Bridge reopens\n\nThe harbour bridge reopened on Monday, the council said.\n")
+    (tmp_path / "story.meta.yaml").write_text(
+        "title: Harbour bridge reopens after refit\noutlet: Port Gazette\nbyline: [Ann Lee, Bo Ray]\n"
+        "published_at: 2024-03-04\nurl: https://gazette.example/bridge\nstatus: published\n"
+    )
+    assert list(iter_files([tmp_path])) == [tmp_path / "story.txt"]  # the sidecar is not an article of its own
+    [article] = load_file(tmp_path / "story.txt").articles
+    assert (article.title, article.outlet, article.byline) == (
+        "Harbour bridge reopens after refit",
+        "Port Gazette",
+        "Ann Lee, Bo Ray",
+    )
+    assert article.published_at == datetime(2024, 3, 4, tzinfo=UTC) and article.url == "https://gazette.example/bridge"
+    assert article.body == "The harbour bridge reopened on Monday, the council said."
+
+
+def test_front_matter_in_a_text_article_wins_over_its_sidecar(tmp_path: Path) -> None:
+    (tmp_path / "note.txt").write_text(
+        "---\noutlet: Courier\nembargo_until: 2031-01-01T09:00:00Z\n---\nThe vote is set.\n"
+    )
+    (tmp_path / "note.meta.yaml").write_text("outlet: Gazette\ntitle: Vote set\n")
+    [article] = load_file(tmp_path / "note.txt").articles
+    assert (article.title, article.outlet, article.body) == ("Vote set", "Courier", "The vote is set.")
+    assert article.embargo_until == datetime(2031, 1, 1, 9, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("sidecar", "reason"),
+    [
+        ("title: [unclosed\n", "the metadata file is malformed (line"),
+        ("- just\n- a list\n", "the metadata file is not a mapping of fields"),
+        ("status: retracetd\n", "status 'retracetd' is not one of published, draft, retracted"),
+        ("embargo_until: next tuesday\n", "embargo_until"),
+    ],
+)
+def test_a_bad_sidecar_fails_its_article_with_a_reason_never_publishing_it_without_its_fields(
+    tmp_path: Path, sidecar: str, reason: str
+) -> None:
+    (tmp_path / "story.txt").write_text("The harbour bridge reopened on Monday, the council said.\n")
+    (tmp_path / "story.meta.yaml").write_text(sidecar)
+    with pytest.raises(LoadError) as error:
+        load_file(tmp_path / "story.txt")
+    assert reason in str(error.value)
+
+
+def test_a_markdown_article_reads_its_sidecar_too(tmp_path: Path) -> None:
+    (tmp_path / "piece.md").write_text("# Storm closes port\n\nThe port closed on Friday as the storm hit.\n")
+    (tmp_path / "piece.meta.yaml").write_text("outlet: Coast News\npublished_at: 2024-02-02\n")
+    [article] = load_file(tmp_path / "piece.md").articles
+    assert (article.title, article.outlet) == ("Storm closes port", "Coast News")
 
 
 def test_seed_folder_holds_exactly_the_seed_article() -> None:
@@ -538,6 +601,7 @@ def test_same_file_loaded_twice_gives_the_same_ids(tmp_path: Path) -> None:
         assert [a.article_id for a in first.articles] == [a.article_id for a in second.articles]
         assert [a.content_hash for a in first.articles] == [a.content_hash for a in second.articles]
     copy = shutil.copy(SEED_FILE, tmp_path / "seed.txt")
+    shutil.copy(SEED_FILE.with_name(SEED_FILE.stem + ".meta.yaml"), tmp_path / "seed.meta.yaml")
     assert load_file(Path(copy)).articles[0].content_hash == load_file(SEED_FILE).articles[0].content_hash
 
 

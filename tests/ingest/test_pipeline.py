@@ -327,3 +327,21 @@ def test_changing_the_passage_sizes_re_cuts_every_article_on_the_next_ingest(tmp
     assert {m["content_hash"] for m in after["metadatas"]} == {
         second.store.articles()[m["article_id"]].content_hash for m in after["metadatas"]
     }
+
+
+# --- progress ----------------------------------------------------------------------------------------------------
+
+
+def test_progress_counts_passages_and_moves_within_one_long_article(tmp_path: Path, settings: Settings) -> None:
+    archive = Archive(settings, embeddings=HashEmbeddings())
+    long_story = " ".join(
+        f"Sentence {n} of the long council report says ward {n} wants a crossing near its school." for n in range(4000)
+    )
+    (tmp_path / "long.json").write_text(json.dumps({"title": "The long council report", "body": long_story}))
+    calls: list[tuple[int, int]] = []
+    report = ingest_paths(archive, [tmp_path / "long.json"], lambda done, total: calls.append((done, total)))
+    total = report.passages
+    assert total > 2 * 128 and calls[0] == (0, total) and calls[-1] == (total, total)
+    assert len(calls) >= 3  # one article, yet the bar moves before it is done
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert "passages/s)" in report.summary()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -43,20 +44,28 @@ def last_answer(at: AppTest) -> str:
 
 def test_seed_question_is_answered_with_cited_sources() -> None:
     at = start()
-    assert at.sidebar.markdown[0].value == "**1** article"
+    assert at.sidebar.markdown[0].value == "**1** article from **1** outlet  \ncovers up to **30 May 2023**"
+    assert "Financial Times" in at.sidebar.multiselect[0].options  # the Outlets filter names the seed's outlet
     at = ask(at, DRONES)
     text = page_text(at)
     assert "eight drones" in text and "[1]" in text
-    assert "**Sources**" in text and "**[1] Vladimir Putin has vowed" in text
+    assert "**Sources**" in text and "**[1] Putin vows to retaliate after Ukrainian drone strikes on Moscow**" in text
+    assert "Financial Times · 2023\\-05\\-30" in text  # the seed's sidecar metadata: outlet and date
     assert ":orange-background[" in text  # the cited sentence is highlighted in the passage
     assert any(e.label == "Show in the article" for e in at.expander)
     assert [c.value for c in at.chat_message[0].markdown][0].startswith("How many drones")
     assert len(at.get("download_button")) == 1
+    # the cited articles on a small timeline, and how fresh they are against the archive's newest article
+    captions = [c.value.replace("\\", "") for c in at.chat_message[-1].caption]
+    assert "When the cited articles appeared: [1] 30 May 2023. The newest is from the archive's latest day." in captions
+    assert at.chat_message[-1].get("vega_lite_chart")
 
 
 def test_empty_state_offers_three_clickable_questions_from_the_archive() -> None:
     at = start()
     assert "article in your archive" in page_text(at)
+    assert "The archive at a glance" in [h.value for h in at.subheader]  # articles per week by outlet
+    assert at.main.get("vega_lite_chart") and "Timeline" in [e.label for e in at.sidebar.expander]
     examples = [b for b in at.button if b.key and b.key.startswith("example-")]
     assert len(examples) == 3
     label = examples[0].label
@@ -102,7 +111,8 @@ def test_outlet_and_date_filters_apply_to_retrieval(tmp_path: Path) -> None:
         at
     ) and "Shoigu" in last_answer(at)
     at.sidebar.multiselect[0].unselect("Port Gazette").run()
-    at.sidebar.checkbox[0].check().run()  # the archive's date range: the undated seed article falls outside it
+    at.sidebar.checkbox[0].check().run()
+    at.sidebar.date_input[0].set_value((date(2024, 1, 1), date(2024, 3, 31))).run()  # after the seed's 30 May 2023
     assert not at.exception
     at = ask(at, DRONES)
     assert "None of the articles found that bear on the question mention" in last_answer(
@@ -182,6 +192,7 @@ def test_the_retrieval_status_lists_each_article_once_with_each_passage_opening(
     assert "…" not in status.label and re.match(r"Searched the archive: \d+ passages from 1 article$", status.label)
     listed = "\n".join(m.value for m in status.markdown)
     headline = listed.splitlines()[0]
-    assert headline.startswith("**Vladimir Putin has vowed") and listed.count(headline) == 1
+    assert headline.startswith("**Putin vows to retaliate") and listed.count(headline) == 1
+    assert "Financial Times, 2023\\-05\\-30" in headline
     openings = [line for line in listed.splitlines()[1:] if line.startswith("- ")]
     assert len(openings) > 1 and len(set(openings)) == len(openings)  # each passage's own first words

@@ -22,6 +22,9 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 
+NO_CHAT_BOX = (
+    "[data-testid='stBottom'], [data-testid='stHeader'] { display: none !important; }"  # they float over a long answer
+)
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 if not CHROMIUM:
     if os.environ.get("CI"):
@@ -39,7 +42,7 @@ def free_port() -> int:
 def app_url(tmp_path: Path) -> Iterator[str]:
     """A real Streamlit server on a free port with a temp archive; stopped afterwards."""
     port = free_port()
-    env = {**os.environ, "NEWSROOM_DATA_DIR": str(tmp_path / "data")}
+    env = {**os.environ, "NEWSROOM_DATA_DIR": str(tmp_path / "data"), "NEWSROOM_EVAL_DIR": str(tmp_path / "eval-runs")}
     log = (tmp_path / "streamlit.log").open("w")
     server = subprocess.Popen(
         [
@@ -113,17 +116,152 @@ def test_browser_asks_a_seed_question_and_sees_the_cited_answer(app_url: str, pa
     box = page.get_by_test_id("stChatInputTextArea")
     expect(box).to_be_visible(timeout=90_000)
     expect(page.get_by_text("article in your archive")).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("covers up to 30 May 2023")).to_be_visible()  # the seed's sidecar metadata
     box.fill("How many drones did Sergei Shoigu say Ukraine used?")
     box.press("Enter")
     answer = page.get_by_test_id("stChatMessage").filter(has_text="eight drones").last
     expect(answer).to_be_visible(timeout=90_000)
     expect(page.get_by_text("Sources", exact=True)).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("[1] Vladimir Putin has vowed", exact=False).first).to_be_visible()
+    expect(page.get_by_text("[1] Putin vows to retaliate", exact=False).first).to_be_visible()
+    expect(answer.get_by_text("Financial Times · 2023-05-30").first).to_be_visible()  # the source card
     expect(page.get_by_text("Show in the article").first).to_be_visible()
+    expect(answer.get_by_text("When the cited articles appeared: [1] 30 May 2023").first).to_be_visible()
+    expect(page.get_by_test_id("stStatusWidget").or_(page.get_by_text("Searched the archive:")).first).to_be_visible()
+    # the chat box keeps the focus after an answer: its border is the theme's blue, not the red of an error
     page.wait_for_timeout(500)
+    border = page.get_by_test_id("stChatInput").evaluate(
+        "el => [el, ...el.querySelectorAll('*')].map(e => getComputedStyle(e).borderTopColor)"
+    )
+    assert "rgb(255, 75, 75)" not in border and "rgb(31, 95, 153)" in border, border
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "chat-answer.png"), full_page=True)
-    assert (ARTIFACTS / "chat-answer.png").stat().st_size > 10_000
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    answer.screenshot(path=str(SCREENSHOTS / "seed-answer.png"), style=NO_CHAT_BOX)
+    assert (SCREENSHOTS / "seed-answer.png").stat().st_size > 10_000
+
+
+STORY = [  # a story that develops over six weeks in three outlets
+    (
+        "2024-01-08",
+        "Port Gazette",
+        "Harbour bridge to close for a two-year refit",
+        "The harbour bridge will close on 15 January for a two-year refit, the city council said on Monday.",
+    ),
+    (
+        "2024-01-10",
+        "Coast Courier",
+        "Ferry operators add crossings as bridge closes",
+        "Two ferry operators will add early crossings while the harbour bridge is closed, the port authority said.",
+    ),
+    (
+        "2024-01-15",
+        "Port Gazette",
+        "Harbour bridge closes to traffic",
+        "The harbour bridge closed to traffic at six on Monday morning, and the first barriers went up at noon.",
+    ),
+    (
+        "2024-01-17",
+        "Daily Tide",
+        "Shopkeepers fear lost trade during bridge refit",
+        "Shopkeepers on the north quay said trade fell by a third in the first days after the bridge closed.",
+    ),
+    (
+        "2024-01-24",
+        "Coast Courier",
+        "Council publishes refit budget",
+        "The council said the refit of the harbour bridge will cost 40 million euros, paid from the roads budget.",
+    ),
+    (
+        "2024-01-30",
+        "Daily Tide",
+        "Refit cost questioned by opposition",
+        "Opposition councillors questioned the 40 million euro cost of the refit at Tuesday's meeting.",
+    ),
+    (
+        "2024-02-06",
+        "Port Gazette",
+        "Divers inspect bridge piers",
+        "Divers inspected the six piers of the harbour bridge and found corrosion on two of them, engineers said.",
+    ),
+    (
+        "2024-02-14",
+        "Coast Courier",
+        "Refit schedule holds, engineers say",
+        "Engineers said the refit of the harbour bridge remains on schedule despite the corrosion found on two piers.",
+    ),
+]
+
+
+def test_browser_timelines_show_the_archive_by_week_and_when_cited_articles_appeared(
+    app_url: str, page: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    story = tmp_path / "harbour-story.jsonl"
+    story.write_text(
+        "\n".join(
+            json.dumps({"published_at": day, "source": outlet, "title": title, "body": body})
+            for day, outlet, title, body in STORY
+        )
+        + "\n"
+    )
+    page.goto(app_url, wait_until="domcontentloaded")
+    expect(page.get_by_text("Add articles")).to_be_visible(timeout=90_000)
+    page.get_by_text("Add articles").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(story))
+    page.get_by_role("button", name="Add to the archive").click()
+    expect(page.get_by_role("cell", name="ingested: 8 articles", exact=True).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("covers up to 14 Feb 2024").first).to_be_visible()  # the newest date stays in view
+    expect(page.get_by_text("The archive at a glance")).to_be_visible()
+    chart = page.get_by_test_id("stMainBlockContainer").get_by_test_id("stVegaLiteChart").first
+    expect(chart).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1500)  # the chart draws after it appears
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.get_by_test_id("stMainBlockContainer").screenshot(path=str(SCREENSHOTS / "archive-timeline.png"))
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill("How has the harbour bridge refit gone so far?")
+    box.press("Enter")
+    answer = page.get_by_test_id("stChatMessage").filter(has_text="When the cited articles appeared").last
+    expect(answer).to_be_visible(timeout=90_000)
+    caption = answer.get_by_text("When the cited articles appeared").inner_text()
+    assert "[1]" in caption and "[2]" in caption and "older than the archive's newest article" not in caption
+    expect(answer.get_by_test_id("stVegaLiteChart")).to_be_visible()
+    page.wait_for_timeout(1500)
+    answer.screenshot(path=str(SCREENSHOTS / "answer-timeline.png"), style=NO_CHAT_BOX)
+    assert (SCREENSHOTS / "answer-timeline.png").stat().st_size > 10_000
+
+
+def test_browser_evaluation_page_compares_two_reports(app_url: str, page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    from rag.answer.engine import open_engine
+    from rag.config import load_settings
+    from rag.eval.cases import load_cases
+    from rag.eval.report import write_report
+    from rag.eval.run import run_eval
+
+    settings = load_settings(env_file=None).with_data_dir(tmp_path / "eval-data")
+    cases = load_cases(PROJECT_ROOT / "tests" / "eval" / "seed_cases.jsonl")
+    write_report(run_eval(open_engine(settings).engine, cases, k=8), tmp_path / "eval-runs" / "after")
+    data = json.loads((tmp_path / "eval-runs" / "after" / "report.json").read_text())
+    overall = data["summary"]["overall"]  # an earlier run, as it would have read: weaker on two metrics
+    overall["must_include"] = round(overall["must_include"] - 0.12, 3)
+    overall["refusal_recall"] = round(overall["refusal_recall"] - 0.01, 3)
+    (tmp_path / "eval-runs" / "before").mkdir(parents=True)
+    (tmp_path / "eval-runs" / "before" / "report.json").write_text(json.dumps(data))
+    os.utime(tmp_path / "eval-runs" / "before" / "report.json", (1_000_000_000, 1_000_000_000))
+    page.goto(f"{app_url}/evaluation", wait_until="domcontentloaded")
+    expect(page.get_by_text("Compare with an earlier report")).to_be_visible(timeout=90_000)
+    page.get_by_test_id("stSelectbox").filter(has_text="Compare with an earlier report").click()
+    page.get_by_role("option", name=str(tmp_path / "eval-runs" / "before" / "report.json")).click()
+    expect(page.get_by_text("Change from the earlier report")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("+0.120 ▲ better").first).to_be_visible()
+    expect(page.get_by_text("the --compare gate passes", exact=False).first).to_be_visible()
+    expect(page.get_by_text("Every case passed.")).to_be_visible(timeout=30_000)  # the whole page is drawn
+    page.wait_for_timeout(1500)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.get_by_test_id("stMainBlockContainer").screenshot(path=str(SCREENSHOTS / "eval-comparison.png"))
+    assert (SCREENSHOTS / "eval-comparison.png").stat().st_size > 10_000
 
 
 def test_browser_upload_adds_an_article_that_can_then_be_asked_about(app_url: str, page: Any, tmp_path: Path) -> None:

@@ -70,7 +70,7 @@ def test_holdings_line_says_what_the_archive_holds() -> None:
         articles=609, outlets=["A", "B", "C", "D", "E"], first_date="2023-09-26", last_date="2023-12-25"
     )
     assert holdings_line(stats).startswith(
-        "**609** articles in your archive from A, B, C and 2 more outlets, published 2023-09-26 to 2023-12-25. "
+        "**609** articles in your archive from A, B, C and 2 more outlets, published 26 Sep 2023 to 25 Dec 2023. "
     )
     assert holdings_line(ArchiveStats(articles=1)).startswith("**1** article in your archive. Ask anything")
 
