@@ -39,9 +39,14 @@ def cell(value: Any) -> str:
 
 
 def table_rows(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows for st.dataframe: one per group with the metrics present ("–" where one does not apply)."""
+    """Rows for st.dataframe, one per metric present and one column per group, so the table fits the page
+    however many metrics there are ("–" where a metric does not apply to a group)."""
     present = [m for m in TABLE_METRICS if any(g.get(m) is not None for g in groups.values())]
-    return [{"group": name, **{m: cell(g.get(m)) for m in present}} for name, g in groups.items()]
+
+    def shown(metric: str, value: Any) -> str:
+        return f"{value:.1f}" if "_ms_" in metric and isinstance(value, (int, float)) else cell(value)
+
+    return [{"metric": m, **{name: shown(m, g.get(m)) for name, g in groups.items()}} for m in present]
 
 
 CHART_METRICS = ("hits@10", "mrr@10", "facts@10", "reference_in_answer", "evidence_quoted_if_found", "refused")
@@ -164,10 +169,9 @@ def evaluation_page(st: Any, root: Path | None = None) -> None:
         f"Answer mode: **{md_escape(str(summary['config']['answer_mode']))}** · "
         f"k = {md_escape(str(summary['config']['k']))} · {md_escape(str(summary['overall']['cases']))} cases"
     )
-    st.subheader("Overall")
-    st.dataframe(table_rows({"all": summary["overall"]}), hide_index=True, use_container_width=True)
-    st.subheader("By question type")
-    st.dataframe(table_rows(summary["by_type"]), hide_index=True, use_container_width=True)
+    st.subheader("Metrics, overall and by question type")
+    rows = table_rows({"all questions": summary["overall"], **summary["by_type"]})
+    st.dataframe(rows, hide_index=True, use_container_width=True, height=36 * (len(rows) + 1) + 2)  # no scrolling
     if bars := chart_rows(summary["by_type"]):
         st.bar_chart(bars, stack=False, use_container_width=True)
     failed = report.failed()

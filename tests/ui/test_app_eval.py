@@ -30,7 +30,8 @@ def test_evaluation_page_shows_tables_charts_and_failed_cases(
     )
     at = AppTest.from_string(script, default_timeout=60).run()
     assert not at.exception
-    assert len(at.dataframe) == 2
+    assert len(at.dataframe) == 1  # one metric per row, overall and each question type as columns: it fits
+    assert list(at.dataframe[0].value.columns) == ["metric", "all questions", "general", "null"]
     assert "Failed cases (1 of 2)" in [h.value for h in at.subheader]
     assert any("wrong-expectation" in str(o) for sb in at.selectbox for o in sb.options)
     shown = " ".join(m.value for m in at.markdown)

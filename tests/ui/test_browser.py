@@ -261,6 +261,10 @@ def test_browser_evaluation_page_compares_two_reports(app_url: str, page: Any, t
     page.wait_for_timeout(1500)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.get_by_test_id("stMainBlockContainer").screenshot(path=str(SCREENSHOTS / "eval-comparison.png"))
+    page.set_viewport_size({"width": 1280, "height": 2800})  # the whole page, tables and chart included
+    page.wait_for_timeout(1500)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "evaluation-page.png"))
     assert (SCREENSHOTS / "eval-comparison.png").stat().st_size > 10_000
 
 
