@@ -41,6 +41,7 @@ class Settings:
     chunk_chars: int = 1200
     chunk_overlap: int = 300
     max_upload_mb: int = 20
+    max_article_chars: int = 1_000_000  # longer texts are refused at ingest: no news article is this long
     embed_batch_size: int = 16
     embed_max_tokens: int = 256
     lock_timeout: float = 10.0
@@ -104,6 +105,7 @@ _ENV = {
     "chunk_chars": "NEWSROOM_CHUNK_CHARS",
     "chunk_overlap": "NEWSROOM_CHUNK_OVERLAP",
     "max_upload_mb": "NEWSROOM_MAX_UPLOAD_MB",
+    "max_article_chars": "NEWSROOM_MAX_ARTICLE_CHARS",
     "embed_batch_size": "NEWSROOM_EMBED_BATCH_SIZE",
     "embed_max_tokens": "NEWSROOM_EMBED_MAX_TOKENS",
     "lock_timeout": "NEWSROOM_LOCK_TIMEOUT",
@@ -172,3 +174,5 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("NEWSROOM_EMBED_MAX_TOKENS must be between 32 and 256.")
     if settings.top_k < 1:
         raise ConfigError("NEWSROOM_TOP_K must be at least 1.")
+    if settings.max_article_chars < 1000:
+        raise ConfigError("NEWSROOM_MAX_ARTICLE_CHARS must be at least 1000.")

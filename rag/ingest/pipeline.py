@@ -15,7 +15,7 @@ from rag.archive.knowledge import Archive
 from rag.archive.locking import write_lock
 from rag.errors import LoadError, NewsroomError
 from rag.ingest.chunking import chunk_article
-from rag.ingest.loaders import iter_files, load_file
+from rag.ingest.loaders import load_file, walk
 from rag.models import Article, Chunk
 from rag.resources import shipped_path
 
@@ -115,11 +115,14 @@ def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileRepor
     existing = archive.store.articles()
     seen: dict[str, str] = {}
     jobs: list[_Job] = []
-    for path in iter_files(paths):
+    for path, problem in walk(paths):
         report = FileReport(str(path))
         reports.append(report)
+        if problem:
+            report.errors.append(problem)
+            continue
         try:
-            loaded = load_file(path)
+            loaded = load_file(path, archive.settings.max_article_chars)
         except LoadError as exc:
             report.errors.append(exc.reason)
             continue

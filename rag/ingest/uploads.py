@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 from rag.errors import LoadError
-from rag.ingest.loaders import SUPPORTED, read_text
+from rag.ingest.encoding import read_text
+from rag.ingest.loaders import SUPPORTED
 
 UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "json", "jsonl"]
 _MAGIC = {
@@ -22,11 +25,30 @@ _MAGIC = {
 _HTML = re.compile(r"<\s*(!doctype\s+html|html|body|article|head|p|div)\b", re.IGNORECASE)
 
 
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')  # control characters and what some file systems refuse
+_MAX_NAME_BYTES = 200
+
+
 def safe_name(name: str) -> str:
-    """A file name without folders or odd characters."""
-    base = Path(name.replace("\\", "/")).name
-    cleaned = re.sub(r"[^A-Za-z0-9._ -]+", "_", base).strip(" .")
-    return cleaned or "upload.txt"
+    """The upload's own name, kept as it is where that is safe (Unicode letters included: `東京.txt`), so two
+    different uploads never share a file. Folders, control characters and characters other systems refuse are
+    removed; when that changed the name, a short hash of the original is added, so `東/京.txt` and `東_京.txt`
+    still get files of their own. The same name always maps to the same file (a re-upload replaces its own
+    article, never another's)."""
+    original = unicodedata.normalize("NFC", name)
+    base = original.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    cleaned_stem = _UNSAFE.sub("_", stem).strip(" .") or "upload"
+    cleaned_suffix = _UNSAFE.sub("", suffix).lower()
+    cleaned = f"{cleaned_stem}.{cleaned_suffix}" if cleaned_suffix else cleaned_stem
+    if cleaned != original or len(cleaned.encode()) > _MAX_NAME_BYTES:
+        tag = hashlib.sha256(original.encode()).hexdigest()[:8]
+        while len(f"{cleaned_stem}-{tag}.{cleaned_suffix}".encode()) > _MAX_NAME_BYTES:
+            cleaned_stem = cleaned_stem[:-1]
+        cleaned = f"{cleaned_stem}-{tag}" + (f".{cleaned_suffix}" if cleaned_suffix else "")
+    return cleaned
 
 
 def check_upload(name: str, data: bytes, max_bytes: int) -> None:
@@ -70,7 +92,8 @@ def _looks_like_json(text: str) -> bool:
 
 
 def save_upload(directory: Path, name: str, data: bytes, max_bytes: int) -> Path:
-    """Check an upload and save it; the same name overwrites the earlier upload (so re-uploads replace)."""
+    """Check an upload and save it under its own safe name: the same name overwrites the earlier upload of that
+    name (so a re-upload replaces its article), and no other name ever maps to the same file."""
     check_upload(name, data, max_bytes)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / safe_name(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from datetime import UTC, datetime
@@ -531,7 +532,7 @@ def test_json_bad_records_are_collected(tmp_path: Path) -> None:
         (f"{path} record 6", "published_at 1700000000000 is not a date (a timestamp in seconds is expected)"),
         (f"{path} record 7", "no article text left after removing page furniture"),
         (f"{path} record 8", "no article text (fields body, text or content)"),
-        (f"{path} record 9", "no article text (fields body, text or content)"),
+        (f"{path} record 9", "body must be text, not a number (42)"),
     ]
 
 
@@ -670,3 +671,89 @@ def test_url_helpers() -> None:
     assert outlet_from_url("https://edition.bbc.co.uk/news") == "BBC"
     assert outlet_from_url("https://www.smallpaper.example:8080/x") == "smallpaper.example"
     assert outlet_from_url("") == ""
+
+
+# --- wrong-typed fields, oversized and non-prose articles ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"title": 12345}, "title must be text, not a number (12345)"),
+        ({"title": ["list", "title"]}, 'title must be text, not a list (["list", "title"])'),
+        ({"author": {"name": "X"}}, 'byline must be text, not an object with fields ({"name": "X"})'),
+        ({"url": 7}, "url must be text, not a number (7)"),
+        ({"source": True}, "outlet must be text, not true/false (true)"),
+        ({"status": 1}, "status must be text, not a number (1)"),
+        ({"correction": ["a"]}, 'correction must be text, not a list (["a"])'),
+    ],
+)
+def test_a_wrong_typed_field_fails_its_record_with_the_record_number(
+    tmp_path: Path, fields: dict[str, object], reason: str
+) -> None:
+    good = {"title": "Harbour reopens", "body": "The harbour reopened on Monday, the port said."}
+    path = _write(tmp_path / "a.json", json.dumps([good, {**good, "title": "Second", **fields}]))
+    loaded = load_file(path)
+    assert [a.title for a in loaded.articles] == ["Harbour reopens"]
+    assert [(e.where, e.reason) for e in loaded.errors] == [(f"{path} record 2", reason)]
+
+
+def test_a_list_of_names_is_a_byline_and_front_matter_types_are_checked_too(tmp_path: Path) -> None:
+    record = {"title": "T", "body": "The harbour reopened.", "authors": ["Ann Lee", "Bo Ray"]}
+    assert load_file(_write(tmp_path / "a.json", json.dumps(record))).articles[0].byline == "Ann Lee, Bo Ray"
+    with pytest.raises(LoadError, match=r"title must be text, not a number \(2024\)"):
+        load_file(_write(tmp_path / "b.md", "---\ntitle: 2024\n---\nThe harbour reopened on Monday.\n"))
+
+
+def test_an_article_over_the_size_cap_is_refused_naming_the_setting(tmp_path: Path) -> None:
+    path = _write(tmp_path / "long.txt", "The harbour reopened on Monday, the port said. " * 30_000)  # 1.4 M chars
+    with pytest.raises(LoadError) as error:
+        load_file(path)
+    assert "over the limit of 1.0 million (NEWSROOM_MAX_ARTICLE_CHARS)" in error.value.reason
+    assert load_file(path, max_chars=2_000_000).articles  # the limit is a setting
+    records = [{"title": "Long", "body": "Word. " * 300_000}, {"title": "Short", "body": "The port reopened."}]
+    loaded = load_file(_write(tmp_path / "a.jsonl", "\n".join(json.dumps(r) for r in records)))
+    assert [a.title for a in loaded.articles] == ["Short"] and "NEWSROOM_MAX_ARTICLE_CHARS" in loaded.errors[0].reason
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (base64.b64encode(bytes(range(256)) * 200).decode(), "encoded data"),
+        ("function a(b){return b&&b.c?{d:b.c[0]}:null};var e=[1,2,3].map(function(f){return f*2});" * 40, "code"),
+        ("\n".join(f"{i},{i * 37 % 1000},{i * 91 % 10000}.25" for i in range(400)), "table of numbers"),
+    ],
+)
+def test_text_that_is_not_an_article_is_refused_with_what_it_looks_like(
+    tmp_path: Path, content: str, kind: str
+) -> None:
+    with pytest.raises(LoadError, match=f"this is not article text: it looks like .*{kind}"):
+        load_file(_write(tmp_path / "blob.txt", content))
+
+
+def test_every_multihop_article_reads_as_prose(bench_data: Path) -> None:
+    from rag.ingest.screening import prose_problem
+
+    corpus = json.loads((bench_data / "corpus.json").read_text(encoding="utf-8"))
+    assert [a["title"] for a in corpus if prose_problem(a["body"])] == []
+
+
+def test_links_that_loop_or_point_nowhere_are_reported_and_real_links_followed(tmp_path: Path) -> None:
+    from rag.ingest.loaders import walk
+
+    root = tmp_path / "archive"
+    (root / "2024").mkdir(parents=True)
+    (root / "2024" / "story.md").write_text("# Harbour reopens\n\nThe harbour reopened on Monday.\n")
+    (root / "2024" / "back-up").symlink_to(root, target_is_directory=True)  # a loop
+    (root / "gone.txt").symlink_to(tmp_path / "deleted.txt")  # dangling
+    (root / "self.txt").symlink_to(root / "self.txt")  # a link to itself
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "extra.txt").write_text("The ferry strike was called off on Wednesday, the union said.\n")
+    (root / "linked").symlink_to(elsewhere, target_is_directory=True)  # a real folder link: followed
+    found = {str(p.relative_to(root)): problem for p, problem in walk([root])}
+    assert found["2024/story.md"] is None and found["linked/extra.txt"] is None
+    assert "a link back to a folder already being read" in str(found["2024/back-up"])
+    assert "a link to something that does not exist" in str(found["gone.txt"])
+    assert "loops back to itself" in str(found["self.txt"])
+    assert len(found) == 5

@@ -90,7 +90,7 @@ def test_a_corrected_article_is_cited_with_its_correction(archive: Archive, sett
     ("front", "reason"),
     [
         ('status: "retracetd"', "status 'retracetd' is not one of published, draft, retracted"),
-        ("status: true", "status 'True' is not one of published, draft, retracted"),
+        ("status: true", "status must be text, not true/false (true)"),
         ('corrected_at: "yesterday-ish"', "corrected_at 'yesterday-ish' is not a date"),
     ],
 )

@@ -1,0 +1,42 @@
+"""Bytes to text: UTF-8, or UTF-16/UTF-32 with a byte-order mark; empty, binary and other encodings refused with
+a reason."""
+
+from __future__ import annotations
+
+import codecs
+
+from rag.errors import LoadError
+
+_BOMS = (  # longest first: the UTF-32 little-endian mark begins with the UTF-16 one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def read_text(data: bytes, where: str) -> str:
+    """Decode bytes as UTF-8 text, refusing empty, binary and non-UTF-8 input with a reason."""
+    for bom, encoding in _BOMS:  # UTF-16 and UTF-32 text (Windows' "Unicode") starts with a byte-order mark
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise LoadError(
+                    f"not valid {encoding.upper()} text; save it as UTF-8 and try again", where=where
+                ) from exc
+            if not text.strip():
+                raise LoadError("the file is empty", where=where)
+            return text
+    if not data.strip():
+        raise LoadError("the file is empty", where=where)
+    if b"\x00" in data[:8192]:
+        raise LoadError("this is a binary file, not text", where=where)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise LoadError(
+            f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8 and try again",
+            where=where,
+        ) from exc
