@@ -292,6 +292,41 @@ def chat(port: int, host: str, data_dir: str | None) -> None:
     os.execve(sys.executable, command, env)
 
 
+@cli.command()
+@click.option("--repair", is_flag=True, help="Delete orphan passages, unregister incomplete articles, rebuild indexes.")
+@data_dir_option
+@_edge
+def check(repair: bool, data_dir: str | None) -> None:
+    """Verify the archive: every article's passages present, no orphans, indexes current, no leftovers."""
+    from rag.archive import health
+    from rag.archive.knowledge import Archive
+
+    archive = Archive(_settings(data_dir))
+    report = health.repair(archive) if repair else health.check(archive)
+    for action in report.repaired:
+        _say(f"repaired: {action}")
+    for problem in report.problems:
+        _say(f"problem:  {problem.kind}: {problem.detail}")
+    _say(f"{report.articles} article(s), {report.passages} passage(s): " + ("OK" if report.ok else "NOT OK"))
+    if not report.ok:
+        raise click.ClickException(
+            f"{len(report.problems)} problem(s) found" + ("" if repair else "; `newsroom check --repair` fixes them")
+        )
+
+
+@cli.command()
+@click.argument("destination", type=click.Path(file_okay=False))
+@data_dir_option
+@_edge
+def backup(destination: str, data_dir: str | None) -> None:
+    """Write a consistent, checked copy of the archive into DESTINATION (open it with --data-dir DESTINATION)."""
+    from rag.archive import health
+    from rag.archive.knowledge import Archive
+
+    report = health.backup(Archive(_settings(data_dir)), Path(destination))
+    _say(f"Backed up {report.articles} article(s), {report.passages} passage(s) to {destination}: checked, OK")
+
+
 @cli.command(name="eval")
 @click.argument("cases", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option(

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,20 @@ def lexical_text(title: str, outlet: str, text: str, published_at: str = "") -> 
     """What BM25 indexes for a passage: its article's headline, outlet and publication date in several written
     forms, then its text (the plain text is what is returned and cited)."""
     return f"{title}\n{outlet}\n{date_forms(published_at)}\n{text}"
+
+
+STALE_BUILD_SECONDS = 600.0  # a temporary build folder this old was left by a process that died mid-build
+
+
+def _remove_stale_builds(folder: Path) -> None:
+    """Remove the temporary folders of builds that were killed before they finished (never a live one)."""
+    now = time.time()
+    for path in folder.glob(".bm25-*"):
+        try:
+            if now - path.stat().st_mtime > STALE_BUILD_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:  # removed by another process meanwhile
+            continue
 
 
 class LexicalIndex:
@@ -77,7 +92,7 @@ class LexicalIndex:
         """Rebuild from the store and save atomically (write to a temp dir, then swap)."""
         import bm25s
 
-        rows = list(store.iter_passages())
+        rows = list(store.registered_passages())  # an orphan passage is never searchable
         self.ids = [r[0] for r in rows]
         self.texts = [r[1] for r in rows]
         self.metas = [r[2] for r in rows]
@@ -110,6 +125,7 @@ class LexicalIndex:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
             shutil.rmtree(old, ignore_errors=True)
+            _remove_stale_builds(self.directory.parent)
 
     def _columns(self) -> FilterColumns:
         """The filter's metadata columns of every passage (built once per index)."""

@@ -180,6 +180,7 @@ class ArchiveStore:
                 k: v for k, v in article_metas[0].items() if k not in ("chunk_index", "start", "end", "sentences")
             }
             registry_meta["passages"] = len(chunks)
+            registry_meta["origin"] = article.origin[-500:]  # the file it came from, for `newsroom check`
             registry_metas.append(registry_meta)
         matrix = np.concatenate(vectors)
         with chroma_errors("write to", self.settings):
@@ -258,13 +259,26 @@ class ArchiveStore:
 
     def allowed_ids(self, chunk_ids: Sequence[str], flt: ArchiveFilter) -> set[str]:
         """Which of these passages the filter lets through now, by their metadata as stored at this moment (a
-        passage deleted or retracted since an index was built is not among them)."""
+        passage deleted or retracted since an index was built is not among them), and whose article is
+        registered in that very version (a write that crashed before its article was registered, or an older
+        version's passage that outlived it, is never shown)."""
         if not chunk_ids:
             return set()
         with chroma_errors("search", self.settings):
             got = self.passages.get(ids=list(chunk_ids), include=["metadatas"])
-        mask = flt.allows([dict(m or {}) for m in got["metadatas"] or []])
-        return {str(cid) for cid, ok in zip(got["ids"], mask, strict=False) if ok}
+            metas = [dict(m or {}) for m in got["metadatas"] or []]
+            aids = sorted({str(m.get("article_id", "")) for m in metas})
+            registered = self.registry.get(ids=aids, include=["metadatas"]) if aids else {"ids": [], "metadatas": []}
+        versions = {
+            str(aid): str((m or {}).get("content_hash", ""))
+            for aid, m in zip(registered["ids"], registered["metadatas"] or [], strict=False)
+        }
+        mask = flt.allows(metas)
+        return {
+            str(cid)
+            for cid, meta, ok in zip(got["ids"], metas, mask, strict=False)
+            if ok and versions.get(str(meta.get("article_id"))) == str(meta.get("content_hash"))
+        }
 
     def dense(self, vector: Sequence[float], n: int, flt: ArchiveFilter) -> list[Passage]:
         """Nearest passages by cosine similarity, within the filter.
@@ -328,6 +342,14 @@ class ArchiveStore:
             with chroma_errors("read the passages of", self.settings):
                 got = self.passages.get(include=["documents", "metadatas"], limit=self.max_batch, offset=offset)
             yield from zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)  # type: ignore[misc]
+
+    def registered_passages(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """`iter_passages` without orphans: passages of an article that is not registered, or of a version of it
+        that is not the registered one (a crash between the two writes can leave either)."""
+        versions = {aid: r.content_hash for aid, r in self.articles().items()}
+        for row in self.iter_passages():
+            if versions.get(str(row[2].get("article_id"))) == str(row[2].get("content_hash")):
+                yield row
 
     def visible_articles(self, flt: ArchiveFilter | None = None) -> list[ArticleRecord]:
         """The stored articles that `flt` lets through, by the filter's own rule over their registry metadata (the
