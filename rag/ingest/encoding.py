@@ -14,9 +14,26 @@ _BOMS = (  # longest first: the UTF-32 little-endian mark begins with the UTF-16
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
+MAGIC = {  # what a file that is not text starts with, and what to call it
+    b"%PDF": "a PDF",
+    b"PK\x03\x04": "a ZIP/Office document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+    b"{\\rtf": "an RTF document",
+}
+
+
+def kind_of(data: bytes) -> str | None:
+    """ "a PDF", "a PNG image"...: what known non-text format the bytes are in, or None."""
+    return next((kind for magic, kind in MAGIC.items() if data.startswith(magic)), None)
+
 
 def read_text(data: bytes, where: str) -> str:
     """Decode bytes as UTF-8 text, refusing empty, binary and non-UTF-8 input with a reason."""
+    if kind := kind_of(data):
+        raise LoadError(f"the content is {kind}, not text; export the article as text first", where=where)
     for bom, encoding in _BOMS:  # UTF-16 and UTF-32 text (Windows' "Unicode") starts with a byte-order mark
         if data.startswith(bom):
             try:

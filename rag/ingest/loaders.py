@@ -34,9 +34,14 @@ class LoadedFile:
     errors: list[LoadError] = field(default_factory=list)
 
 
+class Skip(str):
+    """Why a file found in a folder is passed over without being an error: a type Newsroom does not read."""
+
+
 def walk(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
     """(file, None) for every file named and every supported file under the folders named (recursive, sorted,
-    hidden ones skipped), and (path, reason) for what cannot be read: a link to nothing, a link loop."""
+    hidden ones skipped), (path, reason) for what cannot be read (a link to nothing, a link loop), and
+    (path, Skip(reason)) for a file of another type in a folder, so that nothing is passed over silently."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -50,6 +55,10 @@ def walk(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     """The readable files of `walk`."""
     return (path for path, problem in walk(paths) if problem is None)
+
+
+def _unsupported(path: Path) -> str:
+    return f"unsupported file type '{path.suffix.lower() or path.name}' (use {', '.join(sorted(SUPPORTED))})"
 
 
 def _identity(folder: Path) -> tuple[int, int]:
@@ -87,8 +96,8 @@ def _walk_folder(folder: Path, seen: set[tuple[int, int]]) -> Iterator[tuple[Pat
                 yield child, f"a link back to a folder already being read ({os.readlink(child)}); not followed"
             else:
                 yield from _walk_folder(child, seen | {identity})
-        elif child.is_file() and child.suffix.lower() in SUPPORTED:
-            yield child, None
+        elif child.is_file():
+            yield child, None if child.suffix.lower() in SUPPORTED else Skip(_unsupported(child))
 
 
 def _headline_from(text: str) -> tuple[str, str]:
@@ -258,8 +267,7 @@ def load_file(path: Path, max_chars: int = MAX_ARTICLE_CHARS) -> LoadedFile:
     where = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        supported = ", ".join(sorted(SUPPORTED))
-        raise LoadError(f"unsupported file type '{suffix or path.name}' (use {supported})", where=where)
+        raise LoadError(_unsupported(path), where=where)
     if not path.exists():
         raise LoadError("no such file", where=where)
     if path.stat().st_size > MAX_FILE_BYTES:

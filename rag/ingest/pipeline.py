@@ -15,7 +15,7 @@ from rag.archive.knowledge import Archive
 from rag.archive.locking import write_lock
 from rag.errors import LoadError, NewsroomError
 from rag.ingest.chunking import chunk_article
-from rag.ingest.loaders import load_file, walk
+from rag.ingest.loaders import Skip, load_file, walk
 from rag.models import Article, Chunk
 from rag.resources import shipped_path
 
@@ -35,10 +35,13 @@ class FileReport:
     retracted: int = 0  # articles stored as retracted: no reader sees them from now on
     passages: int = 0
     errors: list[str] = field(default_factory=list)
+    skipped: str = ""  # why a file found in a folder was passed over (a type Newsroom does not read)
 
     @property
     def status(self) -> str:
-        """ingested, unchanged, replaced, retracted or failed."""
+        """ingested, unchanged, replaced, retracted, skipped or failed."""
+        if self.skipped:
+            return "skipped"
         if self.errors:
             return "failed"
         if self.retracted:
@@ -60,7 +63,7 @@ class FileReport:
         if counts:
             plural = "s" if self.new + self.replaced + self.unchanged != 1 else ""
             text += f"  ({', '.join(counts)} article{plural}; {self.passages} passages)"
-        for error in self.errors:
+        for error in [*self.errors, *([self.skipped] if self.skipped else [])]:
             text += f"\n          - {error}"
         return text
 
@@ -89,10 +92,13 @@ class IngestReport:
     def summary(self) -> str:
         """A closing line for people."""
         failed = sum(1 for f in self.files if f.errors)
+        skipped = sum(1 for f in self.files if f.skipped)
         return (
             f"{len(self.files)} file(s): {self.count('new')} new, {self.count('replaced')} replaced, "
             f"{self.count('unchanged')} unchanged article(s), {self.passages} passages written, "
-            f"{failed} file(s) with errors, in {self.seconds:.1f} s"
+            f"{failed} file(s) with errors, "
+            + (f"{skipped} of another type skipped, " if skipped else "")
+            + f"in {self.seconds:.1f} s"
             + (f" ({self.passages / self.seconds:.0f} passages/s)" if self.passages and self.seconds > 0 else "")
         )
 
@@ -114,10 +120,15 @@ def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileRepor
     """Load every file and decide, per article, whether it is new, changed or unchanged."""
     existing = archive.store.articles()
     seen: dict[str, str] = {}
+    # the same article saved twice under other names: its content (headline, body, fields) already stored or read
+    contents = {r.content_hash.split("/")[0]: (aid, str(r.metadata.get("origin", ""))) for aid, r in existing.items()}
     jobs: list[_Job] = []
     for path, problem in walk(paths):
         report = FileReport(str(path))
         reports.append(report)
+        if isinstance(problem, Skip):
+            report.skipped = str(problem)
+            continue
         if problem:
             report.errors.append(problem)
             continue
@@ -133,6 +144,10 @@ def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileRepor
                 report.errors.append(f"{article.origin}: duplicate of {seen[aid]} (same URL or headline); skipped")
                 continue
             seen[aid] = article.origin
+            holder, origin = contents.setdefault(article.content_hash, (aid, article.origin))
+            if holder != aid:
+                report.errors.append(f"{article.origin}: the same article as {origin or holder}; skipped")
+                continue
             record = existing.get(aid)
             if record is not None and record.content_hash == archive.store.content_key(article):
                 report.unchanged += 1

@@ -91,16 +91,27 @@ def _control_characters() -> re.Pattern[str]:
     return re.compile(f"[{parts}]")
 
 
+# whole terminal escape sequences, so that none leaves its visible remainder ("]0;title", "[2J") behind:
+# OSC (window title, links) up to its BEL or ST, CSI (colours, screen clears), and two-character escapes
+_ESCAPE_SEQUENCES = re.compile(
+    r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|\x1b[ -/]*[0-~]"
+)
+
+
 def strip_controls(text: str) -> str:
-    """The text without control, format, surrogate and private-use characters (newline and tab kept): no
-    terminal escape sequences, bell or bidirectional overrides reach a screen."""
+    """The text without terminal escape sequences and control, format, surrogate and private-use characters
+    (newline and tab kept): no window title, screen clear, bell or bidirectional override reaches a screen."""
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
+        text = _ESCAPE_SEQUENCES.sub("", text)
     return _control_characters().sub("", text)
 
 
 def normalise(text: str) -> str:
     """Unicode NFC, unified newlines, no control characters, trimmed trailing spaces."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _control_characters().sub("", text)
+    text = strip_controls(text)
     text = text.replace("\t", " ").replace("\u00a0", " ")
     lines = [re.sub(r"[ ]{2,}", " ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

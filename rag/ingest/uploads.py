@@ -9,19 +9,10 @@ import unicodedata
 from pathlib import Path
 
 from rag.errors import LoadError
-from rag.ingest.encoding import read_text
+from rag.ingest.encoding import kind_of, read_text
 from rag.ingest.loaders import SUPPORTED
 
 UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "json", "jsonl"]
-_MAGIC = {
-    b"%PDF": "a PDF",
-    b"PK\x03\x04": "a ZIP/Office document",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"\x1f\x8b": "a gzip archive",
-    b"{\\rtf": "an RTF document",
-}
 _HTML = re.compile(r"<\s*(!doctype\s+html|html|body|article|head|p|div)\b", re.IGNORECASE)
 
 
@@ -58,9 +49,8 @@ def check_upload(name: str, data: bytes, max_bytes: int) -> None:
         raise LoadError(f"unsupported file type '{suffix or name}' (use .txt, .md, .html, .json or .jsonl)", where=name)
     if len(data) > max_bytes:
         raise LoadError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB", where=name)
-    for magic, kind in _MAGIC.items():
-        if data.startswith(magic):
-            raise LoadError(f"the content is {kind}, not {suffix} text", where=name)
+    if kind := kind_of(data):
+        raise LoadError(f"the content is {kind}, not {suffix} text", where=name)
     text = read_text(data, name)
     head = text.lstrip()[:2000]
     if suffix == ".json":

@@ -451,7 +451,7 @@ def test_multihop_corpus_loads_609_articles(bench_data: Path) -> None:
     ("name", "reason"),
     [
         ("empty.txt", "the file is empty"),
-        ("binary.txt", "this is a binary file, not text"),
+        ("binary.txt", "the content is a PNG image, not text; export the article as text first"),
         ("latin1.txt", "not UTF-8 text (invalid byte 0xe9 on line 1); save it as UTF-8 and try again"),
         ("malformed.json", "invalid JSON at line 3, column 59: Expecting property name enclosed in double quotes"),
         ("bad-date.md", "published_at 'sometime last spring' is not a date"),

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from support import ANY_TEXT, news_texts
 
 from rag.ingest.text import (
+    _ESCAPE_SEQUENCES,
     clean_body,
     is_boilerplate,
     normalise,
@@ -271,6 +272,7 @@ def test_normalise_property_clean_lines_and_idempotent(text: str) -> None:
     assert "\r" not in out and "\t" not in out and "  " not in out and "\n\n\n" not in out
     assert out == out.strip() and all(line == line.strip() for line in out.split("\n"))
     assert not any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in out.replace("\n", ""))
-    # nothing but control characters and spacing is removed
-    kept = [ch for ch in unicodedata.normalize("NFC", text) if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")]
+    # nothing but terminal escape sequences, control characters and spacing is removed
+    sequences_gone = _ESCAPE_SEQUENCES.sub("", unicodedata.normalize("NFC", text).replace("\r", "\n"))
+    kept = [ch for ch in sequences_gone if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")]
     assert _nonspace(out) == _nonspace("".join(kept))
