@@ -14,7 +14,15 @@ from typing import Any
 from rag.dates import parse_date
 from rag.errors import LoadError
 from rag.ingest.encoding import read_text
-from rag.ingest.fields import field_value, front_matter, meta_fields, sidecar_fields, status_value, text_field
+from rag.ingest.fields import (
+    SIDECAR_SUFFIX,
+    field_value,
+    front_matter,
+    meta_fields,
+    sidecar_fields,
+    status_value,
+    text_field,
+)
 from rag.ingest.metadata import normalise_url, outlet_from_url
 from rag.ingest.screening import check_prose, check_size
 from rag.ingest.text import clean_body, normalise, split_sentences
@@ -96,6 +104,10 @@ def _walk_folder(folder: Path, seen: set[tuple[int, int]]) -> Iterator[tuple[Pat
                 yield child, f"a link back to a folder already being read ({os.readlink(child)}); not followed"
             else:
                 yield from _walk_folder(child, seen | {identity})
+        elif child.name.endswith(SIDECAR_SUFFIX):  # read with its article; said only when it has none
+            stem = child.name[: -len(SIDECAR_SUFFIX)]
+            if not any((folder / f"{stem}{suffix}").is_file() for suffix in (".txt", ".md", ".markdown")):
+                yield child, Skip(f"a metadata file without its article ({stem}.txt or {stem}.md)")
         elif child.is_file():
             yield child, None if child.suffix.lower() in SUPPORTED else Skip(_unsupported(child))
 

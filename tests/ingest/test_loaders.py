@@ -757,3 +757,16 @@ def test_links_that_loop_or_point_nowhere_are_reported_and_real_links_followed(t
     assert "a link to something that does not exist" in str(found["gone.txt"])
     assert "loops back to itself" in str(found["self.txt"])
     assert len(found) == 5
+
+
+def test_a_sidecar_is_read_with_its_article_and_one_without_an_article_is_reported(tmp_path: Path) -> None:
+    from rag.ingest.loaders import Skip, walk
+
+    (tmp_path / "story.txt").write_text("The harbour bridge reopened on Monday.\n")
+    (tmp_path / "story.meta.yaml").write_text("outlet: Port Gazette\n")
+    (tmp_path / "lost.meta.yaml").write_text("outlet: Port Gazette\n")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    found = {p.name: problem for p, problem in walk([tmp_path])}
+    assert found["story.txt"] is None and "story.meta.yaml" not in found
+    assert isinstance(found["lost.meta.yaml"], Skip) and "without its article" in found["lost.meta.yaml"]
+    assert isinstance(found["photo.jpg"], Skip) and "unsupported file type '.jpg'" in found["photo.jpg"]
