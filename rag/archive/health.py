@@ -13,12 +13,13 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rag.archive.knowledge import Archive
-from rag.archive.lexical import STALE_BUILD_SECONDS, LexicalIndex
+from rag.archive.knowledge import Archive, lexical_path
+from rag.archive.lexical import LexicalIndex
 from rag.archive.locking import write_lock
+from rag.archive.store import signature_of
 from rag.errors import NewsroomError
 
-LEFTOVER_AGE_SECONDS = STALE_BUILD_SECONDS  # a temporary folder this old is no live write's
+LEFTOVER_AGE_SECONDS = 600.0  # a temporary file or folder this old is no live write's
 
 
 @dataclass
@@ -49,7 +50,10 @@ class CheckReport:
 
 def _leftovers(data_dir: Path, now: float) -> list[Path]:
     """Temporary folders and files of interrupted writes: keyword-index builds, uploads being saved."""
-    found = [*(data_dir / "bm25").glob(".bm25-*"), *(data_dir / "uploads").glob(".*.part")]
+    found = [
+        *(data_dir / "uploads").glob(".*.part"),
+        *(data_dir / "bm25").glob(".bm25-*"),
+    ]  # and older versions''' index
     return sorted(p for p in found if now - p.stat().st_mtime > LEFTOVER_AGE_SECONDS)
 
 
@@ -59,6 +63,7 @@ def check(archive: Archive, now: float | None = None) -> CheckReport:
     records = store.articles()
     report = CheckReport(articles=len(records))
     counts: Counter[str] = Counter()
+    registered: set[str] = set()
     for chunk_id, _, meta in store.iter_passages():
         aid, version = str(meta.get("article_id", "")), str(meta.get("content_hash", ""))
         record = records.get(aid)
@@ -66,6 +71,7 @@ def check(archive: Archive, now: float | None = None) -> CheckReport:
             report.orphan_ids.append(chunk_id)
         else:
             counts[aid] += 1
+            registered.add(chunk_id)
     report.passages = sum(counts.values())
     if report.orphan_ids:
         report.problems.append(
@@ -87,14 +93,17 @@ def check(archive: Archive, now: float | None = None) -> CheckReport:
                     "writes it again",
                 )
             )
-    index = LexicalIndex(archive.settings.data_dir / "bm25" / store.name)
-    if report.articles and not index.load():
-        report.problems.append(Problem("keyword-index", "the keyword index is missing or unreadable"))
-    elif report.articles and index.signature != store.signature():
+    index = LexicalIndex(lexical_path(archive.settings, store.name))
+    signature = signature_of({aid: r.content_hash for aid, r in records.items()})
+    if report.articles and index.signature != signature:
         report.problems.append(Problem("keyword-index", "the keyword index is of an older state of the archive"))
-    elif report.articles and len(index.ids) != report.passages:
+    elif report.articles and (indexed := index.chunk_ids()) != registered:
         report.problems.append(
-            Problem("keyword-index", f"the keyword index holds {len(index.ids)} passages, the store {report.passages}")
+            Problem(
+                "keyword-index",
+                f"the keyword index disagrees with the store: {len(indexed - registered)} passage(s) only in the "
+                f"index, {len(registered - indexed)} missing from it",
+            )
         )
     report.leftovers = _leftovers(archive.settings.data_dir, time.time() if now is None else now)
     for path in report.leftovers:
@@ -125,7 +134,7 @@ def repair(archive: Archive, command: str = "newsroom check --repair") -> CheckR
                 path.unlink(missing_ok=True)
         if found.leftovers:
             found.repaired.append(f"removed {len(found.leftovers)} leftover temporary file(s) or folder(s)")
-        archive.rebuild_lexical()
+        archive.reset_lexical()
         found.repaired.append("rebuilt the keyword index")
     after = check(archive)
     after.repaired = found.repaired

@@ -5,8 +5,10 @@ Searching it is the job of `rag.retrieval`.
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -14,10 +16,15 @@ from langchain_core.embeddings import Embeddings
 from rag.archive.embeddings import embedding_model_name, make_embeddings
 from rag.archive.filters import ArchiveFilter
 from rag.archive.lexical import LexicalIndex
-from rag.archive.store import ArchiveStats, ArchiveStore, ArticleRecord, summarise, visible
+from rag.archive.store import ArchiveStats, ArchiveStore, ArticleRecord, signature_of, summarise, visible
 from rag.config import Settings
 
 LEXICAL_RECHECK_SECONDS = 30.0
+
+
+def lexical_path(settings: Settings, store_name: str) -> Path:
+    """Where the keyword index of a store lives: beside the archive, one SQLite file per collection."""
+    return settings.data_dir / "lexical" / f"{store_name}.sqlite"
 
 
 class Archive:
@@ -48,7 +55,8 @@ class Archive:
         return self._store
 
     def lexical(self) -> LexicalIndex:
-        """The BM25 index, loaded from disk or rebuilt when it no longer matches the store.
+        """The keyword index, brought in step with the store when the archive changed (only the articles that
+        changed are written).
 
         A long-running process (the app) re-checks the archive's signature every `LEXICAL_RECHECK_SECONDS`,
         so articles ingested by another process become searchable by keyword too.
@@ -57,24 +65,32 @@ class Archive:
             now = time.monotonic()
             if self._lexical is not None and now - self._lexical_checked < LEXICAL_RECHECK_SECONDS:
                 return self._lexical
-            signature = self.store.signature()
-            if self._lexical is None or self._lexical.signature != signature:
-                index = LexicalIndex(self.settings.data_dir / "bm25" / self.store.name)
-                if not index.load() or index.signature != signature:
-                    index.build(self.store, signature)
-                self._lexical = index
+            if self._lexical is None:
+                self._lexical = LexicalIndex(lexical_path(self.settings, self.store.name))
+                shutil.rmtree(self.settings.data_dir / "bm25", ignore_errors=True)  # the index of older versions
+            versions = {aid: r.content_hash for aid, r in self.store.articles().items()}
+            signature = signature_of(versions)
+            if self._lexical.signature != signature:
+                self._lexical.sync(self.store, versions, signature)
                 self._records = None
             self._lexical_checked = now
             return self._lexical
 
     def refresh(self) -> None:
-        """Forget cached indexes so the next search sees the latest writes."""
+        """Re-check the store at the next search, so it sees the latest writes."""
         with self._lock:
-            self._lexical = None
+            self._lexical_checked = 0.0
             self._records = None
 
+    def reset_lexical(self) -> None:
+        """Write the keyword index again from the whole store (`newsroom check --repair`)."""
+        with self._lock:
+            LexicalIndex(lexical_path(self.settings, self.store.name)).reset()
+            self._lexical = None
+        self.lexical()
+
     def rebuild_lexical(self) -> None:
-        """Rebuild the BM25 index now (after a write)."""
+        """Bring the keyword index in step with the store now (after a write)."""
         self.refresh()
         self.lexical()
 

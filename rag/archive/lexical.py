@@ -1,21 +1,32 @@
-"""BM25 (bm25s) over the stored passages, persisted beside the store and rebuilt when the archive changes."""
+"""The keyword index: the stored passages' tokens in an SQLite file beside the store, kept in step with the
+store's article registry one article at a time, and scored by BM25 in memory (`rag.archive.bm25`).
+
+Adding or replacing an article writes only that article's rows, so the cost of a change does not grow with the
+archive; a process that opens the archive (or re-checks it) applies just the articles that changed since, on
+disk and in memory, so processes sharing one Chroma server each catch up with the others' writes. Text is
+tokenised by bm25s' rules (English stopwords out, Snowball stems).
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
-import time
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rag.archive.filters import ArchiveFilter, FilterColumns
+from rag.archive.bm25 import Scorer
+from rag.archive.filters import ArchiveFilter, FilterColumns, outlet_key
 from rag.archive.store import ArchiveStore, passage_from
 from rag.dates import date_forms
 from rag.models import Passage
+
+FORMAT = "3: sqlite, bm25s tokens of headline, outlet, date forms, text"  # an index of another format is rebuilt
+SYNC_ARTICLES = 200  # articles whose passages are fetched from the store in one read
 
 
 def _stemmer() -> Any:
@@ -27,133 +38,248 @@ def _stemmer() -> Any:
         return None
 
 
-FORMAT = "2: headline, outlet, date forms, text"  # a saved index of another format is rebuilt
-
-
 def lexical_text(title: str, outlet: str, text: str, published_at: str = "") -> str:
     """What BM25 indexes for a passage: its article's headline, outlet and publication date in several written
     forms, then its text (the plain text is what is returned and cited)."""
     return f"{title}\n{outlet}\n{date_forms(published_at)}\n{text}"
 
 
-STALE_BUILD_SECONDS = 600.0  # a temporary build folder this old was left by a process that died mid-build
+@dataclass
+class Scores:
+    """BM25 of every passage position for one query, with the row ids and filter columns of those positions."""
+
+    rows: np.ndarray
+    scores: np.ndarray
+    columns: FilterColumns
 
 
-def _remove_stale_builds(folder: Path) -> None:
-    """Remove the temporary folders of builds that were killed before they finished (never a live one)."""
-    now = time.time()
-    for path in folder.glob(".bm25-*"):
-        try:
-            if now - path.stat().st_mtime > STALE_BUILD_SECONDS:
-                shutil.rmtree(path, ignore_errors=True)
-        except OSError:  # removed by another process meanwhile
-            continue
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (article_id TEXT PRIMARY KEY, version TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (
+    rowid INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, article_id TEXT NOT NULL, text TEXT NOT NULL,
+    meta TEXT NOT NULL, embargo_ts INTEGER NOT NULL, published_ts INTEGER NOT NULL, outlet_key TEXT NOT NULL,
+    status TEXT NOT NULL, tokens TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS docs_article ON docs(article_id);
+"""
 
 
 class LexicalIndex:
-    """A BM25 index of every passage, with the passage metadata needed to filter and cite."""
+    """A BM25 index of every registered passage, with the metadata needed to filter and cite."""
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self.stemmer = _stemmer()
-        self.signature = ""
-        self.retriever: Any = None
-        self.ids: list[str] = []
-        self.texts: list[str] = []
-        self.metas: list[dict[str, Any]] = []
-        self._cols: FilterColumns | None = None
+        self._local = threading.local()
+        self._memory_lock = threading.Lock()
+        self._scorer = Scorer()
+        self._held: dict[str, tuple[str, list[int]]] = {}  # article id -> (version, row ids) scored in memory
+        self._memory_signature: str | None = None
 
-    def load(self) -> bool:
-        """Load a saved index; False when none is saved or it is unreadable."""
-        import bm25s
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection (SQLite connections are not shared between threads); an unreadable file is
+        derived data, so it is removed and the index starts afresh."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            try:
+                db = self._open()
+            except sqlite3.DatabaseError:  # not a database (damaged, or something else at this path)
+                self.reset()
+                db = self._open()
+        return db
 
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
         try:
-            manifest = json.loads((self.directory / "manifest.json").read_text())
-            payload = json.loads((self.directory / "passages.json").read_text())
-            retriever = bm25s.BM25.load(str(self.directory / "bm25"), mmap=False)
-        except (OSError, ValueError, KeyError):
-            return False
-        # the three files must be of one build (another process may have swapped the folder while we read)
-        count = len(payload["ids"])
-        if (
-            manifest.get("format") != FORMAT
-            or payload.get("signature", manifest["signature"]) != manifest["signature"]
-            or manifest.get("passages", count) != count
-            or int(getattr(retriever, "scores", {}).get("num_docs", count)) != count
-        ):
-            return False
-        self.signature = manifest["signature"]
-        self.ids, self.texts, self.metas = payload["ids"], payload["texts"], payload["metas"]
-        self._cols = None
-        self.retriever = retriever if self.ids else None
-        return True
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+            if self._state("format") not in (None, FORMAT):  # made by another version: start afresh
+                db.executescript("DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS articles;")
+                db.execute("DELETE FROM state")
+            db.executescript(_SCHEMA)
+            db.execute("INSERT OR IGNORE INTO state VALUES ('format', ?)", (FORMAT,))
+        except sqlite3.DatabaseError:
+            self._local.db = None
+            db.close()
+            raise
+        return db
 
-    def build(self, store: ArchiveStore, signature: str) -> None:
-        """Rebuild from the store and save atomically (write to a temp dir, then swap)."""
+    def reset(self) -> None:
+        """Delete the index (it is derived from the store; the next sync writes it again)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+        with self._memory_lock:
+            self._scorer, self._held, self._memory_signature = Scorer(), {}, None
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    def _has(self, table: str) -> bool:
+        got = self._local.db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+        return got is not None
+
+    def _state(self, key: str) -> str | None:
+        if not self._has("state"):
+            return None
+        row = self._local.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @property
+    def signature(self) -> str:
+        """The store signature this index was last brought in step with ("" when never)."""
+        self._db()
+        return self._state("signature") or ""
+
+    def count(self) -> int:
+        """Passages in the index."""
+        return int(self._db().execute("SELECT COUNT(*) FROM docs").fetchone()[0])
+
+    def chunk_ids(self) -> set[str]:
+        """Every passage id in the index."""
+        return {str(r[0]) for r in self._db().execute("SELECT chunk_id FROM docs")}
+
+    def tokens(self, texts: Sequence[str]) -> list[str]:
+        """Each text as the space-separated tokens BM25 counts (stopwords out, words stemmed)."""
         import bm25s
 
-        rows = list(store.registered_passages())  # an orphan passage is never searchable
-        self.ids = [r[0] for r in rows]
-        self.texts = [r[1] for r in rows]
-        self.metas = [r[2] for r in rows]
-        self._cols = None
-        self.signature = signature
-        self.retriever = None
-        self.directory.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".bm25-", dir=self.directory.parent))
-        if rows:
-            corpus = [
-                lexical_text(m.get("title", ""), m.get("outlet", ""), t, m.get("published_at", ""))
-                for t, m in zip(self.texts, self.metas, strict=True)
-            ]
-            tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=self.stemmer, show_progress=False)
-            self.retriever = bm25s.BM25()
-            self.retriever.index(tokens, show_progress=False)
-            self.retriever.save(str(tmp / "bm25"))
-        payload = {"signature": signature, "ids": self.ids, "texts": self.texts, "metas": self.metas}
-        (tmp / "passages.json").write_text(json.dumps(payload))
-        (tmp / "manifest.json").write_text(
-            json.dumps({"signature": signature, "passages": len(rows), "format": FORMAT})
+        tokenized = bm25s.tokenize(
+            list(texts), stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False
         )
-        old = tmp.with_name(tmp.name + ".old")  # unique: concurrent builders never share a folder
+        return [" ".join(words) for words in tokenized]
+
+    def sync(self, store: ArchiveStore, versions: dict[str, str], signature: str) -> int:
+        """Bring the index in step with the store's registry (`versions`: article id -> registered version):
+        remove the articles that went or changed, add the ones that came or changed. Returns how many articles
+        were written. One transaction: a reader never sees half of it, and two processes syncing at once do it
+        one after the other (the second finds little or nothing left to do)."""
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
         try:
-            if self.directory.exists():
-                os.replace(self.directory, old)
-            os.replace(tmp, self.directory)
-        except OSError:  # another process swapped its own build in meanwhile: keep ours in memory only
-            pass
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-            shutil.rmtree(old, ignore_errors=True)
-            _remove_stale_builds(self.directory.parent)
+            held = dict(db.execute("SELECT article_id, version FROM articles").fetchall())
+            gone = [aid for aid, version in held.items() if versions.get(aid) != version]
+            came = [aid for aid, version in versions.items() if held.get(aid) != version]
+            self._remove(db, gone)
+            for first in range(0, len(came), SYNC_ARTICLES):
+                self._add(db, store, came[first : first + SYNC_ARTICLES], versions)
+            db.execute("INSERT OR REPLACE INTO state VALUES ('signature', ?)", (signature,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self.catch_up()
+        return len(came)
 
-    def _columns(self) -> FilterColumns:
-        """The filter's metadata columns of every passage (built once per index)."""
-        if self._cols is None:
-            self._cols = FilterColumns.of(self.metas)
-        return self._cols
+    def _remove(self, db: sqlite3.Connection, article_ids: Sequence[str]) -> None:
+        for first in range(0, len(article_ids), 500):
+            batch = list(article_ids[first : first + 500])
+            marks = ",".join("?" * len(batch))
+            db.execute(f"DELETE FROM docs WHERE article_id IN ({marks})", batch)
+            db.execute(f"DELETE FROM articles WHERE article_id IN ({marks})", batch)
 
-    def scores(self, query: str) -> np.ndarray | None:
+    def _add(
+        self, db: sqlite3.Connection, store: ArchiveStore, article_ids: list[str], versions: dict[str, str]
+    ) -> None:
+        rows = [
+            (cid, text, meta)
+            for cid, text, meta in store.passages_of(article_ids)
+            if versions.get(str(meta.get("article_id"))) == str(meta.get("content_hash"))  # never an orphan
+        ]
+        tokens = self.tokens(
+            [lexical_text(m.get("title", ""), m.get("outlet", ""), t, m.get("published_at", "")) for _, t, m in rows]
+        )
+        db.executemany(
+            "INSERT INTO docs (chunk_id, article_id, text, meta, embargo_ts, published_ts, outlet_key, status, tokens)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (cid, str(meta.get("article_id")), text, json.dumps(meta), *_filter_values(meta), words)
+                for (cid, text, meta), words in zip(rows, tokens, strict=True)
+            ],
+        )
+        db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)", [(aid, versions[aid]) for aid in article_ids])
+
+    def catch_up(self) -> None:
+        """Bring the in-memory scorer in step with the file: drop the articles that went or changed, load the
+        ones that came or changed (all of them on first use)."""
+        db = self._db()
+        with self._memory_lock:
+            signature = self._state("signature") or ""
+            if signature == self._memory_signature:
+                return
+            on_disk = dict(db.execute("SELECT article_id, version FROM articles").fetchall())
+            gone = [aid for aid, (version, _) in self._held.items() if on_disk.get(aid) != version]
+            came = [aid for aid, version in on_disk.items() if aid not in self._held or self._held[aid][0] != version]
+            self._scorer.remove([r for aid in gone for r in self._held.pop(aid)[1]])
+            for first in range(0, len(came), 500):
+                batch = came[first : first + 500]
+                marks = ",".join("?" * len(batch))
+                rows = db.execute(
+                    "SELECT d.rowid, d.article_id, d.tokens, d.embargo_ts, d.published_ts, d.outlet_key, d.status, "
+                    f"a.version FROM docs d JOIN articles a USING(article_id) WHERE d.article_id IN ({marks})",
+                    batch,
+                ).fetchall()
+                if not rows:
+                    continue
+                columns = list(zip(*rows, strict=True))
+                self._scorer.add(
+                    columns[0],
+                    columns[2],
+                    FilterColumns(
+                        embargo=np.array(columns[3], dtype=np.int64),
+                        published=np.array(columns[4], dtype=np.int64),
+                        outlets=np.array(columns[5], dtype=object),
+                        status=np.array(columns[6], dtype=object),
+                    ),
+                )
+                for rowid, aid, version in zip(columns[0], columns[1], columns[7], strict=True):
+                    self._held.setdefault(aid, (version, []))[1].append(int(rowid))
+            self._memory_signature = signature
+
+    def scores(self, query: str) -> Scores | None:
         """BM25 scores of every passage for a query (None when the index or the query is empty)."""
-        if self.retriever is None or not self.ids:
+        self.catch_up()
+        words = self.tokens([query])[0].split()
+        scorer = self._scorer
+        with scorer.lock:
+            rows, columns = scorer.rowids, scorer.columns
+        totals = scorer.scores(words) if words else None
+        if totals is None:
             return None
-        import bm25s
+        return Scores(rows=rows, scores=totals[: len(rows)], columns=columns)
 
-        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False)
-        if not tokens or not tokens[0]:
-            return None
-        return np.asarray(self.retriever.get_scores(tokens[0]), dtype=np.float32)
-
-    def search(self, query: str, n: int, flt: ArchiveFilter, scores: np.ndarray | None = None) -> list[Passage]:
+    def search(self, query: str, n: int, flt: ArchiveFilter, scores: Scores | None = None) -> list[Passage]:
         """The `n` best passages by BM25 score within the filter (`scores` from `scores(query)` may be reused)."""
         scores = self.scores(query) if scores is None else scores
         if scores is None:
             return []
-        filtered = np.where(flt.mask(self._columns()), scores, -1.0)
-        top = (
-            np.argpartition(-filtered, min(n, len(filtered) - 1))[:n] if len(filtered) > n else np.arange(len(filtered))
-        )
-        top = top[np.argsort(-filtered[top], kind="stable")]
+        allowed = np.flatnonzero(flt.mask(scores.columns) & (scores.scores > 0))
+        if allowed.size > n:
+            allowed = allowed[np.argpartition(-scores.scores[allowed], n - 1)[:n]]
+        ranked = allowed[np.argsort(-scores.scores[allowed], kind="stable")]
+        rowids = [int(scores.rows[i]) for i in ranked]
+        found = _fetch(self._db(), rowids)
         return [
-            passage_from(self.ids[i], self.texts[i], self.metas[i], float(filtered[i])) for i in top if filtered[i] > 0
+            passage_from(found[r][0], found[r][1], found[r][2], float(scores.scores[i]))
+            for r, i in zip(rowids, ranked, strict=True)
+            if r in found  # a row removed since these scores were taken is not shown
         ]
+
+
+def _filter_values(meta: dict[str, Any]) -> tuple[int, int, str, str]:
+    """The filter columns of a passage, failing closed as `FilterColumns.of` does."""
+    columns = FilterColumns.of([meta])
+    return int(columns.embargo[0]), int(columns.published[0]), str(columns.outlets[0]), str(columns.status[0])
+
+
+def _fetch(db: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, tuple[str, str, dict[str, Any]]]:
+    ids = list(rowids)
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    got = db.execute(f"SELECT rowid, chunk_id, text, meta FROM docs WHERE rowid IN ({marks})", ids).fetchall()
+    return {int(r): (str(c), str(t), json.loads(m)) for r, c, t, m in got}
+
+
+__all__ = ["FORMAT", "LexicalIndex", "Scores", "lexical_text", "outlet_key"]

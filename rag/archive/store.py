@@ -151,8 +151,7 @@ class ArchiveStore:
 
     def signature(self) -> str:
         """A fingerprint of the archive's content (changes whenever any article does)."""
-        items = sorted(f"{a}:{r.content_hash}" for a, r in self.articles().items())
-        return hashlib.sha256("\n".join(items).encode()).hexdigest()[:20]
+        return signature_of({a: r.content_hash for a, r in self.articles().items()})
 
     def write_articles(
         self, items: Sequence[tuple[Article, Sequence[Chunk], Sequence[Sequence[float]] | np.ndarray]]
@@ -343,6 +342,22 @@ class ArchiveStore:
                 got = self.passages.get(include=["documents", "metadatas"], limit=self.max_batch, offset=offset)
             yield from zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)  # type: ignore[misc]
 
+    def passages_of(self, article_ids: Sequence[str]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """The stored passages of some articles as (id, text, metadata)."""
+        if not article_ids:
+            return
+        where = {"article_id": {"$in": list(article_ids)}}
+        offset = 0
+        while True:
+            with chroma_errors("read the passages of", self.settings):
+                got = self.passages.get(
+                    where=where, include=["documents", "metadatas"], limit=self.max_batch, offset=offset
+                )
+            yield from zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)  # type: ignore[misc]
+            if len(got["ids"]) < self.max_batch:
+                return
+            offset += self.max_batch
+
     def registered_passages(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """`iter_passages` without orphans: passages of an article that is not registered, or of a version of it
         that is not the registered one (a crash between the two writes can leave either)."""
@@ -378,6 +393,12 @@ class ArchiveStore:
     def stats(self, flt: ArchiveFilter | None = None) -> ArchiveStats:
         """Counts, outlets and date range of the articles a reader may see now (embargoed ones are not counted)."""
         return summarise(self.visible_articles(flt))
+
+
+def signature_of(versions: dict[str, str]) -> str:
+    """The fingerprint of an archive from its articles' registered versions (article id -> content hash)."""
+    items = sorted(f"{a}:{v}" for a, v in versions.items())
+    return hashlib.sha256("\n".join(items).encode()).hexdigest()[:20]
 
 
 def visible(records: Sequence[ArticleRecord], flt: ArchiveFilter | None = None) -> list[ArticleRecord]:

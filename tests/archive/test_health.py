@@ -14,6 +14,7 @@ from conftest import SEED_DIR
 from support import write_md
 
 from rag.archive import health
+from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.cli import cli
 from rag.config import Settings, load_settings
@@ -60,7 +61,7 @@ def test_passages_of_an_unregistered_article_are_never_retrieved_and_repair_dele
     # the best match by far for both searches, yet not shown: its article was never registered
     hits = HybridRetriever(hash_archive).search("grey seals on the north ledge of Skerry Rock", k=5)
     assert all("Skerry" not in p.text for p in hits)
-    assert hash_archive.lexical().ids and "Skerry" not in " ".join(hash_archive.lexical().texts)
+    assert hash_archive.lexical().count() == 2 and not hash_archive.lexical().search("Skerry", 5, ArchiveFilter())
     report = health.check(hash_archive)
     assert [p.kind for p in report.problems] == ["orphan-passages"] and len(report.orphan_ids) == 1
     repaired = health.repair(hash_archive)
@@ -86,23 +87,32 @@ def test_an_article_missing_passages_is_unregistered_and_a_re_ingest_converges(
     assert again.count("new") == 1 and again.count("unchanged") == 2 and health.check(hash_archive).ok
 
 
-def test_leftover_temporary_folders_are_reported_and_removed_but_a_live_build_is_left_alone(
+def test_leftover_temporary_files_are_reported_and_removed_but_a_live_one_is_left_alone(
     hash_archive: Archive, tmp_path: Path
 ) -> None:
     assert ingest_paths(hash_archive, [stories(tmp_path / "in")]).ok
-    bm25 = hash_archive.settings.data_dir / "bm25"
-    stale, live = bm25 / ".bm25-killed", bm25 / ".bm25-building"
-    stale.mkdir()
-    live.mkdir()
+    uploads = hash_archive.settings.data_dir / "uploads"
+    uploads.mkdir()
+    stale, live = uploads / ".killed.txt.part", uploads / ".arriving.txt.part"  # an upload being saved
+    stale.write_text("half an upl")
+    live.write_text("half an upl")
     old = time.time() - 2 * health.LEFTOVER_AGE_SECONDS
     os.utime(stale, (old, old))
     report = health.check(hash_archive)
     assert [p.kind for p in report.problems] == ["leftover"] and report.leftovers == [stale]
-    assert health.repair(hash_archive).ok and not stale.exists()
-    assert live.exists()
-    os.utime(live, (old, old))  # and every build of the keyword index sweeps away those of killed builds
-    write_md(tmp_path / "more" / "x.md", "Tram line closes", "The tram line closed on Friday for repairs.")
-    assert ingest_paths(hash_archive, [tmp_path / "more"]).ok and not live.exists()
+    assert health.repair(hash_archive).ok and not stale.exists() and live.exists()
+
+
+def test_a_keyword_index_out_of_step_is_reported_and_repair_writes_it_again(
+    hash_archive: Archive, tmp_path: Path
+) -> None:
+    assert ingest_paths(hash_archive, [stories(tmp_path / "in")]).ok
+    index = hash_archive.lexical()
+    db = index._db()
+    db.execute("DELETE FROM docs WHERE rowid = (SELECT MIN(rowid) FROM docs)")  # a passage lost from the index
+    report = health.check(hash_archive)
+    assert [p.kind for p in report.problems] == ["keyword-index"] and "1 missing from it" in report.problems[0].detail
+    assert health.repair(hash_archive).ok and hash_archive.lexical().count() == 2
 
 
 def test_backup_is_a_checked_copy_that_opens_with_data_dir(
@@ -146,9 +156,10 @@ def test_check_and_repair_on_the_command_line(hash_archive: Archive, tmp_path: P
     runner = CliRunner()
     ok = runner.invoke(cli, ["check", "--data-dir", str(data_dir)])
     assert ok.exit_code == 0 and "1 article(s)" in ok.output and "OK" in ok.output
-    (data_dir / "bm25" / ".bm25-killed").mkdir()
+    (data_dir / "uploads").mkdir()
+    (data_dir / "uploads" / ".killed.txt.part").write_text("half")
     old = time.time() - 2 * health.LEFTOVER_AGE_SECONDS
-    os.utime(data_dir / "bm25" / ".bm25-killed", (old, old))
+    os.utime(data_dir / "uploads" / ".killed.txt.part", (old, old))
     bad = runner.invoke(cli, ["check", "--data-dir", str(data_dir)])
     assert bad.exit_code == 1 and "leftover" in bad.output and "newsroom check --repair" in bad.output
     fixed = runner.invoke(cli, ["check", "--repair", "--data-dir", str(data_dir)])

@@ -1,16 +1,15 @@
-"""The BM25 index on disk: saved beside the store, rebuilt when the archive changes, never mixed or half-built."""
+"""The keyword index: an SQLite FTS5 file beside the store, kept in step one article at a time, never half-written."""
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 
 from support import write_md
 
 from rag.archive.chroma import collection_name
-from rag.archive.filters import ArchiveFilter
-from rag.archive.knowledge import Archive
+from rag.archive.filters import NEVER, ArchiveFilter
+from rag.archive.knowledge import Archive, lexical_path
 from rag.archive.lexical import FORMAT, LexicalIndex
 from rag.config import Settings
 from rag.dates import date_forms
@@ -19,17 +18,21 @@ from rag.ingest.pipeline import ingest_paths
 from rag.models import Article
 
 
-def test_bm25_index_is_saved_under_the_data_dir(seeded: Archive, settings: Settings) -> None:
-    directory = settings.data_dir / "bm25" / seeded.store.name
-    manifest = json.loads((directory / "manifest.json").read_text())
-    assert manifest["signature"] == seeded.store.signature()
-    assert manifest["passages"] == seeded.store.passages.count()
-    assert (directory / "bm25").is_dir() and (directory / "passages.json").is_file()
+def rowids(index: LexicalIndex) -> dict[str, int]:
+    return dict(index._db().execute("SELECT chunk_id, rowid FROM docs").fetchall())
+
+
+def test_the_keyword_index_is_one_sqlite_file_under_the_data_dir(seeded: Archive, settings: Settings) -> None:
+    path = settings.data_dir / "lexical" / f"{seeded.store.name}.sqlite"
+    assert lexical_path(settings, seeded.store.name) == path and path.is_file()
+    index = LexicalIndex(path)
+    assert index.signature == seeded.store.signature() and index.count() == seeded.store.passages.count()
     assert seeded.store.name == collection_name(settings.collection, "all-MiniLM-L6-v2-onnx-int8")
 
 
-def test_new_article_becomes_lexically_findable_after_ingest(seeded: Archive, tmp_path: Path) -> None:
+def test_a_new_article_is_added_alone_and_becomes_findable(seeded: Archive, tmp_path: Path) -> None:
     flt = ArchiveFilter()
+    before = rowids(seeded.lexical())
     assert seeded.lexical().search("quokka", 5, flt) == []
     write_md(
         tmp_path / "new" / "quokka.md",
@@ -37,117 +40,104 @@ def test_new_article_becomes_lexically_findable_after_ingest(seeded: Archive, tm
         "A quokka was spotted at the Portwick marina, far from home.",
         outlet="Harbour Gazette",
     )
-
     ingest_paths(seeded, [tmp_path / "new"])
-
     hits = seeded.lexical().search("quokka", 5, flt)
     assert [p.title for p in hits] == ["Quokka spotted at the marina"]
-    manifest = json.loads((seeded.settings.data_dir / "bm25" / seeded.store.name / "manifest.json").read_text())
-    assert manifest["signature"] == seeded.store.signature()
+    after = rowids(seeded.lexical())
+    assert {k: after[k] for k in before} == before  # the archive's other rows were not written again
+    assert len(after) == len(before) + 1
     # another process-like reader opening the archive now sees it as well
     reopened = Archive(seeded.settings, seeded.embeddings)
     assert [p.title for p in reopened.lexical().search("quokka", 5, flt)] == ["Quokka spotted at the marina"]
 
 
-def test_stale_bm25_index_is_rebuilt_when_the_store_changed_behind_it(seeded: Archive) -> None:
-    """A write that bypassed the index (another tool, a crash before the rebuild) is noticed on open."""
+def test_a_replaced_article_leaves_no_old_passage_in_the_index(archive: Archive, tmp_path: Path) -> None:
+    story = write_md(tmp_path / "s" / "vote.md", "Vote set", "The zebra-crossing referendum is set for May.")
+    assert ingest_paths(archive, [tmp_path / "s"]).ok
+    assert archive.lexical().search("zebra referendum", 5, ArchiveFilter())
+    write_md(story.parent / "vote.md", "Vote set", "Correction: no public vote was scheduled by the council.")
+    assert ingest_paths(archive, [tmp_path / "s"]).count("replaced") == 1
+    assert archive.lexical().search("zebra referendum", 5, ArchiveFilter()) == []
+    assert archive.lexical().count() == archive.store.passages.count()
+
+
+def test_a_write_behind_the_index_is_caught_up_on_open(seeded: Archive) -> None:
+    """A write that bypassed the index (another tool, a crash before the sync) is noticed on open."""
     article = Article(
         "Walrus on the slipway",
         "A walrus rested on the lifeboat slipway all morning.",
         source_key="test:walrus",
         outlet="Harbour Gazette",
     )
-
     chunks = chunk_article(article)
     seeded.store.write_articles([(article, chunks, seeded.embeddings.embed_documents([c.text for c in chunks]))])
-    directory = seeded.settings.data_dir / "bm25" / seeded.store.name
-    assert json.loads((directory / "manifest.json").read_text())["signature"] != seeded.store.signature()
-
+    index = LexicalIndex(lexical_path(seeded.settings, seeded.store.name))
+    assert index.signature != seeded.store.signature()
     reopened = Archive(seeded.settings, seeded.embeddings)
     assert [p.title for p in reopened.lexical().search("walrus", 5, ArchiveFilter())] == ["Walrus on the slipway"]
-    assert json.loads((directory / "manifest.json").read_text())["signature"] == seeded.store.signature()
-    # and the cached index of the first handle is refreshed on request
-    seeded.refresh()
+    assert index.signature == seeded.store.signature()
+    seeded.refresh()  # and the first handle catches up on request
     assert [p.title for p in seeded.lexical().search("walrus", 5, ArchiveFilter())] == ["Walrus on the slipway"]
 
 
-def test_bm25_index_survives_reopen_without_rebuilding(seeded: Archive) -> None:
-    directory = seeded.settings.data_dir / "bm25" / seeded.store.name
-    before = (directory / "manifest.json").stat()
-
+def test_reopening_an_archive_in_step_writes_nothing(seeded: Archive) -> None:
+    before = rowids(seeded.lexical())
     reopened = Archive(seeded.settings, seeded.embeddings)
     hits = reopened.lexical().search("Shoigu eight drones", 3, ArchiveFilter())
-
-    assert hits and "eight drones" in hits[0].text
-    after = (directory / "manifest.json").stat()
-    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), "loaded, not rebuilt"
+    assert hits and "eight drones" in hits[0].text and rowids(reopened.lexical()) == before
 
 
-def test_damaged_bm25_index_is_rebuilt(seeded: Archive) -> None:
-    directory = seeded.settings.data_dir / "bm25" / seeded.store.name
-    (directory / "passages.json").write_text("{not json")
+def test_a_damaged_index_file_is_written_again(seeded: Archive) -> None:
+    path = lexical_path(seeded.settings, seeded.store.name)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.write_bytes(b"this is not a database" * 100)
     reopened = Archive(seeded.settings, seeded.embeddings)
     hits = reopened.lexical().search("Shoigu eight drones", 3, ArchiveFilter())
     assert hits and "eight drones" in hits[0].text
-    assert json.loads((directory / "passages.json").read_text())["ids"]
 
 
-def test_concurrent_index_builds_never_fail_and_leave_one_consistent_index(seeded: Archive) -> None:
-    """Two processes that open a changed archive at once both rebuild the index; neither may crash."""
-    directory = seeded.settings.data_dir / "bm25" / seeded.store.name
+def test_concurrent_syncs_never_fail_and_leave_one_consistent_index(seeded: Archive) -> None:
+    """Several handles that open a changed archive at once all sync; none may crash or duplicate a row."""
+    path = lexical_path(seeded.settings, seeded.store.name)
+    LexicalIndex(path).reset()
+    versions = {aid: r.content_hash for aid, r in seeded.store.articles().items()}
     errors: list[str] = []
 
-    def rebuild(worker: int) -> None:
-        for round_ in range(15):
+    def sync(worker: int) -> None:
+        for round_ in range(10):
             try:
-                LexicalIndex(directory).build(seeded.store, f"sig-{worker}-{round_}")
-                reader = LexicalIndex(directory)
-                if reader.load():
-                    assert len(reader.ids) == len(reader.texts) == len(reader.metas)
+                LexicalIndex(path).sync(seeded.store, versions, f"sig-{worker}-{round_}")
+                assert LexicalIndex(path).count() == seeded.store.passages.count()
             except Exception as exc:  # noqa: BLE001 - any failure is the bug
                 errors.append(repr(exc))
 
-    threads = [threading.Thread(target=rebuild, args=(n,)) for n in range(4)]
+    threads = [threading.Thread(target=sync, args=(n,)) for n in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-
     assert errors == []
-    final = LexicalIndex(directory)
-    assert final.load() and final.signature.startswith("sig-")
-    assert sorted(p.name for p in directory.parent.iterdir()) == [directory.name], "no temp folders left behind"
+    final = LexicalIndex(path)
+    assert final.signature.startswith("sig-") and final.count() == seeded.store.passages.count()
 
 
-def test_index_files_from_different_builds_are_not_mixed(seeded: Archive) -> None:
-    directory = seeded.settings.data_dir / "bm25" / seeded.store.name
-    manifest = json.loads((directory / "manifest.json").read_text())
-    (directory / "manifest.json").write_text(json.dumps({**manifest, "signature": "from-another-build"}))
-    assert not LexicalIndex(directory).load()
-    (directory / "manifest.json").write_text(json.dumps({**manifest, "passages": manifest["passages"] + 1}))
-    assert not LexicalIndex(directory).load()
-    (directory / "manifest.json").write_text(json.dumps(manifest))
-    assert LexicalIndex(directory).load()
-
-
-def test_passage_without_embargo_metadata_is_hidden_from_lexical_search(seeded: Archive) -> None:
-    """Fail closed: a BM25 index row whose metadata lacks the embargo field is never returned."""
+def test_a_passage_without_embargo_metadata_is_hidden_from_keyword_search(seeded: Archive) -> None:
+    """Fail closed: an index row whose metadata lacked the embargo field is never returned."""
     index = seeded.lexical()
     assert index.search("Shoigu drones", 3, ArchiveFilter())
-    for meta in index.metas:
-        meta.pop("embargo_ts")
-    index._cols = None  # the filter columns are rebuilt from the damaged metadata
-    assert index.search("Shoigu drones", 3, ArchiveFilter()) == []
+    index._db().execute("UPDATE docs SET embargo_ts = ?", (NEVER,))  # what a missing embargo_ts is stored as
+    assert LexicalIndex(index.path).search("Shoigu drones", 3, ArchiveFilter()) == []  # as the next process reads it
 
 
-def test_an_index_of_an_older_format_is_rebuilt(seeded: Archive) -> None:
-    directory = seeded.settings.data_dir / "bm25" / seeded.store.name
-    manifest = json.loads((directory / "manifest.json").read_text())
-    manifest.pop("format")  # as written before passages were indexed with their dates
-    (directory / "manifest.json").write_text(json.dumps(manifest))
+def test_an_index_of_an_older_format_is_written_again(seeded: Archive) -> None:
+    path = lexical_path(seeded.settings, seeded.store.name)
+    LexicalIndex(path)._db().execute("UPDATE state SET value = 'an older format' WHERE key = 'format'")
     reopened = Archive(seeded.settings, seeded.embeddings)
     assert reopened.lexical().search("Shoigu eight drones", 3, ArchiveFilter())
-    assert json.loads((directory / "manifest.json").read_text())["format"] == FORMAT
+    index = LexicalIndex(path)
+    index._db()
+    assert index._state("format") == FORMAT
 
 
 def test_a_publication_date_written_any_usual_way_finds_its_article(archive: Archive, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from support import write_md
 
 from rag.archive.chroma import make_client
 from rag.archive.filters import ArchiveFilter
-from rag.archive.knowledge import Archive
+from rag.archive.knowledge import Archive, lexical_path
 from rag.archive.lexical import LexicalIndex
 from rag.archive.store import ArchiveStore
 from rag.config import Settings, load_settings
@@ -51,9 +51,9 @@ def test_archive_written_by_another_process_is_searchable_here(tmp_path: Path, e
     assert archive.stats().passages >= 2
     hits = HybridRetriever(archive).search(DRONES, k=3)
     assert any("eight drones" in p.text for p in hits)
-    # the BM25 index the other process saved is the one this process uses
-    index = LexicalIndex(data_dir / "bm25" / archive.store.name)
-    assert index.load() and index.signature == archive.store.signature()
+    # the keyword index the other process wrote is the one this process uses
+    index = LexicalIndex(lexical_path(archive.settings, archive.store.name))
+    assert index.signature == archive.store.signature() and index.count() == archive.store.passages.count()
 
 
 @pytest.mark.slow
