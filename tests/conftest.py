@@ -7,6 +7,7 @@ test file names are unique across the folders (pytest imports them by their base
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -101,9 +102,54 @@ def hash_embeddings() -> HashEmbeddings:
     return HashEmbeddings()
 
 
+BACKENDS = ["embedded", pytest.param("server", marks=pytest.mark.slow)]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test module with `BOTH_BACKENDS = True` runs each of its tests that uses `settings` (or an archive made
+    from them) twice: on the embedded store and on a real `chroma run` server."""
+    if "backend" in metafunc.fixturenames and getattr(metafunc.module, "BOTH_BACKENDS", False):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """One `chroma run` server for the session, started on first use; yields its port."""
+    from chroma_server import running_chroma_server
+
+    with running_chroma_server(tmp_path_factory.mktemp("chroma-server")) as port:
+        yield port
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Default settings with a fresh data dir."""
+def backend(request: pytest.FixtureRequest) -> str:
+    """embedded (the default) or server."""
+    return str(getattr(request, "param", "embedded"))
+
+
+def server_environ(port: int, name: str) -> dict[str, str]:
+    """The environment that points Newsroom at the test server, in a collection of its own."""
+    collection = "t-" + hashlib.sha256(name.encode()).hexdigest()[:20]
+    return {"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(port), "NEWSROOM_COLLECTION": collection}
+
+
+def store_environ(settings: Settings) -> dict[str, str]:
+    """The environment a subprocess needs to open the same store as `settings` (a server and its collection)."""
+    if not settings.chroma_host:
+        return {"NEWSROOM_COLLECTION": settings.collection}
+    return {
+        "CHROMA_HOST": settings.chroma_host,
+        "CHROMA_PORT": str(settings.chroma_port),
+        "NEWSROOM_COLLECTION": settings.collection,
+    }
+
+
+@pytest.fixture
+def settings(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Settings:
+    """Default settings with a fresh data dir; on the server backend, a collection of this test's own there."""
+    if backend == "server":
+        environ = server_environ(request.getfixturevalue("chroma_server"), request.node.nodeid)
+        return load_settings(environ=environ, env_file=None).with_data_dir(tmp_path / "data")
     return load_settings(env_file=None).with_data_dir(tmp_path / "data")
 
 

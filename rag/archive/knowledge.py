@@ -19,7 +19,7 @@ from rag.archive.lexical import LexicalIndex
 from rag.archive.store import ArchiveStats, ArchiveStore, ArticleRecord, signature_of, summarise, visible
 from rag.config import Settings
 
-LEXICAL_RECHECK_SECONDS = 30.0
+LEXICAL_RECHECK_SECONDS = 5.0  # how soon a long-running process sees articles another one wrote
 
 
 def lexical_path(settings: Settings, store_name: str) -> Path:

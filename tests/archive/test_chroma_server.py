@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import signal
-import socket
+import os
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from chroma_server import running_chroma_server
 from conftest import SEED_DIR, make_engine
+from support import write_md
 
 from rag.archive.chroma import make_client
 from rag.archive.filters import ArchiveFilter
-from rag.archive.knowledge import Archive
+from rag.archive.knowledge import LEXICAL_RECHECK_SECONDS, Archive
 from rag.config import Settings, load_settings
 from rag.errors import StoreError
 from rag.ingest.pipeline import ingest_paths
@@ -29,57 +27,6 @@ pytestmark = pytest.mark.slow
 
 DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
 UNRELATED = "What did the Bank of England decide about interest rates?"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def running_chroma_server(path: Path) -> Iterator[int]:
-    """A `chroma run` server on a free port storing into `path`; yields the port, stops the server after."""
-    import chromadb
-
-    chroma = Path(sys.executable).parent / "chroma"
-    if not chroma.is_file():
-        pytest.fail(f"the chroma server executable is missing next to {sys.executable}")
-    port = _free_port()
-    log = (path.parent / f"{path.name}.log").open("w")
-    server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"chroma run exited with {server.returncode}: {Path(log.name).read_text()[-2000:]}")
-            try:
-                chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"chroma server did not answer within 30 s: {Path(log.name).read_text()[-2000:]}")
-                time.sleep(0.2)
-        yield port
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=5)
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """A `chroma run` server shared by this module's tests; yields the port."""
-    with running_chroma_server(tmp_path_factory.mktemp("chroma-server")) as port:
-        yield port
 
 
 @pytest.fixture
@@ -177,3 +124,89 @@ def test_a_retraction_removes_the_article_from_answers_on_the_server(
     answer = make_engine(server_settings, archive).ask(question)
     assert answer.refused and not answer.citations and "nine pounds" not in answer.text
     assert archive.stats().articles == 0 and not HybridRetriever(archive).search("harbour bridge toll")
+
+
+def test_the_command_line_against_the_server(server_settings: Settings, tmp_path: Path) -> None:
+    """ingest, search, ask, check, backup: every command the CLI has, with the store on the server."""
+    from click.testing import CliRunner
+    from conftest import store_environ
+
+    from rag.cli import cli
+
+    env = store_environ(server_settings)
+    data = ["--data-dir", str(server_settings.data_dir)]
+    runner = CliRunner()
+    ingested = runner.invoke(cli, ["ingest", str(SEED_DIR), *data], env=env)
+    assert ingested.exit_code == 0 and "1 new" in ingested.output
+    assert not (server_settings.data_dir / "chroma").exists()  # nothing embedded: the passages are on the server
+    found = json.loads(runner.invoke(cli, ["search", "drones over Moscow", "--json", *data], env=env).stdout)
+    assert found and found[0]["title"].startswith("Putin vows")
+    asked = json.loads(runner.invoke(cli, ["ask", DRONES, "--json", *data], env=env).stdout)
+    assert not asked["refused"] and "eight" in asked["answer"]
+    assert runner.invoke(cli, ["check", *data], env=env).exit_code == 0
+    copy = tmp_path / "copy"
+    assert runner.invoke(cli, ["backup", str(copy), *data], env=env).exit_code == 0
+    local = runner.invoke(cli, ["search", "drones over Moscow", "--json", "--data-dir", str(copy)], env={})
+    assert json.loads(local.stdout)[0]["title"].startswith("Putin vows")  # the backup is an embedded store
+
+
+def test_app_processes_sharing_a_server_see_each_others_writes_within_seconds(
+    server_settings: Settings, tmp_path: Path
+) -> None:
+    """A long-running reader (as the app) in one process, an ingest in another: the reader finds the new
+    article by meaning and by keyword within a few seconds, without being restarted."""
+    from conftest import store_environ
+
+    assert ingest_paths(Archive(server_settings), [SEED_DIR]).ok
+    env = {**os.environ, **store_environ(server_settings)}
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(server_settings.data_dir)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdout is not None and reader.stdout.readline().strip() == "ready"  # searched once, indexes open
+    write_md(tmp_path / "new" / "walrus.md", "Walrus on the slipway", "A walrus rested on the lifeboat slipway.")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from rag.cli import cli; cli()",
+            "ingest",
+            str(tmp_path / "new"),
+            "--data-dir",
+            str(tmp_path / "writer"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out, err = reader.communicate(timeout=60)
+    seen = json.loads(out.strip().splitlines()[-1])
+    assert seen["dense"] is not None and seen["keyword"] is not None, (seen, err[-2000:])
+    assert max(seen["dense"], seen["keyword"]) <= LEXICAL_RECHECK_SECONDS + 5, seen
+
+
+READER = """
+import json, sys, time
+from rag.archive.filters import ArchiveFilter
+from rag.archive.knowledge import Archive
+from rag.config import load_settings
+archive = Archive(load_settings(env_file=None).with_data_dir(sys.argv[1]))
+archive.lexical().search("drones", 3, ArchiveFilter())
+vector = archive.embeddings.embed_query("a walrus on the lifeboat slipway")
+print("ready", flush=True)
+start, seen = time.monotonic(), {"dense": None, "keyword": None}
+def has_walrus(hits):
+    return any(p.title == "Walrus on the slipway" for p in hits)
+while time.monotonic() - start < 40 and None in seen.values():
+    if seen["dense"] is None and has_walrus(archive.store.dense(vector, 3, ArchiveFilter())):
+        seen["dense"] = time.monotonic() - start
+    if seen["keyword"] is None and has_walrus(archive.lexical().search("walrus slipway", 3, ArchiveFilter())):
+        seen["keyword"] = time.monotonic() - start
+    time.sleep(0.2)
+print(json.dumps(seen))
+"""

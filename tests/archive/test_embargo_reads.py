@@ -16,6 +16,7 @@ from rag.config import load_settings
 from rag.ingest.pipeline import ingest_paths
 from rag.ui.render import example_questions
 
+BOTH_BACKENDS = True  # each test that uses `settings` runs on the embedded store and on a `chroma run` server
 SECRET = ("Zebulon Quartermaine", "Merger talks collapse at Quartermaine Holdings", "Night Desk Wire")
 
 

@@ -24,6 +24,7 @@ from rag.ingest.loaders import load_file
 from rag.ingest.pipeline import embedding_text, ingest_paths
 from rag.retrieval.hybrid import HybridRetriever
 
+BOTH_BACKENDS = True  # each test that uses `settings` runs on the embedded store and on a `chroma run` server
 GHOST = "The lighthouse keeper on Skerry Rock counted eleven grey seals on the north ledge at dawn."
 
 
@@ -141,7 +142,11 @@ def test_backup_while_another_process_reads(archive: Archive, settings: Settings
         "while time.monotonic() < end:\n    assert HybridRetriever(a).search('drones over Moscow', k=3)\n    n += 1\n"
         "print(n)\n"
     )
-    looping = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    server = (
+        {"CHROMA_HOST": settings.chroma_host, "CHROMA_PORT": str(settings.chroma_port)} if settings.chroma_host else {}
+    )
+    env = {**os.environ, **server, "NEWSROOM_COLLECTION": settings.collection}
+    looping = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     time.sleep(2)
     report = health.backup(archive, tmp_path / "copy")
     out, err = looping.communicate(timeout=60)

@@ -17,6 +17,8 @@ from rag.ingest.chunking import chunk_article
 from rag.ingest.pipeline import ingest_paths
 from rag.models import Article
 
+BOTH_BACKENDS = True  # each test that uses `settings` runs on the embedded store and on a `chroma run` server
+
 
 def rowids(index: LexicalIndex) -> dict[str, int]:
     return dict(index._db().execute("SELECT chunk_id, rowid FROM docs").fetchall())

@@ -20,6 +20,8 @@ from rag.config import load_settings
 from rag.ingest.pipeline import ingest_paths
 from rag.retrieval.hybrid import HybridRetriever
 
+BOTH_BACKENDS = True  # each test that uses `settings` runs on the embedded store and on a `chroma run` server
+
 
 @pytest.mark.parametrize(
     ("email", "editors", "role"),

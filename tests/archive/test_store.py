@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED_DIR
+from conftest import SEED_DIR, store_environ
 from support import write_md
 
 from rag.archive.chroma import make_client
@@ -26,6 +26,7 @@ from rag.ingest.pipeline import ingest_paths
 from rag.models import Article, Chunk
 from rag.retrieval.hybrid import HybridRetriever
 
+BOTH_BACKENDS = True  # each test that uses `settings` runs on the embedded store and on a `chroma run` server
 DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
 CLI = "from rag.cli import main; main()"
 
@@ -75,6 +76,7 @@ def test_open_archive_keeps_answering_after_another_process_ingests(seeded: Arch
         capture_output=True,
         text=True,
         timeout=120,
+        env={**os.environ, **store_environ(seeded.settings)},
     )
     assert done.returncode == 0, done.stderr
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED_DIR, SEED_FILE
+from conftest import SEED_DIR, SEED_FILE, store_environ
 from support import HashEmbeddings, write_md
 
 from rag.archive.filters import ArchiveFilter
@@ -23,6 +23,8 @@ from rag.config import Settings, load_settings
 from rag.errors import StoreLockedError
 from rag.ingest.pipeline import ensure_seeded, ingest_paths
 from rag.retrieval.hybrid import HybridRetriever
+
+BOTH_BACKENDS = True  # each test that uses `settings` runs on the embedded store and on a `chroma run` server
 
 DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
 URL = "https://www.harbourgazette.example/news/council-vote"
@@ -275,7 +277,7 @@ def test_two_ingest_processes_at_once_leave_a_correct_archive(
         published_at="2024-02-01",
     )
     data_dir = settings.data_dir
-    env = {**os.environ, "NEWSROOM_LOCK_TIMEOUT": "60"}
+    env = {**os.environ, **store_environ(settings), "NEWSROOM_LOCK_TIMEOUT": "60"}
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", INGEST, "ingest", str(folder), "--data-dir", str(data_dir)],

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import make_engine
+from conftest import make_engine, store_environ
 from support import write_md
 
 from rag.archive.filters import ArchiveFilter
@@ -19,6 +19,8 @@ from rag.errors import LoadError
 from rag.ingest.loaders import load_file
 from rag.ingest.pipeline import ingest_paths
 from rag.ui.render import ChatMessage, export_markdown
+
+BOTH_BACKENDS = True  # each test that uses `settings` runs on the embedded store and on a `chroma run` server
 
 TOLL = "How much will the harbour bridge toll be in May?"
 
@@ -58,7 +60,9 @@ def test_a_retraction_ingested_later_takes_effect_at_once(archive: Archive, sett
     engine = make_engine(settings, archive)
     assert "nine pounds" in engine.ask(TOLL).text
     _story(tmp_path / "a", status="retracted")
-    result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "a"), "--data-dir", str(settings.data_dir)])
+    result = CliRunner().invoke(
+        cli, ["ingest", str(tmp_path / "a"), "--data-dir", str(settings.data_dir)], env=store_environ(settings)
+    )
     assert result.exit_code == 0 and "retracted" in result.output
     answer = engine.ask(TOLL)
     assert answer.refused and "nine pounds" not in answer.text

@@ -19,6 +19,8 @@ from rag.models import Passage
 from rag.retrieval.hybrid import DENSE_WEIGHT, RRF_K, HybridRetriever, cap_per_article, fuse
 from rag.retrieval.question import MAX_OUTLET_BOOSTS, mentioned_outlets
 
+BOTH_BACKENDS = True  # each test that uses `settings` runs on the embedded store and on a `chroma run` server
+
 
 def p(chunk_id: str, dense: float | None = None) -> Passage:
     passage = make_passage(chunk_id, [f"Passage {chunk_id} says something."])

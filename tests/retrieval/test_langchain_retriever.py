@@ -12,6 +12,8 @@ from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.retrieval.retriever import NewsroomRetriever
 
+BOTH_BACKENDS = True  # each test that uses `settings` runs on the embedded store and on a `chroma run` server
+
 
 class TestNewsroomRetrieverStandard(RetrieversIntegrationTests):
     """The retriever integration suite, over the shared read-only seed archive."""
