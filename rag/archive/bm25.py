@@ -50,6 +50,10 @@ class Scorer:
     def __len__(self) -> int:
         return int(self.alive.sum())
 
+    def dead(self) -> int:
+        """Passages removed but still taking room (until the scorer is loaded afresh)."""
+        return len(self.alive) - len(self)
+
     def add(self, rowids: Sequence[int], tokens: Sequence[str], columns: FilterColumns) -> None:
         """Append passages: their row ids, space-separated tokens and filter columns."""
         if not rowids:
@@ -77,7 +81,11 @@ class Scorer:
                 outlets=np.concatenate([self.columns.outlets, columns.outlets]),
                 status=np.concatenate([self.columns.status, columns.status]),
             )
-            self.position.update((int(r), first + i) for i, r in enumerate(rowids))
+            for i, r in enumerate(rowids):
+                old = self.position.get(int(r))
+                if old is not None:  # the same row loaded again: its earlier position stops counting
+                    self.alive[old] = False
+                self.position[int(r)] = first + i
 
     def remove(self, rowids: Sequence[int]) -> None:
         """Forget passages (their postings stay, masked, until the index is next loaded)."""

@@ -38,6 +38,7 @@ class Archive:
         self._lexical: LexicalIndex | None = None
         self._records: list[ArticleRecord] | None = None
         self._lexical_checked = 0.0
+        self._seen = ""  # the archive signature the cached article list belongs to
         self._lock = threading.Lock()
 
     @property
@@ -68,11 +69,14 @@ class Archive:
             if self._lexical is None:
                 self._lexical = LexicalIndex(lexical_path(self.settings, self.store.name))
                 shutil.rmtree(self.settings.data_dir / "bm25", ignore_errors=True)  # the index of older versions
-            versions = {aid: r.content_hash for aid, r in self.store.articles().items()}
-            signature = signature_of(versions)
+            records = self.store.articles()
+            signature = signature_of({aid: r.content_hash for aid, r in records.items()})
             if self._lexical.signature != signature:
-                self._lexical.sync(self.store, versions, signature)
-                self._records = None
+                self._lexical.sync(self.store, records, signature)
+            else:
+                self._lexical.catch_up()  # another process brought the file in step: so must this one's memory
+            if signature != self._seen:
+                self._records, self._seen = None, signature  # the article list (outlets, timeline) changed too
             self._lexical_checked = now
             return self._lexical
 
@@ -83,7 +87,8 @@ class Archive:
             self._records = None
 
     def reset_lexical(self) -> None:
-        """Write the keyword index again from the whole store (`newsroom check --repair`)."""
+        """Write the keyword index again from the whole store (`newsroom check --repair`); processes holding it
+        load it afresh."""
         with self._lock:
             LexicalIndex(lexical_path(self.settings, self.store.name)).reset()
             self._lexical = None

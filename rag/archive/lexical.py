@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,11 +23,11 @@ import numpy as np
 
 from rag.archive.bm25 import Scorer
 from rag.archive.filters import ArchiveFilter, FilterColumns, outlet_key
-from rag.archive.store import ArchiveStore, passage_from
+from rag.archive.store import ArchiveStore, ArticleRecord, passage_from
 from rag.dates import date_forms
 from rag.models import Passage
 
-FORMAT = "3: sqlite, bm25s tokens of headline, outlet, date forms, text"  # an index of another format is rebuilt
+FORMAT = "4: sqlite, bm25s tokens of headline, outlet, date forms, text"  # an index of another format is rebuilt
 SYNC_ARTICLES = 200  # articles whose passages are fetched from the store in one read
 
 
@@ -57,7 +59,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (article_id TEXT PRIMARY KEY, version TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
-    rowid INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, article_id TEXT NOT NULL, text TEXT NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT, chunk_id TEXT UNIQUE NOT NULL, article_id TEXT NOT NULL, text TEXT NOT NULL,
     meta TEXT NOT NULL, embargo_ts INTEGER NOT NULL, published_ts INTEGER NOT NULL, outlet_key TEXT NOT NULL,
     status TEXT NOT NULL, tokens TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS docs_article ON docs(article_id);
@@ -74,17 +76,21 @@ class LexicalIndex:
         self._memory_lock = threading.Lock()
         self._scorer = Scorer()
         self._held: dict[str, tuple[str, list[int]]] = {}  # article id -> (version, row ids) scored in memory
-        self._memory_signature: str | None = None
+        self._memory_version: tuple[str, str | None] = ("", None)  # (signature, generation) held in memory
 
     def _db(self) -> sqlite3.Connection:
-        """This thread's connection (SQLite connections are not shared between threads); an unreadable file is
-        derived data, so it is removed and the index starts afresh."""
+        """This thread's connection (SQLite connections are not shared between threads). A file that is not a
+        database, or a damaged one, is derived data: it is removed and the index starts afresh. A busy one is
+        waited for, never removed."""
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
             try:
                 db = self._open()
-            except sqlite3.DatabaseError:  # not a database (damaged, or something else at this path)
-                self.reset()
+            except sqlite3.DatabaseError as exc:
+                if getattr(exc, "sqlite_errorname", "") not in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+                    raise
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
                 db = self._open()
         return db
 
@@ -95,27 +101,38 @@ class LexicalIndex:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             self._local.db = db
-            if self._state("format") not in (None, FORMAT):  # made by another version: start afresh
-                db.executescript("DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS articles;")
-                db.execute("DELETE FROM state")
-            db.executescript(_SCHEMA)
-            db.execute("INSERT OR IGNORE INTO state VALUES ('format', ?)", (FORMAT,))
+            if self._state("format") != FORMAT:  # new, or made by another version: start afresh
+                db.execute("BEGIN IMMEDIATE")
+                if self._state("format") != FORMAT:  # unless another process did meanwhile
+                    for table in ("docs", "articles", "state"):
+                        db.execute(f"DROP TABLE IF EXISTS {table}")
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.execute("INSERT INTO state VALUES ('format', ?), ('generation', ?)", (FORMAT, _generation()))
+                db.execute("COMMIT")
         except sqlite3.DatabaseError:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             self._local.db = None
             db.close()
             raise
         return db
 
     def reset(self) -> None:
-        """Delete the index (it is derived from the store; the next sync writes it again)."""
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
-        with self._memory_lock:
-            self._scorer, self._held, self._memory_signature = Scorer(), {}, None
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        """Empty the index (it is derived from the store; the next sync writes it again) under a new generation,
+        so every process holding it in memory loads it afresh."""
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("DELETE FROM docs")
+            db.execute("DELETE FROM articles")
+            db.execute("DELETE FROM state WHERE key = 'signature'")
+            db.execute("UPDATE state SET value = ? WHERE key = 'generation'", (_generation(),))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def _has(self, table: str) -> bool:
         got = self._local.db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone()
@@ -150,92 +167,132 @@ class LexicalIndex:
         )
         return [" ".join(words) for words in tokenized]
 
-    def sync(self, store: ArchiveStore, versions: dict[str, str], signature: str) -> int:
-        """Bring the index in step with the store's registry (`versions`: article id -> registered version):
-        remove the articles that went or changed, add the ones that came or changed. Returns how many articles
-        were written. One transaction: a reader never sees half of it, and two processes syncing at once do it
-        one after the other (the second finds little or nothing left to do)."""
+    def sync(self, store: ArchiveStore, records: Mapping[str, ArticleRecord], signature: str) -> int:
+        """Bring the index in step with the store's registry (`records`, by article id): remove the articles
+        that went or changed, add the ones that came or changed. Returns how many articles were written.
+
+        Passages are read from the store and tokenised outside any lock; each batch of articles is then written
+        in one short transaction that first re-checks what the file holds, so a reader never sees half an
+        article and two processes syncing at once never write one article twice. An article whose passages are
+        not all in the store yet (a write in progress, or an interrupted one) is left out until they are.
+        """
+        versions = {aid: r.content_hash for aid, r in records.items()}
         db = self._db()
+        held = dict(db.execute("SELECT article_id, version FROM articles").fetchall())
+        gone = [aid for aid in held if aid not in versions]  # a changed article is replaced with the ones that came
+        came = [aid for aid, version in versions.items() if held.get(aid) != version]
+        written = 0
+        if gone:
+            self._write(db, gone, [], versions)
+        for first in range(0, len(came), SYNC_ARTICLES):
+            batch = came[first : first + SYNC_ARTICLES]
+            rows = [
+                (cid, text, meta)
+                for cid, text, meta in store.passages_of(batch)
+                if versions.get(str(meta.get("article_id"))) == str(meta.get("content_hash"))  # never an orphan
+            ]
+            counts = Counter(str(meta.get("article_id")) for _, _, meta in rows)
+            whole = {aid for aid in batch if counts[aid] == records[aid].passages}
+            rows = [row for row in rows if str(row[2].get("article_id")) in whole]
+            tokens = self.tokens(
+                [
+                    lexical_text(m.get("title", ""), m.get("outlet", ""), t, m.get("published_at", ""))
+                    for _, t, m in rows
+                ]
+            )
+            written += self._write(
+                db, [aid for aid in batch if aid in whole], list(zip(rows, tokens, strict=True)), versions
+            )
+        db.execute("INSERT OR REPLACE INTO state VALUES ('signature', ?)", (signature,))
+        self.catch_up()
+        return written
+
+    def _write(
+        self,
+        db: sqlite3.Connection,
+        article_ids: Sequence[str],
+        rows: Sequence[tuple[tuple[str, str, dict[str, Any]], str]],
+        versions: Mapping[str, str],
+    ) -> int:
+        """In one transaction: replace these articles' rows by `rows` (none: remove them), skipping any article
+        another process has already brought to its registered version."""
+        if not article_ids:
+            return 0
         db.execute("BEGIN IMMEDIATE")
         try:
-            held = dict(db.execute("SELECT article_id, version FROM articles").fetchall())
-            gone = [aid for aid, version in held.items() if versions.get(aid) != version]
-            came = [aid for aid, version in versions.items() if held.get(aid) != version]
-            self._remove(db, gone)
-            for first in range(0, len(came), SYNC_ARTICLES):
-                self._add(db, store, came[first : first + SYNC_ARTICLES], versions)
-            db.execute("INSERT OR REPLACE INTO state VALUES ('signature', ?)", (signature,))
+            marks = ",".join("?" * len(article_ids))
+            done = dict(
+                db.execute(f"SELECT article_id, version FROM articles WHERE article_id IN ({marks})", list(article_ids))
+            )
+            todo = [aid for aid in article_ids if aid not in versions or done.get(aid) != versions[aid]]
+            if todo:
+                marks = ",".join("?" * len(todo))
+                db.execute(f"DELETE FROM docs WHERE article_id IN ({marks})", todo)
+                db.execute(f"DELETE FROM articles WHERE article_id IN ({marks})", todo)
+                wanted = set(todo)
+                db.executemany(
+                    "INSERT INTO docs (chunk_id, article_id, text, meta, embargo_ts, published_ts, outlet_key, status,"
+                    " tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (cid, str(meta.get("article_id")), text, json.dumps(meta), *_filter_values(meta), words)
+                        for (cid, text, meta), words in rows
+                        if str(meta.get("article_id")) in wanted
+                    ],
+                )
+                db.executemany(
+                    "INSERT INTO articles VALUES (?, ?)", [(aid, versions[aid]) for aid in todo if aid in versions]
+                )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        self.catch_up()
-        return len(came)
-
-    def _remove(self, db: sqlite3.Connection, article_ids: Sequence[str]) -> None:
-        for first in range(0, len(article_ids), 500):
-            batch = list(article_ids[first : first + 500])
-            marks = ",".join("?" * len(batch))
-            db.execute(f"DELETE FROM docs WHERE article_id IN ({marks})", batch)
-            db.execute(f"DELETE FROM articles WHERE article_id IN ({marks})", batch)
-
-    def _add(
-        self, db: sqlite3.Connection, store: ArchiveStore, article_ids: list[str], versions: dict[str, str]
-    ) -> None:
-        rows = [
-            (cid, text, meta)
-            for cid, text, meta in store.passages_of(article_ids)
-            if versions.get(str(meta.get("article_id"))) == str(meta.get("content_hash"))  # never an orphan
-        ]
-        tokens = self.tokens(
-            [lexical_text(m.get("title", ""), m.get("outlet", ""), t, m.get("published_at", "")) for _, t, m in rows]
-        )
-        db.executemany(
-            "INSERT INTO docs (chunk_id, article_id, text, meta, embargo_ts, published_ts, outlet_key, status, tokens)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (cid, str(meta.get("article_id")), text, json.dumps(meta), *_filter_values(meta), words)
-                for (cid, text, meta), words in zip(rows, tokens, strict=True)
-            ],
-        )
-        db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)", [(aid, versions[aid]) for aid in article_ids])
+        return sum(1 for aid in todo if aid in versions)
 
     def catch_up(self) -> None:
-        """Bring the in-memory scorer in step with the file: drop the articles that went or changed, load the
-        ones that came or changed (all of them on first use)."""
+        """Bring the in-memory scorer in step with the file, from one consistent snapshot of it: drop the
+        articles that went or changed, load the ones that came or changed (all of them on first use, after the
+        file was emptied by a repair, or once dropped passages outnumber live ones)."""
         db = self._db()
         with self._memory_lock:
-            signature = self._state("signature") or ""
-            if signature == self._memory_signature:
-                return
-            on_disk = dict(db.execute("SELECT article_id, version FROM articles").fetchall())
-            gone = [aid for aid, (version, _) in self._held.items() if on_disk.get(aid) != version]
-            came = [aid for aid, version in on_disk.items() if aid not in self._held or self._held[aid][0] != version]
-            self._scorer.remove([r for aid in gone for r in self._held.pop(aid)[1]])
-            for first in range(0, len(came), 500):
-                batch = came[first : first + 500]
-                marks = ",".join("?" * len(batch))
-                rows = db.execute(
-                    "SELECT d.rowid, d.article_id, d.tokens, d.embargo_ts, d.published_ts, d.outlet_key, d.status, "
-                    f"a.version FROM docs d JOIN articles a USING(article_id) WHERE d.article_id IN ({marks})",
-                    batch,
-                ).fetchall()
-                if not rows:
-                    continue
-                columns = list(zip(*rows, strict=True))
-                self._scorer.add(
-                    columns[0],
-                    columns[2],
-                    FilterColumns(
-                        embargo=np.array(columns[3], dtype=np.int64),
-                        published=np.array(columns[4], dtype=np.int64),
-                        outlets=np.array(columns[5], dtype=object),
-                        status=np.array(columns[6], dtype=object),
-                    ),
-                )
-                for rowid, aid, version in zip(columns[0], columns[1], columns[7], strict=True):
-                    self._held.setdefault(aid, (version, []))[1].append(int(rowid))
-            self._memory_signature = signature
+            db.execute("BEGIN")  # a read transaction: one snapshot, whatever other processes commit meanwhile
+            try:
+                signature, generation = self._state("signature") or "", self._state("generation")
+                if (signature, generation) == self._memory_version:
+                    return
+                if generation != self._memory_version[1] or self._scorer.dead() > max(1000, len(self._scorer)):
+                    self._scorer, self._held = Scorer(), {}
+                on_disk = dict(db.execute("SELECT article_id, version FROM articles").fetchall())
+                gone = [aid for aid, (version, _) in self._held.items() if on_disk.get(aid) != version]
+                came = [aid for aid, v in on_disk.items() if aid not in self._held or self._held[aid][0] != v]
+                self._scorer.remove([r for aid in gone for r in self._held.pop(aid)[1]])
+                for first in range(0, len(came), 500):
+                    self._load(db, came[first : first + 500])
+                self._memory_version = (signature, generation)
+            finally:
+                db.execute("COMMIT")
+
+    def _load(self, db: sqlite3.Connection, article_ids: Sequence[str]) -> None:
+        marks = ",".join("?" * len(article_ids))
+        rows = db.execute(
+            "SELECT d.id, d.article_id, d.tokens, d.embargo_ts, d.published_ts, d.outlet_key, d.status, a.version "
+            f"FROM docs d JOIN articles a USING(article_id) WHERE d.article_id IN ({marks})",
+            list(article_ids),
+        ).fetchall()
+        if not rows:
+            return
+        columns = list(zip(*rows, strict=True))
+        self._scorer.add(
+            columns[0],
+            columns[2],
+            FilterColumns(
+                embargo=np.array(columns[3], dtype=np.int64),
+                published=np.array(columns[4], dtype=np.int64),
+                outlets=np.array(columns[5], dtype=object),
+                status=np.array(columns[6], dtype=object),
+            ),
+        )
+        for rowid, aid, version in zip(columns[0], columns[1], columns[7], strict=True):
+            self._held.setdefault(aid, (version, []))[1].append(int(rowid))
 
     def scores(self, query: str) -> Scores | None:
         """BM25 scores of every passage for a query (None when the index or the query is empty)."""
@@ -267,6 +324,10 @@ class LexicalIndex:
         ]
 
 
+def _generation() -> str:
+    return uuid.uuid4().hex
+
+
 def _filter_values(meta: dict[str, Any]) -> tuple[int, int, str, str]:
     """The filter columns of a passage, failing closed as `FilterColumns.of` does."""
     columns = FilterColumns.of([meta])
@@ -278,7 +339,7 @@ def _fetch(db: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, tuple[str
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
-    got = db.execute(f"SELECT rowid, chunk_id, text, meta FROM docs WHERE rowid IN ({marks})", ids).fetchall()
+    got = db.execute(f"SELECT id, chunk_id, text, meta FROM docs WHERE id IN ({marks})", ids).fetchall()
     return {int(r): (str(c), str(t), json.loads(m)) for r, c, t, m in got}
 
 

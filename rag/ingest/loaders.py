@@ -201,8 +201,12 @@ def load_md(
     return _finish(title, body, key=key, where=where, max_chars=max_chars, **meta_fields(fields))
 
 
+HTML_OVERHEAD = 20  # a saved web page may hold this many times its article text in markup and scripts
+
+
 def load_html(text: str, key: str, where: str, max_chars: int = MAX_ARTICLE_CHARS) -> Article:
     """HTML page: main text, headline, byline, date and site extracted with trafilatura."""
+    check_size(len(text) // HTML_OVERHEAD, max_chars, where)  # before the extraction, which is the slow part
     import trafilatura
 
     doc = trafilatura.bare_extraction(

@@ -117,12 +117,8 @@ def embedding_text(article: Article, chunk: Chunk) -> str:
 
 
 def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileReport]) -> list[_Job]:
-    """Load every file and decide, per article, whether it is new, changed or unchanged."""
-    existing = archive.store.articles()
-    seen: dict[str, str] = {}
-    # the same article saved twice under other names: its content (headline, body, fields) already stored or read
-    contents = {r.content_hash.split("/")[0]: (aid, str(r.metadata.get("origin", ""))) for aid, r in existing.items()}
-    jobs: list[_Job] = []
+    """Load every file, then decide, per article, whether it is new, changed, unchanged or a duplicate."""
+    loaded_articles: list[tuple[Article, FileReport]] = []
     for path, problem in walk(paths):
         report = FileReport(str(path))
         reports.append(report)
@@ -138,22 +134,34 @@ def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileRepor
             report.errors.append(exc.reason)
             continue
         report.errors.extend(str(e) for e in loaded.errors)
-        for article in loaded.articles:
-            aid = article.article_id
-            if aid in seen:
-                report.errors.append(f"{article.origin}: duplicate of {seen[aid]} (same URL or headline); skipped")
-                continue
-            seen[aid] = article.origin
-            holder, origin = contents.setdefault(article.content_hash, (aid, article.origin))
-            if holder != aid:
-                report.errors.append(f"{article.origin}: the same article as {origin or holder}; skipped")
-                continue
-            record = existing.get(aid)
-            if record is not None and record.content_hash == archive.store.content_key(article):
-                report.unchanged += 1
-                continue
-            chunks = chunk_article(article, archive.settings.chunk_chars, archive.settings.chunk_overlap)
-            jobs.append(_Job(article, report, record is not None, chunks))
+        loaded_articles.extend((article, report) for article in loaded.articles)
+    existing = archive.store.articles()
+    incoming = {article.article_id: article.content_hash for article, _ in loaded_articles}
+    # the same article saved again under another name: its content (headline, body, fields) already stored, unless
+    # this run replaces the stored one, or read earlier in this run
+    contents = {
+        r.content_hash.split("/")[0]: (aid, str(r.metadata.get("origin", "")))
+        for aid, r in existing.items()
+        if incoming.get(aid, r.content_hash.split("/")[0]) == r.content_hash.split("/")[0]
+    }
+    seen: dict[str, str] = {}
+    jobs: list[_Job] = []
+    for article, report in loaded_articles:
+        aid = article.article_id
+        if aid in seen:
+            report.errors.append(f"{article.origin}: duplicate of {seen[aid]} (same URL or headline); skipped")
+            continue
+        seen[aid] = article.origin
+        holder, origin = contents.setdefault(article.content_hash, (aid, article.origin))
+        if holder != aid:
+            report.errors.append(f"{article.origin}: the same article as {origin or holder}; skipped")
+            continue
+        record = existing.get(aid)
+        if record is not None and record.content_hash == archive.store.content_key(article):
+            report.unchanged += 1
+            continue
+        chunks = chunk_article(article, archive.settings.chunk_chars, archive.settings.chunk_overlap)
+        jobs.append(_Job(article, report, record is not None, chunks))
     return jobs
 
 

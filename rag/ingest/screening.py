@@ -10,6 +10,7 @@ from rag.errors import LoadError
 SAMPLE_CHARS = 200_000  # the check reads at most this much of a text: enough to tell, fast on any size
 _TOKEN = re.compile(r"\S+")
 _WORD = re.compile(r"[^\W\d_]{1,24}(?:['’-][^\W\d_]{1,24})*[.,;:!?)\"”’]*$")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f\u1000-\u109f\u0f00-\u0fff]")
 _BLOB = re.compile(r"[A-Za-z0-9+/=_-]{60,}")
 _CODE_MARKS = re.compile(r"[{};=<>()\[\]$\\|&]")
 
@@ -43,7 +44,9 @@ def prose_problem(text: str) -> str | None:
     if blobs > 0.5 * visible:
         return "this is not article text: it looks like encoded data (long runs of letters and digits without spaces)"
     tokens = _TOKEN.findall(sample)
-    words = sum(1 for t in tokens if _WORD.match(t))
+    # Chinese, Japanese, Thai and other scripts written without spaces between words: a "token" is a sentence
+    unspaced = len(_UNSPACED.findall(sample)) > 0.3 * visible
+    words = len(tokens) if unspaced else sum(1 for t in tokens if _WORD.match(t))
     code = len(_CODE_MARKS.findall(sample))
     if code > 0.08 * visible and words < 0.6 * len(tokens):
         return "this is not article text: it looks like program code (dense brackets, braces and operators)"

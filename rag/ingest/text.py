@@ -93,17 +93,17 @@ def _control_characters() -> re.Pattern[str]:
 
 # whole terminal escape sequences, so that none leaves its visible remainder ("]0;title", "[2J") behind:
 # OSC (window title, links) up to its BEL or ST, CSI (colours, screen clears), and two-character escapes
-_ESCAPE_SEQUENCES = re.compile(
-    r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
-    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
-    r"|\x1b[ -/]*[0-~]"
+_ESCAPE_SEQUENCES = re.compile(  # ESC-introduced only: a lone C1 byte (mojibake of curly quotes) never eats text
+    r"\x1b\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\)"  # OSC with its terminator, short
+    r"|\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b[ -/]*[0-~]"  # two-character escapes
 )
 
 
 def strip_controls(text: str) -> str:
     """The text without terminal escape sequences and control, format, surrogate and private-use characters
     (newline and tab kept): no window title, screen clear, bell or bidirectional override reaches a screen."""
-    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
+    if "\x1b" in text:
         text = _ESCAPE_SEQUENCES.sub("", text)
     return _control_characters().sub("", text)
 

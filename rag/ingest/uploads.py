@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -83,11 +85,17 @@ def _looks_like_json(text: str) -> bool:
 
 def save_upload(directory: Path, name: str, data: bytes, max_bytes: int) -> Path:
     """Check an upload and save it under its own safe name: the same name overwrites the earlier upload of that
-    name (so a re-upload replaces its article), and no other name ever maps to the same file."""
+    name (so a re-upload replaces its article), and no other name maps to the same file (on a case-sensitive
+    file system, as servers have). Two sessions saving at once each write a temporary file of their own."""
     check_upload(name, data, max_bytes)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / safe_name(name)
-    tmp = path.with_name(f".{path.name}.part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name[:60]}-", suffix=".part", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path

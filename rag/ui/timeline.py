@@ -15,6 +15,7 @@ from rag.ui.render import md_escape
 
 MAX_OUTLETS = 6  # outlets drawn in their own colour; the rest are "Other outlets"
 WEEKS_AT_MOST = 104  # a longer archive is counted per month
+MONTHS_AT_MOST = 600  # and one longer than fifty years per year
 
 
 def _day(value: Any) -> date | None:
@@ -39,19 +40,28 @@ def coverage(stats: ArchiveStats) -> str:
     return f"covers up to **{human_day(stats.last_date)}**{first}"
 
 
-def _period(day: date, monthly: bool) -> date:
-    return day.replace(day=1) if monthly else day - timedelta(days=day.weekday())
+def _period(day: date, unit: str) -> date:
+    if unit == "year":
+        return day.replace(month=1, day=1)
+    return day.replace(day=1) if unit == "month" else day - timedelta(days=day.weekday())
 
 
-def _next(start: date, monthly: bool) -> date:
-    if not monthly:
+def _next(start: date, unit: str) -> date:
+    """The start of the next period (date.max when there is none: the calendar ends in 9999)."""
+    try:
+        if unit == "year":
+            return date(start.year + 1, 1, 1)
+        if unit == "month":
+            return date(start.year + start.month // 12, start.month % 12 + 1, 1)
         return start + timedelta(days=7)
-    return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    except (ValueError, OverflowError):
+        return date.max
 
 
 def articles_over_time(records: Sequence[ArticleRecord]) -> tuple[dict[str, dict[date, int]], str, int]:
-    """({outlet: {period start: articles}}, "week" or "month", undated articles): every period from the first
-    dated article to the last (empty ones count 0), the largest outlets each on their own and the rest together."""
+    """({outlet: {period start: articles}}, "week", "month" or "year", undated articles): every period from the
+    first dated article to the last (empty ones count 0), the largest outlets each on their own and the rest
+    together."""
     pairs = [
         (day, strip_controls(str(r.metadata.get("outlet") or "")) or "Unknown outlet")
         for r in records
@@ -61,29 +71,34 @@ def articles_over_time(records: Sequence[ArticleRecord]) -> tuple[dict[str, dict
     if not pairs:
         return {}, "week", undated
     first, last = min(d for d, _ in pairs), max(d for d, _ in pairs)
-    monthly = (last - first).days > WEEKS_AT_MOST * 7
+    span = (last - first).days
+    unit = "week" if span <= WEEKS_AT_MOST * 7 else "month" if span <= MONTHS_AT_MOST * 30 else "year"
     sizes = Counter(outlet for _, outlet in pairs)
     kept = [o for o, _ in sizes.most_common(MAX_OUTLETS if len(sizes) <= MAX_OUTLETS else MAX_OUTLETS - 1)]
     periods: list[date] = []
-    start = _period(first, monthly)
+    start = _period(first, unit)
     while start <= last:
         periods.append(start)
-        start = _next(start, monthly)
+        following = _next(start, unit)
+        if following <= start:  # the end of the calendar
+            break
+        start = following
     series: dict[str, dict[date, int]] = {}
     for outlet in [*sorted(kept), *(["Other outlets"] if len(sizes) > len(kept) else [])]:
         series[outlet] = dict.fromkeys(periods, 0)
     for day, outlet in pairs:
-        series[outlet if outlet in kept else "Other outlets"][_period(day, monthly)] += 1
-    return series, "month" if monthly else "week", undated
+        series[outlet if outlet in kept else "Other outlets"][_period(day, unit)] += 1
+    return series, unit, undated
 
 
 def archive_chart_spec(series: dict[str, dict[date, int]], unit: str) -> dict[str, Any]:
     """A Vega-Lite stacked bar chart: each bar spans its own week (or month), one colour per outlet."""
-    monthly = unit == "month"
     values = [
         {
             "start": start.isoformat(),
-            "end": (_next(start, monthly) - timedelta(days=3 if monthly else 1)).isoformat(),  # a gap between bars
+            "end": (
+                min(_next(start, unit), date.max - timedelta(days=30)) - timedelta(days=1 if unit == "week" else 3)
+            ).isoformat(),  # a gap between bars
             "outlet": outlet,
             "articles": n,
         }
@@ -91,7 +106,7 @@ def archive_chart_spec(series: dict[str, dict[date, int]], unit: str) -> dict[st
         for start, n in counts.items()
         if n
     ]
-    fmt = "%b %Y" if monthly else "%d %b %Y"
+    fmt = {"week": "%d %b %Y", "month": "%b %Y", "year": "%Y"}[unit]
     return {
         "data": {"values": values},
         "height": 220,

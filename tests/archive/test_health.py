@@ -110,7 +110,7 @@ def test_a_keyword_index_out_of_step_is_reported_and_repair_writes_it_again(
     assert ingest_paths(hash_archive, [stories(tmp_path / "in")]).ok
     index = hash_archive.lexical()
     db = index._db()
-    db.execute("DELETE FROM docs WHERE rowid = (SELECT MIN(rowid) FROM docs)")  # a passage lost from the index
+    db.execute("DELETE FROM docs WHERE id = (SELECT MIN(id) FROM docs)")  # a passage lost from the index
     report = health.check(hash_archive)
     assert [p.kind for p in report.problems] == ["keyword-index"] and "1 missing from it" in report.problems[0].detail
     assert health.repair(hash_archive).ok and hash_archive.lexical().count() == 2

@@ -21,7 +21,7 @@ BOTH_BACKENDS = True  # each test that uses `settings` runs on the embedded stor
 
 
 def rowids(index: LexicalIndex) -> dict[str, int]:
-    return dict(index._db().execute("SELECT chunk_id, rowid FROM docs").fetchall())
+    return dict(index._db().execute("SELECT chunk_id, id FROM docs").fetchall())
 
 
 def test_the_keyword_index_is_one_sqlite_file_under_the_data_dir(seeded: Archive, settings: Settings) -> None:
@@ -103,13 +103,13 @@ def test_concurrent_syncs_never_fail_and_leave_one_consistent_index(seeded: Arch
     """Several handles that open a changed archive at once all sync; none may crash or duplicate a row."""
     path = lexical_path(seeded.settings, seeded.store.name)
     LexicalIndex(path).reset()
-    versions = {aid: r.content_hash for aid, r in seeded.store.articles().items()}
+    records = seeded.store.articles()
     errors: list[str] = []
 
     def sync(worker: int) -> None:
         for round_ in range(10):
             try:
-                LexicalIndex(path).sync(seeded.store, versions, f"sig-{worker}-{round_}")
+                LexicalIndex(path).sync(seeded.store, records, f"sig-{worker}-{round_}")
                 assert LexicalIndex(path).count() == seeded.store.passages.count()
             except Exception as exc:  # noqa: BLE001 - any failure is the bug
                 errors.append(repr(exc))
@@ -135,6 +135,7 @@ def test_a_passage_without_embargo_metadata_is_hidden_from_keyword_search(seeded
 def test_an_index_of_an_older_format_is_written_again(seeded: Archive) -> None:
     path = lexical_path(seeded.settings, seeded.store.name)
     LexicalIndex(path)._db().execute("UPDATE state SET value = 'an older format' WHERE key = 'format'")
+    # (a process that already holds the index keeps it; the next one to open the file writes it again)
     reopened = Archive(seeded.settings, seeded.embeddings)
     assert reopened.lexical().search("Shoigu eight drones", 3, ArchiveFilter())
     index = LexicalIndex(path)

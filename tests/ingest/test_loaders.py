@@ -770,3 +770,18 @@ def test_a_sidecar_is_read_with_its_article_and_one_without_an_article_is_report
     assert found["story.txt"] is None and "story.meta.yaml" not in found
     assert isinstance(found["lost.meta.yaml"], Skip) and "without its article" in found["lost.meta.yaml"]
     assert isinstance(found["photo.jpg"], Skip) and "unsupported file type '.jpg'" in found["photo.jpg"]
+
+
+def test_articles_in_scripts_written_without_spaces_read_as_prose(tmp_path: Path) -> None:
+    ja = "東京の港は月曜日に再開したと港湾局が発表した。新しい岸壁は来年完成する予定だ。" * 20
+    zh = "上海市政府周一宣布，新的地铁线路将于明年开通，预计每天运送五十万名乘客。" * 20
+    for name, text in (("ja.txt", ja), ("zh.txt", zh)):
+        assert load_file(_write(tmp_path / name, text)).articles, name
+
+
+def test_a_lone_c1_byte_from_mojibake_never_eats_the_text_after_it() -> None:
+    from rag.ingest.text import strip_controls
+
+    mojibake = "the minister\u00e2\x80\x9d said and then the minister resigned. Later \u00e2\x80\x9c it was over"
+    assert strip_controls(mojibake) == "the ministerâ said and then the minister resigned. Later â it was over"
+    assert strip_controls("a\x1b]0;title\x07b\x1b[2Jc\x1b[31md") == "abcd"

@@ -347,3 +347,15 @@ def test_progress_counts_passages_and_moves_within_one_long_article(tmp_path: Pa
     assert len(calls) >= 3  # one article, yet the bar moves before it is done
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
     assert "passages/s)" in report.summary()
+
+
+def test_a_copy_of_an_article_that_this_run_edits_is_kept_not_skipped(hash_archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_md(folder / "a.md", "Vote set", "The vote is set for May, the council said.")
+    assert ingest_paths(hash_archive, [folder]).count("new") == 1
+    (folder / "d.md").write_text((folder / "a.md").read_text())  # a copy under another name...
+    write_md(folder / "a.md", "Vote set", "Correction: no vote was set, the council said.")  # ...and a is edited
+    report = ingest_paths(hash_archive, [folder])
+    assert report.count("replaced") == 1 and report.count("new") == 1 and report.ok
+    bodies = {r.metadata["title"] for r in hash_archive.store.articles().values()}
+    assert hash_archive.store.article_count() == 2 and bodies == {"Vote set"}

@@ -108,3 +108,10 @@ def test_each_bar_of_the_archive_chart_spans_its_own_week() -> None:
         {"start": "2023-10-23", "end": "2023-10-29", "outlet": "Herald", "articles": 1},
     ]
     assert spec["encoding"]["x"]["type"] == "temporal" and spec["transform"][0]["stack"] == "articles"
+
+
+def test_far_flung_dates_are_counted_per_year_and_never_break_the_chart() -> None:
+    records = [record("1850-06-01", "Gazette"), record("2023-05-30", "Gazette"), record("9999-12-31", "Courier")]
+    series, unit, _ = articles_over_time(records)
+    assert unit == "year" and sum(sum(c.values()) for c in series.values()) == 3
+    assert "9999-01-01" in {v["start"] for v in archive_chart_spec(series, unit)["data"]["values"]}
