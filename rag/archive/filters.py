@@ -45,8 +45,8 @@ class FilterColumns:
         return cls(
             embargo=np.array([int(m.get("embargo_ts", NEVER)) for m in metas], dtype=np.int64),
             published=np.array([int(m.get("published_ts", MISSING_DATE)) for m in metas], dtype=np.int64),
-            outlets=np.array([str(m.get("outlet_key", "")) for m in metas], dtype=object),
-            status=np.array([str(m.get("status", "")) for m in metas], dtype=object),
+            outlets=np.array([str(m.get("outlet_key", "")) for m in metas], dtype=str),  # not object: fast compares
+            status=np.array([str(m.get("status", "")) for m in metas], dtype=str),
         )
 
 

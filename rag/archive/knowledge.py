@@ -11,12 +11,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.archive.embeddings import embedding_model_name, make_embeddings
-from rag.archive.filters import ArchiveFilter
+from rag.archive.filters import ArchiveFilter, FilterColumns
 from rag.archive.lexical import LexicalIndex
-from rag.archive.store import ArchiveStats, ArchiveStore, ArticleRecord, signature_of, summarise, visible
+from rag.archive.store import ArchiveStats, ArchiveStore, ArticleRecord, signature_of
 from rag.config import Settings
 
 LEXICAL_RECHECK_SECONDS = 5.0  # how soon a long-running process sees articles another one wrote
@@ -36,7 +37,7 @@ class Archive:
         self._client = client
         self._store: ArchiveStore | None = None
         self._lexical: LexicalIndex | None = None
-        self._records: list[ArticleRecord] | None = None
+        self._records: tuple[list[ArticleRecord], FilterColumns] | None = None
         self._lexical_checked = 0.0
         self._seen = ""  # the archive signature the cached article list belongs to
         self._lock = threading.Lock()
@@ -99,19 +100,31 @@ class Archive:
         self.refresh()
         self.lexical()
 
-    def records(self, flt: ArchiveFilter | None = None) -> list[ArticleRecord]:
-        """The registry records of the articles a reader may see now, within `flt` (the article list is cached
-        until `refresh`; the embargo and the filter are applied at each call)."""
+    def _cached(self) -> tuple[list[ArticleRecord], FilterColumns]:
+        """The article list and its filter columns (cached until the archive changes or `refresh`)."""
         with self._lock:
             if self._records is None:
-                self._records = list(self.store.articles().values())
-            records = self._records
-        return visible(records, flt)
+                records = list(self.store.articles().values())
+                self._records = (records, FilterColumns.of([r.metadata for r in records]))
+            return self._records
+
+    def records(self, flt: ArchiveFilter | None = None) -> list[ArticleRecord]:
+        """The registry records of the articles a reader may see now, within `flt` (the article list is cached
+        until the archive changes; the embargo and the filter are applied at each call)."""
+        records, columns = self._cached()
+        mask = (flt or ArchiveFilter()).mask(columns)
+        return [r for r, ok in zip(records, mask, strict=True) if ok]
 
     def outlets(self) -> list[str]:
         """The outlets of the articles a reader may see now (an outlet whose only articles are embargoed is not
-        named)."""
-        return summarise(self.records()).outlets
+        named); computed over whole columns, since every question asks for them."""
+        records, columns = self._cached()
+        visible = np.flatnonzero(ArchiveFilter().mask(columns))
+        keys, first = np.unique(columns.outlets[visible], return_index=True)
+        names = {
+            str(records[int(visible[i])].metadata.get("outlet") or "") for k, i in zip(keys, first, strict=True) if k
+        }
+        return sorted(n for n in names if n)
 
     def stats(self, flt: ArchiveFilter | None = None) -> ArchiveStats:
         """The articles a reader may see now, at a glance (within `flt` when given)."""

@@ -287,8 +287,8 @@ class LexicalIndex:
             FilterColumns(
                 embargo=np.array(columns[3], dtype=np.int64),
                 published=np.array(columns[4], dtype=np.int64),
-                outlets=np.array(columns[5], dtype=object),
-                status=np.array(columns[6], dtype=object),
+                outlets=np.array(columns[5], dtype=str),
+                status=np.array(columns[6], dtype=str),
             ),
         )
         for rowid, aid, version in zip(columns[0], columns[1], columns[7], strict=True):

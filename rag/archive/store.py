@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from rag.dates import format_date, timestamp
 from rag.models import Article, Chunk, Passage
 
 SCHEMA = "s2"  # the passage metadata's version: s2 added status and corrections, so older passages are re-written
+COUNT_SECONDS = 5.0  # how long a passage count is trusted for sizing a search
 DENSE_OVERFETCH = 4  # unfiltered neighbours asked for per wanted passage before falling back to a filtered query
 
 
@@ -116,6 +118,7 @@ class ArchiveStore:
         self.model_name = model_name
         self._own_client = client is None
         self._reopen_lock = threading.Lock()
+        self._count: tuple[int, float] | None = None
         self.client = client or make_client(settings)
         self.name = collection_name(settings.collection, model_name)
         self._open_collections()
@@ -128,6 +131,18 @@ class ArchiveStore:
             )
             self.registry = self.client.get_or_create_collection(f"{self.name}-articles", embedding_function=None)
             self.max_batch = int(self.client.get_max_batch_size())
+
+    def passage_count(self) -> int:
+        """How many passages are stored, re-counted at most every `COUNT_SECONDS` (Chroma counts by scanning, which
+        a search at a million passages should not pay each time) and after each write of this process."""
+        now = time.monotonic()
+        cached = self._count
+        if cached is not None and now - cached[1] < COUNT_SECONDS:
+            return cached[0]
+        with chroma_errors("search", self.settings):
+            total = int(self.passages.count())
+        self._count = (total, now)
+        return total
 
     def article_count(self) -> int:
         """How many articles are stored."""
@@ -184,6 +199,7 @@ class ArchiveStore:
         matrix = np.concatenate(vectors)
         with chroma_errors("write to", self.settings):
             self._write(ids, texts, metas, matrix, [item[0] for item in items], registry_metas)
+        self._count = None
 
     def _write(
         self,
@@ -287,8 +303,7 @@ class ArchiveStore:
         own rule (`ArchiveFilter.mask`, the same rule as its `where` clauses) in code; only when fewer than `n`
         survive does it run the filtered query. Either way nothing the filter excludes is returned.
         """
-        with chroma_errors("search", self.settings):
-            total = self.passages.count()
+        total = self.passage_count()
         if total == 0:
             return []
         wanted = min(total, n * DENSE_OVERFETCH)
