@@ -23,7 +23,8 @@ from rag.dates import format_date, timestamp
 from rag.models import Article, Chunk, Passage
 
 SCHEMA = "s2"  # the passage metadata's version: s2 added status and corrections, so older passages are re-written
-COUNT_SECONDS = 5.0  # how long a passage count is trusted for sizing a search
+COUNT_SECONDS = 5.0  # how long a passage count of a large archive is trusted for sizing a search
+COUNT_CACHED_FROM = 20_000  # passages from which counting on every search costs more than it tells
 DENSE_OVERFETCH = 4  # unfiltered neighbours asked for per wanted passage before falling back to a filtered query
 
 
@@ -133,11 +134,12 @@ class ArchiveStore:
             self.max_batch = int(self.client.get_max_batch_size())
 
     def passage_count(self) -> int:
-        """How many passages are stored, re-counted at most every `COUNT_SECONDS` (Chroma counts by scanning, which
-        a search at a million passages should not pay each time) and after each write of this process."""
+        """How many passages are stored. Chroma counts by scanning, which a search at a million passages should
+        not pay each time: above `COUNT_CACHED_FROM` passages a count is trusted for `COUNT_SECONDS` (and until
+        this process writes), so another process's new passages are noticed within seconds; below it, at once."""
         now = time.monotonic()
         cached = self._count
-        if cached is not None and now - cached[1] < COUNT_SECONDS:
+        if cached is not None and cached[0] >= COUNT_CACHED_FROM and now - cached[1] < COUNT_SECONDS:
             return cached[0]
         with chroma_errors("search", self.settings):
             total = int(self.passages.count())

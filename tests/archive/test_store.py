@@ -426,3 +426,16 @@ def test_dense_search_never_returns_a_passage_without_embargo_metadata(corpus: A
             assert "no-embargo" not in [p.chunk_id for p in store.dense(vector, n, ArchiveFilter())]
     finally:
         store.passages.delete(ids=["no-embargo"])
+
+
+def test_a_large_archive_counts_its_passages_at_most_every_few_seconds(hash_archive: Archive) -> None:
+    import time
+
+    from rag.archive import store as store_module
+
+    store = hash_archive.store
+    assert store.passage_count() == 0  # a small archive is counted on every search: new passages show at once
+    store._count = (store_module.COUNT_CACHED_FROM, time.monotonic())  # as if a large archive was just counted
+    assert store.passage_count() == store_module.COUNT_CACHED_FROM  # trusted for a few seconds
+    store._count = (store_module.COUNT_CACHED_FROM, time.monotonic() - store_module.COUNT_SECONDS - 1)
+    assert store.passage_count() == 0  # then counted again
