@@ -181,7 +181,7 @@ class LexicalIndex:
         held = dict(db.execute("SELECT article_id, version FROM articles").fetchall())
         gone = [aid for aid in held if aid not in versions]  # a changed article is replaced with the ones that came
         came = [aid for aid, version in versions.items() if held.get(aid) != version]
-        written = 0
+        written, partial = 0, False
         if gone:
             self._write(db, gone, [], versions)
         for first in range(0, len(came), SYNC_ARTICLES):
@@ -193,6 +193,7 @@ class LexicalIndex:
             ]
             counts = Counter(str(meta.get("article_id")) for _, _, meta in rows)
             whole = {aid for aid in batch if counts[aid] == records[aid].passages}
+            partial = partial or len(whole) < len(batch)
             rows = [row for row in rows if str(row[2].get("article_id")) in whole]
             tokens = self.tokens(
                 [
@@ -203,7 +204,8 @@ class LexicalIndex:
             written += self._write(
                 db, [aid for aid in batch if aid in whole], list(zip(rows, tokens, strict=True)), versions
             )
-        db.execute("INSERT OR REPLACE INTO state VALUES ('signature', ?)", (signature,))
+        if not partial:  # with an article left out, the next re-check tries again
+            db.execute("INSERT OR REPLACE INTO state VALUES ('signature', ?)", (signature,))
         self.catch_up()
         return written
 
