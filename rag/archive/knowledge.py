@@ -39,6 +39,8 @@ class Archive:
         self._lexical: LexicalIndex | None = None
         self._records: tuple[list[ArticleRecord], FilterColumns] | None = None
         self._lexical_checked = 0.0
+        self._sync_next = False  # bring the keyword index in step before the next search (after `refresh`)
+        self._checking = False  # a background re-check is running
         self._seen = ""  # the archive signature the cached article list belongs to
         self._lock = threading.Lock()
 
@@ -60,31 +62,47 @@ class Archive:
         """The keyword index, brought in step with the store when the archive changed (only the articles that
         changed are written).
 
-        A long-running process (the app) re-checks the archive's signature every `LEXICAL_RECHECK_SECONDS`,
-        so articles ingested by another process become searchable by keyword too.
+        On first use and after `refresh` this happens before the index is returned. After that a long-running
+        process (the app) re-checks the archive every `LEXICAL_RECHECK_SECONDS` in a background thread, so
+        articles ingested by another process become searchable by keyword within seconds while no question
+        waits for the check (listing a large archive's registry takes seconds).
         """
         with self._lock:
-            now = time.monotonic()
-            if self._lexical is not None and now - self._lexical_checked < LEXICAL_RECHECK_SECONDS:
-                return self._lexical
-            if self._lexical is None:
-                self._lexical = LexicalIndex(lexical_path(self.settings, self.store.name))
-                shutil.rmtree(self.settings.data_dir / "bm25", ignore_errors=True)  # the index of older versions
-            records = self.store.articles()
-            signature = signature_of({aid: r.content_hash for aid, r in records.items()})
-            if self._lexical.signature != signature:
-                self._lexical.sync(self.store, records, signature)
-            else:
-                self._lexical.catch_up()  # another process brought the file in step: so must this one's memory
-            if signature != self._seen:
-                self._records, self._seen = None, signature  # the article list (outlets, timeline) changed too
-            self._lexical_checked = now
+            if self._lexical is None or self._sync_next:
+                if self._lexical is None:
+                    self._lexical = LexicalIndex(lexical_path(self.settings, self.store.name))
+                    shutil.rmtree(self.settings.data_dir / "bm25", ignore_errors=True)  # older versions' index
+                self._bring_in_step(self._lexical)
+                self._sync_next = False
+                self._lexical_checked = time.monotonic()
+            elif time.monotonic() - self._lexical_checked >= LEXICAL_RECHECK_SECONDS and not self._checking:
+                self._checking = True
+                self._lexical_checked = time.monotonic()
+                threading.Thread(target=self._check_in_background, args=(self._lexical,), daemon=True).start()
             return self._lexical
 
+    def _bring_in_step(self, index: LexicalIndex) -> None:
+        records = self.store.articles()
+        signature = signature_of({aid: r.content_hash for aid, r in records.items()})
+        if index.signature != signature:
+            index.sync(self.store, records, signature)
+        else:
+            index.catch_up()  # another process brought the file in step: so must this one's memory
+        if signature != self._seen:
+            self._records, self._seen = None, signature  # the article list (outlets, timeline) changed too
+
+    def _check_in_background(self, index: LexicalIndex) -> None:
+        try:
+            self._bring_in_step(index)
+        except Exception:  # noqa: BLE001 - a failed re-check is retried at the next one; searches go on
+            pass
+        finally:
+            self._checking = False
+
     def refresh(self) -> None:
-        """Re-check the store at the next search, so it sees the latest writes."""
+        """Bring the keyword index in step at the next search, before it runs, so it sees the latest writes."""
         with self._lock:
-            self._lexical_checked = 0.0
+            self._sync_next = True
             self._records = None
 
     def reset_lexical(self) -> None:
