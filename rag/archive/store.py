@@ -375,14 +375,6 @@ class ArchiveStore:
                 return
             offset += self.max_batch
 
-    def registered_passages(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """`iter_passages` without orphans: passages of an article that is not registered, or of a version of it
-        that is not the registered one (a crash between the two writes can leave either)."""
-        versions = {aid: r.content_hash for aid, r in self.articles().items()}
-        for row in self.iter_passages():
-            if versions.get(str(row[2].get("article_id"))) == str(row[2].get("content_hash")):
-                yield row
-
     def visible_articles(self, flt: ArchiveFilter | None = None) -> list[ArticleRecord]:
         """The stored articles that `flt` lets through, by the filter's own rule over their registry metadata (the
         embargo always applies, as in retrieval: an article whose record lacks the field is not visible)."""
