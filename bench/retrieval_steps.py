@@ -58,7 +58,10 @@ class Lab:
     def __init__(self, store: Path, queries: Path) -> None:
         self.archive = Archive(replace(load_settings(env_file=None), data_dir=store, chroma_host=None))
         lexical = self.archive.lexical()
-        self.ids, self.texts, self.metas = lexical.ids, lexical.texts, lexical.metas
+        rows = list(self.archive.store.iter_passages())  # every stored passage, as the keyword index holds them
+        self.ids = [str(cid) for cid, _, _ in rows]
+        self.texts = [str(text) for _, text, _ in rows]
+        self.metas = [dict(meta) for _, _, meta in rows]
         self.columns = FilterColumns.of(self.metas)
         self.article = np.array([m["article_id"] for m in self.metas])
         self.passages = [passage_from(i, t, m) for i, t, m in zip(self.ids, self.texts, self.metas, strict=True)]

@@ -16,7 +16,7 @@ from pathlib import Path
 from rag.archive.knowledge import Archive, lexical_path
 from rag.archive.lexical import LexicalIndex
 from rag.archive.locking import write_lock
-from rag.archive.store import signature_of
+from rag.archive.registry import signature_of
 from rag.errors import NewsroomError
 
 LEFTOVER_AGE_SECONDS = 600.0  # a temporary file or folder this old is no live write's

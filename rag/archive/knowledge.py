@@ -17,7 +17,8 @@ from langchain_core.embeddings import Embeddings
 from rag.archive.embeddings import embedding_model_name, make_embeddings
 from rag.archive.filters import ArchiveFilter, FilterColumns
 from rag.archive.lexical import LexicalIndex
-from rag.archive.store import ArchiveStats, ArchiveStore, ArticleRecord, signature_of
+from rag.archive.registry import RegistryView
+from rag.archive.store import ArchiveStats, ArchiveStore, ArticleRecord
 from rag.config import Settings
 
 LEXICAL_RECHECK_SECONDS = 5.0  # how soon a long-running process sees articles another one wrote
@@ -37,6 +38,7 @@ class Archive:
         self._client = client
         self._store: ArchiveStore | None = None
         self._lexical: LexicalIndex | None = None
+        self._registry = RegistryView()
         self._records: tuple[list[ArticleRecord], FilterColumns] | None = None
         self._lexical_checked = 0.0
         self._sync_next = False  # bring the keyword index in step before the next search (after `refresh`)
@@ -82,14 +84,20 @@ class Archive:
             return self._lexical
 
     def _bring_in_step(self, index: LexicalIndex) -> None:
-        records = self.store.articles()
-        signature = signature_of({aid: r.content_hash for aid, r in records.items()})
+        self._registry.update(self.store)  # only the records written since the last look
+        signature = self._registry.signature
         if index.signature != signature:
-            index.sync(self.store, records, signature)
+            index.sync(self.store, self._registry.records, signature)
         else:
             index.catch_up()  # another process brought the file in step: so must this one's memory
         if signature != self._seen:
             self._records, self._seen = None, signature  # the article list (outlets, timeline) changed too
+
+    def articles(self) -> dict[str, ArticleRecord]:
+        """Every stored article by id, as the registry holds it now (after the first listing, only the records
+        written since the last look are read)."""
+        self._registry.update(self.store)
+        return self._registry.records
 
     def _check_in_background(self, index: LexicalIndex) -> None:
         try:
@@ -121,8 +129,9 @@ class Archive:
     def _cached(self) -> tuple[list[ArticleRecord], FilterColumns]:
         """The article list and its filter columns (cached until the archive changes or `refresh`)."""
         with self._lock:
-            if self._records is None:
-                records = list(self.store.articles().values())
+            if self._records is None:  # first use, a change seen, or `refresh`: catch up with the registry
+                self._registry.update(self.store)
+                records = list(self._registry.records.values())
                 self._records = (records, FilterColumns.of([r.metadata for r in records]))
             return self._records
 

@@ -5,7 +5,6 @@ Every chromadb failure, embedded or on a server, leaves this module as a `StoreE
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
@@ -18,6 +17,7 @@ import numpy as np
 
 from rag.archive.chroma import chroma_errors, collection_name, make_client
 from rag.archive.filters import MISSING_DATE, ArchiveFilter, outlet_key
+from rag.archive.registry import signature_of
 from rag.config import Settings
 from rag.dates import format_date, timestamp
 from rag.models import Article, Chunk, Passage
@@ -106,6 +106,10 @@ def _embargo_text(value: Any) -> str:
 Row = tuple[str, str, dict[str, Any], float]
 
 
+def _record(article_id: str, meta: Any) -> ArticleRecord:
+    return ArticleRecord(article_id, str(meta["content_hash"]), int(meta["passages"]), dict(meta))
+
+
 def _allowed(rows: list[Row], flt: ArchiveFilter) -> list[Row]:
     """The rows the filter lets through, by the filter's own rule over their metadata (order kept)."""
     return [row for row, ok in zip(rows, flt.allows([meta for _, _, meta, _ in rows]), strict=True) if ok]
@@ -158,8 +162,23 @@ class ArchiveStore:
             for offset in range(0, max(1, self.registry.count()), self.max_batch):
                 got = self.registry.get(include=["metadatas"], limit=self.max_batch, offset=offset)
                 for aid, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
-                    records[aid] = ArticleRecord(aid, str(meta["content_hash"]), int(meta["passages"]), dict(meta))
+                    records[aid] = _record(aid, meta)
         return records
+
+    def articles_written_since(self, moment: float) -> list[ArticleRecord]:
+        """The registry records written at or after `moment` (seconds since the epoch, the writer's clock);
+        records of versions before `written_at` existed are never among them."""
+        records: list[ArticleRecord] = []
+        offset = 0
+        with chroma_errors("list the articles of", self.settings):
+            while True:
+                got = self.registry.get(
+                    where={"written_at": {"$gte": moment}}, include=["metadatas"], limit=self.max_batch, offset=offset
+                )
+                records += [_record(aid, meta) for aid, meta in zip(got["ids"], got["metadatas"] or [], strict=False)]
+                if len(got["ids"]) < self.max_batch:
+                    return records
+                offset += self.max_batch
 
     def content_key(self, article: Article) -> str:
         """What an article's stored passages were made from: its content and the passage sizes. An article whose
@@ -220,14 +239,20 @@ class ArchiveStore:
                 metadatas=metas[window],  # type: ignore[arg-type]
                 embeddings=matrix[window],
             )
-        self.passages.delete(
-            where={
-                "$and": [
-                    {"article_id": {"$in": [a.article_id for a in articles]}},
-                    {"content_hash": {"$nin": [self.content_key(a) for a in articles]}},
-                ]
-            }
-        )
+        # the older versions' passages: found by article id (an indexed lookup), their version checked here, as a
+        # "version not in" clause would make Chroma scan every passage's version
+        current = {a.article_id: self.content_key(a) for a in articles}
+        stored = self.passages.get(where={"article_id": {"$in": list(current)}}, include=["metadatas"])
+        older = [
+            cid
+            for cid, meta in zip(stored["ids"], stored["metadatas"] or [], strict=False)
+            if current.get(str((meta or {}).get("article_id"))) != str((meta or {}).get("content_hash"))
+        ]
+        for first in range(0, len(older), self.max_batch):
+            self.passages.delete(ids=older[first : first + self.max_batch])
+        written_at = time.time()  # the registry's change feed (`rag.archive.registry`)
+        for meta in registry_metas:
+            meta["written_at"] = written_at
         for first in range(0, len(articles), self.max_batch):
             window = slice(first, first + self.max_batch)
             self.registry.upsert(
@@ -402,12 +427,6 @@ class ArchiveStore:
     def stats(self, flt: ArchiveFilter | None = None) -> ArchiveStats:
         """Counts, outlets and date range of the articles a reader may see now (embargoed ones are not counted)."""
         return summarise(self.visible_articles(flt))
-
-
-def signature_of(versions: dict[str, str]) -> str:
-    """The fingerprint of an archive from its articles' registered versions (article id -> content hash)."""
-    items = sorted(f"{a}:{v}" for a, v in versions.items())
-    return hashlib.sha256("\n".join(items).encode()).hexdigest()[:20]
 
 
 def visible(records: Sequence[ArticleRecord], flt: ArchiveFilter | None = None) -> list[ArticleRecord]:

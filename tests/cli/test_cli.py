@@ -7,13 +7,13 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import SEED_DIR
+from conftest import BACKENDS, SEED_DIR, server_environ
 from support import cited_answer, write_md
 
 from rag.archive.knowledge import Archive
@@ -29,30 +29,61 @@ CITATION_FIELDS = {"n", "article_id", "title", "outlet", "published_at", "url", 
 PASSAGE_FIELDS = {"text", "score", "article_id", "title", "outlet", "published_at", "url"}
 
 
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(cli, list(args), prog_name="newsroom")
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    result = CliRunner().invoke(cli, list(args), prog_name="newsroom", env=env)
     assert "Traceback" not in result.output
     return result
 
 
-def _archive(data_dir: Path, embeddings: Any, *folders: Path) -> Archive:
-    archive = Archive(load_settings(environ={}, env_file=None).with_data_dir(data_dir), embeddings)
+@pytest.fixture(scope="module", params=BACKENDS)
+def cli_backend(request: pytest.FixtureRequest) -> int | None:
+    """Each test that touches the store runs on the embedded store and on a real `chroma run` server (its port)."""
+    return request.getfixturevalue("chroma_server") if request.param == "server" else None
+
+
+def backend_env(port: int | None, name: str) -> dict[str, str]:
+    """The environment that puts a store on the test server, in a collection of its own (none: embedded)."""
+    return server_environ(port, name) if port else {}
+
+
+@pytest.fixture
+def cli_env(cli_backend: int | None, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test's commands use its backend (on the server, a collection of this test's own)."""
+    for key, value in backend_env(cli_backend, request.node.nodeid).items():
+        monkeypatch.setenv(key, value)
+
+
+def _archive(data_dir: Path, embeddings: Any, env: dict[str, str], *folders: Path) -> Archive:
+    archive = Archive(load_settings(environ=env, env_file=None).with_data_dir(data_dir), embeddings)
     report = ingest_paths(archive, list(folders))
     assert report.ok, [f.describe() for f in report.files]
     return archive
 
 
+@dataclass
+class Data:
+    """A data dir holding articles, and the environment that opens its store."""
+
+    data_dir: str
+    env: dict[str, str]
+    article_id: str = ""
+
+    def run(self, *args: str) -> Result:
+        return run(*args, "--data-dir", self.data_dir, env=self.env)
+
+
 @pytest.fixture(scope="module")
-def seed_dir_data(tmp_path_factory: pytest.TempPathFactory, embeddings: Any) -> tuple[str, str]:
-    """(data dir holding only the seed article, that article's id)."""
+def seed_dir_data(tmp_path_factory: pytest.TempPathFactory, embeddings: Any, cli_backend: int | None) -> Data:
+    """A data dir holding only the seed article, and that article's id."""
     data_dir = tmp_path_factory.mktemp("cli-seed")
-    archive = _archive(data_dir, embeddings, SEED_DIR)
+    env = backend_env(cli_backend, f"{__name__}-seed")
+    archive = _archive(data_dir, embeddings, env, SEED_DIR)
     (article_id,) = archive.store.articles()
-    return str(data_dir), article_id
+    return Data(str(data_dir), env, article_id)
 
 
 @pytest.fixture(scope="module")
-def mixed_data(tmp_path_factory: pytest.TempPathFactory, embeddings: Any) -> str:
+def mixed_data(tmp_path_factory: pytest.TempPathFactory, embeddings: Any, cli_backend: int | None) -> Data:
     """A data dir with the seed and three small drone articles from two outlets and dates."""
     folder = tmp_path_factory.mktemp("cli-mixed-in")
     write_md(
@@ -78,14 +109,15 @@ def mixed_data(tmp_path_factory: pytest.TempPathFactory, embeddings: Any) -> str
         published_at="2024-01-10",
     )
     data_dir = tmp_path_factory.mktemp("cli-mixed")
-    _archive(data_dir, embeddings, SEED_DIR, folder)
-    return str(data_dir)
+    env = backend_env(cli_backend, f"{__name__}-mixed")
+    _archive(data_dir, embeddings, env, SEED_DIR, folder)
+    return Data(str(data_dir), env)
 
 
 # --- ingest ------------------------------------------------------------------------------------------------------
 
 
-def test_ingest_with_a_bad_file_prints_the_report_and_exits_1(tmp_path: Path) -> None:
+def test_ingest_with_a_bad_file_prints_the_report_and_exits_1(tmp_path: Path, cli_env: None) -> None:
     folder = tmp_path / "in"
     write_md(folder / "good.md", "Harbour wall repaired", "Engineers repaired the harbour wall on Friday.")
     (folder / "bad.json").write_text("[{]")
@@ -100,7 +132,7 @@ def test_ingest_with_a_bad_file_prints_the_report_and_exits_1(tmp_path: Path) ->
     assert "1 file(s) with errors" in result.stdout
 
 
-def test_ingest_all_good_exits_0_and_again_reports_unchanged(tmp_path: Path) -> None:
+def test_ingest_all_good_exits_0_and_again_reports_unchanged(tmp_path: Path, cli_env: None) -> None:
     folder = tmp_path / "in"
     write_md(folder / "good.md", "Harbour wall repaired", "Engineers repaired the harbour wall on Friday.")
     (folder / "other.txt").write_text("Ferry timetable\n\nThe winter ferry timetable starts on Monday.\n")
@@ -122,7 +154,9 @@ def test_ingest_of_a_folder_without_articles_is_an_error(tmp_path: Path) -> None
     assert "No supported files found" in result.output
 
 
-def test_ingest_while_locked_exits_with_the_holder_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ingest_while_locked_exits_with_the_holder_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_env: None
+) -> None:
     monkeypatch.setenv("NEWSROOM_LOCK_TIMEOUT", "0.2")
     data_dir = tmp_path / "locked"
     with write_lock(data_dir, "newsroom ingest elsewhere", timeout=1):
@@ -135,9 +169,8 @@ def test_ingest_while_locked_exits_with_the_holder_named(tmp_path: Path, monkeyp
 # --- ask -------------------------------------------------------------------------------------------------------
 
 
-def test_ask_json_answers_with_citations(seed_dir_data: tuple[str, str]) -> None:
-    data_dir, article_id = seed_dir_data
-    result = run("ask", DRONES, "--json", "--data-dir", data_dir)
+def test_ask_json_answers_with_citations(seed_dir_data: Data) -> None:
+    result = seed_dir_data.run("ask", DRONES, "--json")
 
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
@@ -147,14 +180,14 @@ def test_ask_json_answers_with_citations(seed_dir_data: tuple[str, str]) -> None
     for n, citation in enumerate(answer["citations"], 1):
         assert CITATION_FIELDS <= citation.keys()
         assert citation["n"] == n
-        assert citation["article_id"] == article_id
+        assert citation["article_id"] == seed_dir_data.article_id
         assert citation["text"] and citation["title"]
     assert any("eight drones" in c["text"] for c in answer["citations"])
     assert "[1]" in answer["answer"]
 
 
-def test_ask_plain_prints_numbered_sources(seed_dir_data: tuple[str, str]) -> None:
-    result = run("ask", DRONES, "--data-dir", seed_dir_data[0])
+def test_ask_plain_prints_numbered_sources(seed_dir_data: Data) -> None:
+    result = seed_dir_data.run("ask", DRONES)
     assert result.exit_code == 0, result.output
     assert "eight" in result.stdout
     assert "[1]" in result.stdout
@@ -162,29 +195,29 @@ def test_ask_plain_prints_numbered_sources(seed_dir_data: tuple[str, str]) -> No
     assert "Financial Times" in result.stdout and "2023-05-30" in result.stdout  # from the seed's sidecar
 
 
-def test_ask_unrelated_question_is_refused(seed_dir_data: tuple[str, str]) -> None:
-    result = run("ask", UNRELATED, "--json", "--data-dir", seed_dir_data[0])
+def test_ask_unrelated_question_is_refused(seed_dir_data: Data) -> None:
+    result = seed_dir_data.run("ask", UNRELATED, "--json")
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert answer["refused"] is True
     assert answer["citations"] == []
 
 
-def test_ask_with_a_filter_that_excludes_everything_refuses(seed_dir_data: tuple[str, str]) -> None:
-    result = run("ask", DRONES, "--json", "--outlet", "Nowhere Times", "--data-dir", seed_dir_data[0])
+def test_ask_with_a_filter_that_excludes_everything_refuses(seed_dir_data: Data) -> None:
+    result = seed_dir_data.run("ask", DRONES, "--json", "--outlet", "Nowhere Times")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["refused"] is True
 
 
-def test_ask_first_run_seeds_an_empty_archive(tmp_path: Path) -> None:
+def test_ask_first_run_seeds_an_empty_archive(tmp_path: Path, cli_env: None) -> None:
     result = run("ask", DRONES, "--json")  # NEWSROOM_DATA_DIR is an empty temp dir
     assert result.exit_code == 0, result.output
     assert "First run" in result.stderr
     assert "eight" in json.loads(result.stdout)["answer"]
 
 
-def test_bad_date_is_a_usage_error(seed_dir_data: tuple[str, str]) -> None:
-    result = run("ask", DRONES, "--since", "not-a-date", "--data-dir", seed_dir_data[0])
+def test_bad_date_is_a_usage_error(seed_dir_data: Data) -> None:
+    result = seed_dir_data.run("ask", DRONES, "--since", "not-a-date")
     assert result.exit_code == 2
     assert "not a date" in result.output
 
@@ -192,14 +225,14 @@ def test_bad_date_is_a_usage_error(seed_dir_data: tuple[str, str]) -> None:
 # --- search ----------------------------------------------------------------------------------------------------
 
 
-def _search(*args: str) -> list[dict[str, Any]]:
-    result = run("search", *args, "--json")
+def _search(data: Data, *args: str) -> list[dict[str, Any]]:
+    result = data.run("search", *args, "--json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
-def test_search_json_returns_k_ranked_passages(mixed_data: str) -> None:
-    passages = _search("drones", "-k", "3", "--data-dir", mixed_data)
+def test_search_json_returns_k_ranked_passages(mixed_data: Data) -> None:
+    passages = _search(mixed_data, "drones", "-k", "3")
     assert len(passages) == 3
     for p in passages:
         assert PASSAGE_FIELDS <= p.keys()
@@ -209,28 +242,28 @@ def test_search_json_returns_k_ranked_passages(mixed_data: str) -> None:
     assert scores[0] > 0
 
 
-def test_search_outlet_filter(mixed_data: str) -> None:
-    passages = _search("drones", "--outlet", "valley courier", "--data-dir", mixed_data)
+def test_search_outlet_filter(mixed_data: Data) -> None:
+    passages = _search(mixed_data, "drones", "--outlet", "valley courier")
     assert {p["title"] for p in passages} == {"Drone ban near the airport", "Drone racing club opens"}
-    two = _search("drones", "--outlet", "Valley Courier", "--outlet", "HARBOUR GAZETTE", "--data-dir", mixed_data)
+    two = _search(mixed_data, "drones", "--outlet", "Valley Courier", "--outlet", "HARBOUR GAZETTE")
     assert {p["outlet"] for p in two} == {"Valley Courier", "Harbour Gazette"}
 
 
 SEED_TITLE = "Putin vows to retaliate after Ukrainian drone strikes on Moscow"  # 30 May 2023, from its sidecar
 
 
-def test_search_since_until_filter(mixed_data: str) -> None:
-    since = _search("drones", "--since", "2023-08-15", "--data-dir", mixed_data)
+def test_search_since_until_filter(mixed_data: Data) -> None:
+    since = _search(mixed_data, "drones", "--since", "2023-08-15")
     assert {p["title"] for p in since} == {"Drone ban near the airport", "Drone racing club opens"}
-    until = _search("drones", "--until", "2023-08-15", "--data-dir", mixed_data)  # the whole day is included
+    until = _search(mixed_data, "drones", "--until", "2023-08-15")  # the whole day is included
     assert {p["title"] for p in until} == {"Drones over the harbour", "Drone ban near the airport", SEED_TITLE}
-    window = _search("drones", "--since", "2023-06-01", "--until", "2023-12-31", "--data-dir", mixed_data)
+    window = _search(mixed_data, "drones", "--since", "2023-06-01", "--until", "2023-12-31")
     assert {p["title"] for p in window} == {"Drone ban near the airport"}
     assert all(p["published_at"].startswith("2023-08-15") for p in window)
 
 
-def test_search_plain_text(mixed_data: str) -> None:
-    result = run("search", "drone ban airport", "-k", "2", "--data-dir", mixed_data)
+def test_search_plain_text(mixed_data: Data) -> None:
+    result = mixed_data.run("search", "drone ban airport", "-k", "2")
     assert result.exit_code == 0, result.output
     assert result.stdout.lstrip().startswith("1.")
     assert "Drone ban near the airport" in result.stdout
@@ -285,7 +318,7 @@ def test_installed_newsroom_script_answers_in_a_fresh_process(tmp_path: Path) ->
     assert "eight" in answer["answer"]
 
 
-def test_article_fields_reach_the_terminal_without_their_control_codes(tmp_path: Path) -> None:
+def test_article_fields_reach_the_terminal_without_their_control_codes(tmp_path: Path, cli_env: None) -> None:
     """An outlet, headline or body carrying escape sequences (window title, clear screen) prints inert."""
     write_md(
         tmp_path / "in" / "hostile.md",
