@@ -73,7 +73,7 @@ class ChatEngine:
         if isinstance(answerer, QuoteAnswerer):
             self.quote = answerer
         else:
-            self.quote = QuoteAnswerer(archive.embeddings, outlets=archive.outlets)
+            self.quote = QuoteAnswerer(archive.embeddings, outlets=archive.outlets, term_weights=archive.term_weights)
 
     @property
     def mode_label(self) -> str:
@@ -129,7 +129,7 @@ def make_answerer(settings: Settings, archive: Archive) -> Answerer:
         from rag.answer.llm import LLMAnswerer
 
         return LLMAnswerer(settings, outlets=archive.outlets)
-    return QuoteAnswerer(archive.embeddings, outlets=archive.outlets)
+    return QuoteAnswerer(archive.embeddings, outlets=archive.outlets, term_weights=archive.term_weights)
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -15,6 +14,7 @@ from rag.answer.base import Turn, refusal, rule_condense
 from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
 from rag.answer.evidence import find_gaps, kind_bonus, mentions, order_sentence
+from rag.answer.terms import PHRASE_BONUS, Terms, TermWeights, Vocabulary
 from rag.archive.access import access_label
 from rag.models import Answer, Citation, Passage
 from rag.retrieval.question import Question, QuestionPart, understand, word_string
@@ -29,6 +29,8 @@ PART_SIMILARITY = 0.6  # for a part: meaning counts 0.6, its distinctive words 0
 NAME_BONUS = 0.06  # per name of the part that the sentence mentions
 LEAD_MARGIN = 0.10  # the sentence naming the answer may score this far below the threshold, no further
 QUOTABLE_MARGIN = 0.05  # a passage is quotable when one of its sentences scores within this of the threshold
+MEANING = 0.5  # in choosing among sentences that clear the threshold: meaning 0.5, the question's weighted terms 0.5
+RANK_STEP = 0.01  # a sentence from a passage ranked lower by retrieval gives way a little
 
 
 @dataclass
@@ -39,23 +41,25 @@ class ScoredSentence:
     text: str
     similarity: float
     overlap: float
+    weighted: float = 0.0  # the share of the question's term weight (rare terms weigh more) the sentence holds
+    phrases: int = 0  # two-word phrases of the question the sentence repeats
 
     @property
     def score(self) -> float:
-        """Combined relevance: meaning (embedding) and shared content words."""
+        """How well the sentence answers the question at all: meaning (embedding) and shared content words. The
+        refusal threshold is set on this scale."""
         return 0.75 * self.similarity + 0.25 * self.overlap
 
+    @property
+    def relevance(self) -> float:
+        """Which of the sentences that clear the threshold to quote first: meaning, the question's rare terms and
+        phrases, and a little the rank of the passage retrieval found it in."""
+        return relevance(self.similarity, self.weighted, self.phrases, self.passage_rank)
 
-def distinctiveness(sentence_words: Sequence[frozenset[str] | set[str]]) -> dict[str, float]:
-    """How distinctive each word is among the candidate sentences (an inverse document frequency): a name that
-    one sentence holds weighs more than "said" or "report", which many do. A word of the question that no
-    candidate holds cannot tell candidates apart and is left out of the overlap."""
-    counts: dict[str, int] = {}
-    for ws in sentence_words:
-        for w in ws:
-            counts[w] = counts.get(w, 0) + 1
-    n = len(sentence_words)
-    return {w: math.log(1 + n / c) for w, c in counts.items()}
+
+def relevance(similarity: float, weighted: float, phrases: int, passage_rank: int) -> float:
+    """Meaning and weighted terms half each, a bonus per shared phrase, and a small step per passage rank."""
+    return MEANING * similarity + (1 - MEANING) * weighted + PHRASE_BONUS * phrases - RANK_STEP * passage_rank
 
 
 class QuoteAnswerer:
@@ -69,8 +73,10 @@ class QuoteAnswerer:
         threshold: float = 0.36,
         max_sentences: int = 3,
         outlets: Callable[[], Sequence[str]] = tuple,
+        term_weights: TermWeights | None = None,
     ) -> None:
         self.embeddings = embeddings
+        self.vocabulary = Vocabulary(term_weights)  # the archive's term statistics, when given
         self.threshold = threshold
         self.max_sentences = max_sentences
         self.outlets = outlets  # the archive's outlet names, so questions that name a source are read right
@@ -110,9 +116,19 @@ class QuoteAnswerer:
         query = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
         sims = vectors @ query / np.clip(np.linalg.norm(vectors, axis=1) * np.linalg.norm(query), 1e-9, None)
         words = content_words(question)
+        asked, *terms = self.vocabulary.terms([question, *(s for _, s in candidates)])
+        asked = asked.asked()
+        weight = self.vocabulary.weights(asked, terms)
         scored = [
-            ScoredSentence(rank, text, float(sim), len(words & content_words(text)) / max(1, len(words)))
-            for (rank, text), sim in zip(candidates, sims, strict=True)
+            ScoredSentence(
+                rank,
+                text,
+                float(sim),
+                len(words & content_words(text)) / max(1, len(words)),
+                asked.weighted_share(found, weight),
+                asked.phrases_in(found),
+            )
+            for (rank, text), sim, found in zip(candidates, sims, terms, strict=True)
         ]
         return sorted(scored, key=lambda s: (-s.score, s.passage_rank))
 
@@ -168,40 +184,43 @@ class QuoteAnswerer:
             kind_bonus(question.kind, s.text) + self._named_bonus(question, passages[s.passage_rank]) for s in scored
         ]
         with_bonus = {id(s): s.score + b for s, b in zip(scored, bonus, strict=True)}
-        ranked = sorted(scored, key=lambda s: -with_bonus[id(s)])
-        top = with_bonus[id(ranked[0])]
-        chosen = [s for s in ranked if with_bonus[id(s)] >= max(self.threshold, top - 0.08)][
+        ranking = {id(s): s.relevance + b for s, b in zip(scored, bonus, strict=True)}
+        # eligible: close enough to the question on the threshold's scale; then ordered by relevance
+        ranked = sorted((s for s in scored if with_bonus[id(s)] >= self.threshold), key=lambda s: -ranking[id(s)])
+        chosen = [s for s in ranked if ranking[id(s)] >= ranking[id(ranked[0])] - 0.08][
             : self.max_sentences if len(question.parts) < 2 else 1
         ]
-        chosen = self._lead_with_name(question, ranked, with_bonus, passages, chosen)
+        by_score = sorted(scored, key=lambda s: -with_bonus[id(s)])
+        chosen = self._lead_with_name(question, by_score, with_bonus, passages, chosen)
         if len(question.parts) < 2:
             return chosen
-        texts = [s.text for s in scored]
-        vectors = self.sentence_vectors(texts)
+        vectors = self.sentence_vectors([s.text for s in scored])
         part_vectors = np.asarray(self.embeddings.embed_documents([p.text for p in question.parts]), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1)
-        sentence_words = [content_words(s.text) for s in scored]
-        weight = distinctiveness(sentence_words)
+        sentence_terms = self.vocabulary.terms([s.text for s in scored])
+        part_terms = [t.asked() for t in self.vocabulary.terms([p.text for p in question.parts])]
+        weight = self.vocabulary.weights(Terms.of([w for t in part_terms for w in sorted(t.words)]), sentence_terms)
         hays = [word_string(s.text) for s in scored]
-        for part, vector in zip(question.parts, part_vectors, strict=True):
+        for part, vector, asked in zip(question.parts, part_vectors, part_terms, strict=True):
             sims = vectors @ vector / np.clip(norms * np.linalg.norm(vector), 1e-9, None)
-            part_words = content_words(part.text)
             used_articles = {passages[c.passage_rank].article_id for c in chosen}
             values: list[tuple[float, int]] = []
             for i, sentence in enumerate(scored):
                 passage = passages[sentence.passage_rank]
-                shared = sum(weight.get(w, 0.0) for w in part_words & sentence_words[i])
-                overlap = shared / max(1e-9, sum(weight.get(w, 0.0) for w in part_words)) if part_words else 0.0
-                value = PART_SIMILARITY * float(sims[i]) + (1 - PART_SIMILARITY) * overlap
-                value += bonus[i] + NAME_BONUS * sum(1 for name in part.entities if mentions(name, hays[i]))
-                value += self._named_bonus(part, passage) - self._named_bonus(question, passage)
+                extra = bonus[i] + NAME_BONUS * sum(1 for name in part.entities if mentions(name, hays[i]))
+                extra += self._named_bonus(part, passage) - self._named_bonus(question, passage)
                 if passage.article_id in used_articles:
-                    value -= SAME_ARTICLE_PENALTY
-                values.append((value, i))
+                    extra -= SAME_ARTICLE_PENALTY
+                found = sentence_terms[i]
+                share = asked.weighted_share(found, weight)
+                if PART_SIMILARITY * float(sims[i]) + (1 - PART_SIMILARITY) * share + extra < self.threshold:
+                    continue  # not close enough to the part to quote
+                value = relevance(float(sims[i]), share, asked.phrases_in(found), sentence.passage_rank)
+                values.append((value + extra, i))
             values.sort(key=lambda v: -v[0])
-            picked = [(v, i) for v, i in values if scored[i] not in chosen][:MAX_PER_PART]
-            for value, i in picked:  # a part's second sentence is kept too: a fact often spans two
-                if value >= self.threshold and len(chosen) < MAX_QUOTES:
+            picked = [i for _, i in values if scored[i] not in chosen][:MAX_PER_PART]
+            for i in picked:  # a part's second sentence is kept too: a fact often spans two
+                if len(chosen) < MAX_QUOTES:
                     chosen.append(scored[i])
         return chosen[:MAX_QUOTES]
 

@@ -10,7 +10,7 @@ segments; chunks are merged the first time a query reads them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -92,6 +92,18 @@ class Scorer:
         with self.lock:
             positions = [self.position.pop(int(r)) for r in rowids if int(r) in self.position]
             self.alive[positions] = False
+
+    def idf(self, words: Iterable[str]) -> dict[str, float]:
+        """BM25's inverse document frequency of each word over the live passages (the same formula `scores`
+        uses; a word no live passage holds gets the highest weight)."""
+        with self.lock:
+            live = int(self.alive.sum())
+            weights = {}
+            for word in dict.fromkeys(words):
+                postings = self.terms.get(word)
+                df = int(self.alive[postings.arrays()[0]].sum()) if postings is not None else 0
+                weights[word] = float(np.log(1 + (live - df + 0.5) / (df + 0.5)))
+            return weights
 
     def scores(self, words: Sequence[str]) -> np.ndarray | None:
         """BM25 of every passage position for the query's terms (dead passages score 0); None when no live

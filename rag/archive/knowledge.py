@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,11 @@ class Archive:
             str(records[int(visible[i])].metadata.get("outlet") or "") for k, i in zip(keys, first, strict=True) if k
         }
         return sorted(n for n in names if n)
+
+    def term_weights(self, terms: Iterable[str]) -> dict[str, float]:
+        """How rare each keyword-index term is in the archive (BM25's inverse document frequency), so that an
+        answer can weigh a question's rare words above its common ones."""
+        return self.lexical().idf(terms)
 
     def stats(self, flt: ArchiveFilter | None = None) -> ArchiveStats:
         """The articles a reader may see now, at a glance (within `flt` when given)."""

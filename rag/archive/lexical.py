@@ -40,6 +40,17 @@ def _stemmer() -> Any:
         return None
 
 
+_STEMMER = _stemmer()
+
+
+def tokenize(texts: Sequence[str]) -> list[str]:
+    """Each text as the space-separated tokens BM25 counts: bm25s' rules, English stopwords out, Snowball stems."""
+    import bm25s
+
+    tokenized = bm25s.tokenize(list(texts), stopwords="en", stemmer=_STEMMER, show_progress=False, return_ids=False)
+    return [" ".join(words) for words in tokenized]
+
+
 def lexical_text(title: str, outlet: str, text: str, published_at: str = "") -> str:
     """What BM25 indexes for a passage: its article's headline, outlet and publication date in several written
     forms, then its text (the plain text is what is returned and cited)."""
@@ -71,7 +82,7 @@ class LexicalIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.stemmer = _stemmer()
+        self.stemmer = _STEMMER
         self._local = threading.local()
         self._memory_lock = threading.Lock()
         self._scorer = Scorer()
@@ -160,12 +171,13 @@ class LexicalIndex:
 
     def tokens(self, texts: Sequence[str]) -> list[str]:
         """Each text as the space-separated tokens BM25 counts (stopwords out, words stemmed)."""
-        import bm25s
+        return tokenize(texts)
 
-        tokenized = bm25s.tokenize(
-            list(texts), stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False
-        )
-        return [" ".join(words) for words in tokenized]
+    def idf(self, terms: Iterable[str]) -> dict[str, float]:
+        """How rare each term (a token) is among the live passages, as BM25 weighs it (a term no passage holds
+        weighs most)."""
+        self.catch_up()
+        return self._scorer.idf(terms)
 
     def sync(self, store: ArchiveStore, records: Mapping[str, ArticleRecord], signature: str) -> int:
         """Bring the index in step with the store's registry (`records`, by article id): remove the articles
@@ -345,4 +357,4 @@ def _fetch(db: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, tuple[str
     return {int(r): (str(c), str(t), json.loads(m)) for r, c, t, m in got}
 
 
-__all__ = ["FORMAT", "LexicalIndex", "Scores", "lexical_text", "outlet_key"]
+__all__ = ["FORMAT", "LexicalIndex", "Scores", "lexical_text", "outlet_key", "tokenize"]

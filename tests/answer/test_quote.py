@@ -1,5 +1,5 @@
 """`QuoteAnswerer` with deterministic bag-of-words embeddings: scores worked out by hand, then the refusal
-threshold, the 0.08 window below the best sentence, `max_sentences`, citation numbering, and `focus`."""
+threshold, the 0.08 window below the most relevant sentence, `max_sentences`, citation numbering, and `focus`."""
 
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ SHORT = "Bridge reopened."  # under 20 characters: never quoted
 
 def expected_score(extra_words: int) -> float:
     return 0.75 * 4 / math.sqrt(4 * (4 + extra_words)) + 0.25
+
+
+def expected_relevance(extra_words: int, phrases: int, passage_rank: int) -> float:
+    """Meaning 0.5, weighted terms 0.5 (every sentence holds all four words: 1), 0.04 per shared two-word phrase
+    ("harbour bridge", "bridge reopened", "reopened Monday"), 0.01 less per passage rank."""
+    return 0.5 * 4 / math.sqrt(4 * (4 + extra_words)) + 0.5 + 0.04 * phrases - 0.01 * passage_rank
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +62,13 @@ def test_scores_are_meaning_and_shared_words(quote_embeddings: HashEmbeddings, p
         assert by_text[text].score == pytest.approx(expected_score(extra), abs=1e-6)
     assert by_text[FERRY].similarity == pytest.approx(0.0, abs=1e-6) and by_text[FERRY].overlap == 0.0
     assert (by_text[S3].passage_rank, by_text[S4].passage_rank, by_text[S6].passage_rank) == (1, 0, 2)
-    # the window below the best that the following tests rely on
-    best = expected_score(3)
-    assert best - expected_score(5) < 0.08 < best - expected_score(6)
+    assert [by_text[t].phrases for t in (S3, S4, S5, S6)] == [3, 3, 2, 3]  # S5 says "Monday: harbour bridge"
+    for text, extra in ((S3, 3), (S4, 4), (S5, 5), (S6, 6)):
+        relevance = expected_relevance(extra, by_text[text].phrases, by_text[text].passage_rank)
+        assert by_text[text].relevance == pytest.approx(relevance, abs=1e-6)
+    # the window below the most relevant sentence (S3) that the following tests rely on: S5 falls outside it
+    best = expected_relevance(3, 3, 1)
+    assert best - expected_relevance(6, 3, 2) < 0.08 < best - expected_relevance(5, 2, 1)
 
 
 def test_quotes_the_sentences_within_008_of_the_best_numbered_by_passage(
@@ -66,10 +76,11 @@ def test_quotes_the_sentences_within_008_of_the_best_numbered_by_passage(
 ) -> None:
     answer = QuoteAnswerer(quote_embeddings, max_sentences=10).answer(FOCUS, passages)
     assert not answer.refused and answer.mode == "quote"
-    assert answer.text == f"{S3} [1]\n\n{S4} [2]\n\n{S5} [1]"  # S6 is 0.093 below the best: left out
+    assert answer.text == f"{S3} [1]\n\n{S4} [2]\n\n{S6} [3]"  # S5 is 0.085 below the best: left out
     assert [(c.n, c.passage.chunk_id, c.quote) for c in answer.citations] == [
-        (1, "p1", f"{S3} {S5}"),
+        (1, "p1", S3),
         (2, "p0", S4),
+        (3, "p2", S6),
     ]
     assert answer.confidence == pytest.approx(expected_score(3), abs=1e-6)
     assert answer.passages == passages and answer.question == FOCUS
@@ -80,7 +91,7 @@ def test_quotes_the_sentences_within_008_of_the_best_numbered_by_passage(
     [
         (1, f"{S3} [1]"),
         (2, f"{S3} [1]\n\n{S4} [2]"),
-        (3, f"{S3} [1]\n\n{S4} [2]\n\n{S5} [1]"),
+        (3, f"{S3} [1]\n\n{S4} [2]\n\n{S6} [3]"),
     ],
 )
 def test_at_most_max_sentences_are_quoted(
