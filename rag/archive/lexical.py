@@ -175,8 +175,7 @@ class LexicalIndex:
 
     def idf(self, terms: Iterable[str]) -> dict[str, float]:
         """How rare each term (a token) is among the live passages, as BM25 weighs it (a term no passage holds
-        weighs most)."""
-        self.catch_up()
+        weighs most); from the passages in memory, as the last search or re-check left them."""
         return self._scorer.idf(terms)
 
     def sync(self, store: ArchiveStore, records: Mapping[str, ArticleRecord], signature: str) -> int:
