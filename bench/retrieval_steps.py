@@ -58,7 +58,7 @@ class Lab:
     def __init__(self, store: Path, queries: Path) -> None:
         self.archive = Archive(replace(load_settings(env_file=None), data_dir=store, chroma_host=None))
         lexical = self.archive.lexical()
-        rows = list(self.archive.store.iter_passages())  # every stored passage, as the keyword index holds them
+        rows = list(self.archive.store.iter_passages())  # every stored passage (an evaluation store has no orphans)
         self.ids = [str(cid) for cid, _, _ in rows]
         self.texts = [str(text) for _, text, _ in rows]
         self.metas = [dict(meta) for _, _, meta in rows]

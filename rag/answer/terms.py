@@ -44,6 +44,7 @@ class Terms:
 
     @classmethod
     def of(cls, tokens: Sequence[str]) -> Terms:
+        """The terms of a text from its tokens, in order."""
         return cls(frozenset(tokens), frozenset(zip(tokens, tokens[1:], strict=False)))
 
     def asked(self) -> Terms:
@@ -99,9 +100,11 @@ class Vocabulary:
         return [known[t] for t in texts]
 
     def weights(self, question: Terms, candidates: Sequence[Terms]) -> Mapping[str, float]:
-        """The weight of each of the question's terms."""
+        """The weight of each of the question's terms that a candidate holds (a term none holds, misspelt or
+        not in the archive, cannot tell candidates apart and would only shrink every share)."""
         if self.term_weights is not None:
-            return self.term_weights(sorted(question.words))
+            held = frozenset().union(*(c.words for c in candidates))
+            return self.term_weights(sorted(question.words & held))
         return candidate_weights(candidates)
 
 

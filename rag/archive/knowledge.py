@@ -85,20 +85,14 @@ class Archive:
             return self._lexical
 
     def _bring_in_step(self, index: LexicalIndex) -> None:
-        self._registry.update(self.store)  # only the records written since the last look
-        signature = self._registry.signature
+        held = self._registry.update(self.store)  # only the records written since the last look
+        signature = held.signature
         if index.signature != signature:
-            index.sync(self.store, self._registry.records, signature)
+            index.sync(self.store, held.records, signature)
         else:
             index.catch_up()  # another process brought the file in step: so must this one's memory
         if signature != self._seen:
             self._records, self._seen = None, signature  # the article list (outlets, timeline) changed too
-
-    def articles(self) -> dict[str, ArticleRecord]:
-        """Every stored article by id, as the registry holds it now (after the first listing, only the records
-        written since the last look are read)."""
-        self._registry.update(self.store)
-        return self._registry.records
 
     def _check_in_background(self, index: LexicalIndex) -> None:
         try:
@@ -130,9 +124,10 @@ class Archive:
     def _cached(self) -> tuple[list[ArticleRecord], FilterColumns]:
         """The article list and its filter columns (cached until the archive changes or `refresh`)."""
         with self._lock:
-            if self._records is None:  # first use, a change seen, or `refresh`: catch up with the registry
-                self._registry.update(self.store)
-                records = list(self._registry.records.values())
+            if self._records is None:  # first use, a change seen by a re-check, or `refresh`
+                if not self._registry.loaded or self._sync_next:  # else the re-checks keep the view current
+                    self._registry.update(self.store)
+                records = list(self._registry.snapshot.records.values())
                 self._records = (records, FilterColumns.of([r.metadata for r in records]))
             return self._records
 

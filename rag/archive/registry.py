@@ -16,8 +16,8 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -42,49 +42,74 @@ def _signature(total: int, count: int) -> str:
     return hashlib.sha256(f"{count}:{total:032x}".encode()).hexdigest()[:20]
 
 
-@dataclass
-class RegistryView:
-    """The registry records this process holds, their signature, and when it last looked. `records` is never
-    changed in place (an update builds a new dict), so a reader may iterate it while another thread updates."""
+@dataclass(frozen=True)
+class Snapshot:
+    """The registry records as one look found them, and their signature (never changed once made)."""
 
-    records: dict[str, ArticleRecord] = field(default_factory=dict)
-    _total: int = 0
-    _since: float | None = None  # the time of the last look (None: never listed)
-    _listed: float = 0.0  # monotonic time of the last full listing
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    records: Mapping[str, ArticleRecord]
+    total: int  # the sum of the per-article terms, modulo 2**128
+    cursor: float | None  # the latest write time among the records (the writers' clocks); None: none known
 
     @property
     def signature(self) -> str:
-        """The fingerprint of the records held (as `signature_of` computes it from scratch)."""
-        return _signature(self._total, len(self.records))
+        """The fingerprint of the records (as `signature_of` computes it from scratch)."""
+        return _signature(self.total, len(self.records))
+
+
+EMPTY = Snapshot({}, 0, None)
+
+
+class RegistryView:
+    """The registry records this process holds, kept current by the change feed. Readers take `snapshot` (one
+    immutable object, so records and signature always belong together) while another thread updates it."""
+
+    def __init__(self) -> None:
+        self.snapshot = EMPTY
+        self._loaded = False
+        self._listed = 0.0  # monotonic time of the last full listing
+        self._looked = 0.0  # this process's clock when it last looked
+        self._lock = threading.Lock()
 
     @property
     def loaded(self) -> bool:
         """True once the registry has been listed."""
-        return self._since is not None
+        return self._loaded
 
-    def update(self, store: ArchiveStore) -> bool:
-        """Bring the held records in step with the store's registry; True when anything changed."""
+    def update(self, store: ArchiveStore) -> Snapshot:
+        """Bring the held records in step with the store's registry and return them.
+
+        The feed asks for the records written since the earlier of this process's last look (its own clock) and
+        the latest write time seen (the writers' clocks), less `MARGIN_SECONDS`: so a writer whose clock runs
+        behind or ahead is still followed, and the margin covers writes committed after a later one. A count
+        that still disagrees after a second look means a record went (unregistered by a repair) or came unseen,
+        and the registry is listed whole.
+        """
         with self._lock:
-            before = self.signature
-            started = time.time()
-            if self._since is None or time.monotonic() - self._listed >= FULL_LISTING_SECONDS:
-                self._replace(store.articles())
-            else:
-                records, total = dict(self.records), self._total
-                for record in store.articles_written_since(self._since - MARGIN_SECONDS):
+            looked, self._looked = self._looked, time.time()
+            if not self._loaded or time.monotonic() - self._listed >= FULL_LISTING_SECONDS:
+                return self._replace(store.articles())
+            for _ in range(2):  # a write landing between the feed and the count is seen by the second look
+                snapshot = self.snapshot
+                since = min(looked, snapshot.cursor if snapshot.cursor is not None else looked) - MARGIN_SECONDS
+                records, total = dict(snapshot.records), snapshot.total
+                for record in store.articles_written_since(since):
                     total = _put(records, total, record)
                 if store.article_count() == len(records):
-                    self.records, self._total = records, total
-                else:  # one went, or one came unseen: list it whole
-                    self._replace(store.articles())
-            self._since = started
-            return self.signature != before
+                    self.snapshot = Snapshot(records, total, _cursor(records.values(), snapshot.cursor))
+                    return self.snapshot
+            return self._replace(store.articles())
 
-    def _replace(self, records: dict[str, ArticleRecord]) -> None:
-        self.records = records
-        self._total = sum(_term(a, r.content_hash) for a, r in records.items()) % _MODULUS
-        self._listed = time.monotonic()
+    def _replace(self, records: dict[str, ArticleRecord]) -> Snapshot:
+        total = sum(_term(a, r.content_hash) for a, r in records.items()) % _MODULUS
+        self.snapshot = Snapshot(records, total, _cursor(records.values(), None))
+        self._loaded, self._listed = True, time.monotonic()
+        return self.snapshot
+
+
+def _cursor(records: Iterable[ArticleRecord], known: float | None) -> float | None:
+    """The latest write time among records (and `known`); None when none carries one (older stores)."""
+    times = [float(t) for r in records if isinstance(t := r.metadata.get("written_at"), int | float)]
+    return max([*times, *([known] if known is not None else [])], default=None)
 
 
 def _put(records: dict[str, ArticleRecord], total: int, record: ArticleRecord) -> int:

@@ -135,7 +135,7 @@ def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileRepor
             continue
         report.errors.extend(str(e) for e in loaded.errors)
         loaded_articles.extend((article, report) for article in loaded.articles)
-    existing = archive.articles()
+    existing = archive.store.articles()  # listed whole: under the write lock, nothing may be missed
     incoming = {article.article_id: article.content_hash for article, _ in loaded_articles}
     # the same article saved again under another name: its content (headline, body, fields) already stored, unless
     # this run replaces the stored one, or read earlier in this run

@@ -69,7 +69,8 @@ def test_the_vocabulary_remembers_terms_and_asks_the_archive_for_weights() -> No
     first = vocabulary.terms(["Fines can reach 6% of turnover.", "Fines can reach 6% of turnover."])
     assert first[0] == first[1] == terms("Fines can reach 6% of turnover.")
     assert vocabulary.weights(terms("turnover fines"), first) == {"fine": 1.0, "turnov": 1.0}
-    assert asked == [["fine", "turnov"]]
+    assert vocabulary.weights(terms("turnover fines zeppelin"), first) == {"fine": 1.0, "turnov": 1.0}
+    assert asked == [["fine", "turnov"], ["fine", "turnov"]]  # a term no candidate holds is not asked about
 
 
 ARTICLES = [

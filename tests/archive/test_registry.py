@@ -4,12 +4,14 @@ since its last look, and still notices every write, replacement and removal (rea
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
 
 import pytest
 from support import HashEmbeddings
 
 from rag.archive import registry as registry_module
+from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.archive.registry import RegistryView, signature_of
 from rag.archive.store import ArchiveStore
@@ -68,17 +70,19 @@ def test_a_reader_sees_another_writers_new_and_replaced_articles_without_listing
     writer, reader = Archive(settings, hash_embeddings), Archive(settings, hash_embeddings)
     write(writer.store, hash_embeddings, article(1), article(2))
     view = RegistryView()
-    assert view.update(reader.store) and set(view.records) == {aid(1), aid(2)}
+    assert set(view.update(reader.store).records) == {aid(1), aid(2)}
     listings = Listings(reader.store)
 
     write(writer.store, hash_embeddings, article(3))
     write(writer.store, hash_embeddings, article(1, "A correction: the council approved a smaller budget."))
-    assert view.update(reader.store)
+    before = view.snapshot
+    assert view.update(reader.store).signature != before.signature
     assert listings.calls == 0  # only the records written since the last look were read
-    assert set(view.records) == {aid(1), aid(2), aid(3)}
-    assert view.records[aid(1)].content_hash == writer.store.articles()[aid(1)].content_hash
-    assert not view.update(reader.store) and listings.calls == 0  # nothing new: nothing changes
-    assert view.signature == writer.store.signature()  # the running sum equals the signature from scratch
+    assert set(view.snapshot.records) == {aid(1), aid(2), aid(3)}
+    assert view.snapshot.records[aid(1)].content_hash == writer.store.articles()[aid(1)].content_hash
+    unchanged = view.snapshot
+    assert view.update(reader.store).signature == unchanged.signature and listings.calls == 0  # nothing new
+    assert view.snapshot.signature == writer.store.signature()  # the running sum equals the signature from scratch
 
 
 def test_an_unregistered_article_is_noticed_by_the_count_and_the_registry_listed_again(
@@ -89,8 +93,8 @@ def test_an_unregistered_article_is_noticed_by_the_count_and_the_registry_listed
     view = RegistryView()
     view.update(archive.store)
     archive.store.registry.delete(ids=[aid(2)])  # as `newsroom check --repair` unregisters an incomplete article
-    assert view.update(archive.store)
-    assert set(view.records) == {aid(1), aid(3)} and view.signature == archive.store.signature()
+    view.update(archive.store)
+    assert set(view.snapshot.records) == {aid(1), aid(3)} and view.snapshot.signature == archive.store.signature()
 
 
 def test_a_record_without_a_write_time_is_held_from_the_first_listing_and_its_replacement_seen(
@@ -103,11 +107,11 @@ def test_a_record_without_a_write_time_is_held_from_the_first_listing_and_its_re
     archive.store.registry.upsert(ids=[aid(1)], metadatas=[meta], documents=old["documents"], embeddings=[[1.0]])
     view = RegistryView()
     view.update(archive.store)
-    assert set(view.records) == {aid(1), aid(2)}
+    assert set(view.snapshot.records) == {aid(1), aid(2)}
     write(archive.store, hash_embeddings, article(1, "The budget vote was postponed to Thursday."))
     view.update(archive.store)
-    assert view.records[aid(1)].content_hash == archive.store.articles()[aid(1)].content_hash
-    assert view.signature == archive.store.signature()
+    assert view.snapshot.records[aid(1)].content_hash == archive.store.articles()[aid(1)].content_hash
+    assert view.snapshot.signature == archive.store.signature()
 
 
 def test_a_write_the_feed_missed_is_caught_by_the_periodic_full_listing(
@@ -122,9 +126,30 @@ def test_a_write_the_feed_missed_is_caught_by_the_periodic_full_listing(
     meta = {**dict(got["metadatas"][0]), "written_at": 1.0}  # a writer whose clock is far behind
     archive.store.registry.upsert(ids=[aid(1)], metadatas=[meta], documents=got["documents"], embeddings=[[1.0]])
     view.update(archive.store)
-    assert view.signature != archive.store.signature()  # the feed cannot see it, and the count did not change
+    assert view.snapshot.signature != archive.store.signature()  # the feed cannot see it, and the count did not change
     monkeypatch.setattr(registry_module, "FULL_LISTING_SECONDS", 0.0)
-    assert view.update(archive.store) and view.signature == archive.store.signature()
+    assert view.update(archive.store).signature == archive.store.signature()
+
+
+@pytest.mark.parametrize("skew", [-3600.0, 3600.0])
+def test_a_writer_whose_clock_is_an_hour_off_is_still_followed(
+    settings: Settings, hash_embeddings: HashEmbeddings, skew: float
+) -> None:
+    archive = Archive(settings, hash_embeddings)
+    write(archive.store, hash_embeddings, article(1))
+    got = archive.store.registry.get(ids=[aid(1)], include=["metadatas", "documents"])
+    meta = {**dict(got["metadatas"][0]), "written_at": time.time() + skew}  # written by that writer
+    archive.store.registry.upsert(ids=[aid(1)], metadatas=[meta], documents=got["documents"], embeddings=[[1.0]])
+    view = RegistryView()
+    view.update(archive.store)
+    listings = Listings(archive.store)
+    write(archive.store, hash_embeddings, article(1, "The budget passed at the second vote."))  # a correction
+    registry = archive.store.registry
+    later = {**dict(registry.get(ids=[aid(1)], include=["metadatas"])["metadatas"][0])}
+    later["written_at"] = float(later["written_at"]) + skew  # by the same writer, on its clock
+    registry.upsert(ids=[aid(1)], metadatas=[later], documents=["x"], embeddings=[[1.0]])
+    held = view.update(archive.store)
+    assert listings.calls == 0 and held.signature == archive.store.signature()
 
 
 def test_the_archive_list_follows_writes_after_refresh(settings: Settings, hash_embeddings: HashEmbeddings) -> None:
@@ -137,7 +162,5 @@ def test_the_archive_list_follows_writes_after_refresh(settings: Settings, hash_
     assert {p.article_id for p in reader.lexical().search("harbour fire", 5, _everything())} == {FIRE.article_id}
 
 
-def _everything() -> Any:
-    from rag.archive.filters import ArchiveFilter
-
+def _everything() -> ArchiveFilter:
     return ArchiveFilter()
