@@ -102,7 +102,7 @@ class Scorer:
             for word in dict.fromkeys(words):
                 postings = self.terms.get(word)
                 df = int(self.alive[postings.arrays()[0]].sum()) if postings is not None else 0
-                weights[word] = float(np.log(1 + (live - df + 0.5) / (df + 0.5)))
+                weights[word] = float(_idf(live, df))
             return weights
 
     def scores(self, words: Sequence[str]) -> np.ndarray | None:
@@ -124,6 +124,10 @@ class Scorer:
                 df = int(present.sum())
                 if not df:
                     continue
-                idf = np.log(1 + (live - df + 0.5) / (df + 0.5))
-                total[docs] += present * idf * freqs * (K1 + 1) / (freqs + norm[docs])
+                total[docs] += present * _idf(live, df) * freqs * (K1 + 1) / (freqs + norm[docs])
             return total if total.any() else None
+
+
+def _idf(live: int, df: int) -> np.float64:
+    """BM25's inverse document frequency of a term that `df` of `live` passages hold (Lucene's form)."""
+    return np.float64(np.log(1 + (live - df + 0.5) / (df + 0.5)))
