@@ -14,7 +14,7 @@ from rag.answer.base import Turn, refusal, rule_condense
 from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
 from rag.answer.evidence import find_gaps, kind_bonus, mentions, order_sentence
-from rag.answer.terms import PHRASE_BONUS, Terms, TermWeights, Vocabulary
+from rag.answer.terms import PHRASE_BONUS, TermWeights, Vocabulary
 from rag.archive.access import access_label
 from rag.models import Answer, Citation, Passage
 from rag.retrieval.question import Question, QuestionPart, understand, word_string
@@ -118,7 +118,7 @@ class QuoteAnswerer:
         words = content_words(question)
         asked, *terms = self.vocabulary.terms([question, *(s for _, s in candidates)])
         asked = asked.asked()
-        weight = self.vocabulary.weights(asked, terms)
+        weight = self.vocabulary.weights(asked.words, terms)
         scored = [
             ScoredSentence(
                 rank,
@@ -199,7 +199,7 @@ class QuoteAnswerer:
         norms = np.linalg.norm(vectors, axis=1)
         sentence_terms = self.vocabulary.terms([s.text for s in scored])
         part_terms = [t.asked() for t in self.vocabulary.terms([p.text for p in question.parts])]
-        weight = self.vocabulary.weights(Terms.of([w for t in part_terms for w in sorted(t.words)]), sentence_terms)
+        weight = self.vocabulary.weights(frozenset().union(*(t.words for t in part_terms)), sentence_terms)
         hays = [word_string(s.text) for s in scored]
         for part, vector, asked in zip(question.parts, part_vectors, part_terms, strict=True):
             sims = vectors @ vector / np.clip(norms * np.linalg.norm(vector), 1e-9, None)

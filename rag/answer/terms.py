@@ -99,12 +99,12 @@ class Vocabulary:
                 self._terms.popitem(last=False)
         return [known[t] for t in texts]
 
-    def weights(self, question: Terms, candidates: Sequence[Terms]) -> Mapping[str, float]:
-        """The weight of each of the question's terms that a candidate holds (a term none holds, misspelt or
-        not in the archive, cannot tell candidates apart and would only shrink every share)."""
+    def weights(self, asked: Iterable[str], candidates: Sequence[Terms]) -> Mapping[str, float]:
+        """The weight of each asked term that a candidate holds (a term none holds, misspelt or not in the
+        archive, cannot tell candidates apart and would only shrink every share)."""
         if self.term_weights is not None:
             held = frozenset().union(*(c.words for c in candidates))
-            return self.term_weights(sorted(question.words & held))
+            return self.term_weights(sorted(held.intersection(asked)))
         return candidate_weights(candidates)
 
 

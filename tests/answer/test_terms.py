@@ -55,7 +55,7 @@ def test_without_an_archive_weights_come_from_the_candidates() -> None:
     candidates = [terms("The council said yes."), terms("The council said no."), terms("Turnover fell.")]
     weight = candidate_weights(candidates)
     assert weight["turnov"] > weight["council"]
-    assert Vocabulary().weights(terms("council turnover"), candidates) == weight
+    assert Vocabulary().weights(terms("council turnover").words, candidates) == weight
 
 
 def test_the_vocabulary_remembers_terms_and_asks_the_archive_for_weights() -> None:
@@ -68,8 +68,8 @@ def test_the_vocabulary_remembers_terms_and_asks_the_archive_for_weights() -> No
     vocabulary = Vocabulary(archive_weights)
     first = vocabulary.terms(["Fines can reach 6% of turnover.", "Fines can reach 6% of turnover."])
     assert first[0] == first[1] == terms("Fines can reach 6% of turnover.")
-    assert vocabulary.weights(terms("turnover fines"), first) == {"fine": 1.0, "turnov": 1.0}
-    assert vocabulary.weights(terms("turnover fines zeppelin"), first) == {"fine": 1.0, "turnov": 1.0}
+    assert vocabulary.weights(terms("turnover fines").words, first) == {"fine": 1.0, "turnov": 1.0}
+    assert vocabulary.weights(terms("turnover fines zeppelin").words, first) == {"fine": 1.0, "turnov": 1.0}
     assert asked == [["fine", "turnov"], ["fine", "turnov"]]  # a term no candidate holds is not asked about
 
 
