@@ -15,11 +15,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hypothesis import strategies as st
 from langchain_core.embeddings import Embeddings
 
 from rag.models import Answer, Citation, Passage
+
+if TYPE_CHECKING:
+    from rag.archive.knowledge import Archive
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -90,6 +94,16 @@ def write_md(path: Path, title: str, body: str, **meta: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"---\n{front}\n---\n{body}\n", encoding="utf-8")
     return path
+
+
+def ingest_md(archive: Archive, folder: Path, articles: Iterable[tuple[str, str, str, dict[str, str]]]) -> None:
+    """Write (file name, headline, body, fields) articles as Markdown into `folder` and ingest them, all good."""
+    from rag.ingest.pipeline import ingest_paths
+
+    for name, title, body, meta in articles:
+        write_md(folder / name, title, body, **meta)
+    report = ingest_paths(archive, [folder])
+    assert report.ok, [f.describe() for f in report.files]
 
 
 def make_passage(chunk_id: str, sentences: Sequence[str], **fields: object) -> Passage:

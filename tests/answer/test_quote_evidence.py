@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_engine
-from support import write_md
+from support import ingest_md, write_md
 
 from rag.archive.knowledge import Archive
 from rag.config import Settings
@@ -41,9 +41,7 @@ ARTICLES = [
 
 @pytest.fixture
 def news(archive: Archive, tmp_path: Path) -> Archive:
-    for name, title, body, meta in ARTICLES:
-        write_md(tmp_path / "articles" / name, title, body, **meta)
-    assert ingest_paths(archive, [tmp_path / "articles"]).ok
+    ingest_md(archive, tmp_path / "articles", ARTICLES)
     return archive
 
 
@@ -116,9 +114,7 @@ TRIAL = [
 def test_a_who_question_is_answered_with_a_sentence_that_holds_the_name(
     archive: Archive, tmp_path: Path, settings: Settings
 ) -> None:
-    for name, title, body, meta in TRIAL:
-        write_md(tmp_path / "trial" / name, title, body, **meta)
-    assert ingest_paths(archive, [tmp_path / "trial"]).ok
+    ingest_md(archive, tmp_path / "trial", TRIAL)
     answer = make_engine(settings, archive).ask(
         "Who is the person accused of building the exchange on lies and of fraud for personal gain, as reported by "
         "both Fortune and TechCrunch?"
@@ -196,9 +192,7 @@ DAYS = [
 def test_a_report_named_by_its_publication_day_is_the_one_searched_and_quoted(
     archive: Archive, tmp_path: Path, settings: Settings
 ) -> None:
-    for name, title, body, meta in DAYS:
-        write_md(tmp_path / "days" / name, title, body, **meta)
-    assert ingest_paths(archive, [tmp_path / "days"]).ok
+    ingest_md(archive, tmp_path / "days", DAYS)
     engine = make_engine(settings, archive)
     question = "What did the TechCrunch report published on October 7, 2023 say about the FTX trial?"
     assert engine.retrieve(question, None, 3)[0].published_at.startswith("2023-10-07")

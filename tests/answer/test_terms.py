@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_engine
-from support import write_md
+from support import ingest_md
 
 from rag.answer.terms import Terms, Vocabulary, candidate_weights
 from rag.archive.bm25 import Scorer
@@ -15,7 +15,6 @@ from rag.archive.filters import FilterColumns
 from rag.archive.knowledge import Archive
 from rag.archive.lexical import tokenize
 from rag.config import Settings
-from rag.ingest.pipeline import ingest_paths
 
 
 def terms(text: str) -> Terms:
@@ -106,9 +105,7 @@ ARTICLES = [
 def test_the_answer_quotes_the_sentence_holding_the_questions_rare_phrase(
     archive: Archive, settings: Settings, tmp_path: Path
 ) -> None:
-    for name, title, body, meta in ARTICLES:
-        write_md(tmp_path / "articles" / name, title, body, **meta)
-    assert ingest_paths(archive, [tmp_path / "articles"]).ok
+    ingest_md(archive, tmp_path / "articles", ARTICLES)
     answer = make_engine(settings, archive).ask(
         "What is the prevailing theory about why the board removed the chief executive?"
     )
