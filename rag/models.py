@@ -145,7 +145,8 @@ class Answer:
     notice: str = ""
     question: str = ""
     raw_text: str = ""
-    confidence: float | None = None
+    confidence: float | None = None  # quote mode: the best sentence's score for the whole question
+    support: float | None = None  # quote mode: the probability that the passages answer it (rag/answer/support.py)
 
     def to_public(self) -> dict[str, object]:
         """The JSON shape printed by `newsroom ask --json`."""
@@ -157,6 +158,8 @@ class Answer:
         }
         if self.notice:
             data["notice"] = self.notice
+        if self.support is not None:
+            data["support"] = round(self.support, 3)
         return data
 
 

@@ -73,7 +73,9 @@ class ChatEngine:
         if isinstance(answerer, QuoteAnswerer):
             self.quote = answerer
         else:
-            self.quote = QuoteAnswerer(archive.embeddings, outlets=archive.outlets, term_weights=archive.term_weights)
+            self.quote = QuoteAnswerer(
+                archive.embeddings, outlets=archive.outlets, term_weights=archive.term_weights, newest=archive.newest
+            )
 
     @property
     def mode_label(self) -> str:
@@ -129,7 +131,9 @@ def make_answerer(settings: Settings, archive: Archive) -> Answerer:
         from rag.answer.llm import LLMAnswerer
 
         return LLMAnswerer(settings, outlets=archive.outlets)
-    return QuoteAnswerer(archive.embeddings, outlets=archive.outlets, term_weights=archive.term_weights)
+    return QuoteAnswerer(
+        archive.embeddings, outlets=archive.outlets, term_weights=archive.term_weights, newest=archive.newest
+    )
 
 
 @dataclass

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.models import Passage
+from rag.retrieval.periods import Period
 from rag.retrieval.question import Question, named_entities, word_string, words
 
 _NUMBER = re.compile(
@@ -45,12 +46,21 @@ class Gaps:
 
     @property
     def refuse(self) -> bool:
-        """Too much is missing to answer: a cited source the archive lacks, two or more absent names, or every name
-        the question is about absent."""
-        missing = len(self.missing_names)
-        everything = missing >= 1 and missing == self.names
+        """Too much is missing to answer: a cited source the archive lacks, no word from the people the question
+        asks about, or every name the question is about absent. (Fewer absent names weigh in the support score,
+        rag/answer/support.py.)"""
+        return self.lacks_source or self.lacks_names
+
+    @property
+    def lacks_source(self) -> bool:
+        """The question relies on a source the archive lacks, or on what people said of whom nothing is found."""
         voiceless = bool(self.missing_speakers) and len(self.missing_speakers) == self.speakers  # none of them spoke
-        return bool(self.unknown_sources) or voiceless or missing >= 2 or everything
+        return bool(self.unknown_sources) or voiceless
+
+    @property
+    def lacks_names(self) -> bool:
+        """Every name the question is about is absent."""
+        return bool(self.missing_names) and len(self.missing_names) == self.names
 
     def refusal_text(self) -> str:
         """The refusal in words, naming what is missing."""
@@ -68,14 +78,27 @@ class Gaps:
         )
 
     def partial_notice(self) -> str:
-        """A notice for an answer that covers the question except for one name."""
+        """A notice for an answer that covers the question except for the names no passage mentions."""
         if not self.missing_names:
             return ""
         names = _join(self.missing_names)
+        verb = "mention" if len(self.missing_names) > 1 else "mentions"
         return (
-            f"None of the articles found that bear on the question mentions {names}; the answer covers the rest "
+            f"None of the articles found that bear on the question {verb} {names}; the answer covers the rest "
             "of the question."
         )
+
+
+def period_notice(periods: Sequence[Period], cited: Sequence[Passage]) -> str:
+    """A notice for an answer none of whose quotes comes from a period the question names ("in early November"):
+    periods only move their articles up, so the answer may quote other dates, and the reader must know."""
+    missed = [p.text for p in periods if not any(p.holds(c.published_at) for c in cited)]
+    if not missed:
+        return ""
+    return (
+        f"None of the quoted articles was published {_join(missed, 'or')}, as the question asks; each quote shows "
+        "its own date."
+    )
 
 
 def _join(items: Sequence[str], last: str = "and") -> str:

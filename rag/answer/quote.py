@@ -6,6 +6,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -13,7 +14,8 @@ from langchain_core.embeddings import Embeddings
 from rag.answer.base import Turn, refusal, rule_condense
 from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
-from rag.answer.evidence import find_gaps, kind_bonus, mentions, order_sentence
+from rag.answer.evidence import Gaps, find_gaps, kind_bonus, mentions, order_sentence, period_notice
+from rag.answer.support import Support, dense_top
 from rag.answer.terms import PHRASE_BONUS, TermWeights, Vocabulary
 from rag.archive.access import access_label
 from rag.models import Answer, Citation, Passage
@@ -74,12 +76,14 @@ class QuoteAnswerer:
         max_sentences: int = 3,
         outlets: Callable[[], Sequence[str]] = tuple,
         term_weights: TermWeights | None = None,
+        newest: Callable[[], date | None] = lambda: None,
     ) -> None:
         self.embeddings = embeddings
         self.vocabulary = Vocabulary(term_weights)  # the archive's term statistics, when given
         self.threshold = threshold
         self.max_sentences = max_sentences
         self.outlets = outlets  # the archive's outlet names, so questions that name a source are read right
+        self.newest = newest  # the archive's newest publication day, against which "last week" is read
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -156,24 +160,45 @@ class QuoteAnswerer:
         return rule_condense(question, history)
 
     def _quote(self, question: str, passages: list[Passage]) -> Answer:
-        understood = understand(question, self.outlets())
+        understood = understand(question, self.outlets(), self.newest)
         scored = self.score(question, passages)
         best = scored[0].score if scored else 0.0
         # the question's names and sources must appear in passages relevant enough to quote from: a passage
         # that mentions "Reuters" in passing while nothing in it answers the question does not count
-        quotable = {s.passage_rank for s in scored if s.score >= self.threshold - QUOTABLE_MARGIN}
-        gaps = find_gaps(understood, [p for rank, p in enumerate(passages) if rank in quotable])
-        if gaps.refuse or not scored or best < self.threshold:
+        gaps = self.gaps(understood, scored, passages)
+        support = self.support(understood, best, passages)
+        if gaps.refuse or not scored or best < self.threshold or not support.enough:
             answer = refusal(question, passages, self.mode)
-            if gaps.refuse:
+            if gaps.refuse or gaps.missing_names:
                 answer.text = gaps.refusal_text()
-            answer.confidence = best
+            answer.confidence, answer.support = best, support.probability
             return answer
         chosen = self._choose(understood, scored, passages)
         answer = self._compose(understood, chosen, passages)
-        answer.confidence = best
-        answer.notice = gaps.partial_notice()
+        answer.confidence, answer.support = best, support.probability
+        cited = [c.passage for c in answer.citations]
+        answer.notice = " ".join(n for n in (gaps.partial_notice(), period_notice(understood.periods, cited)) if n)
         return answer
+
+    def gaps(self, question: Question, scored: Sequence[ScoredSentence], passages: Sequence[Passage]) -> Gaps:
+        """The question's names and sources that the passages relevant enough to quote from lack: a passage that
+        mentions "Reuters" in passing while nothing in it answers the question does not count."""
+        quotable = {s.passage_rank for s in scored if s.score >= self.threshold - QUOTABLE_MARGIN}
+        return find_gaps(question, [p for rank, p in enumerate(passages) if rank in quotable])
+
+    def support(self, question: Question, best: float, passages: Sequence[Passage]) -> Support:
+        """The evidence that the passages can answer the question at all (rag/answer/support.py)."""
+        asked, *found = self.vocabulary.terms([question.text, *(p.text for p in passages)])
+        asked = asked.asked()
+        weight = self.vocabulary.all_weights(asked.words, found)
+        whole = find_gaps(question, passages)
+        return Support(
+            best_sentence=best,
+            dense_top=dense_top(passages),
+            coverage=max((asked.weighted_share(f, weight) for f in found), default=0.0),
+            missing_names=len(whole.missing_names),
+            unknown_source=bool(question.unknown_sources),
+        )
 
     def _choose(
         self, question: Question, scored: list[ScoredSentence], passages: list[Passage]
@@ -226,9 +251,12 @@ class QuoteAnswerer:
 
     @staticmethod
     def _named_bonus(asked: Question | QuestionPart, passage: Passage) -> float:
-        """The preference for a passage of an outlet or a publication day that the question (or part) names."""
+        """The preference for a passage of an outlet, a publication day or a period that the question (or part)
+        names."""
         bonus = OUTLET_BONUS if asked.outlets and passage.outlet in asked.outlets else 0.0
-        return bonus + (DAY_BONUS if asked.days and passage.published_at[:10] in asked.days else 0.0)
+        day = passage.published_at[:10]
+        dated = (asked.days and day in asked.days) or any(p.holds(day) for p in asked.periods)
+        return bonus + (DAY_BONUS if dated else 0.0)
 
     def _lead_with_name(
         self,

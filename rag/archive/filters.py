@@ -97,11 +97,16 @@ class ArchiveFilter:
     def within_day(self, day: str) -> ArchiveFilter | None:
         """The same filter, limited to articles published on one ISO day (UTC); None when the filter's own date
         range leaves nothing of that day."""
-        start = day_bounds(day, end=False, name="day")
-        end = day_bounds(day, end=True, name="day")
-        since = max(start, self.since) if self.since and start else start
-        until = min(end, self.until) if self.until and end else end
-        if since is None or until is None or since > until:
+        return self.within(day, day)
+
+    def within(self, first: str | date | None, last: str | date | None) -> ArchiveFilter | None:
+        """The same filter, limited to articles published from day `first` to day `last` (UTC, both included;
+        None leaves that end as the filter has it); None when the filter's own date range leaves nothing."""
+        start = day_bounds(first, end=False, name="day")
+        end = day_bounds(last, end=True, name="day")
+        since = max(start, self.since) if self.since and start else start or self.since
+        until = min(end, self.until) if self.until and end else end or self.until
+        if since is not None and until is not None and since > until:
             return None
         return replace(self, since=since, until=until)
 

@@ -9,6 +9,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.archive.embeddings import embedding_model_name, make_embeddings
-from rag.archive.filters import ArchiveFilter, FilterColumns
+from rag.archive.filters import MISSING_DATE, ArchiveFilter, FilterColumns
 from rag.archive.lexical import LexicalIndex
 from rag.archive.registry import RegistryView
 from rag.archive.store import ArchiveStats, ArchiveStore, ArticleRecord
@@ -148,6 +149,15 @@ class Archive:
             str(records[int(visible[i])].metadata.get("outlet") or "") for k, i in zip(keys, first, strict=True) if k
         }
         return sorted(n for n in names if n)
+
+    def newest(self, flt: ArchiveFilter | None = None) -> date | None:
+        """The publication day (UTC) of the newest article a reader may see within `flt`: the day that "last
+        week" and "in November" are read against, so an archive of 2023 answers about its own last week."""
+        _, columns = self._cached()
+        mask = (flt or ArchiveFilter()).mask(columns) & (columns.published != MISSING_DATE)
+        if not mask.any():
+            return None
+        return datetime.fromtimestamp(int(columns.published[mask].max()), tz=UTC).date()
 
     def term_weights(self, terms: Iterable[str]) -> dict[str, float]:
         """How rare each keyword-index term is in the archive (BM25's inverse document frequency), so that an

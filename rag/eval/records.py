@@ -28,6 +28,7 @@ class CaseResult:
     mode: str = ""
     notice: str = ""
     confidence: float | None = None
+    support: float | None = None
     failures: list[str] = field(default_factory=list)
     error: str = ""
 

@@ -80,6 +80,7 @@ def run_case(engine: ChatEngine, case: EvalCase, k: int) -> CaseResult:
     result.mode = answer.mode
     result.notice = answer.notice
     result.confidence = answer.confidence
+    result.support = answer.support
     result.citations = [c.to_public() for c in answer.citations]
     result.passages = [p.to_public() for p in passages]
     result.metrics = metrics

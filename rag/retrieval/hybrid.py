@@ -10,13 +10,15 @@ from datetime import UTC, datetime
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.models import Passage
-from rag.retrieval.question import mentioned_days, mentioned_outlets, split_parts
+from rag.retrieval.periods import Period, mentioned_periods
+from rag.retrieval.question import mentioned_days, mentioned_outlets, part_of, split_parts
 
 RRF_K = 60
 CANDIDATES = 40
 DENSE_WEIGHT = 0.2  # measured on MultiHop-RAG dev (docs/retrieval.md): keywords rank news best, meaning helps a little
 PART_WEIGHT = 0.5  # each part of a several-part question gets a keyword ranking of its own
 DAY_WEIGHT = 1.0  # a part naming a report's publication day gets a keyword ranking within that day (and outlet)
+PERIOD_WEIGHT = 1.0  # so does a period the question names ("after October 4", "last week", "in early November")
 PER_ARTICLE = 4  # at most this many passages of one article in the results, so other articles get a place
 
 Ranking = tuple[float, Sequence[Passage]]
@@ -118,6 +120,12 @@ class HybridRetriever:
                 if dated is not None:
                     dated = dated.narrowed(named[0]) if named else dated
                     rankings.append((DAY_WEIGHT, lexical.search(query, k, dated, scores)))
+        for period in mentioned_periods(query, lambda: self.archive.newest(flt)):
+            within = flt.within(period.start, period.end)
+            if within is not None:
+                owner = self._outlet_of(period, parts, query, outlets, flt) if self.outlet_boost else None
+                within = within.narrowed(owner) if owner else within
+                rankings.append((PERIOD_WEIGHT, lexical.search(query, k, within, scores)))
         if len(parts) > 1:
             rankings.extend((PART_WEIGHT, lexical.search(part, k, flt)) for part in parts)
         ranked = cap_per_article(fuse(rankings, pool), k, self.per_article)
@@ -125,3 +133,16 @@ class HybridRetriever:
         # not show, so the final passages are checked against the store's metadata as it is now
         allowed = self.archive.store.allowed_ids([p.chunk_id for p in ranked], flt)
         return [p for p in ranked if p.chunk_id in allowed]
+
+    @staticmethod
+    def _outlet_of(
+        period: Period, parts: Sequence[str], query: str, outlets: Sequence[str], flt: ArchiveFilter
+    ) -> str | None:
+        """The outlet a period belongs to: the one named in the part where the period starts ("reported by
+        Sporting News after October 4"), else the question's only outlet, else none."""
+        owner = part_of(period, parts)
+        named = mentioned_outlets(parts[owner], outlets, flt) if owner is not None else []
+        if named:
+            return named[0]
+        named = mentioned_outlets(query, outlets, flt)
+        return named[0] if len(named) == 1 else None

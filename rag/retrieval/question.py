@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from dateutil import parser as date_parser
 
 from rag.archive.filters import ArchiveFilter
+from rag.retrieval.periods import Period, mentioned_periods
 
 # Titles, roles and days: capitalised, but not names ("President Biden" is Biden, "on Monday" is no subject).
 _NOT_NAMES = frozenset(
@@ -130,6 +132,7 @@ class QuestionPart:
     outlets: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
     days: tuple[str, ...] = ()  # ISO days the part names ("published on October 7, 2023" -> "2023-10-07")
+    periods: tuple[Period, ...] = ()  # periods that start in this part ("reported after October 4, 2023")
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,7 @@ class Question:
     outlets: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
     days: tuple[str, ...] = ()
+    periods: tuple[Period, ...] = ()
     kind: str = "other"
     asks_order: bool = False
     unknown_sources: tuple[str, ...] = ()
@@ -419,25 +423,33 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _TOKEN.findall(text) if w.lower() not in _FUNCTION_WORDS and len(w) > 1)
 
 
-def understand(text: str, outlets: Iterable[str] = ()) -> Question:
+def understand(
+    text: str, outlets: Iterable[str] = (), reference: date | Callable[[], date | None] | None = None
+) -> Question:
     """Read a question: its parts (each with the outlets and names it mentions), names, dates, kind and order.
 
     Args:
         text: the question as asked.
         outlets: the archive's outlet names (so that "according to TechCrunch" is seen as an outlet).
+        reference: the day "last week" and "in November" are read against (the archive's newest article), or a
+            function giving it; without one, such phrases name no period.
     """
     text = " ".join(unicodedata.normalize("NFC", text).split())[:_MAX_QUESTION]
     known = list(outlets)
     named = mentioned_outlets(text, known)
     sure, possible = _sources(text, known) if known else ([], [])
+    periods = tuple(mentioned_periods(text, reference))
+    pieces = split_parts(text, known)
+    owners = [part_of(p, pieces) for p in periods]
     parts = tuple(
         QuestionPart(
             piece,
             tuple(mentioned_outlets(piece, known)),
             tuple(named_entities(piece, known)),
             tuple(mentioned_days(piece, published=True)),
+            tuple(p for p, owner in zip(periods, owners, strict=True) if owner == index),
         )
-        for piece in split_parts(text, known)
+        for index, piece in enumerate(pieces)
     )
     return Question(
         text=text,
@@ -446,6 +458,7 @@ def understand(text: str, outlets: Iterable[str] = ()) -> Question:
         outlets=tuple(named),
         dates=tuple(m.group() for m in _DATE.finditer(text)),
         days=tuple(mentioned_days(text, published=True)),
+        periods=periods,
         kind=answer_kind(text),
         asks_order=bool(_ORDER.search(text)) and len(named) + len(_DATE.findall(text)) >= 2,
         unknown_sources=tuple(sure),
@@ -453,3 +466,18 @@ def understand(text: str, outlets: Iterable[str] = ()) -> Question:
         speakers=tuple(speakers(text, known)),
         content_words=content_words(text),
     )
+
+
+def part_of(period: Period, parts: Sequence[str]) -> int | None:
+    """The index of the part of the question a period belongs to: the part that holds its opening words ("after
+    October 4" of "after October 4, 2023, and before November 1"; a range may run across two parts), or, when the
+    question was cut at the "after" or "before" that opens it, the clause that word followed."""
+    opening = period.text.split(",")[0]
+    date_words = opening.split(maxsplit=1)[-1]
+    for index, part in enumerate(parts):
+        if opening in part:
+            return index
+    for index, part in enumerate(parts):
+        if any(c.isdigit() for c in date_words) and part.startswith(date_words):
+            return max(0, index - 1)
+    return None

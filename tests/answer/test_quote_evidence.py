@@ -202,6 +202,35 @@ def test_a_report_named_by_its_publication_day_is_the_one_searched_and_quoted(
     assert "TechCrunch, 2023-10-07:" in answer.text.split("\n\n")[0]
 
 
+@pytest.mark.parametrize(
+    ("question", "day"),
+    [
+        ("What did TechCrunch report about the FTX trial after October 8, 2023?", "2023-10-09"),
+        ("What did TechCrunch report about the FTX trial before October 6?", "2023-10-06"),
+        ("What did TechCrunch write about the FTX trial in the last two days?", "2023-10-09"),
+    ],
+)
+def test_a_period_the_question_names_leads_the_search_and_the_answer(
+    archive: Archive, tmp_path: Path, settings: Settings, question: str, day: str
+) -> None:
+    ingest_md(archive, tmp_path / "days", DAYS)
+    engine = make_engine(settings, archive)
+    assert engine.retrieve(question, None, 3)[0].published_at.startswith(day)
+    answer = engine.ask(question)
+    assert not answer.refused
+    assert answer.citations[0].passage.published_at.startswith(day)
+    assert "as the question asks" not in answer.notice
+
+
+def test_an_answer_from_outside_the_period_asked_about_says_so(
+    archive: Archive, tmp_path: Path, settings: Settings
+) -> None:
+    ingest_md(archive, tmp_path / "days", DAYS)
+    answer = make_engine(settings, archive).ask("What did TechCrunch report about the FTX fraud trial in March 2023?")
+    assert not answer.refused, "a period moves its articles up; it does not hide the others"
+    assert "None of the quoted articles was published “in March 2023”, as the question asks" in answer.notice
+
+
 def test_the_offline_answer_quotes_planted_instructions_at_most_never_obeys_them(
     archive: Archive, tmp_path: Path, settings: Settings
 ) -> None:

@@ -184,6 +184,7 @@ def test_ask_json_answers_with_citations(seed_dir_data: Data) -> None:
         assert citation["text"] and citation["title"]
     assert any("eight drones" in c["text"] for c in answer["citations"])
     assert "[1]" in answer["answer"]
+    assert 0.75 <= answer["support"] <= 1.0  # the archive supports this answer
 
 
 def test_ask_plain_prints_numbered_sources(seed_dir_data: Data) -> None:
@@ -201,6 +202,7 @@ def test_ask_unrelated_question_is_refused(seed_dir_data: Data) -> None:
     answer = json.loads(result.stdout)
     assert answer["refused"] is True
     assert answer["citations"] == []
+    assert 0.0 <= answer["support"] < 0.75
 
 
 def test_ask_with_a_filter_that_excludes_everything_refuses(seed_dir_data: Data) -> None:
