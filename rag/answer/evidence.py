@@ -92,13 +92,27 @@ class Gaps:
 def period_notice(periods: Sequence[Period], cited: Sequence[Passage]) -> str:
     """A notice for an answer none of whose quotes comes from a period the question names ("in early November"):
     periods only move their articles up, so the answer may quote other dates, and the reader must know."""
-    missed = [p.text for p in periods if not any(p.holds(c.published_at) for c in cited)]
+    missed = [_as_when(p.text) for p in periods if not any(p.holds(c.published_at) for c in cited)]
     if not missed:
         return ""
     return (
         f"None of the quoted articles was published {_join(missed, 'or')}, as the question asks; each quote shows "
         "its own date."
     )
+
+
+_WHEN_WORDS = frozenset(
+    "in during throughout since from after before until between following prior today yesterday this last past "
+    "the".split()
+)
+
+
+def _as_when(period: str) -> str:
+    """A period's words as they read after "published": "November 2023" and "of October" become "in …"."""
+    first, _, rest = period.partition(" ")
+    if first.lower() == "of":
+        return f"in {rest}"
+    return period if first.lower() in _WHEN_WORDS else f"in {period}"
 
 
 def _join(items: Sequence[str], last: str = "and") -> str:

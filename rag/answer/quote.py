@@ -188,15 +188,10 @@ class QuoteAnswerer:
 
     def support(self, question: Question, best: float, passages: Sequence[Passage]) -> Support:
         """The evidence that the passages can answer the question at all (rag/answer/support.py)."""
-        asked, *found = self.vocabulary.terms([question.text, *(p.text for p in passages)])
-        asked = asked.asked()
-        weight = self.vocabulary.all_weights(asked.words, found)
-        whole = find_gaps(question, passages)
         return Support(
             best_sentence=best,
             dense_top=dense_top(passages),
-            coverage=max((asked.weighted_share(f, weight) for f in found), default=0.0),
-            missing_names=len(whole.missing_names),
+            missing_names=len(find_gaps(question, passages).missing_names),
             unknown_source=bool(question.unknown_sources),
         )
 

@@ -1,19 +1,17 @@
 """How likely it is that the retrieved passages can answer a question at all: one calibrated probability from
 the retrieval's evidence, which the offline answerer refuses below.
 
-Five signals, each cheap and each meaningful on its own:
+Four signals, each cheap and each meaningful on its own:
 - the best sentence's score for the whole question (meaning and shared words, the refusal threshold's scale);
 - the dense model's top similarity among the passages (how close in meaning the nearest passage is);
-- term coverage: the largest share of the question's term weight that one passage holds, each term weighed by
-  how rare it is in the archive (BM25's inverse document frequency), so a passage that holds the question's rarest
-  word counts far more than one that holds its common ones;
 - how many of the names the question is about no retrieved passage mentions (counted up to three);
 - whether the question relies on a source the archive does not carry.
 
 They are combined by logistic regression (`bench/support_fit.py` fits the coefficients on the MultiHop-RAG dev
 questions, answerable against unanswerable, and reports the held-out figures; docs/answers.md shows the refusal
-curve). The probability is calibrated on that benchmark's mix (one question in nine unanswerable), so it ranks
-questions well on any archive but its exact value is a benchmark's estimate.
+curve). Every signal comes from what the reader was shown, never from the whole index, so a refusal cannot depend
+on embargoed articles. The probability is calibrated on that benchmark's mix (one question in nine unanswerable),
+so it ranks questions well on any archive but its exact value is a benchmark's estimate.
 """
 
 from __future__ import annotations
@@ -25,9 +23,9 @@ from dataclasses import dataclass
 from rag.models import Passage
 
 # logistic regression, fitted by `bench/support_fit.py` on the MultiHop-RAG dev questions (1,330: 1,182 answerable,
-# 148 not); order: best sentence, dense top, coverage, missing names (0-3), unknown source (0/1), intercept
-COEFFICIENTS = (20.12, 2.73, 9.12, -2.69, -6.88, -9.07)
-REFUSE_BELOW = 0.70  # the offline answer refuses when the probability is lower (the refusal curve: docs/answers.md)
+# 148 not); order: best sentence, dense top, missing names (0-3), unknown source (0/1), intercept
+COEFFICIENTS = (24.29, 3.27, -2.67, -7.31, -8.24)
+REFUSE_BELOW = 0.75  # the offline answer refuses when the probability is lower (the refusal curve: docs/answers.md)
 MAX_MISSING = 3
 
 
@@ -37,14 +35,13 @@ class Support:
 
     best_sentence: float
     dense_top: float
-    coverage: float
     missing_names: int
     unknown_source: bool
 
     def features(self) -> tuple[float, ...]:
         """The signals as the regression reads them (with a 1 for the intercept)."""
         missing = float(min(self.missing_names, MAX_MISSING))
-        return (self.best_sentence, self.dense_top, self.coverage, missing, float(self.unknown_source), 1.0)
+        return (self.best_sentence, self.dense_top, missing, float(self.unknown_source), 1.0)
 
     @property
     def probability(self) -> float:

@@ -107,16 +107,6 @@ class Vocabulary:
             return self.term_weights(sorted(held.intersection(asked)))
         return candidate_weights(candidates)
 
-    def all_weights(self, asked: Iterable[str], candidates: Sequence[Terms]) -> Mapping[str, float]:
-        """The weight of every asked term, held by a candidate or not: for how much of a question the candidates
-        cover, where a term none holds is exactly what is missing (it weighs as the rarest term)."""
-        asked = sorted(asked)
-        if self.term_weights is not None:
-            return self.term_weights(asked)
-        known = candidate_weights(candidates)
-        rarest = math.log(1 + len(candidates) / 0.5) if candidates else 1.0
-        return {w: known.get(w, rarest) for w in asked}
-
 
 @lru_cache(maxsize=1)
 def _ignored() -> frozenset[str]:

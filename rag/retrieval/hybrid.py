@@ -120,7 +120,7 @@ class HybridRetriever:
                 if dated is not None:
                     dated = dated.narrowed(named[0]) if named else dated
                     rankings.append((DAY_WEIGHT, lexical.search(query, k, dated, scores)))
-        for period in mentioned_periods(query, lambda: self.archive.newest(flt)):
+        for period in mentioned_periods(query, self.archive.newest):  # the answerer reads them the same way
             within = flt.within(period.start, period.end)
             if within is not None:
                 owner = self._outlet_of(period, parts, query, outlets, flt) if self.outlet_boost else None

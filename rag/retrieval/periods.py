@@ -1,10 +1,12 @@
-"""The stretches of time a question names ("after October 4, 2023, and before November 1", "between 23 and
-30 November 2023", "in early November", "last week", "this month"), read by code as calendar-day ranges.
+"""The stretches of time a question names ("after October 4, 2023, and before November 1", "between November 23
+and November 30, 2023", "in early November", "since October", "last week", "this month"), read by code as
+calendar-day ranges.
 
-Relative phrases ("last week", "in November" without a year) are read against a reference day: the newest
-article a reader may see (or the `as_of` day of an evaluation case), never the machine's clock, so an archive of
-2023 answers "last week" about its own last week. Retrieval gives each period a keyword ranking of its own within
-that period (a boost, not a filter: a question's "after October 7" may date an event, not a report).
+Relative phrases ("last week", "in November" without a year) are read against a reference day: the newest article
+a reader may see, never the machine's clock, so an archive of 2023 answers "last week" about its own last week.
+Month names count only when capitalised ("may" and "march" are also plain words). Retrieval gives each period a
+keyword ranking of its own within that period (a boost, not a filter: a question's "after October 7" may date an
+event, not a report).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ _MONTH_NAMES = (
     "January February March April May June July August September October November December "
     "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"
 ).split()
+_MONTH_NUMBERS = {name: (i % 12) + 1 for i, name in enumerate(_MONTH_NAMES[:12])} | {
+    name: number for name, number in zip(_MONTH_NAMES[12:], (1, 2, 3, 4, 6, 7, 8, 9, 9, 10, 11, 12), strict=True)
+}
 _MONTH = r"(?:" + "|".join(_MONTH_NAMES) + r")\.?"  # capitalised only: "may" and "march" are also plain words
 _ORD = r"(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+\d{4})?"
@@ -33,22 +38,26 @@ _DAY_NAMED = re.compile(_DAY)
 # a report by its own day ("the report published after October 4" for one of October 4); as a boost, a day too
 # many costs little, a day too few loses the article asked about
 _RANGES = [
-    re.compile(rf"(?i:\bbetween)\s+(?P<a>{_DAY})\s*,?\s+(?i:and)\s+(?P<b>{_DAY})"),
+    re.compile(rf"(?i:\bbetween)\s+(?P<a>{_DAY})(?:\s*,)?\s+(?i:and)\s+(?P<b>{_DAY})"),
     re.compile(
-        rf"(?i:\b(?:after|since|from))\s+(?P<a>{_DAY})\s*,?\s+(?i:(?:and|but)\s+)?"
+        rf"(?i:\b(?:after|since|from))\s+(?P<a>{_DAY})(?:\s*,)?\s+(?i:(?:and|but)\s+)?"
         rf"(?i:(?:to|until|till|through|before|prior\s+to))\s+(?P<b>{_DAY})"
     ),
     re.compile(rf"(?i:\b(?:after|since|following))\s+(?P<a>{_DAY})"),
     re.compile(rf"(?i:\b(?:before|until|prior\s+to))\s+(?P<b>{_DAY})"),
 ]
 # "in early November", "during December 2022", "the November 2023 report", "mid-October": a month or a third of it
+# (a year, when written, is the month's: "in March 2023 12 people died" is March 2023; without one, a number after
+# the month makes it a day: "in October 7" is no month)
+_NO_DAY = r"(?!\s*\d{1,2}(?:st|nd|rd|th)?\b)"
 _MONTH_PERIOD = re.compile(
-    rf"(?:(?i:\b(?:in|during|throughout|of|since|from))\s+(?:(?P<p1>early|mid|late)[\s-]+)?"
-    rf"(?P<m1>{_MONTH})(?:\s+(?P<y1>\d{{4}}))?"
-    rf"|(?i:\b(?P<p2>early|mid|late))[\s-]+(?P<m2>{_MONTH})(?:\s+(?P<y2>\d{{4}}))?"
+    rf"(?:(?i:\b(?P<open>in|during|throughout|of|since|from))\s+(?:(?P<p1>early|mid|late)[\s-]+)?"
+    rf"(?P<m1>{_MONTH})(?:\s+(?P<y1>\d{{4}})|{_NO_DAY})"
+    rf"|(?i:\b(?P<p2>early|mid|late))[\s-]+(?P<m2>{_MONTH})(?:\s+(?P<y2>\d{{4}})|{_NO_DAY})"
     rf"|\b(?P<m3>{_MONTH})\s+(?P<y3>\d{{4}}))"
-    r"(?!\s*\d{1,2}(?:st|nd|rd|th)?\b)(?!\w)"
+    r"(?!\w)"
 )
+_ONWARDS = {"since"}  # "since October": from October on ("the report from October" is one of October)
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _RELATIVE = re.compile(
     r"\b(?P<what>today|yesterday"
@@ -58,6 +67,8 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+MAX_TEXT = 2000  # characters of a question read (a longer one is cut, never slow)
+MAX_PERIODS = 4  # periods read from one question (each costs a ranking)
 
 
 @dataclass(frozen=True)
@@ -98,7 +109,7 @@ def _parse_day(text: str, reference: date | None) -> date | None:
 
 def _month_period(month: str, year: str | None, part: str | None, reference: date | None) -> tuple[date, date] | None:
     """A month (or its early, mid or late third); without a year, the latest such month not after the reference."""
-    number = _MONTH_NAMES.index(month.rstrip(".")) % 12 + 1 if month.rstrip(".") in _MONTH_NAMES else 0
+    number = _MONTH_NUMBERS.get(month.rstrip("."), 0)
     if not number:
         return None
     if year:
@@ -152,6 +163,7 @@ def mentioned_periods(text: str, reference: date | Callable[[], date | None] | N
         reference: the day relative phrases and year-less dates are read against (or a function giving it,
             called only when the question needs it); without one, such phrases are not read.
     """
+    text = text[:MAX_TEXT]
     found: list[Period] = []
     taken: list[tuple[int, int]] = []
     resolved: list[date | None] = []
@@ -165,7 +177,8 @@ def mentioned_periods(text: str, reference: date | Callable[[], date | None] | N
         return all(span[1] <= a or span[0] >= b for a, b in taken)
 
     def add(span: tuple[int, int], start: date | None, end: date | None) -> None:
-        if (start or end) and (start is None or end is None or start <= end) and free(span):
+        known = any(p.start == start and p.end == end for p in found)
+        if (start or end) and (start is None or end is None or start <= end) and free(span) and not known:
             taken.append(span)
             found.append(Period(start, end, text[span[0] : span[1]], span[0]))
 
@@ -184,6 +197,8 @@ def mentioned_periods(text: str, reference: date | Callable[[], date | None] | N
                 end = end.replace(year=end.year + 1) if end and end < start else end
             if (first and start is None) or (last and end is None):
                 continue
+            if start and end and start > end and not any(dated):  # "between December 20 and January 5"
+                start = _parse_day(f"{first} {start.year - 1}", None)
             add(match.span(), start, end)
     for match in _MONTH_PERIOD.finditer(text):
         if any(match.start() < b and a < match.end() for a, b in days):
@@ -193,9 +208,13 @@ def mentioned_periods(text: str, reference: date | Callable[[], date | None] | N
         part = match.group("p1") or match.group("p2")
         span = _month_period(month, year, part, None if year else today())
         if span is not None:
-            add(match.span(), *span)
+            onwards = (match.group("open") or "").lower() in _ONWARDS
+            add(match.span(), span[0], None if onwards else span[1])
     for match in _RELATIVE.finditer(text):
+        before = text[: match.start()].rstrip()
+        if match.group("what")[:1].isupper() and before and before[-1] not in '.?!:;"“(':
+            continue  # a name: "USA Today", "Last Week Tonight"
         reference_day = today()
         if reference_day is not None:
             add(match.span(), *_relative(match, reference_day))
-    return sorted(found, key=lambda p: p.at)
+    return sorted(found, key=lambda p: p.at)[:MAX_PERIODS]

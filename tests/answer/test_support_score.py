@@ -1,5 +1,5 @@
 """The support score: how likely the retrieved passages answer a question at all (a calibrated probability from
-five signals), and the offline answer refusing below it, on real articles with the real model."""
+four signals), and the offline answer refusing below it, on real articles with the real model."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rag.answer.support import REFUSE_BELOW, Support, dense_top
 from rag.archive.knowledge import Archive
 from rag.config import Settings
 
-STRONG = Support(best_sentence=0.62, dense_top=0.71, coverage=0.8, missing_names=0, unknown_source=False)
+STRONG = Support(best_sentence=0.62, dense_top=0.71, missing_names=0, unknown_source=False)
 
 
 def test_strong_evidence_is_enough_and_each_weak_signal_lowers_the_probability() -> None:
@@ -22,7 +22,6 @@ def test_strong_evidence_is_enough_and_each_weak_signal_lowers_the_probability()
     weaker = [
         replace(STRONG, best_sentence=0.40),
         replace(STRONG, dense_top=0.30),
-        replace(STRONG, coverage=0.2),
         replace(STRONG, missing_names=1),
         replace(STRONG, unknown_source=True),
     ]
@@ -35,9 +34,9 @@ def test_missing_names_count_up_to_three() -> None:
 
 
 def test_weak_evidence_is_not_enough() -> None:
-    weak = Support(best_sentence=0.37, dense_top=0.35, coverage=0.3, missing_names=1, unknown_source=False)
+    weak = Support(best_sentence=0.37, dense_top=0.35, missing_names=1, unknown_source=False)
     assert weak.probability < REFUSE_BELOW and not weak.enough
-    extreme = Support(best_sentence=-50.0, dense_top=0.0, coverage=0.0, missing_names=3, unknown_source=True)
+    extreme = Support(best_sentence=-50.0, dense_top=0.0, missing_names=3, unknown_source=True)
     assert 0.0 <= extreme.probability < 1e-9  # no overflow at the extremes
 
 

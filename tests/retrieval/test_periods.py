@@ -55,6 +55,18 @@ def spans(text: str, reference: date | None = TODAY) -> list[tuple[str | None, s
         ("last month", [("2023-11-01", "2023-11-30")]),
         ("this year", [("2023-01-01", "2023-12-20")]),
         ("last year", [("2022-01-01", "2022-12-31")]),
+        # every short month name is its own month
+        ("in Jan 2023", [("2023-01-01", "2023-01-31")]),
+        ("in Jun 2023", [("2023-06-01", "2023-06-30")]),
+        ("in early Aug", [("2023-08-01", "2023-08-10")]),
+        ("the Sep 2023 report", [("2023-09-01", "2023-09-30")]),
+        ("in Sept. 2023", [("2023-09-01", "2023-09-30")]),
+        ("in Dec 2022", [("2022-12-01", "2022-12-31")]),
+        ("What has the council done since October?", [("2023-10-01", None)]),  # from October on
+        ("the report from October", [("2023-10-01", "2023-10-31")]),  # one of October
+        ("between December 20 and January 5", [("2022-12-20", "2023-01-05")]),  # across New Year
+        ("from December 28 to January 3", [("2022-12-28", "2023-01-03")]),
+        ("Today, what did the council decide?", [("2023-12-20", "2023-12-20")]),
     ],
 )
 def test_periods_a_question_names(text: str, expected: list[tuple[str | None, str | None]]) -> None:
@@ -72,6 +84,8 @@ def test_periods_a_question_names(text: str, expected: list[tuple[str | None, st
         "Officials may act in the coming days",  # "may" is no month
         "between the Verge and TechCrunch",
         "after February 30, 2023",  # no such day
+        "What did USA Today report about the strike?",  # a name, not a day
+        "an interview on Last Week Tonight",
     ],
 )
 def test_no_period(text: str) -> None:
@@ -92,6 +106,19 @@ def test_relative_phrases_need_a_reference_day_and_ask_for_it_only_when_needed()
     assert asked == []
     assert mentioned_periods("last week and last month", reference)[0].text == "last week"
     assert asked == [1]
+
+
+def test_a_written_year_belongs_to_its_month_whatever_follows() -> None:
+    assert spans("in March 2023 12 people died", date(2024, 6, 1)) == [("2023-03-01", "2023-03-31")]
+    assert spans("in October 7 attacks") == []  # a day without its year, not the month
+
+
+def test_long_or_repetitive_questions_are_read_quickly_and_give_a_few_periods() -> None:
+    assert len(mentioned_periods("after October 4, 2023 " * 800, TODAY)) == 1  # the same period once
+    many = " ".join(f"in {m} 2023" for m in ("January", "February", "March", "April", "May", "June"))
+    assert len(mentioned_periods(many, TODAY)) == 4
+    spaced = mentioned_periods("after October 4" + " " * 50_000 + "and before November 1, 2023", TODAY)
+    assert [p.text for p in spaced] == ["after October 4"]  # read within the first 2,000 characters, not slow
 
 
 def test_a_period_holds_the_days_inside_it() -> None:
