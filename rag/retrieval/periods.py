@@ -89,8 +89,9 @@ class Period:
         return (self.start is None or value >= self.start) and (self.end is None or value <= self.end)
 
 
-def _parse_day(text: str, reference: date | None) -> date | None:
-    """A written day; without a year, the latest such day not after the reference (none without a reference)."""
+def parse_day(text: str, reference: date | None = None) -> date | None:
+    """A written day ("October 7th, 2023", "7 of October", "2023-10-07"); without a year, the latest such day not
+    after the reference (none without a reference); None for a day that does not exist ("February 30, 2023")."""
     text = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|\bof\b", " ", text)
     has_year = bool(re.search(r"\d{4}", text))
     if not has_year and reference is None:
@@ -187,18 +188,18 @@ def mentioned_periods(text: str, reference: date | Callable[[], date | None] | N
         for match in pattern.finditer(text):
             first, last = match.groupdict().get("a"), match.groupdict().get("b")
             dated = [bool(re.search(r"\d{4}", t)) if t else False for t in (first, last)]
-            end = _parse_day(last, None if dated[1] or dated[0] else today()) if last else None
+            end = parse_day(last, None if dated[1] or dated[0] else today()) if last else None
             if first and last and not dated[0] and dated[1]:  # "after October 4 and before November 1, 2023"
-                start = _parse_day(first, end)
+                start = parse_day(first, end)
             else:
-                start = _parse_day(first, None if dated[0] else today()) if first else None
+                start = parse_day(first, None if dated[0] else today()) if first else None
             if first and last and dated[0] and not dated[1] and start:  # "from 4 October 2023 to 1 November"
-                end = _parse_day(f"{last} {start.year}", None)
+                end = parse_day(f"{last} {start.year}", None)
                 end = end.replace(year=end.year + 1) if end and end < start else end
             if (first and start is None) or (last and end is None):
                 continue
             if start and end and start > end and not any(dated):  # "between December 20 and January 5"
-                start = _parse_day(f"{first} {start.year - 1}", None)
+                start = parse_day(f"{first} {start.year - 1}", None)
             add(match.span(), start, end)
     for match in _MONTH_PERIOD.finditer(text):
         if any(match.start() < b and a < match.end() for a, b in days):

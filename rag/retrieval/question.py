@@ -11,10 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from dateutil import parser as date_parser
-
 from rag.archive.filters import ArchiveFilter
-from rag.retrieval.periods import Period, mentioned_periods
+from rag.retrieval.periods import Period, mentioned_periods, parse_day
 
 # Titles, roles and days: capitalised, but not names ("President Biden" is Biden, "on Monday" is no subject).
 _NOT_NAMES = frozenset(
@@ -409,9 +407,8 @@ def mentioned_days(text: str, published: bool = False) -> list[str]:
     for match in _DATE.finditer(text):
         if published and not _PUBLISHED.search(text[max(0, match.start() - 80) : match.start()]):
             continue
-        try:
-            day = date_parser.parse(re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", match.group())).date()
-        except (ValueError, OverflowError):
+        day = parse_day(match.group())
+        if day is None:
             continue
         if day.isoformat() not in days:
             days.append(day.isoformat())
