@@ -109,8 +109,9 @@ class HybridRetriever:
             (1.0, lexical.search(query, pool, flt, scores)),
         ]
         outlets = self.archive.outlets()
+        named_outlets = mentioned_outlets(query, outlets, flt)
         if self.outlet_boost:
-            for outlet in mentioned_outlets(query, outlets, flt):
+            for outlet in named_outlets:
                 rankings.append((1.0, lexical.search(query, k, flt.narrowed(outlet), scores)))
         parts = split_parts(query, outlets)
         for part in parts:  # "the TechCrunch report published on October 7": that outlet's articles of that day
@@ -123,7 +124,7 @@ class HybridRetriever:
         for period in mentioned_periods(query, self.archive.newest):  # the answerer reads them the same way
             within = flt.within(period.start, period.end)
             if within is not None:
-                owner = self._outlet_of(period, parts, query, outlets, flt) if self.outlet_boost else None
+                owner = self._outlet_of(period, parts, named_outlets, outlets, flt) if self.outlet_boost else None
                 within = within.narrowed(owner) if owner else within
                 rankings.append((PERIOD_WEIGHT, lexical.search(query, k, within, scores)))
         if len(parts) > 1:
@@ -136,13 +137,12 @@ class HybridRetriever:
 
     @staticmethod
     def _outlet_of(
-        period: Period, parts: Sequence[str], query: str, outlets: Sequence[str], flt: ArchiveFilter
+        period: Period, parts: Sequence[str], in_query: Sequence[str], outlets: Sequence[str], flt: ArchiveFilter
     ) -> str | None:
         """The outlet a period belongs to: the one named in the part where the period starts ("reported by
-        Sporting News after October 4"), else the question's only outlet, else none."""
+        Sporting News after October 4"), else the question's only outlet (`in_query`: those it names), else none."""
         owner = part_of(period, parts)
         named = mentioned_outlets(parts[owner], outlets, flt) if owner is not None else []
         if named:
             return named[0]
-        named = mentioned_outlets(query, outlets, flt)
-        return named[0] if len(named) == 1 else None
+        return in_query[0] if len(in_query) == 1 else None
