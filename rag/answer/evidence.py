@@ -8,12 +8,31 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rag.answer.terms import ignored_terms
+from rag.archive.lexical import tokenize
 from rag.models import Passage
 from rag.retrieval.periods import Period
 from rag.retrieval.question import Question, named_entities, word_string, words
 
+_TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
+
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I
+)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b{_MONTH}(?=[\s,]|$)|\b{_WEEKDAY}\b")
+# what is a date, not an amount: years, days of a month ("October 7", "7 October", "Oct. 7th"), clock times
+_DATES = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|\b(?:19|20)\d\d\b"
+    r"|\b\d{1,2}:\d\d\b|\b\d{1,2}(?:[.:]\d\d)?\s*[ap]\.?m\b",
+    re.IGNORECASE,
+)
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\d\s?(?:%|per ?cent\b|percent\b)|\d\s*(?:million|billion|trillion|bn|m)\b"
+    r"|\b(?:dollars|euros|pounds)\b",
+    re.IGNORECASE,
 )
 _NAME_IN_TEXT = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
@@ -43,13 +62,16 @@ class Gaps:
     names: int
     missing_speakers: tuple[str, ...] = ()
     speakers: int = 0
+    missing_topics: tuple[str, ...] = ()  # what the question asks about ("about smoking") that no passage holds
 
     @property
     def refuse(self) -> bool:
         """Too much is missing to answer: a cited source the archive lacks, no word from the people the question
-        asks about, or every name the question is about absent. (Fewer absent names weigh in the support score,
-        rag/answer/support.py.)"""
-        return self.lacks_source or self.lacks_names
+        asks about, every name the question is about absent, or the concrete thing it asks about ("what did the
+        government decide about smoking") in none of the passages, whose closeness is then about something else.
+        (Fewer absent names weigh in the support score, rag/answer/support.py; an abstract topic such as "his
+        truthfulness" is often put in other words by the articles, and only gets a notice.)"""
+        return self.lacks_source or self.lacks_names or any(concrete(t) for t in self.missing_topics)
 
     @property
     def lacks_source(self) -> bool:
@@ -70,7 +92,8 @@ class Gaps:
                 f"The archive holds no articles from {names}, which the question relies on, so it cannot answer "
                 "this from the archive."
             )
-        absent = self.missing_speakers or self.missing_names
+        topics = tuple(t for t in self.missing_topics if concrete(t))
+        absent = self.missing_speakers or tuple(dict.fromkeys((*self.missing_names, *topics)))
         verb = "mention" if len(absent) > 1 else "mentions"
         return (
             f"None of the articles found that bear on the question {verb} {_join(absent, 'or')}, so the archive "
@@ -78,15 +101,39 @@ class Gaps:
         )
 
     def partial_notice(self) -> str:
-        """A notice for an answer that covers the question except for the names no passage mentions."""
-        if not self.missing_names:
-            return ""
-        names = _join(self.missing_names)
-        verb = "mention" if len(self.missing_names) > 1 else "mentions"
-        return (
-            f"None of the articles found that bear on the question {verb} {names}; the answer covers the rest "
-            "of the question."
-        )
+        """A notice for an answer that covers the question except for the names (or the abstract topic) no passage
+        mentions."""
+        notes = []
+        if self.missing_names:
+            verb = "mention" if len(self.missing_names) > 1 else "mentions"
+            notes.append(
+                f"None of the articles found that bear on the question {verb} {_join(self.missing_names)}; the "
+                "answer covers the rest of the question."
+            )
+        topics = [t for t in self.missing_topics if t not in self.missing_names]
+        if topics:
+            notes.append(
+                f"No article found uses the words {_join(topics, 'or')}; the quotes are the closest the "
+                "archive holds and may put it in other words, or not answer it."
+            )
+        return " ".join(notes)
+
+
+# abstract nouns ("truthfulness", "integration", "availability", "adjustments") that articles often put in other
+# words, and topics too general to be missing ("recent events"): a missing one gets a notice, never a refusal
+_ABSTRACT = re.compile(r"(?:ness|tions?|sions?|ity|ities|ments?|ance|ances|ence|ences|ship|ships|ism)$", re.I)
+_GENERAL = frozenset(
+    "what how why whether who which when where his her its their my our your this that these those it them "
+    "event events thing things issue issues matter matters situation need needs future plan plans "
+    "news decline rise growth impact effect effects role".split()
+)
+
+
+def concrete(topic: str) -> bool:
+    """Whether a topic names a concrete thing ("smoking", "the housing market") that an article on it would name
+    too, rather than an abstract or general one ("his truthfulness", "recent events", "what she learned")."""
+    tokens = [t.lower() for t in _TOKEN.findall(_ARTICLE.sub("", topic))]
+    return 0 < len(tokens) <= 3 and not any(t in _GENERAL or _ABSTRACT.search(t) for t in tokens)
 
 
 def period_notice(periods: Sequence[Period], cited: Sequence[Passage]) -> str:
@@ -127,20 +174,52 @@ def find_gaps(question: Question, passages: Sequence[Passage]) -> Gaps:
     unknown = question.unknown_sources + tuple(s for s in question.possible_sources if not mentions(s, haystack))
     missing = tuple(e for e in question.entities if not mentions(e, haystack))
     speakers = tuple(s for s in question.speakers if not mentions(s, haystack))
-    return Gaps(unknown, missing, len(question.entities), speakers, len(question.speakers))
+    topics = _missing_topics(question, passages)
+    return Gaps(unknown, missing, len(question.entities), speakers, len(question.speakers), topics)
+
+
+def _missing_topics(question: Question, passages: Sequence[Passage]) -> tuple[str, ...]:
+    """The topics of the question ("about the smoking ban") none of whose words (as the keyword index reads them:
+    "smoking" meets "smoke") any passage or its headline holds."""
+    if not question.topics:
+        return ()
+    ignored = ignored_terms()
+    wanted = [frozenset(tokenize([topic])[0].split()) - ignored for topic in question.topics]
+    if not any(wanted):
+        return ()
+    held = frozenset(" ".join(tokenize([f"{p.title} {p.text}" for p in passages])).split())
+    pairs = zip(question.topics, wanted, strict=True)
+    return tuple(_ARTICLE.sub("", topic) for topic, words in pairs if words and not words & held)
+
+
+def holds_kind(kind: str, sentence: str) -> bool:
+    """Whether a sentence holds what a "how much / how many" (an amount: a year or a day of the month is none) or a
+    "when" question asks for."""
+    if kind == "number":
+        return bool(_NUMBER.search(_DATES.sub(" ", sentence)))
+    if kind == "date":
+        return bool(_DATE.search(sentence))
+    return False
+
+
+def holds_money(sentence: str) -> bool:
+    """Whether a sentence holds a sum of money or a share ("$4.3 billion", "6% of annual turnover", "€35m")."""
+    return bool(_MONEY.search(sentence))
 
 
 def kind_bonus(kind: str, sentence: str) -> float:
     """A small preference for sentences that hold what the question asks for (a number, a name, a date)."""
-    if kind == "number" and _NUMBER.search(sentence):
-        return 0.04
-    if kind == "date" and re.search(
-        r"\b(19|20)\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b", sentence
-    ):
+    if kind in ("number", "date") and holds_kind(kind, sentence):
         return 0.04
     if kind in ("person", "name") and _NAME_IN_TEXT.search(sentence):
         return 0.03
     return 0.0
+
+
+def asks(sentence: str) -> bool:
+    """Whether a sentence is itself a question ("Who has won the most World Cups?"): an article's question is a
+    subheading or a rhetorical turn, never the evidence that answers one."""
+    return sentence.rstrip(" \"'”’)]").endswith("?")
 
 
 def order_sentence(passages: Sequence[Passage], numbers: dict[int, int]) -> str:

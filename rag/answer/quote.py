@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -14,7 +15,17 @@ from langchain_core.embeddings import Embeddings
 from rag.answer.base import Turn, refusal, rule_condense
 from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
-from rag.answer.evidence import Gaps, find_gaps, kind_bonus, mentions, order_sentence, period_notice
+from rag.answer.evidence import (
+    Gaps,
+    asks,
+    find_gaps,
+    holds_kind,
+    holds_money,
+    kind_bonus,
+    mentions,
+    order_sentence,
+    period_notice,
+)
 from rag.answer.support import Support, dense_top
 from rag.answer.terms import PHRASE_BONUS, TermWeights, Vocabulary
 from rag.archive.access import access_label
@@ -199,19 +210,22 @@ class QuoteAnswerer:
         self, question: Question, scored: list[ScoredSentence], passages: list[Passage]
     ) -> list[ScoredSentence]:
         """The best sentence for the whole question, then for each part of it the sentence that answers that part
-        best (preferring another article than the parts before), at most two per part and six in all."""
+        best (preferring another article than the parts before), at most two per part and six in all. An article's
+        own questions ("Who has won the most World Cups?") are never quoted as the answer."""
         bonus = [
             kind_bonus(question.kind, s.text) + self._named_bonus(question, passages[s.passage_rank]) for s in scored
         ]
         with_bonus = {id(s): s.score + b for s, b in zip(scored, bonus, strict=True)}
         ranking = {id(s): s.relevance + b for s, b in zip(scored, bonus, strict=True)}
         # eligible: close enough to the question on the threshold's scale; then ordered by relevance
-        ranked = sorted((s for s in scored if with_bonus[id(s)] >= self.threshold), key=lambda s: -ranking[id(s)])
+        eligible = [s for s in scored if with_bonus[id(s)] >= self.threshold]
+        ranked = sorted([s for s in eligible if not asks(s.text)] or eligible, key=lambda s: -ranking[id(s)])
         chosen = [s for s in ranked if ranking[id(s)] >= ranking[id(ranked[0])] - 0.08][
             : self.max_sentences if len(question.parts) < 2 else 1
         ]
         by_score = sorted(scored, key=lambda s: -with_bonus[id(s)])
         chosen = self._lead_with_name(question, by_score, with_bonus, passages, chosen)
+        chosen = self._lead_with_kind(question, ranked, chosen)
         if len(question.parts) < 2:
             return chosen
         vectors = self.sentence_vectors([s.text for s in scored])
@@ -226,6 +240,8 @@ class QuoteAnswerer:
             used_articles = {passages[c.passage_rank].article_id for c in chosen}
             values: list[tuple[float, int]] = []
             for i, sentence in enumerate(scored):
+                if asks(sentence.text):
+                    continue  # an article's own question answers nothing
                 passage = passages[sentence.passage_rank]
                 extra = bonus[i] + NAME_BONUS * sum(1 for name in part.entities if mentions(name, hays[i]))
                 extra += self._named_bonus(part, passage) - self._named_bonus(question, passage)
@@ -274,10 +290,29 @@ class QuoteAnswerer:
         name = word_string(candidates[0].name)
         if any(name in word_string(s.text) for s in chosen):
             return chosen
-        holder = next((s for s in ranked if name in word_string(s.text)), None)
+        holders = [s for s in ranked if name in word_string(s.text)]
+        # a statement holding the name before an article's own question that does ("Who is Sam Bankman-Fried?")
+        holder = next((s for s in holders if not asks(s.text)), holders[0] if holders else None)
         if holder is None or with_bonus[id(holder)] < self.threshold - LEAD_MARGIN:
             return chosen
         return [holder, *chosen]
+
+    @staticmethod
+    def _lead_with_kind(
+        question: Question, ranked: list[ScoredSentence], chosen: list[ScoredSentence]
+    ) -> list[ScoredSentence]:
+        """For a "how much / how many" or "when" question: lead with the best eligible sentence that holds an amount
+        (a sum of money or a share, for "how much", where one is eligible) or a date, unless the first chosen
+        sentence holds one (the sentence closest in words may not hold the figure)."""
+        kind = question.kind
+        if kind not in ("number", "date") or (chosen and holds_kind(kind, chosen[0].text)):
+            return chosen
+        holders = [s for s in ranked if holds_kind(kind, s.text)]
+        if kind == "number" and re.search(r"\bhow much\b", question.text, re.IGNORECASE):
+            holders = [s for s in holders if holds_money(s.text)] + holders
+        if not holders:
+            return chosen
+        return [holders[0], *(s for s in chosen if s is not holders[0])]
 
     def _compose(self, question: Question, chosen: list[ScoredSentence], passages: list[Passage]) -> Answer:
         """The answer text: each quote with its outlet and date and its citation; the order of two reports when

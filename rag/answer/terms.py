@@ -49,7 +49,7 @@ class Terms:
 
     def asked(self) -> Terms:
         """The terms that say what a question is about (`IGNORED` words left out, and phrases holding them)."""
-        ignored = _ignored()
+        ignored = ignored_terms()
         return Terms(
             self.words - ignored, frozenset(p for p in self.pairs if p[0] not in ignored and p[1] not in ignored)
         )
@@ -109,5 +109,6 @@ class Vocabulary:
 
 
 @lru_cache(maxsize=1)
-def _ignored() -> frozenset[str]:
+def ignored_terms() -> frozenset[str]:
+    """The stems (and words) of `IGNORED`: the words that say nothing of what a question is about."""
     return frozenset(tokenize([IGNORED])[0].split()) | frozenset(IGNORED.split())

@@ -150,6 +150,7 @@ class Question:
     possible_sources: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()
     content_words: frozenset[str] = field(default_factory=frozenset)
+    topics: tuple[str, ...] = ()  # what the question asks about ("what did the minister say about smoking")
 
 
 MAX_OUTLET_BOOSTS = 4
@@ -462,7 +463,29 @@ def understand(
         possible_sources=tuple(possible),
         speakers=tuple(speakers(text, known)),
         content_words=content_words(text),
+        topics=tuple(topics(text)),
     )
+
+
+_TOPIC = re.compile(r"\b(?:about|regarding|concerning)\s+(?P<topic>[^,;:?!.()\[\]“”\"]+)", re.IGNORECASE)
+_TOPIC_END = re.compile(
+    r"\s+\b(?:and|or|but|while|whereas|that|which|who|whom|when|where|in|on|at|from|by|for|with|to|as|after|before|"
+    r"since|during|published|according|compared|than|if)\b.*",
+    re.IGNORECASE,
+)
+_MAX_TOPIC_WORDS = 5
+
+
+def topics(text: str) -> list[str]:
+    """What a question asks about: the words after "about", "regarding" or "concerning", up to the next clause or
+    preposition ("What did the minister say about the smoking ban in Wellington?" -> "the smoking ban")."""
+    found = []
+    for match in _TOPIC.finditer(text):
+        topic = _TOPIC_END.sub("", match.group("topic")).strip()
+        tokens = _TOKEN.findall(topic)
+        if tokens and len(tokens) <= _MAX_TOPIC_WORDS and topic not in found:
+            found.append(topic)
+    return found
 
 
 def part_of(period: Period, parts: Sequence[str]) -> int | None:

@@ -49,8 +49,8 @@ def test_quote_mode_refuses_what_the_archive_does_not_cover(seed_archive: Archiv
     assert answer.refused and not answer.citations
     assert (
         answer.text
-        == "None of the articles found that bear on the question mentions “Bank of England”, so the archive does not "
-        "answer this."
+        == "None of the articles found that bear on the question mention “Bank of England” or “interest rates”, so the "
+        "archive does not answer this."
     )
 
 

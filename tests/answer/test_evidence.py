@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from support import make_passage
 
-from rag.answer.evidence import claim_supported, find_gaps, order_sentence
+from rag.answer.evidence import (
+    asks,
+    claim_supported,
+    concrete,
+    find_gaps,
+    holds_kind,
+    holds_money,
+    order_sentence,
+)
 from rag.retrieval.question import understand
 
 FED = make_passage(
@@ -89,3 +97,37 @@ def test_a_place_or_subject_next_to_report_words_is_no_unknown_source() -> None:
 def test_titles_weekdays_and_single_outlet_questions() -> None:
     assert understand("What did President Biden say on Monday?").entities == ("Biden",)
     assert not understand("What did Reuters Wire report after the earthquake?", ["Reuters Wire"]).asks_order
+
+
+def test_what_a_sentence_holds_for_how_much_and_when_questions() -> None:
+    """A year or a day of the month is a date, not an amount; a sum of money or a share is what "how much" wants."""
+    assert holds_kind("number", "Two people suffered minor injuries.")
+    assert holds_kind("number", "Binance will pay $4.3 billion.") and holds_money("Binance will pay $4.3 billion.")
+    assert holds_money("Fines can reach 6% of annual turnover.") and holds_money("a fine of €35m")
+    assert not holds_kind("number", "On October 7, 2023 the talks began at 10:30 a.m.")
+    assert not holds_money("Eight drones were used.")
+    assert holds_kind("date", "The talks began on Tuesday.") and holds_kind("date", "It was first made in 2022.")
+    assert not holds_kind("date", "Prices may rise.")
+
+
+def test_an_articles_own_questions_are_told_apart_from_its_statements() -> None:
+    assert asks("Who has won the most ODI Cricket World Cups?")
+    assert asks("“Is this the end?”")
+    assert not asks("The minister asked whether the plan would work.")
+
+
+def test_a_topic_no_passage_holds_is_a_gap_that_refuses_in_words() -> None:
+    gaps = find_gaps(understand("What did the Federal Reserve say about housing?"), [FED, ECB])
+    assert gaps.missing_topics == ("housing",) and gaps.refuse and not gaps.missing_names
+    assert "“housing”" in gaps.refusal_text()
+    held = find_gaps(understand("What did the Federal Reserve say about interest rates?"), [FED, ECB])
+    assert held.missing_topics == () and not held.refuse
+
+
+def test_only_a_concrete_missing_topic_refuses_an_abstract_one_gets_a_notice() -> None:
+    """Articles put "his truthfulness" in other words ("lied"), never "smoking"."""
+    assert concrete("smoking") and concrete("the housing market") and concrete("climate change")
+    assert not any(concrete(t) for t in ("his truthfulness", "its integration", "recent events", "what she learned"))
+    gaps = find_gaps(understand("What did Jerome Powell say about his truthfulness?"), [FED, ECB])
+    assert gaps.missing_topics == ("his truthfulness",) and not gaps.refuse
+    assert "“his truthfulness”" in gaps.partial_notice()

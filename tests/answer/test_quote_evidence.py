@@ -267,3 +267,54 @@ def test_the_period_notice_names_each_period_missed_as_a_reader_would_say_it() -
         "None of the quoted articles was published “in November 2023” or “last week”, as the question asks; "
         "each quote shows its own date."
     )
+
+
+SETTLEMENT = [
+    (
+        "settlement.md",
+        "Exchange settles with regulators",
+        "Who will pay for the years of lax controls? The exchange agreed to the settlement after months of talks "
+        "with regulators, its spokesperson said. Under the plea agreement the exchange will pay $4.3 billion to "
+        "the Justice Department and the Treasury. Its founder agreed to step down as chief executive.",
+        {"outlet": "TechCrunch", "published_at": "2023-11-21"},
+    ),
+]
+
+
+def test_a_how_much_question_leads_with_the_sum_not_with_the_closest_words(
+    archive: Archive, tmp_path: Path, settings: Settings
+) -> None:
+    ingest_md(archive, tmp_path / "settlement", SETTLEMENT)
+    answer = make_engine(settings, archive).ask("How much did the exchange agree to pay in the settlement?")
+    assert not answer.refused
+    assert quoted_sentences(answer)[0].startswith("Under the plea agreement the exchange will pay $4.3 billion")
+
+
+def test_an_articles_own_question_is_never_quoted_as_the_answer(
+    archive: Archive, tmp_path: Path, settings: Settings
+) -> None:
+    ingest_md(archive, tmp_path / "settlement", SETTLEMENT)
+    answer = make_engine(settings, archive).ask("Who will pay for the lax controls at the exchange?")
+    assert not answer.refused
+    assert not any(s.endswith("?") for s in quoted_sentences(answer))
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("What did the Federal Reserve say about housing?", "“housing”"),
+        ("What did Linda Yaccarino tell regulators regarding the smoking ban?", "“smoking ban”"),
+    ],
+)
+def test_a_topic_no_passage_holds_is_refused_and_named(
+    news: Archive, settings: Settings, question: str, named: str
+) -> None:
+    answer = make_engine(settings, news).ask(question)
+    assert answer.refused and not answer.citations
+    assert named in answer.text
+
+
+def test_a_topic_the_passages_hold_in_another_form_is_answered(news: Archive, settings: Settings) -> None:
+    answer = make_engine(settings, news).ask("What did the Federal Reserve decide about the increase in rates?")
+    assert not answer.refused  # "increase" meets "increases" as the keyword index reads words
+    assert "Federal Reserve held interest rates" in answer.text

@@ -10,6 +10,7 @@ from rag.retrieval.question import (
     name_words,
     named_entities,
     split_parts,
+    topics,
     understand,
     unknown_sources,
 )
@@ -168,3 +169,24 @@ def test_a_capital_starting_a_sentence_is_a_name_when_the_texts_use_it_as_one() 
         "Emily Chang",
         "O'Brien Kelly",
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What did the New Zealand government decide about smoking?", ["smoking"]),
+        ("What did the minister say about the smoking ban in Wellington?", ["the smoking ban"]),
+        ("What was said regarding the new stadium and the budget?", ["the new stadium"]),
+        ("Anything concerning climate change, published last week?", ["climate change"]),
+        (
+            "Did the report about the long-running dispute over pay and conditions surprise anyone?",
+            ["the long-running dispute over pay"],
+        ),
+        ("Did the article about Twitch's subscription revenue split policy changes surprise anyone?", []),
+        ("Who won the match on Saturday?", []),
+    ],
+)
+def test_what_a_question_asks_about(question: str, expected: list[str]) -> None:
+    """The words after "about", "regarding" or "concerning", to the next clause or preposition; a span too long to
+    be a topic is left out rather than guessed."""
+    assert topics(question) == expected
