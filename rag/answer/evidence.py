@@ -8,13 +8,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.answer.terms import ignored_terms
-from rag.archive.lexical import tokenize
+from rag.answer.topics import concrete, missing_topics, unvoiced_topics
 from rag.models import Passage
 from rag.retrieval.periods import Period
 from rag.retrieval.question import Question, named_entities, word_string, words
-
-_TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
 
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I
@@ -28,7 +25,6 @@ _DATES = re.compile(
     r"|\b\d{1,2}:\d\d\b|\b\d{1,2}(?:[.:]\d\d)?\s*[ap]\.?m\b",
     re.IGNORECASE,
 )
-_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _MONEY = re.compile(
     r"[$€£¥]\s?\d|\d\s?(?:%|per ?cent\b|percent\b)|\d\s*(?:million|billion|trillion|bn|m)\b"
     r"|\b(?:dollars|euros|pounds)\b",
@@ -63,6 +59,8 @@ class Gaps:
     missing_speakers: tuple[str, ...] = ()
     speakers: int = 0
     missing_topics: tuple[str, ...] = ()  # what the question asks about ("about smoking") that no passage holds
+    unvoiced_topics: tuple[str, ...] = ()  # "what did Putin say about inflation": found, but never with Putin
+    speakers_named: tuple[str, ...] = ()  # the people the question asks the words of
 
     @property
     def refuse(self) -> bool:
@@ -70,8 +68,10 @@ class Gaps:
         asks about, every name the question is about absent, or the concrete thing it asks about ("what did the
         government decide about smoking") in none of the passages, whose closeness is then about something else.
         (Fewer absent names weigh in the support score, rag/answer/support.py; an abstract topic such as "his
-        truthfulness" is often put in other words by the articles, and only gets a notice.)"""
-        return self.lacks_source or self.lacks_names or any(concrete(t) for t in self.missing_topics)
+        truthfulness" is often put in other words by the articles, and only gets a notice.) Or what people are
+        asked about ("what did Putin say about inflation") is in none of the passages that mention them."""
+        lacks_topic = any(concrete(t) for t in self.missing_topics) or bool(self.unvoiced_topics)
+        return self.lacks_source or self.lacks_names or lacks_topic
 
     @property
     def lacks_source(self) -> bool:
@@ -93,6 +93,11 @@ class Gaps:
                 "this from the archive."
             )
         topics = tuple(t for t in self.missing_topics if concrete(t))
+        if self.unvoiced_topics and not (topics or self.missing_speakers or self.lacks_names):
+            return (
+                f"No article found mentions {_join(self.speakers_named)} together with "
+                f"{_join(self.unvoiced_topics, 'or')}, so the archive does not answer this."
+            )
         absent = self.missing_speakers or tuple(dict.fromkeys((*self.missing_names, *topics)))
         verb = "mention" if len(absent) > 1 else "mentions"
         return (
@@ -117,23 +122,6 @@ class Gaps:
                 "archive holds and may put it in other words, or not answer it."
             )
         return " ".join(notes)
-
-
-# abstract nouns ("truthfulness", "integration", "availability", "adjustments") that articles often put in other
-# words, and topics too general to be missing ("recent events"): a missing one gets a notice, never a refusal
-_ABSTRACT = re.compile(r"(?:ness|tions?|sions?|ity|ities|ments?|ance|ances|ence|ences|ship|ships|ism)$", re.I)
-_GENERAL = frozenset(
-    "what how why whether who which when where his her its their my our your this that these those it them "
-    "event events thing things issue issues matter matters situation need needs future plan plans "
-    "news decline rise growth impact effect effects role".split()
-)
-
-
-def concrete(topic: str) -> bool:
-    """Whether a topic names a concrete thing ("smoking", "the housing market") that an article on it would name
-    too, rather than an abstract or general one ("his truthfulness", "recent events", "what she learned")."""
-    tokens = [t.lower() for t in _TOKEN.findall(_ARTICLE.sub("", topic))]
-    return 0 < len(tokens) <= 3 and not any(t in _GENERAL or _ABSTRACT.search(t) for t in tokens)
 
 
 def period_notice(periods: Sequence[Period], cited: Sequence[Passage]) -> str:
@@ -174,22 +162,11 @@ def find_gaps(question: Question, passages: Sequence[Passage]) -> Gaps:
     unknown = question.unknown_sources + tuple(s for s in question.possible_sources if not mentions(s, haystack))
     missing = tuple(e for e in question.entities if not mentions(e, haystack))
     speakers = tuple(s for s in question.speakers if not mentions(s, haystack))
-    topics = _missing_topics(question, passages)
-    return Gaps(unknown, missing, len(question.entities), speakers, len(question.speakers), topics)
-
-
-def _missing_topics(question: Question, passages: Sequence[Passage]) -> tuple[str, ...]:
-    """The topics of the question ("about the smoking ban") none of whose words (as the keyword index reads them:
-    "smoking" meets "smoke") any passage or its headline holds."""
-    if not question.topics:
-        return ()
-    ignored = ignored_terms()
-    wanted = [frozenset(tokenize([topic])[0].split()) - ignored for topic in question.topics]
-    if not any(wanted):
-        return ()
-    held = frozenset(" ".join(tokenize([f"{p.title} {p.text}" for p in passages])).split())
-    pairs = zip(question.topics, wanted, strict=True)
-    return tuple(_ARTICLE.sub("", topic) for topic, words in pairs if words and not words & held)
+    topics = missing_topics(question, passages)
+    unvoiced = () if speakers else unvoiced_topics(question, passages)
+    return Gaps(
+        unknown, missing, len(question.entities), speakers, len(question.speakers), topics, unvoiced, question.speakers
+    )
 
 
 def holds_kind(kind: str, sentence: str) -> bool:

@@ -131,3 +131,14 @@ def test_only_a_concrete_missing_topic_refuses_an_abstract_one_gets_a_notice() -
     gaps = find_gaps(understand("What did Jerome Powell say about his truthfulness?"), [FED, ECB])
     assert gaps.missing_topics == ("his truthfulness",) and not gaps.refuse
     assert "“his truthfulness”" in gaps.partial_notice()
+
+
+def test_what_someone_said_about_a_topic_needs_a_passage_with_both() -> None:
+    """Jerome Powell is in the archive and so are deposit rates, but never together."""
+    apart = find_gaps(understand("What did Jerome Powell say about deposits?"), [FED, ECB])
+    assert apart.unvoiced_topics == ("deposits",) and apart.refuse
+    assert apart.refusal_text() == (
+        "No article found mentions “Jerome Powell” together with “deposits”, so the archive does not answer this."
+    )
+    together = find_gaps(understand("What did Jerome Powell say about inflation?"), [FED, ECB])
+    assert together.unvoiced_topics == () and not together.refuse

@@ -304,6 +304,7 @@ def test_an_articles_own_question_is_never_quoted_as_the_answer(
     [
         ("What did the Federal Reserve say about housing?", "“housing”"),
         ("What did Linda Yaccarino tell regulators regarding the smoking ban?", "“smoking ban”"),
+        ("What did Linda Yaccarino say about fines?", "“Linda Yaccarino” together with “fines”"),
     ],
 )
 def test_a_topic_no_passage_holds_is_refused_and_named(
