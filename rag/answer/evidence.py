@@ -16,18 +16,27 @@ from rag.retrieval.question import Question, named_entities, word_string, words
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I
 )
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# month names and their usual abbreviations, whole words only ("Mark", "Mayor" and "Junior" are none); "May" alone
+# is a month only next to a day or a year ("May I add", "Theresa May")
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?"
+    r"|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?\b"
+_MAY = rf"May\s+(?:{_DAY}|(?:19|20)\d\d\b)|{_DAY}\s+May\b"
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-_DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b{_MONTH}(?=[\s,]|$)|\b{_WEEKDAY}\b")
-# what is a date, not an amount: years, days of a month ("October 7", "7 October", "Oct. 7th"), clock times
-_DATES = re.compile(
-    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|\b(?:19|20)\d\d\b"
+_FOLLOWS_A_YEAR = r"(?!\s+(?!(?:the|a|an|and|or|to|in|on|at|for|as|when|after|before|with|by|of|but)\b)[a-z])"
+_YEAR = rf"\b(?:19|20)\d\d\b{_FOLLOWS_A_YEAR}"  # "in 2023 the" is a year; "2000 people" is not
+# a sentence that says when: a year, a month, a weekday
+_DATE_MENTION = re.compile(rf"{_YEAR}|\b{_MONTH}|\b(?:{_MAY})|\b{_WEEKDAY}\b")
+# what is a date or a time, not an amount: years, days of a month ("October 7", "7 October", "Oct. 7th"), clock times
+_NOT_AN_AMOUNT = re.compile(
+    rf"\b{_MONTH}\s+{_DAY}|\b{_DAY}\s+{_MONTH}|\b(?:{_MAY})|{_YEAR}"
     r"|\b\d{1,2}:\d\d\b|\b\d{1,2}(?:[.:]\d\d)?\s*[ap]\.?m\b",
-    re.IGNORECASE,
 )
 _MONEY = re.compile(
-    r"[$€£¥]\s?\d|\d\s?(?:%|per ?cent\b|percent\b)|\d\s*(?:million|billion|trillion|bn|m)\b"
-    r"|\b(?:dollars|euros|pounds)\b",
+    r"[$€£¥]\s?\d|\d\s?(?:%|per ?cent\b|percent(?:age points?)?\b)|\d\s*(?:million|billion|trillion|bn)\b"
+    r"|\d\s?m\b(?!\s+(?:tall|long|high|wide|deep))|\b(?:dollars|euros)\b",
     re.IGNORECASE,
 )
 _NAME_IN_TEXT = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
@@ -61,17 +70,27 @@ class Gaps:
     missing_topics: tuple[str, ...] = ()  # what the question asks about ("about smoking") that no passage holds
     unvoiced_topics: tuple[str, ...] = ()  # "what did Putin say about inflation": found, but never with Putin
     speakers_named: tuple[str, ...] = ()  # the people the question asks the words of
+    topics: int = 0  # how many topics the question names
+    parts: int = 1  # how many parts the question has
 
     @property
     def refuse(self) -> bool:
         """Too much is missing to answer: a cited source the archive lacks, no word from the people the question
-        asks about, every name the question is about absent, or the concrete thing it asks about ("what did the
-        government decide about smoking") in none of the passages, whose closeness is then about something else.
-        (Fewer absent names weigh in the support score, rag/answer/support.py; an abstract topic such as "his
-        truthfulness" is often put in other words by the articles, and only gets a notice.) Or what people are
-        asked about ("what did Putin say about inflation") is in none of the passages that mention them."""
-        lacks_topic = any(concrete(t) for t in self.missing_topics) or bool(self.unvoiced_topics)
-        return self.lacks_source or self.lacks_names or lacks_topic
+        asks about, every name the question is about absent, or what it asks about missing (`lacks_topic`).
+        (Fewer absent names weigh in the support score, rag/answer/support.py.)"""
+        return self.lacks_source or self.lacks_names or self.lacks_topic
+
+    @property
+    def lacks_topic(self) -> bool:
+        """The concrete thing the question asks about ("what did the government decide about smoking") is in none
+        of the passages, whose closeness is then about something else (in a question of several parts: every
+        topic it names is missing, else the other parts are answered with a notice); or what a person is asked
+        about ("what did Putin say about inflation") is in none of the articles that mention them. An abstract
+        topic ("his truthfulness") is often put in other words by the articles, and only gets a notice."""
+        if self.unvoiced_topics:
+            return True
+        concrete_missing = any(concrete(t) for t in self.missing_topics)
+        return concrete_missing and (self.parts == 1 or len(self.missing_topics) == self.topics)
 
     @property
     def lacks_source(self) -> bool:
@@ -92,13 +111,16 @@ class Gaps:
                 f"The archive holds no articles from {names}, which the question relies on, so it cannot answer "
                 "this from the archive."
             )
-        topics = tuple(t for t in self.missing_topics if concrete(t))
-        if self.unvoiced_topics and not (topics or self.missing_speakers or self.lacks_names):
-            return (
-                f"No article found mentions {_join(self.speakers_named)} together with "
-                f"{_join(self.unvoiced_topics, 'or')}, so the archive does not answer this."
-            )
-        absent = self.missing_speakers or tuple(dict.fromkeys((*self.missing_names, *topics)))
+        topics = tuple(t for t in self.missing_topics if concrete(t)) if self.lacks_topic else ()
+        if self.lacks_topic and not (self.lacks_source or self.lacks_names):  # name what made the refusal
+            if not topics:
+                return (
+                    f"No article found mentions {_join(self.speakers_named)} together with "
+                    f"{_join(self.unvoiced_topics, 'or')}, so the archive does not answer this."
+                )
+            absent = tuple(dict.fromkeys((*self.missing_names, *topics)))
+        else:
+            absent = self.missing_speakers or tuple(dict.fromkeys((*self.missing_names, *topics)))
         verb = "mention" if len(absent) > 1 else "mentions"
         return (
             f"None of the articles found that bear on the question {verb} {_join(absent, 'or')}, so the archive "
@@ -165,7 +187,16 @@ def find_gaps(question: Question, passages: Sequence[Passage]) -> Gaps:
     topics = missing_topics(question, passages)
     unvoiced = () if speakers else unvoiced_topics(question, passages)
     return Gaps(
-        unknown, missing, len(question.entities), speakers, len(question.speakers), topics, unvoiced, question.speakers
+        unknown_sources=unknown,
+        missing_names=missing,
+        names=len(question.entities),
+        missing_speakers=speakers,
+        speakers=len(question.speakers),
+        missing_topics=topics,
+        unvoiced_topics=unvoiced,
+        speakers_named=question.speakers,
+        topics=len(question.topics),
+        parts=len(question.parts),
     )
 
 
@@ -173,9 +204,9 @@ def holds_kind(kind: str, sentence: str) -> bool:
     """Whether a sentence holds what a "how much / how many" (an amount: a year or a day of the month is none) or a
     "when" question asks for."""
     if kind == "number":
-        return bool(_NUMBER.search(_DATES.sub(" ", sentence)))
+        return bool(_NUMBER.search(_NOT_AN_AMOUNT.sub(" ", sentence)))
     if kind == "date":
-        return bool(_DATE.search(sentence))
+        return bool(_DATE_MENTION.search(sentence))
     return False
 
 

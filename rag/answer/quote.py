@@ -75,6 +75,21 @@ def relevance(similarity: float, weighted: float, phrases: int, passage_rank: in
     return MEANING * similarity + (1 - MEANING) * weighted + PHRASE_BONUS * phrases - RANK_STEP * passage_rank
 
 
+_KIND_PHRASES = {
+    "number": re.compile(r"\bhow (?:much|many)\b|\bwhat (?:percentage|amount)\b", re.IGNORECASE),
+    "date": re.compile(r"\bwhen\b|\b(?:what|which) (?:date|year|day)\b", re.IGNORECASE),
+}
+_QUESTION_WORD = re.compile(r"\b(?:what|who|whom|whose|which|why|where|when|how)\b", re.IGNORECASE)
+
+
+def _leads_with(kind: str, question: str) -> bool:
+    """Whether the question asks for a figure or a date first ("How much did …", "When was …"), not in a clause
+    ("What did Biden say when he visited Kyiv?" asks what he said)."""
+    phrase = _KIND_PHRASES[kind].search(question)
+    first = _QUESTION_WORD.search(question)
+    return phrase is not None and first is not None and first.start() == phrase.start()
+
+
 class QuoteAnswerer:
     """Answers with up to `max_sentences` verbatim sentences, refusing when the best is below `threshold`."""
 
@@ -305,7 +320,9 @@ class QuoteAnswerer:
         (a sum of money or a share, for "how much", where one is eligible) or a date, unless the first chosen
         sentence holds one (the sentence closest in words may not hold the figure)."""
         kind = question.kind
-        if kind not in ("number", "date") or (chosen and holds_kind(kind, chosen[0].text)):
+        if kind not in ("number", "date") or not _leads_with(kind, question.text):
+            return chosen
+        if chosen and holds_kind(kind, chosen[0].text):
             return chosen
         holders = [s for s in ranked if holds_kind(kind, s.text)]
         if kind == "number" and re.search(r"\bhow much\b", question.text, re.IGNORECASE):

@@ -23,6 +23,7 @@ from rag.retrieval.question import Question, word_string, words
 _TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 MAX_CONCRETE_WORDS = 3
+PREFIX = 5  # letters two words must share to count as one ("economy", "economic")
 # abstract nouns ("truthfulness", "availability", "leadership") that articles often put in other words, and topics
 # too general to be missing ("recent events", "his intentions"): a missing one gets a notice, never a refusal.
 # Nouns in -tion or -ment are often the news itself ("inflation", "the election", "the settlement"), so they count.
@@ -47,8 +48,21 @@ def _topic_terms(question: Question) -> list[frozenset[str]]:
     return [frozenset(tokenize([topic])[0].split()) - ignored for topic in question.topics]
 
 
-def _terms(passage: Passage) -> frozenset[str]:
-    return frozenset(tokenize([f"{passage.title} {passage.text}"])[0].split())
+class _Held:
+    """What a set of passages holds, matched leniently, since a refusal must not hang on spelling: a topic word is
+    held when its stem is, when a held word shares its first five letters ("economy" and "economic", "defence" and
+    "defense"), or when it is written with a hyphen ("ceasefire" and "cease-fire")."""
+
+    def __init__(self, passages: Sequence[Passage]) -> None:
+        texts = [f"{p.title} {p.text}" for p in passages]
+        self.terms = frozenset(" ".join(tokenize(texts)).split()) if texts else frozenset()
+        self.prefixes = frozenset(t[:PREFIX] for t in self.terms if len(t) >= PREFIX)
+        self.joined = " ".join(texts).lower().replace("-", "")
+
+    def holds(self, topic: str, terms: frozenset[str]) -> bool:
+        if terms & self.terms or any(len(t) >= PREFIX and t[:PREFIX] in self.prefixes for t in terms):
+            return True
+        return any(len(w) >= PREFIX and w in self.joined for w in words(topic.replace("-", "")))
 
 
 def missing_topics(question: Question, passages: Sequence[Passage]) -> tuple[str, ...]:
@@ -56,22 +70,24 @@ def missing_topics(question: Question, passages: Sequence[Passage]) -> tuple[str
     (as "the smoking ban" -> "smoking ban")."""
     if not question.topics:
         return ()
-    held = frozenset().union(*(_terms(p) for p in passages))
+    held = _Held(passages)
     pairs = zip(question.topics, _topic_terms(question), strict=True)
-    return tuple(_ARTICLE.sub("", topic) for topic, terms in pairs if terms and not terms & held)
+    return tuple(_ARTICLE.sub("", topic) for topic, terms in pairs if terms and not held.holds(topic, terms))
 
 
 def unvoiced_topics(question: Question, passages: Sequence[Passage]) -> tuple[str, ...]:
-    """For "what did Putin say about inflation": the concrete topics that no passage mentioning one of the people
-    the question asks the words of also holds. Putin is in the archive, and so is inflation, but not together.
-    Only for a question of one part: "what did Shoigu say, and what did Sobyanin say about the damage" pairs
-    "the damage" with Sobyanin alone."""
+    """For "what did Putin say about inflation": the concrete topics that no article mentioning one of the people
+    the question asks the words of also holds (in any of its passages found). Putin is in the archive, and so is
+    inflation, but not together. Only for a question of one part: "what did Shoigu say, and what did Sobyanin say
+    about the damage" pairs "the damage" with Sobyanin alone."""
     if not question.speakers or not question.topics or len(question.parts) > 1:
-        return ()  # in a question of several parts, a topic may belong to another part than the speaker
-    voiced = [p for p in passages if any(_mentions(s, p) for s in question.speakers)]
-    held = frozenset().union(*(_terms(p) for p in voiced))
+        return ()
+    voiced = {p.article_id for p in passages if any(_mentions(s, p) for s in question.speakers)}
+    held = _Held([p for p in passages if p.article_id in voiced])
     pairs = zip(question.topics, _topic_terms(question), strict=True)
-    return tuple(_ARTICLE.sub("", topic) for topic, terms in pairs if terms and concrete(topic) and not terms & held)
+    return tuple(
+        _ARTICLE.sub("", topic) for topic, terms in pairs if terms and concrete(topic) and not held.holds(topic, terms)
+    )
 
 
 def _mentions(name: str, passage: Passage) -> bool:

@@ -467,7 +467,10 @@ def understand(
     )
 
 
-_TOPIC = re.compile(r"\b(?:about|regarding|concerning)\s+(?P<topic>[^,;:?!.()\[\]“”\"]+)", re.IGNORECASE)
+# after "about", "regarding" or "concerning"; "about 40 people" is an amount, not a topic
+_TOPIC = re.compile(
+    r"\b(?:about|regarding|concerning)\s+(?![\d$€£]|some\b)(?P<topic>[^,;:?!.()\[\]“”\"]+)", re.IGNORECASE
+)
 _TOPIC_END = re.compile(
     r"\s+\b(?:and|or|but|while|whereas|that|which|who|whom|when|where|in|on|at|from|by|for|with|to|as|after|before|"
     r"since|during|published|according|compared|than|if)\b.*",

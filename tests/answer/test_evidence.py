@@ -13,6 +13,7 @@ from rag.answer.evidence import (
     holds_money,
     order_sentence,
 )
+from rag.answer.quote import _leads_with
 from rag.retrieval.question import understand
 
 FED = make_passage(
@@ -142,3 +143,39 @@ def test_what_someone_said_about_a_topic_needs_a_passage_with_both() -> None:
     )
     together = find_gaps(understand("What did Jerome Powell say about inflation?"), [FED, ECB])
     assert together.unvoiced_topics == () and not together.refuse
+
+
+def test_a_topic_in_another_spelling_or_form_is_held() -> None:
+    """A refusal must not hang on spelling: "economy" meets "economic", "defence" meets "defense", "ceasefire"
+    meets "cease-fire"."""
+    passage = make_passage(
+        "war",
+        ["The cease-fire held overnight, the defense ministry said, and economic talks resumed."],
+        outlet="Wire",
+        published_at="2023-11-01T12:00:00Z",
+    )
+    for question in (
+        "What did the ministry say about the economy?",
+        "What happened regarding the defence budget?",
+        "What was reported about the ceasefire?",
+    ):
+        gaps = find_gaps(understand(question), [passage])
+        assert gaps.missing_topics == () and not gaps.refuse, question
+
+
+def test_in_a_question_of_several_parts_one_missing_topic_is_a_notice() -> None:
+    gaps = find_gaps(
+        understand("What did the Federal Reserve decide about interest rates, and what was said about housing?"),
+        [FED, ECB],
+    )
+    assert gaps.missing_topics == ("housing",) and not gaps.refuse
+    assert "“housing”" in gaps.partial_notice()
+
+
+def test_the_figure_or_date_a_question_asks_first_is_told_from_a_clause() -> None:
+    """ "When" in a clause ("say when he visited") asks for no date; names that start like months are no dates."""
+    assert _leads_with("date", "When did the CEO step down?")
+    assert _leads_with("number", "According to TechCrunch, how many drones were used?")
+    assert not _leads_with("date", "What did Biden say when he visited Kyiv?")
+    assert not any(holds_kind("date", s) for s in ("Mark Zuckerberg spoke.", "Mayor Adams said.", "Theresa May."))
+    assert holds_kind("number", "Police said 2000 people marched.") and holds_kind("date", "In 2023 the firm grew.")

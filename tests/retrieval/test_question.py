@@ -184,6 +184,7 @@ def test_a_capital_starting_a_sentence_is_a_name_when_the_texts_use_it_as_one() 
         ),
         ("Did the article about Twitch's subscription revenue split policy changes surprise anyone?", []),
         ("Who won the match on Saturday?", []),
+        ("Why did about 40 people fall ill?", []),
     ],
 )
 def test_what_a_question_asks_about(question: str, expected: list[str]) -> None:
