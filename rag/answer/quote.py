@@ -226,7 +226,7 @@ class QuoteAnswerer:
     ) -> list[ScoredSentence]:
         """The best sentence for the whole question, then for each part of it the sentence that answers that part
         best (preferring another article than the parts before), at most two per part and six in all. An article's
-        own questions ("Who has won the most World Cups?") are never quoted as the answer."""
+        own questions ("Who has won the most World Cups?") are not quoted, unless nothing else is close enough."""
         bonus = [
             kind_bonus(question.kind, s.text) + self._named_bonus(question, passages[s.passage_rank]) for s in scored
         ]

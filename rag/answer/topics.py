@@ -4,7 +4,7 @@ A question's topic is read by `rag.retrieval.question.topics` (the words after "
 "concerning"). The passages closest to a question about something the archive lacks are close for other reasons:
 "What did the New Zealand government decide about smoking?" finds articles on New Zealand rugby. So a concrete
 topic that no passage holds, in any form the keyword index would match ("smoking" meets "smoke"), means the archive
-does not answer the question; and a question about what someone said on a topic needs a passage that has both.
+does not answer the question; and a question about what someone said on a topic needs an article that has both.
 
 Abstract topics ("his truthfulness", "its integration") are different: articles put them in other words ("he
 lied"), so one that no passage holds only earns the reader a notice, never a refusal.
