@@ -177,13 +177,22 @@ def _join(items: Sequence[str], last: str = "and") -> str:
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} {last} {quoted[-1]}"
 
 
+def missing_names(question: Question, passages: Sequence[Passage]) -> tuple[str, ...]:
+    """The names the question is about that no passage (text, headline or outlet) mentions."""
+    return _absent(question.entities, _haystack(passages))
+
+
+def _absent(names: Sequence[str], haystack: str) -> tuple[str, ...]:
+    return tuple(name for name in names if not mentions(name, haystack))
+
+
 def find_gaps(question: Question, passages: Sequence[Passage]) -> Gaps:
     """The sources and names of the question that the passages cannot speak to."""
     haystack = _haystack(passages)
     # a name that may be a source or a subject ("reports from Gaza") counts only when no article found mentions it
-    unknown = question.unknown_sources + tuple(s for s in question.possible_sources if not mentions(s, haystack))
-    missing = tuple(e for e in question.entities if not mentions(e, haystack))
-    speakers = tuple(s for s in question.speakers if not mentions(s, haystack))
+    unknown = question.unknown_sources + _absent(question.possible_sources, haystack)
+    missing = _absent(question.entities, haystack)
+    speakers = _absent(question.speakers, haystack)
     topics = missing_topics(question, passages)
     unvoiced = () if speakers else unvoiced_topics(question, passages)
     return Gaps(

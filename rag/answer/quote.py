@@ -23,6 +23,7 @@ from rag.answer.evidence import (
     holds_money,
     kind_bonus,
     mentions,
+    missing_names,
     order_sentence,
     period_notice,
 )
@@ -217,7 +218,7 @@ class QuoteAnswerer:
         return Support(
             best_sentence=best,
             dense_top=dense_top(passages),
-            missing_names=len(find_gaps(question, passages).missing_names),
+            missing_names=len(missing_names(question, passages)),
             unknown_source=bool(question.unknown_sources),
         )
 

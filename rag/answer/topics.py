@@ -20,7 +20,6 @@ from rag.archive.lexical import tokenize
 from rag.models import Passage
 from rag.retrieval.question import Question, word_string, words
 
-_TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 MAX_CONCRETE_WORDS = 3
 PREFIX = 5  # letters two words must share to count as one ("economy", "economic")
@@ -38,7 +37,7 @@ _GENERAL = frozenset(
 def concrete(topic: str) -> bool:
     """Whether a topic names a concrete thing ("smoking", "the housing market") that an article on it would name
     too, rather than an abstract or general one ("his truthfulness", "recent events", "what she learned")."""
-    tokens = [t.lower() for t in _TOKEN.findall(_ARTICLE.sub("", topic))]
+    tokens = words(_ARTICLE.sub("", topic))
     return 0 < len(tokens) <= MAX_CONCRETE_WORDS and not any(t in _GENERAL or _ABSTRACT.search(t) for t in tokens)
 
 
