@@ -281,20 +281,22 @@ SETTLEMENT = [
 ]
 
 
-def test_a_how_much_question_leads_with_the_sum_not_with_the_closest_words(
-    archive: Archive, tmp_path: Path, settings: Settings
-) -> None:
+@pytest.fixture
+def settlement(archive: Archive, tmp_path: Path) -> Archive:
     ingest_md(archive, tmp_path / "settlement", SETTLEMENT)
-    answer = make_engine(settings, archive).ask("How much did the exchange agree to pay in the settlement?")
+    return archive
+
+
+def test_a_how_much_question_leads_with_the_sum_not_with_the_closest_words(
+    settlement: Archive, settings: Settings
+) -> None:
+    answer = make_engine(settings, settlement).ask("How much did the exchange agree to pay in the settlement?")
     assert not answer.refused
     assert quoted_sentences(answer)[0].startswith("Under the plea agreement the exchange will pay $4.3 billion")
 
 
-def test_an_articles_own_question_is_never_quoted_as_the_answer(
-    archive: Archive, tmp_path: Path, settings: Settings
-) -> None:
-    ingest_md(archive, tmp_path / "settlement", SETTLEMENT)
-    answer = make_engine(settings, archive).ask("Who will pay for the lax controls at the exchange?")
+def test_an_articles_own_question_is_never_quoted_as_the_answer(settlement: Archive, settings: Settings) -> None:
+    answer = make_engine(settings, settlement).ask("Who will pay for the lax controls at the exchange?")
     assert not answer.refused
     assert not any(s.endswith("?") for s in quoted_sentences(answer))
 

@@ -65,6 +65,12 @@ HARBOUR = [
 ]
 
 
+@pytest.fixture
+def harbour(archive: Archive, tmp_path: Path) -> Archive:
+    ingest_md(archive, tmp_path / "harbour", HARBOUR)
+    return archive
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -72,11 +78,8 @@ HARBOUR = [
         "Why are the harbour ferry crews going on strike?",
     ],
 )
-def test_answerable_questions_are_well_supported(
-    archive: Archive, tmp_path: Path, settings: Settings, question: str
-) -> None:
-    ingest_md(archive, tmp_path / "harbour", HARBOUR)
-    answer = make_engine(settings, archive).ask(question)
+def test_answerable_questions_are_well_supported(harbour: Archive, settings: Settings, question: str) -> None:
+    answer = make_engine(settings, harbour).ask(question)
     assert not answer.refused
     assert answer.support is not None and answer.support >= REFUSE_BELOW
 
@@ -89,9 +92,8 @@ def test_answerable_questions_are_well_supported(
     ],
 )
 def test_questions_the_archive_cannot_answer_are_refused_by_their_support(
-    archive: Archive, tmp_path: Path, settings: Settings, question: str
+    harbour: Archive, settings: Settings, question: str
 ) -> None:
-    ingest_md(archive, tmp_path / "harbour", HARBOUR)
-    answer = make_engine(settings, archive).ask(question)
+    answer = make_engine(settings, harbour).ask(question)
     assert answer.refused and answer.citations == []
     assert answer.support is not None and answer.support < REFUSE_BELOW
