@@ -39,23 +39,63 @@ _MONEY = re.compile(
     r"|\d\s?m\b(?!\s+(?:tall|long|high|wide|deep))|\b(?:dollars|euros)\b",
     re.IGNORECASE,
 )
+NAME_SPAN = 3  # a name's words may stand this many words further apart than in the name
+_JOINING = frozenset({"of", "for", "and", "the", "on", "&"})
+_INSTITUTION_WORDS = frozenset(
+    """bank organization organisation fund council committee ministry department university association agency
+    institute foundation court commission authority""".split()
+)
+SENTENCE_BREAK = " | "  # between the sentences of a haystack; no word holds it
 _NAME_IN_TEXT = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
 
 def _haystack(passages: Sequence[Passage]) -> str:
-    """Everything a reader sees of the passages (text, headline, outlet) as one space-padded word string."""
-    return word_string(" ".join(f"{p.text} {p.title} {p.outlet}" for p in passages))
+    """Everything a reader sees of the passages (sentences, headline, outlet) as one space-padded word string, with
+    `SENTENCE_BREAK` between sentences, so that a name's words are looked for close together within one."""
+    pieces = (piece for p in passages for piece in (*p.sentence_texts(), p.title, p.outlet))
+    return SENTENCE_BREAK.join(word_string(piece) for piece in pieces)
 
 
 def mentions(name: str, haystack: str) -> bool:
-    """Whether a name occurs in the haystack: as a phrase, or each of its words of 3+ letters somewhere."""
+    """Whether a name occurs in the haystack (a `word_string`): as a phrase, or each of its words of 3+ letters.
+
+    The words of an institution's name ("Bank of Japan", "World Health Organization": it holds a small word or an
+    institution word) must stand close together in one sentence, within `NAME_SPAN` words more than the name has
+    ("Japan's central bank" names the Bank of Japan; "bank deposits" and "Japan" a paragraph later do not). The
+    words of other names may stand apart ("the Seahawks" and "in Seattle" for "Seattle Seahawks", since a
+    question's run of capitals is often more than one name)."""
     tokens = words(name)
     if not tokens:
         return True
     if " " + " ".join(tokens) + " " in haystack:
         return True
-    long = [t for t in tokens if len(t) >= 3]
-    return bool(long) and all(f" {t} " in haystack for t in long)
+    long = list(dict.fromkeys(t for t in tokens if len(t) >= 3))
+    if not long or any(f" {t} " not in haystack for t in long):
+        return False
+    if not institution(name):
+        return True
+    span = len(tokens) + NAME_SPAN
+    return any(
+        _close(long, sentence.split(), span)
+        for sentence in haystack.split(SENTENCE_BREAK)
+        if all(f" {t} " in f" {sentence} " for t in long)
+    )
+
+
+def institution(name: str) -> bool:
+    """Whether a name is an institution's, whose words also serve alone in other senses: capitalised words joined
+    by "of" or "for" ("Bank of Japan"), or holding an institution word ("World Health Organization")."""
+    tokens = name.split()
+    capitalised = all(t[:1].isupper() or t.lower() in _JOINING for t in tokens)
+    lower = {t.lower() for t in tokens}
+    return capitalised and len(tokens) > 1 and bool(lower & {"of", "for"} or lower & _INSTITUTION_WORDS)
+
+
+def _close(tokens: Sequence[str], hay: Sequence[str], span: int) -> bool:
+    """Whether every token occurs in the word list within `span` words of one occurrence of the rarest."""
+    places = {t: [i for i, w in enumerate(hay) if w == t] for t in tokens}
+    rarest = min(tokens, key=lambda t: len(places[t]))
+    return any(all(any(abs(j - i) < span for j in places[t]) for t in tokens) for i in places[rarest])
 
 
 @dataclass(frozen=True)
@@ -156,6 +196,16 @@ def period_notice(periods: Sequence[Period], cited: Sequence[Passage]) -> str:
         f"None of the quoted articles was published {_join(missed, 'or')}, as the question asks; each quote shows "
         "its own date."
     )
+
+
+def outlet_notice(outlets: Sequence[str], cited: Sequence[Passage]) -> str:
+    """A notice for an answer that quotes none of the articles of an outlet the question names ("what did the
+    Guardian report about …"): the archive has that outlet, but none of its articles found answers this."""
+    missed = [o for o in outlets if not any(c.outlet == o for c in cited)]
+    if not missed:
+        return ""
+    names = missed[0] if len(missed) == 1 else f"{', '.join(missed[:-1])} or {missed[-1]}"
+    return f"No article from {names} found answers this; each quote shows its outlet."
 
 
 _WHEN_WORDS = frozenset(

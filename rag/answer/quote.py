@@ -25,6 +25,7 @@ from rag.answer.evidence import (
     mentions,
     missing_names,
     order_sentence,
+    outlet_notice,
     period_notice,
 )
 from rag.answer.support import Support, dense_top
@@ -89,6 +90,44 @@ def _leads_with(kind: str, question: str) -> bool:
     phrase = _KIND_PHRASES[kind].search(question)
     first = _QUESTION_WORD.search(question)
     return phrase is not None and first is not None and first.start() == phrase.start()
+
+
+class _NamedBonus:
+    """The preference for a passage of an outlet, a publication day or a period that the question (or a part of it)
+    names. An outlet's passage is preferred only when it is on the subject too (it mentions one of the names the
+    part asks about, when it asks about any): "what did the Guardian report about Bankman-Fried's trial" does not
+    prefer a Guardian sentence about Snap. Remembered per part and passage (each is asked about every sentence)."""
+
+    def __init__(self, passages: Sequence[Passage]) -> None:
+        self.passages = passages
+        self._hays: dict[str, str] = {}  # article id -> its words
+        self._bonus: dict[tuple[int, int], float] = {}
+
+    def __call__(self, asked: Question | QuestionPart, rank: int) -> float:
+        key = (id(asked), rank)
+        if key not in self._bonus:
+            passage = self.passages[rank]
+            outlet = bool(asked.outlets) and passage.outlet in asked.outlets and self._on_subject(asked, rank)
+            day = passage.published_at[:10]
+            dated = (asked.days and day in asked.days) or any(p.holds(day) for p in asked.periods)
+            self._bonus[key] = (OUTLET_BONUS if outlet else 0.0) + (DAY_BONUS if dated else 0.0)
+        return self._bonus[key]
+
+    def _on_subject(self, asked: Question | QuestionPart, rank: int) -> bool:
+        """Whether the passage's article (its headline and every passage of it found) mentions a name asked about:
+        for a whole question, a name of a part that names the passage's outlet ("the Independent on grief, and
+        what Liam Neeson told Fox News" does not ask the Independent about Liam Neeson)."""
+        if isinstance(asked, Question):
+            naming = [part for part in asked.parts if self.passages[rank].outlet in part.outlets]
+            if naming:
+                return any(self._on_subject(part, rank) for part in naming)
+        if not asked.entities:
+            return True
+        article = self.passages[rank].article_id
+        if article not in self._hays:
+            found = [p for p in self.passages if p.article_id == article]
+            self._hays[article] = word_string(" ".join([found[0].title, *(p.text for p in found)]))
+        return any(mentions(name, self._hays[article]) for name in asked.entities)
 
 
 class QuoteAnswerer:
@@ -204,7 +243,12 @@ class QuoteAnswerer:
         answer = self._compose(understood, chosen, passages)
         answer.confidence, answer.support = best, support.probability
         cited = [c.passage for c in answer.citations]
-        answer.notice = " ".join(n for n in (gaps.partial_notice(), period_notice(understood.periods, cited)) if n)
+        notices = (
+            gaps.partial_notice(),
+            outlet_notice(understood.outlets, cited),
+            period_notice(understood.periods, cited),
+        )
+        answer.notice = " ".join(n for n in notices if n)
         return answer
 
     def gaps(self, question: Question, scored: Sequence[ScoredSentence], passages: Sequence[Passage]) -> Gaps:
@@ -228,9 +272,8 @@ class QuoteAnswerer:
         """The best sentence for the whole question, then for each part of it the sentence that answers that part
         best (preferring another article than the parts before), at most two per part and six in all. An article's
         own questions ("Who has won the most World Cups?") are not quoted, unless nothing else is close enough."""
-        bonus = [
-            kind_bonus(question.kind, s.text) + self._named_bonus(question, passages[s.passage_rank]) for s in scored
-        ]
+        named = _NamedBonus(passages)
+        bonus = [kind_bonus(question.kind, s.text) + named(question, s.passage_rank) for s in scored]
         with_bonus = {id(s): s.score + b for s, b in zip(scored, bonus, strict=True)}
         ranking = {id(s): s.relevance + b for s, b in zip(scored, bonus, strict=True)}
         # eligible: close enough to the question on the threshold's scale; then ordered by relevance
@@ -260,7 +303,7 @@ class QuoteAnswerer:
                     continue  # an article's own question answers nothing
                 passage = passages[sentence.passage_rank]
                 extra = bonus[i] + NAME_BONUS * sum(1 for name in part.entities if mentions(name, hays[i]))
-                extra += self._named_bonus(part, passage) - self._named_bonus(question, passage)
+                extra += named(part, sentence.passage_rank) - named(question, sentence.passage_rank)
                 if passage.article_id in used_articles:
                     extra -= SAME_ARTICLE_PENALTY
                 found = sentence_terms[i]
@@ -275,15 +318,6 @@ class QuoteAnswerer:
                 if len(chosen) < MAX_QUOTES:
                     chosen.append(scored[i])
         return chosen[:MAX_QUOTES]
-
-    @staticmethod
-    def _named_bonus(asked: Question | QuestionPart, passage: Passage) -> float:
-        """The preference for a passage of an outlet, a publication day or a period that the question (or part)
-        names."""
-        bonus = OUTLET_BONUS if asked.outlets and passage.outlet in asked.outlets else 0.0
-        day = passage.published_at[:10]
-        dated = (asked.days and day in asked.days) or any(p.holds(day) for p in asked.periods)
-        return bonus + (DAY_BONUS if dated else 0.0)
 
     def _lead_with_name(
         self,

@@ -105,6 +105,15 @@ _SOURCE = [
     (re.compile(rf"\breported\s+by\s+(?:the\s+)?['‘\"“]?{_NAME}"), True),
     (re.compile(rf"\b{_WORK}\s+(?:in|from)\s+(?:the\s+)?['‘\"“]?{_NAME}"), False),
     (re.compile(rf"\b(?:a|an|the|another|one)\s+['‘\"“]?{_NAME}['’\"”]?\s+{_WORK}\b"), False),
+    # "What has Reuters reported", "Did the NYT cover": a source, or a country or body that reports ("did Israel
+    # report casualties")
+    (
+        re.compile(
+            rf"\b(?:[Dd]id|[Dd]oes|[Dd]o|[Hh]as|[Hh]ave|[Hh]ad)\s+(?:the\s+)?{_NAME}\s+"
+            r"(?:report|reported|publish|published|cover|covered|run|ran)\b"
+        ),
+        False,
+    ),
 ]
 _SPEECH = (
     r"(?:say|said|says|tell|told|announce|announced|claim|claimed|warn|warned|argue|argued|think|thinks|"
@@ -236,6 +245,7 @@ def named_entities(
     is "Despite", "Amid" or "Unlike" as often as a name.
     """
     outlet_words = {w.lower() for o in outlets for w in _TOKEN.findall(o)}
+    outlet_words |= {_initials(_without_the(o)).lower() for o in outlets} - {""}  # "NYT" is an outlet too
     outlet_names = {" ".join(_TOKEN.findall(o)).lower() for o in outlets}
     found: list[str] = []
     for match in _QUOTED.finditer(text):

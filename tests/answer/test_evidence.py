@@ -11,10 +11,11 @@ from rag.answer.evidence import (
     find_gaps,
     holds_kind,
     holds_money,
+    mentions,
     order_sentence,
 )
 from rag.answer.quote import _leads_with
-from rag.retrieval.question import understand
+from rag.retrieval.question import understand, word_string
 
 FED = make_passage(
     "fed",
@@ -47,6 +48,27 @@ def test_names_no_passage_mentions_are_found_and_two_of_them_refuse() -> None:
     assert two.refuse and "mention “Bank of England” or “Andrew Bailey”" in two.refusal_text()
     found = find_gaps(understand("What did Jerome Powell say about the Federal Reserve?"), [FED, ECB])
     assert found.missing_names == () and not found.refuse
+
+
+def test_a_name_is_mentioned_only_when_its_words_stand_together_in_one_sentence() -> None:
+    scattered = make_passage(
+        "japan",
+        [
+            "Households have long sat in cash and bank deposits.",
+            "Japan's prime minister wants them to invest.",
+            "The World Cup drew a record audience, the health ministry's organization said.",
+        ],
+    )
+    gaps = find_gaps(understand("What did the Bank of Japan decide about interest rates?"), [scattered])
+    assert gaps.missing_names == ("Bank of Japan",) and gaps.refuse
+    who = find_gaps(understand("What did the World Health Organization say about hospitals?"), [scattered])
+    assert who.missing_speakers == ("World Health Organization",) and who.refuse
+    assert mentions("Changpeng Zhao", word_string("Binance founder Zhao Changpeng pleaded guilty"))
+    assert mentions("Joe Biden", word_string("President Joe R. Biden said"))
+    assert mentions("Bank of Japan", word_string("the Bank of Japan held rates"))
+    assert not mentions("Bank of Japan", word_string("the bank said that for years investors in Japan lost"))
+    # other names' words may stand apart: a question's run of capitals is often more than one name
+    assert mentions("Seattle Seahawks", word_string("The Seahawks lost at home. Fans in Seattle booed."))
 
 
 def test_a_source_the_archive_lacks_is_named_in_the_refusal() -> None:

@@ -321,3 +321,27 @@ def test_a_topic_the_passages_hold_in_another_form_is_answered(news: Archive, se
     answer = make_engine(settings, news).ask("What did the Federal Reserve decide about the increase in rates?")
     assert not answer.refused  # "increase" meets "increases" as the keyword index reads words
     assert "Federal Reserve held interest rates" in answer.text
+
+
+FOOTBALL = [
+    (
+        "everton.md",
+        "Everton appeal against points deduction",
+        "Everton will appeal against the ten-point deduction imposed for breaching financial rules. The manager "
+        "said his players must not rely on the appeal and should focus on the next match.",
+        {"outlet": "The Guardian", "published_at": "2023-11-24"},
+    ),
+]
+
+
+def test_an_outlet_named_for_a_subject_it_never_covered_is_said_not_quoted_off_subject(
+    news: Archive, tmp_path: Path, settings: Settings
+) -> None:
+    ingest_md(news, tmp_path / "football", FOOTBALL)
+    answer = make_engine(settings, news).ask(
+        "What did The Guardian and TechCrunch report about the European Commission's proceedings?"
+    )
+    assert not answer.refused
+    assert "The European Commission opened formal proceedings against X" in answer.text
+    assert "The Guardian" not in {c.passage.outlet for c in answer.citations}, "a Guardian sentence off the subject"
+    assert "No article from The Guardian found answers this" in answer.notice

@@ -191,3 +191,12 @@ def test_what_a_question_asks_about(question: str, expected: list[str]) -> None:
     """The words after "about", "regarding" or "concerning", to the next clause or preposition; a span too long to
     be a topic is left out rather than guessed."""
     assert topics(question) == expected
+
+
+def test_an_outlet_by_its_initials_is_no_name_and_a_reporting_body_may_be_a_source() -> None:
+    outlets = ["The New York Times", "TechCrunch"]
+    nyt = understand("Did the NYT report anything on the Kansas City Chiefs?", outlets)
+    assert nyt.outlets == ("The New York Times",) and "NYT" not in nyt.entities
+    reuters = understand("What has Reuters reported about Gaza?", outlets)
+    assert reuters.possible_sources == ("Reuters",) and not reuters.unknown_sources  # counts if no passage names it
+    assert understand("Did Israel report casualties in Gaza?", outlets).possible_sources == ("Israel",)
