@@ -61,7 +61,8 @@ def mentions(name: str, haystack: str) -> bool:
 
     The words of an institution's name ("Bank of Japan", "World Health Organization": it holds a small word or an
     institution word) must stand close together in one sentence, within `NAME_SPAN` words more than the name has
-    ("Japan's central bank" names the Bank of Japan; "bank deposits" and "Japan" a paragraph later do not). The
+    ("Japan's central bank" names the Bank of Japan; "bank deposits" and "Japan" a paragraph later do not), or
+    the words before "of" when they are two or more ("the Reserve Bank" for the Reserve Bank of Australia). The
     words of other names may stand apart ("the Seahawks" and "in Seattle" for "Seattle Seahawks", since a
     question's run of capitals is often more than one name)."""
     tokens = words(name)
@@ -69,6 +70,9 @@ def mentions(name: str, haystack: str) -> bool:
         return True
     if " " + " ".join(tokens) + " " in haystack:
         return True
+    head = tokens[: tokens.index("of")] if "of" in tokens else []
+    if len(head) >= 2 and f" {' '.join(head)} " in haystack:
+        return True  # "the Reserve Bank" is how Australian papers name the Reserve Bank of Australia
     long = list(dict.fromkeys(t for t in tokens if len(t) >= 3))
     if not long or any(f" {t} " not in haystack for t in long):
         return False

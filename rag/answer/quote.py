@@ -92,6 +92,19 @@ def _leads_with(kind: str, question: str) -> bool:
     return phrase is not None and first is not None and first.start() == phrase.start()
 
 
+def _lead_with_speaker(
+    question: Question, ranked: list[ScoredSentence], chosen: list[ScoredSentence]
+) -> list[ScoredSentence]:
+    """For "what did Joe Biden say about …": lead with the best quotable sentence that names a person the question
+    asks the words of, unless the first chosen sentence does (the sentence closest to the topic may quote no one)."""
+    if not question.speakers or not chosen:
+        return chosen
+    named = [s for s in ranked if any(mentions(name, word_string(s.text)) for name in question.speakers)]
+    if not named or named[0] is chosen[0]:
+        return chosen
+    return [named[0], *(s for s in chosen if s is not named[0])]
+
+
 class _NamedBonus:
     """The preference for a passage of an outlet, a publication day or a period that the question (or a part of it)
     names. An outlet's passage is preferred only when it is on the subject too (it mentions one of the names the
@@ -285,6 +298,7 @@ class QuoteAnswerer:
         by_score = sorted(scored, key=lambda s: -with_bonus[id(s)])
         chosen = self._lead_with_name(question, by_score, with_bonus, passages, chosen)
         chosen = self._lead_with_kind(question, ranked, chosen)
+        chosen = _lead_with_speaker(question, ranked, chosen)
         if len(question.parts) < 2:
             return chosen
         vectors = self.sentence_vectors([s.text for s in scored])

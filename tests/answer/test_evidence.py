@@ -66,6 +66,7 @@ def test_a_name_is_mentioned_only_when_its_words_stand_together_in_one_sentence(
     assert mentions("Changpeng Zhao", word_string("Binance founder Zhao Changpeng pleaded guilty"))
     assert mentions("Joe Biden", word_string("President Joe R. Biden said"))
     assert mentions("Bank of Japan", word_string("the Bank of Japan held rates"))
+    assert mentions("Reserve Bank of Australia", word_string("The Reserve Bank raised its cash rate."))
     assert not mentions("Bank of Japan", word_string("the bank said that for years investors in Japan lost"))
     # other names' words may stand apart: a question's run of capitals is often more than one name
     assert mentions("Seattle Seahawks", word_string("The Seahawks lost at home. Fans in Seattle booed."))

@@ -345,3 +345,27 @@ def test_an_outlet_named_for_a_subject_it_never_covered_is_said_not_quoted_off_s
     assert "The European Commission opened formal proceedings against X" in answer.text
     assert "The Guardian" not in {c.passage.outlet for c in answer.citations}, "a Guardian sentence off the subject"
     assert "No article from The Guardian found answers this" in answer.notice
+
+
+SPEECH = [
+    (
+        "rates.md",
+        "Markets expect interest rates to stay high",
+        "The chair's remarks about interest rates: interest rates will stay high, he said. Jerome Powell was "
+        "speaking in Washington. Bond yields rose.",
+        {"outlet": "Reuters Wire", "published_at": "2023-11-02"},
+    ),
+]
+
+
+def test_what_someone_said_leads_with_a_sentence_that_names_them(
+    archive: Archive, tmp_path: Path, settings: Settings
+) -> None:
+    ingest_md(archive, tmp_path / "speech", SPEECH)
+    answer = make_engine(settings, archive).ask("What did Jerome Powell say about interest rates?")
+    assert not answer.refused
+    # the sentence closest to the topic quotes "he"; the answer first shows who is speaking, then what he said
+    assert quoted_sentences(answer) == [
+        "Jerome Powell was speaking in Washington.",
+        "The chair's remarks about interest rates: interest rates will stay high, he said.",
+    ]
