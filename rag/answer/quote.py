@@ -32,7 +32,14 @@ from rag.answer.support import Support, dense_top
 from rag.answer.terms import PHRASE_BONUS, TermWeights, Vocabulary
 from rag.archive.access import access_label
 from rag.models import Answer, Citation, Passage
-from rag.retrieval.question import Question, QuestionPart, understand, word_string
+from rag.retrieval.question import (
+    FIGURE_QUESTION,
+    MONEY_QUESTION,
+    Question,
+    QuestionPart,
+    understand,
+    word_string,
+)
 
 VECTOR_CACHE_SIZE = 50_000
 MAX_PER_PART = 2
@@ -78,7 +85,7 @@ def relevance(similarity: float, weighted: float, phrases: int, passage_rank: in
 
 
 _KIND_PHRASES = {
-    "number": re.compile(r"\bhow (?:much|many)\b|\bwhat (?:percentage|amount)\b", re.IGNORECASE),
+    "number": re.compile(rf"\bhow (?:much|many)\b|\bwhat (?:percentage|amount)\b|{FIGURE_QUESTION}", re.IGNORECASE),
     "date": re.compile(r"\bwhen\b|\b(?:what|which) (?:date|year|day)\b", re.IGNORECASE),
 }
 _QUESTION_WORD = re.compile(r"\b(?:what|who|whom|whose|which|why|where|when|how)\b", re.IGNORECASE)
@@ -365,17 +372,21 @@ class QuoteAnswerer:
     def _lead_with_kind(
         question: Question, ranked: list[ScoredSentence], chosen: list[ScoredSentence]
     ) -> list[ScoredSentence]:
-        """For a "how much / how many" or "when" question: lead with the best eligible sentence that holds an amount
-        (a sum of money or a share, for "how much", where one is eligible) or a date, unless the first chosen
-        sentence holds one (the sentence closest in words may not hold the figure)."""
+        """For a "how much / how many" or "when" question (or "what was the fine", "what's the death toll"): lead
+        with the best eligible sentence that holds an amount (a sum of money or a share first, for a question about
+        money, where one is eligible) or a date, unless the first chosen sentence holds one (the sentence closest
+        in words may not hold the figure)."""
         kind = question.kind
         if kind not in ("number", "date") or not _leads_with(kind, question.text):
             return chosen
-        if chosen and holds_kind(kind, chosen[0].text):
-            return chosen
         holders = [s for s in ranked if holds_kind(kind, s.text)]
-        if kind == "number" and re.search(r"\bhow much\b", question.text, re.IGNORECASE):
-            holders = [s for s in holders if holds_money(s.text)] + holders
+        if kind == "number" and MONEY_QUESTION.search(question.text):
+            money = [s for s in holders if holds_money(s.text)]
+            if money and chosen and holds_money(chosen[0].text):
+                return chosen
+            holders = money + holders
+        elif chosen and holds_kind(kind, chosen[0].text):
+            return chosen
         if not holders:
             return chosen
         return [holders[0], *(s for s in chosen if s is not holders[0])]

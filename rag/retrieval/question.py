@@ -61,6 +61,17 @@ _QUESTION_WORDS = {
     "why": "explanation",
     "how": "explanation",
 }
+# "What's the death toll", "What was the fine", "What did Binance pay": a figure asked for without "how much"
+_MONEY_NOUNS = "fines?|costs?|price|budget|revenue|valuation|salary|turnover|profits?|debt|deficit|penalty|bail"
+_MONEY_VERBS = "fined|earn|earned|cost|pay|paid|raise|raised|spend|spent|charge|charged"
+_FIGURE_NOUNS = f"{_MONEY_NOUNS}|toll|total|number|amount|figure|rate|score|size|tally|count|losses"
+FIGURE_QUESTION = (
+    rf"\bwhat(?:['’]s|\s+(?:is|was|are|were|will\s+be))\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,2}}?(?:{_FIGURE_NOUNS})\b"
+    rf"|\bwhat\s+(?:did|does|do|will|would)\s+(?:[\w'’.-]+\s+){{1,6}}?(?:{_MONEY_VERBS})\b"
+    rf"|\bwhat\s+(?:was|were|is)\s+(?:[\w'’.-]+\s+){{1,6}}?(?:fined|charged|paid)\b"
+)
+MONEY_QUESTION = re.compile(rf"\bhow much\b|\b(?:{_MONEY_NOUNS}|{_MONEY_VERBS})\b", re.IGNORECASE)
+_FIGURE = re.compile(FIGURE_QUESTION, re.IGNORECASE)
 _YES_NO = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
 _CONNECTORS = re.compile(
     r",?\s+\b(?:and|while|whereas|but|compared (?:with|to)|as well as|before|after|and also)\b\s+|;\s*",
@@ -363,6 +374,8 @@ def answer_kind(text: str) -> str:
         if match and (not best[0] or match.start() < lowered.find(best[0])):
             best = (phrase, kind)
     if best[1] == "explanation" and re.search(r"\bhow (much|many|long|big|large|old)\b", lowered):
+        return "number"
+    if best[1] == "other" and _FIGURE.search(lowered):
         return "number"
     if best[1] == "other" and (match := _WHICH_ENTITY.search(lowered)):
         return "person" if match.group(1) in _PERSON_NOUNS else "name"

@@ -295,6 +295,13 @@ def test_a_how_much_question_leads_with_the_sum_not_with_the_closest_words(
     assert quoted_sentences(answer)[0].startswith("Under the plea agreement the exchange will pay $4.3 billion")
 
 
+def test_a_figure_asked_for_without_how_much_leads_with_the_sum(settlement: Archive, settings: Settings) -> None:
+    for question in ("What did the exchange agree to pay?", "What was the exchange's penalty in the settlement?"):
+        answer = make_engine(settings, settlement).ask(question)
+        assert not answer.refused
+        assert quoted_sentences(answer)[0].startswith("Under the plea agreement the exchange will pay $4.3 billion")
+
+
 def test_an_articles_own_question_is_never_quoted_as_the_answer(settlement: Archive, settings: Settings) -> None:
     answer = make_engine(settings, settlement).ask("Who will pay for the lax controls at the exchange?")
     assert not answer.refused

@@ -200,3 +200,15 @@ def test_an_outlet_by_its_initials_is_no_name_and_a_reporting_body_may_be_a_sour
     reuters = understand("What has Reuters reported about Gaza?", outlets)
     assert reuters.possible_sources == ("Reuters",) and not reuters.unknown_sources  # counts if no passage names it
     assert understand("Did Israel report casualties in Gaza?", outlets).possible_sources == ("Israel",)
+
+
+def test_a_figure_is_asked_for_without_how_much_too() -> None:
+    for question in (
+        "What's the death toll in Gaza?",
+        "What was Binance fined?",
+        "What did Microsoft pay for Activision Blizzard?",
+        "What is the fine for breaching the DSA?",
+    ):
+        assert answer_kind(question) == "number", question
+    for question in ("What was the outcome of the summit?", "What did Putin say about the strikes?"):
+        assert answer_kind(question) == "other", question
