@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rag.answer.names import haystack_of, mentions, names_speaker
 from rag.answer.topics import concrete, missing_topics, unvoiced_topics
 from rag.models import Passage
 from rag.retrieval.periods import Period
@@ -39,76 +40,18 @@ _MONEY = re.compile(
     r"|\d\s?m\b(?!\s+(?:tall|long|high|wide|deep))|\b(?:dollars|euros)\b",
     re.IGNORECASE,
 )
-NAME_SPAN = 3  # a name's words may stand this many words further apart than in the name
-_JOINING = frozenset({"of", "for", "and", "the", "on", "&"})
-_INSTITUTION_WORDS = frozenset(
-    """bank organization organisation fund council committee ministry department university association agency
-    institute foundation court commission authority""".split()
-)
-SENTENCE_BREAK = " | "  # between the sentences of a haystack; no word holds it
 _NAME_IN_TEXT = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
-
-
-def _haystack(passages: Sequence[Passage]) -> str:
-    """Everything a reader sees of the passages (sentences, headline, outlet) as one space-padded word string, with
-    `SENTENCE_BREAK` between sentences, so that a name's words are looked for close together within one."""
-    pieces = (piece for p in passages for piece in (*p.sentence_texts(), p.title, p.outlet))
-    return SENTENCE_BREAK.join(word_string(piece) for piece in pieces)
-
-
-def mentions(name: str, haystack: str) -> bool:
-    """Whether a name occurs in the haystack (a `word_string`): as a phrase, or each of its words of 3+ letters.
-
-    The words of an institution's name ("Bank of Japan", "World Health Organization": it holds a small word or an
-    institution word) must stand close together in one sentence, within `NAME_SPAN` words more than the name has
-    ("Japan's central bank" names the Bank of Japan; "bank deposits" and "Japan" a paragraph later do not), or
-    the words before "of" when they are two or more ("the Reserve Bank" for the Reserve Bank of Australia). The
-    words of other names may stand apart ("the Seahawks" and "in Seattle" for "Seattle Seahawks", since a
-    question's run of capitals is often more than one name)."""
-    tokens = words(name)
-    if not tokens:
-        return True
-    if " " + " ".join(tokens) + " " in haystack:
-        return True
-    head = tokens[: tokens.index("of")] if "of" in tokens else []
-    if len(head) >= 2 and f" {' '.join(head)} " in haystack:
-        return True  # "the Reserve Bank" is how Australian papers name the Reserve Bank of Australia
-    long = list(dict.fromkeys(t for t in tokens if len(t) >= 3))
-    if not long or any(f" {t} " not in haystack for t in long):
-        return False
-    if not institution(name):
-        return True
-    span = len(tokens) + NAME_SPAN
-    return any(
-        _close(long, sentence.split(), span)
-        for sentence in haystack.split(SENTENCE_BREAK)
-        if all(f" {t} " in f" {sentence} " for t in long)
-    )
-
-
-def institution(name: str) -> bool:
-    """Whether a name is an institution's, whose words also serve alone in other senses: capitalised words joined
-    by "of" or "for" ("Bank of Japan"), or holding an institution word ("World Health Organization")."""
-    tokens = name.split()
-    capitalised = all(t[:1].isupper() or t.lower() in _JOINING for t in tokens)
-    lower = {t.lower() for t in tokens}
-    return capitalised and len(tokens) > 1 and bool(lower & {"of", "for"} or lower & _INSTITUTION_WORDS)
-
-
-def _close(tokens: Sequence[str], hay: Sequence[str], span: int) -> bool:
-    """Whether every token occurs in the word list within `span` words of one occurrence of the rarest."""
-    places = {t: [i for i, w in enumerate(hay) if w == t] for t in tokens}
-    rarest = min(tokens, key=lambda t: len(places[t]))
-    return any(all(any(abs(j - i) < span for j in places[t]) for t in tokens) for i in places[rarest])
 
 
 @dataclass(frozen=True)
 class Gaps:
     """What the passages lack: sources the archive does not carry, and names no passage mentions."""
 
-    unknown_sources: tuple[str, ...]
+    unknown_sources: tuple[str, ...]  # cited as a publication ("an article by Bloomberg") the archive lacks
     missing_names: tuple[str, ...]
     names: int
+    absent_sources: tuple[str, ...] = ()  # may be a source or a subject ("What has Reuters reported", "did Israel
+    # report"), not an outlet of the archive, and mentioned by no passage found
     missing_speakers: tuple[str, ...] = ()
     speakers: int = 0
     missing_topics: tuple[str, ...] = ()  # what the question asks about ("about smoking") that no passage holds
@@ -140,7 +83,7 @@ class Gaps:
     def lacks_source(self) -> bool:
         """The question relies on a source the archive lacks, or on what people said of whom nothing is found."""
         voiceless = bool(self.missing_speakers) and len(self.missing_speakers) == self.speakers  # none of them spoke
-        return bool(self.unknown_sources) or voiceless
+        return bool(self.unknown_sources) or bool(self.absent_sources) or voiceless
 
     @property
     def lacks_names(self) -> bool:
@@ -154,6 +97,12 @@ class Gaps:
             return (
                 f"The archive holds no articles from {names}, which the question relies on, so it cannot answer "
                 "this from the archive."
+            )
+        if self.absent_sources:
+            verb = "mention" if len(self.absent_sources) > 1 else "mentions"
+            return (
+                f"None of the articles found that bear on the question {verb} {_join(self.absent_sources, 'or')}, "
+                "and the archive holds no outlet of that name, so it cannot answer this from the archive."
             )
         topics = tuple(t for t in self.missing_topics if concrete(t)) if self.lacks_topic else ()
         if self.lacks_topic and not (self.lacks_source or self.lacks_names):  # name what made the refusal
@@ -208,8 +157,7 @@ def outlet_notice(outlets: Sequence[str], cited: Sequence[Passage]) -> str:
     missed = [o for o in outlets if not any(c.outlet == o for c in cited)]
     if not missed:
         return ""
-    names = missed[0] if len(missed) == 1 else f"{', '.join(missed[:-1])} or {missed[-1]}"
-    return f"No article from {names} found answers this; each quote shows its outlet."
+    return f"No article from {_join(missed, 'or', quote=False)} found answers this; each quote shows its outlet."
 
 
 _WHEN_WORDS = frozenset(
@@ -226,14 +174,21 @@ def _as_when(period: str) -> str:
     return period if first.lower() in _WHEN_WORDS else f"in {period}"
 
 
-def _join(items: Sequence[str], last: str = "and") -> str:
-    quoted = [f"“{i}”" if " " in i or not i[:1].isupper() else i for i in items]
+def _join(items: Sequence[str], last: str = "and", quote: bool = True) -> str:
+    quoted = [f"“{i}”" if quote and (" " in i or not i[:1].isupper()) else i for i in items]
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} {last} {quoted[-1]}"
 
 
 def missing_names(question: Question, passages: Sequence[Passage]) -> tuple[str, ...]:
     """The names the question is about that no passage (text, headline or outlet) mentions."""
-    return _absent(question.entities, _haystack(passages))
+    return _absent_names(question, haystack_of(passages))
+
+
+def _absent_names(question: Question, haystack: str) -> tuple[str, ...]:
+    """The question's names the haystack lacks; a person whose words it asks for counts by surname too (a passage
+    of a Fed article says "Powell said" long after it first named Jerome Powell)."""
+    voiced = {name for name in question.speakers if names_speaker(name, haystack)}
+    return tuple(name for name in _absent(question.entities, haystack) if name not in voiced)
 
 
 def _absent(names: Sequence[str], haystack: str) -> tuple[str, ...]:
@@ -242,15 +197,15 @@ def _absent(names: Sequence[str], haystack: str) -> tuple[str, ...]:
 
 def find_gaps(question: Question, passages: Sequence[Passage]) -> Gaps:
     """The sources and names of the question that the passages cannot speak to."""
-    haystack = _haystack(passages)
+    haystack = haystack_of(passages)
     # a name that may be a source or a subject ("reports from Gaza") counts only when no article found mentions it
-    unknown = question.unknown_sources + _absent(question.possible_sources, haystack)
-    missing = _absent(question.entities, haystack)
-    speakers = _absent(question.speakers, haystack)
+    missing = _absent_names(question, haystack)
+    speakers = tuple(name for name in question.speakers if not names_speaker(name, haystack))
     topics = missing_topics(question, passages)
     unvoiced = () if speakers else unvoiced_topics(question, passages)
     return Gaps(
-        unknown_sources=unknown,
+        unknown_sources=question.unknown_sources,
+        absent_sources=_absent(question.possible_sources, haystack),
         missing_names=missing,
         names=len(question.entities),
         missing_speakers=speakers,

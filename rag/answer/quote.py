@@ -22,12 +22,12 @@ from rag.answer.evidence import (
     holds_kind,
     holds_money,
     kind_bonus,
-    mentions,
     missing_names,
     order_sentence,
     outlet_notice,
     period_notice,
 )
+from rag.answer.names import haystack_of, mentions, names_speaker
 from rag.answer.support import Support, dense_top
 from rag.answer.terms import PHRASE_BONUS, TermWeights, Vocabulary
 from rag.archive.access import access_label
@@ -91,25 +91,35 @@ _KIND_PHRASES = {
 _QUESTION_WORD = re.compile(r"\b(?:what|who|whom|whose|which|why|where|when|how)\b", re.IGNORECASE)
 
 
-def _leads_with(kind: str, question: str) -> bool:
-    """Whether the question asks for a figure or a date first ("How much did …", "When was …"), not in a clause
-    ("What did Biden say when he visited Kyiv?" asks what he said)."""
+def _leading_phrase(kind: str, question: str) -> str:
+    """The words that ask for a figure or a date when the question asks for it first ("How much", "When", "What
+    was Binance fined"), not in a clause ("What did Biden say when he visited Kyiv?" asks what he said); empty
+    otherwise."""
     phrase = _KIND_PHRASES[kind].search(question)
     first = _QUESTION_WORD.search(question)
-    return phrase is not None and first is not None and first.start() == phrase.start()
+    return phrase.group() if phrase is not None and first is not None and first.start() == phrase.start() else ""
 
 
 def _lead_with_speaker(
-    question: Question, ranked: list[ScoredSentence], chosen: list[ScoredSentence]
+    question: Question, ranked: list[ScoredSentence], ranking: dict[int, float], chosen: list[ScoredSentence]
 ) -> list[ScoredSentence]:
     """For "what did Joe Biden say about …": lead with the best quotable sentence that names a person the question
-    asks the words of, unless the first chosen sentence does (the sentence closest to the topic may quote no one)."""
-    if not question.speakers or not chosen:
+    asks the words of ("Biden said" counts), unless the first chosen sentence does (the sentence closest to the
+    topic may quote no one), and if it scores within `LEAD_MARGIN` of the best (a passing mention does not lead)."""
+    if not question.speakers or not chosen or not ranked:
         return chosen
-    named = [s for s in ranked if any(mentions(name, word_string(s.text)) for name in question.speakers)]
-    if not named or named[0] is chosen[0]:
+    floor = ranking[id(ranked[0])] - LEAD_MARGIN
+    named = next(
+        (
+            s
+            for s in ranked
+            if ranking[id(s)] >= floor and any(names_speaker(n, word_string(s.text)) for n in question.speakers)
+        ),
+        None,
+    )
+    if named is None or named is chosen[0]:
         return chosen
-    return [named[0], *(s for s in chosen if s is not named[0])]
+    return [named, *(s for s in chosen if s is not named)]
 
 
 class _NamedBonus:
@@ -145,8 +155,7 @@ class _NamedBonus:
             return True
         article = self.passages[rank].article_id
         if article not in self._hays:
-            found = [p for p in self.passages if p.article_id == article]
-            self._hays[article] = word_string(" ".join([found[0].title, *(p.text for p in found)]))
+            self._hays[article] = haystack_of([p for p in self.passages if p.article_id == article])
         return any(mentions(name, self._hays[article]) for name in asked.entities)
 
 
@@ -304,10 +313,10 @@ class QuoteAnswerer:
         ]
         by_score = sorted(scored, key=lambda s: -with_bonus[id(s)])
         chosen = self._lead_with_name(question, by_score, with_bonus, passages, chosen)
-        chosen = self._lead_with_kind(question, ranked, chosen)
-        chosen = _lead_with_speaker(question, ranked, chosen)
+        chosen = _lead_with_speaker(question, ranked, ranking, chosen)
+        chosen = self._lead_with_kind(question, ranked, chosen)  # a figure asked for leads before the speaker
         if len(question.parts) < 2:
-            return chosen
+            return chosen[:MAX_QUOTES]
         vectors = self.sentence_vectors([s.text for s in scored])
         part_vectors = np.asarray(self.embeddings.embed_documents([p.text for p in question.parts]), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1)
@@ -377,14 +386,15 @@ class QuoteAnswerer:
         money, where one is eligible) or a date, unless the first chosen sentence holds one (the sentence closest
         in words may not hold the figure)."""
         kind = question.kind
-        if kind not in ("number", "date") or not _leads_with(kind, question.text):
+        phrase = _leading_phrase(kind, question.text) if kind in ("number", "date") else ""
+        if not phrase:
             return chosen
         holders = [s for s in ranked if holds_kind(kind, s.text)]
-        if kind == "number" and MONEY_QUESTION.search(question.text):
-            money = [s for s in holders if holds_money(s.text)]
-            if money and chosen and holds_money(chosen[0].text):
+        money = [s for s in holders if holds_money(s.text)] if MONEY_QUESTION.search(phrase) else []
+        if money:  # "how much", "what was the fine": a sum first, even when the first quote holds another number
+            if chosen and holds_money(chosen[0].text):
                 return chosen
-            holders = money + holders
+            holders = money
         elif chosen and holds_kind(kind, chosen[0].text):
             return chosen
         if not holders:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rag.answer.names import names_speaker
 from rag.answer.terms import ignored_terms
 from rag.archive.lexical import tokenize
 from rag.models import Passage
@@ -91,6 +92,4 @@ def unvoiced_topics(question: Question, passages: Sequence[Passage]) -> tuple[st
 
 def _mentions(name: str, passage: Passage) -> bool:
     """Whether a passage (or its headline) names a person: the whole name, or its last word ("Putin")."""
-    haystack = word_string(f"{passage.title} {passage.text}")
-    tokens = words(name)
-    return bool(tokens) and (f" {' '.join(tokens)} " in haystack or f" {tokens[-1]} " in haystack)
+    return names_speaker(name, word_string(f"{passage.title} {passage.text}"))

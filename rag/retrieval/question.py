@@ -61,14 +61,23 @@ _QUESTION_WORDS = {
     "why": "explanation",
     "how": "explanation",
 }
-# "What's the death toll", "What was the fine", "What did Binance pay": a figure asked for without "how much"
+# "What's the death toll", "What was the fine", "What did Binance pay": a figure asked for without "how much". The
+# figure word ends its phrase ("the death toll in Gaza", not "the number one issue" or "the rate-setting
+# committee"); a money verb ends its clause ("What did Microsoft pay for …", not "pay attention to", "raise
+# concerns", "charge Apple with"), and comes before any "say about" ("What did unions say about pay?" is no figure)
 _MONEY_NOUNS = "fines?|costs?|price|budget|revenue|valuation|salary|turnover|profits?|debt|deficit|penalty|bail"
-_MONEY_VERBS = "fined|earn|earned|cost|pay|paid|raise|raised|spend|spent|charge|charged"
+_MONEY_VERBS = "fined|earn|earned|cost|pay|paid|raise|raised|spend|spent"
 _FIGURE_NOUNS = f"{_MONEY_NOUNS}|toll|total|number|amount|figure|rate|score|size|tally|count|losses"
+_PHRASE_END = (
+    r"(?!-)(?=\s*(?:$|[?,.;]|(?:of|in|for|on|at|from|to|after|since|over|this|last|so far|when|during|among|by|"
+    r"under|as|imposed|paid|agreed)\b))"
+)
+_SUBJECT_WORD = r"(?:(?!(?:say|says|said|tell|told|think|about|regarding|that|which|who)\b)[\w'’.-]+\s+)"
 FIGURE_QUESTION = (
-    rf"\bwhat(?:['’]s|\s+(?:is|was|are|were|will\s+be))\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,2}}?(?:{_FIGURE_NOUNS})\b"
-    rf"|\bwhat\s+(?:did|does|do|will|would)\s+(?:[\w'’.-]+\s+){{1,6}}?(?:{_MONEY_VERBS})\b"
-    rf"|\bwhat\s+(?:was|were|is)\s+(?:[\w'’.-]+\s+){{1,6}}?(?:fined|charged|paid)\b"
+    rf"\bwhat(?:['’]s|\s+(?:is|was|are|were|will\s+be))\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,2}}?"
+    rf"(?:{_FIGURE_NOUNS}){_PHRASE_END}"
+    rf"|\bwhat\s+(?:did|does|do|will|would)\s+{_SUBJECT_WORD}{{1,5}}?(?:{_MONEY_VERBS}){_PHRASE_END}"
+    rf"|\bwhat\s+(?:was|were|is)\s+{_SUBJECT_WORD}{{1,4}}?(?:fined|paid){_PHRASE_END}"
 )
 MONEY_QUESTION = re.compile(rf"\bhow much\b|\b(?:{_MONEY_NOUNS}|{_MONEY_VERBS})\b", re.IGNORECASE)
 _FIGURE = re.compile(FIGURE_QUESTION, re.IGNORECASE)
@@ -375,8 +384,9 @@ def answer_kind(text: str) -> str:
             best = (phrase, kind)
     if best[1] == "explanation" and re.search(r"\bhow (much|many|long|big|large|old)\b", lowered):
         return "number"
-    if best[1] == "other" and _FIGURE.search(lowered):
-        return "number"
+    figure = _FIGURE.search(lowered)
+    if figure and (best[1] == "other" or figure.start() <= lowered.find(best[0])):
+        return "number"  # "What was the death toll when the hospital was hit?" asks for the toll
     if best[1] == "other" and (match := _WHICH_ENTITY.search(lowered)):
         return "person" if match.group(1) in _PERSON_NOUNS else "name"
     return best[1]
@@ -407,7 +417,27 @@ def split_parts(text: str, outlets: Sequence[str] = ()) -> list[str]:
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)
+    # "What did the Guardian | and Fortune report about the trial": the first outlet asks what the second does
+    for i in range(len(parts) - 1):
+        if _outlet_only(parts[i], outlets) and mentioned_outlets(parts[i + 1], outlets):
+            parts[i] = f"{parts[i]} {_without_outlets(parts[i + 1], outlets)}".strip()
     return parts or [text.strip()]
+
+
+def _outlet_only(piece: str, outlets: Sequence[str]) -> bool:
+    """Whether a clause names an outlet and little else ("What did the Guardian", "the Guardian report")."""
+    named = mentioned_outlets(piece, outlets)
+    outlet_words = {w.lower() for o in named for w in _TOKEN.findall(o)}
+    rest = [w for w in _TOKEN.findall(piece) if w.lower() not in _FUNCTION_WORDS | outlet_words]
+    return bool(named) and len(rest) <= 1
+
+
+def _without_outlets(piece: str, outlets: Sequence[str]) -> str:
+    """A clause without the outlets it names ("Fortune report about the trial" -> "report about the trial")."""
+    for outlet in mentioned_outlets(piece, outlets):
+        name = re.escape(_without_the(outlet))
+        piece = re.sub(rf"(?:\bthe\s+)?(?<![\w-]){name}(?:['’]s)?(?![\w-])", " ", piece, flags=re.IGNORECASE)
+    return " ".join(piece.split())
 
 
 def words(text: str) -> list[str]:

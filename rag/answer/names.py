@@ -1,0 +1,96 @@
+"""Whether a text names someone or something the question asks about: a name as a phrase, or its words close
+together (an institution's) or anywhere (other names), over a haystack of passages that keeps their sentences
+apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.models import Passage
+from rag.retrieval.question import word_string, words
+
+NAME_SPAN = 3  # a name's words may stand this many words further apart than in the name
+_JOINING = frozenset({"of", "for", "and", "the", "on", "&"})
+_INSTITUTION_WORDS = frozenset(
+    """bank organization organisation fund council committee ministry department university association agency
+    institute foundation court commission authority""".split()
+)
+PREFIX = 5  # "Australia" and "Australian" share their first five letters
+SENTENCE_BREAK = " | "  # between the sentences of a haystack; no word holds it
+
+
+def haystack_of(passages: Sequence[Passage]) -> str:
+    """Everything a reader sees of the passages (sentences, headline, outlet) as one space-padded word string, with
+    `SENTENCE_BREAK` between sentences, so that a name's words are looked for close together within one."""
+    pieces = (piece for p in passages for piece in (*(p.sentence_texts() or [p.text]), p.title, p.outlet))
+    return SENTENCE_BREAK.join(word_string(piece) for piece in pieces)
+
+
+def mentions(name: str, haystack: str) -> bool:
+    """Whether a name occurs in the haystack (a `word_string`): as a phrase, or each of its words of 3+ letters.
+
+    The words of an institution's name ("Bank of Japan", "World Health Organization": it holds a small word or an
+    institution word) must stand close together in one sentence, within `NAME_SPAN` words more than the name has
+    ("Japan's central bank" names the Bank of Japan; "bank deposits" and "Japan" a paragraph later do not), or
+    the words before "of" when they are two or more ("the Reserve Bank" for the Reserve Bank of Australia). The
+    words of other names may stand apart ("the Seahawks" and "in Seattle" for "Seattle Seahawks", since a
+    question's run of capitals is often more than one name)."""
+    tokens = words(name)
+    if not tokens:
+        return True
+    if " " + " ".join(tokens) + " " in haystack:
+        return True
+    if _by_its_head(tokens, haystack):
+        return True
+    long = list(dict.fromkeys(t for t in tokens if len(t) >= 3))
+    if not long or any(f" {t} " not in haystack for t in long):
+        return False
+    if not institution(name):
+        return True
+    span = len(tokens) + NAME_SPAN
+    return any(
+        _close(long, sentence.split(), span)
+        for sentence in haystack.split(SENTENCE_BREAK)
+        if all(f" {t} " in f" {sentence} " for t in long)
+    )
+
+
+def _by_its_head(tokens: Sequence[str], haystack: str) -> bool:
+    """Whether a name "X Y of Z" stands in the haystack as "the X Y" (not followed by "of", so "the Reserve Bank of
+    Australia" does not name the Reserve Bank of India), with Z's word somewhere around ("Australian shares"):
+    "the Reserve Bank" is how Australian papers name the Reserve Bank of Australia."""
+    if "of" not in tokens:
+        return False
+    head, place = tokens[: tokens.index("of")], tokens[tokens.index("of") + 1 :]
+    return (
+        len(head) >= 2
+        and re.search(rf" {re.escape(' '.join(head))} (?!of )", haystack) is not None
+        and all(f" {t[:PREFIX]}" in haystack for t in place if len(t) >= 3)
+    )
+
+
+def institution(name: str) -> bool:
+    """Whether a name is an institution's, whose words also serve alone in other senses: capitalised words joined
+    by "of" or "for" ("Bank of Japan"), or holding an institution word ("World Health Organization")."""
+    tokens = name.split()
+    capitalised = all(t[:1].isupper() or t.lower() in _JOINING for t in tokens)
+    lower = {t.lower() for t in tokens}
+    return capitalised and len(tokens) > 1 and bool(lower & {"of", "for"} or lower & _INSTITUTION_WORDS)
+
+
+def _close(tokens: Sequence[str], hay: Sequence[str], span: int) -> bool:
+    """Whether every token occurs in the word list within `span` words of one occurrence of the rarest."""
+    places = {t: [i for i, w in enumerate(hay) if w == t] for t in tokens}
+    rarest = min(tokens, key=lambda t: len(places[t]))
+    return any(all(any(abs(j - i) < span for j in places[t]) for t in tokens) for i in places[rarest])
+
+
+def names_speaker(name: str, haystack: str) -> bool:
+    """Whether a text names a person whose words a question asks for: the whole name, or a person's surname alone
+    ("Biden said" names Joe Biden; an institution's last word, "Organization", names no one)."""
+    tokens = words(name)
+    if mentions(name, haystack):
+        return True
+    return len(tokens) >= 2 and not institution(name) and f" {tokens[-1]} " in haystack
