@@ -122,6 +122,13 @@ def _lead_with_speaker(
     return [named, *(s for s in chosen if s is not named)]
 
 
+def _distinct(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The chosen sentences, each text once: two articles of one outlet often repeat a background sentence word for
+    word ("Sam Bankman-Fried, the founder of failed cryptocurrency exchange FTX, is on trial for …")."""
+    first = {s.text: s for s in reversed(chosen)}  # the earliest of equal texts wins
+    return [s for s in chosen if first[s.text] is s]
+
+
 class _NamedBonus:
     """The preference for a passage of an outlet, a publication day or a period that the question (or a part of it)
     names. An outlet's passage is preferred only when it is on the subject too (it mentions one of the names the
@@ -316,7 +323,7 @@ class QuoteAnswerer:
         chosen = _lead_with_speaker(question, ranked, ranking, chosen)
         chosen = self._lead_with_kind(question, ranked, chosen)  # a figure asked for leads before the speaker
         if len(question.parts) < 2:
-            return chosen[:MAX_QUOTES]
+            return _distinct(chosen)[:MAX_QUOTES]
         vectors = self.sentence_vectors([s.text for s in scored])
         part_vectors = np.asarray(self.embeddings.embed_documents([p.text for p in question.parts]), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1)
@@ -347,7 +354,7 @@ class QuoteAnswerer:
             for i in picked:  # a part's second sentence is kept too: a fact often spans two
                 if len(chosen) < MAX_QUOTES:
                     chosen.append(scored[i])
-        return chosen[:MAX_QUOTES]
+        return _distinct(chosen)[:MAX_QUOTES]
 
     def _lead_with_name(
         self,

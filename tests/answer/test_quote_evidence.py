@@ -373,3 +373,26 @@ def test_what_someone_said_leads_with_a_sentence_that_names_them(
     assert not answer.refused
     # the passage names him by surname only; the sentence closest to the topic quotes no one
     assert quoted_sentences(answer)[0] == "Powell told reporters that rates may rise again."
+
+
+REPEATED = [
+    (
+        f"trial-{day}.md",
+        f"Trial day {day}",
+        "Sam Bankman-Fried, the founder of failed cryptocurrency exchange FTX, is on trial for seven counts of wire "
+        f"fraud and conspiracy. On day {day} the jury heard from a former engineer about the exchange's code.",
+        {"outlet": "The Verge", "published_at": f"2023-10-{day:02d}"},
+    )
+    for day in (3, 10)
+]
+
+
+def test_a_background_sentence_two_articles_repeat_is_quoted_once(
+    archive: Archive, tmp_path: Path, settings: Settings
+) -> None:
+    ingest_md(archive, tmp_path / "repeated", REPEATED)
+    answer = make_engine(settings, archive).ask("What is Sam Bankman-Fried on trial for?")
+    assert not answer.refused
+    quotes = quoted_sentences(answer)
+    background = [q for q in quotes if q.startswith("Sam Bankman-Fried, the founder of failed cryptocurrency")]
+    assert len(background) == 1, quotes
