@@ -19,13 +19,24 @@ _INSTITUTION_WORDS = frozenset(
 )
 PREFIX = 5  # "Australia" and "Australian" share their first five letters
 SENTENCE_BREAK = " | "  # between the sentences of a haystack; no word holds it
+PASSAGE_BREAK = " || "  # between its passages
+_BREAK = re.compile(r" \|\|? ")
+# a surname is a person's last word, never a suffix or a word that ends other names ("European Union", "White House")
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_NOT_SURNAMES = frozenset(
+    """union house nations states kingdom republic party news times post street group city club team league
+    office service department ministry council committee court bank fund agency""".split()
+)
 
 
 def haystack_of(passages: Sequence[Passage]) -> str:
     """Everything a reader sees of the passages (sentences, headline, outlet) as one space-padded word string, with
-    `SENTENCE_BREAK` between sentences, so that a name's words are looked for close together within one."""
-    pieces = (piece for p in passages for piece in (*(p.sentence_texts() or [p.text]), p.title, p.outlet))
-    return SENTENCE_BREAK.join(word_string(piece) for piece in pieces)
+    `SENTENCE_BREAK` between sentences and `PASSAGE_BREAK` between passages, so that a name's words are looked for
+    close together within one sentence."""
+    return PASSAGE_BREAK.join(
+        SENTENCE_BREAK.join(word_string(piece) for piece in (*(p.sentence_texts() or [p.text]), p.title, p.outlet))
+        for p in passages
+    )
 
 
 def mentions(name: str, haystack: str) -> bool:
@@ -52,22 +63,24 @@ def mentions(name: str, haystack: str) -> bool:
     span = len(tokens) + NAME_SPAN
     return any(
         _close(long, sentence.split(), span)
-        for sentence in haystack.split(SENTENCE_BREAK)
+        for sentence in _BREAK.split(haystack)
         if all(f" {t} " in f" {sentence} " for t in long)
     )
 
 
 def _by_its_head(tokens: Sequence[str], haystack: str) -> bool:
-    """Whether a name "X Y of Z" stands in the haystack as "the X Y" (not followed by "of", so "the Reserve Bank of
-    Australia" does not name the Reserve Bank of India), with Z's word somewhere around ("Australian shares"):
-    "the Reserve Bank" is how Australian papers name the Reserve Bank of Australia."""
+    """Whether a name "X Y of Z" stands in one passage as "the X Y" (not followed by "of", so "the Reserve Bank of
+    Australia" does not name the Reserve Bank of India) with a word of Z in that passage too ("Australian
+    shares"): "the Reserve Bank" is how Australian papers name the Reserve Bank of Australia."""
     if "of" not in tokens:
         return False
-    head, place = tokens[: tokens.index("of")], tokens[tokens.index("of") + 1 :]
-    return (
-        len(head) >= 2
-        and re.search(rf" {re.escape(' '.join(head))} (?!of )", haystack) is not None
-        and all(f" {t[:PREFIX]}" in haystack for t in place if len(t) >= 3)
+    head, place = tokens[: tokens.index("of")], [t for t in tokens[tokens.index("of") + 1 :] if len(t) >= 3]
+    if len(head) < 2 or not place:
+        return False
+    standing = re.compile(rf" the {re.escape(' '.join(head))} (?!of )")
+    return any(
+        standing.search(passage) and all(f" {t[:PREFIX]}" in passage for t in place)
+        for passage in haystack.split(PASSAGE_BREAK)
     )
 
 
@@ -89,8 +102,19 @@ def _close(tokens: Sequence[str], hay: Sequence[str], span: int) -> bool:
 
 def names_speaker(name: str, haystack: str) -> bool:
     """Whether a text names a person whose words a question asks for: the whole name, or a person's surname alone
-    ("Biden said" names Joe Biden; an institution's last word, "Organization", names no one)."""
-    tokens = words(name)
+    ("Biden said" names Joe Biden). Only a name shaped like a person's has a surname: two to four capitalised
+    words, none of them an institution's or a word that ends other names ("European Union", "White House"),
+    suffixes ("Jr.") skipped."""
     if mentions(name, haystack):
         return True
-    return len(tokens) >= 2 and not institution(name) and f" {tokens[-1]} " in haystack
+    surname = _surname(name)
+    return bool(surname) and f" {surname} " in haystack
+
+
+def _surname(name: str) -> str:
+    """A person-shaped name's last word ("Powell" for "Jerome Powell"); empty for other names."""
+    tokens = [t for t in words(name) if t.rstrip(".") not in _SUFFIXES]
+    shaped = 2 <= len(tokens) <= 4 and all(t[:1].isupper() for t in name.split())
+    if not shaped or institution(name) or _NOT_SURNAMES.intersection(tokens):
+        return ""
+    return tokens[-1]

@@ -49,7 +49,8 @@ OUTLET_BONUS = 0.10  # a part that names an outlet prefers that outlet's sentenc
 DAY_BONUS = 0.10  # a part that names a report's publication day prefers sentences of that day's articles
 PART_SIMILARITY = 0.6  # for a part: meaning counts 0.6, its distinctive words 0.4
 NAME_BONUS = 0.06  # per name of the part that the sentence mentions
-LEAD_MARGIN = 0.10  # the sentence naming the answer may score this far below the threshold, no further
+LEAD_MARGIN = 0.10  # the sentence naming the answer may score this far below the threshold (and the sentence
+# naming the speaker this far below the best), no further
 QUOTABLE_MARGIN = 0.05  # a passage is quotable when one of its sentences scores within this of the threshold
 MEANING = 0.5  # in choosing among sentences that clear the threshold: meaning 0.5, the question's weighted terms 0.5
 RANK_STEP = 0.01  # a sentence from a passage ranked lower by retrieval gives way a little
@@ -117,7 +118,7 @@ def _lead_with_speaker(
         ),
         None,
     )
-    if named is None or named is chosen[0]:
+    if named is None or any(names_speaker(n, word_string(chosen[0].text)) for n in question.speakers):
         return chosen
     return [named, *(s for s in chosen if s is not named)]
 
@@ -314,7 +315,7 @@ class QuoteAnswerer:
         ranking = {id(s): s.relevance + b for s, b in zip(scored, bonus, strict=True)}
         # eligible: close enough to the question on the threshold's scale; then ordered by relevance
         eligible = [s for s in scored if with_bonus[id(s)] >= self.threshold]
-        ranked = sorted([s for s in eligible if not asks(s.text)] or eligible, key=lambda s: -ranking[id(s)])
+        ranked = _distinct(sorted([s for s in eligible if not asks(s.text)] or eligible, key=lambda s: -ranking[id(s)]))
         chosen = [s for s in ranked if ranking[id(s)] >= ranking[id(ranked[0])] - 0.08][
             : self.max_sentences if len(question.parts) < 2 else 1
         ]
@@ -350,7 +351,12 @@ class QuoteAnswerer:
                 value = relevance(float(sims[i]), share, asked.phrases_in(found), sentence.passage_rank)
                 values.append((value + extra, i))
             values.sort(key=lambda v: -v[0])
-            picked = [i for _, i in values if scored[i] not in chosen][:MAX_PER_PART]
+            texts = {c.text for c in chosen}  # a sentence two articles repeat word for word is quoted once
+            picked: list[int] = []
+            for _, i in values:
+                if scored[i].text not in texts and len(picked) < MAX_PER_PART:
+                    picked.append(i)
+                    texts.add(scored[i].text)
             for i in picked:  # a part's second sentence is kept too: a fact often spans two
                 if len(chosen) < MAX_QUOTES:
                     chosen.append(scored[i])

@@ -68,6 +68,7 @@ _QUESTION_WORDS = {
 _MONEY_NOUNS = "fines?|costs?|price|budget|revenue|valuation|salary|turnover|profits?|debt|deficit|penalty|bail"
 _MONEY_VERBS = "fined|earn|earned|cost|pay|paid|raise|raised|spend|spent"
 _FIGURE_NOUNS = f"{_MONEY_NOUNS}|toll|total|number|amount|figure|rate|score|size|tally|count|losses"
+_NOT_A_FIGURE = r"(?!\s+of\s+living)"  # "the cost of living crisis" is a subject
 _PHRASE_END = (
     r"(?!-)(?=\s*(?:$|[?,.;]|(?:of|in|for|on|at|from|to|after|since|over|this|last|so far|when|during|among|by|"
     r"under|as|imposed|paid|agreed)\b))"
@@ -75,7 +76,7 @@ _PHRASE_END = (
 _SUBJECT_WORD = r"(?:(?!(?:say|says|said|tell|told|think|about|regarding|that|which|who)\b)[\w'’.-]+\s+)"
 FIGURE_QUESTION = (
     rf"\bwhat(?:['’]s|\s+(?:is|was|are|were|will\s+be))\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,2}}?"
-    rf"(?:{_FIGURE_NOUNS}){_PHRASE_END}"
+    rf"(?:{_FIGURE_NOUNS}){_NOT_A_FIGURE}{_PHRASE_END}"
     rf"|\bwhat\s+(?:did|does|do|will|would)\s+{_SUBJECT_WORD}{{1,5}}?(?:{_MONEY_VERBS}){_PHRASE_END}"
     rf"|\bwhat\s+(?:was|were|is)\s+{_SUBJECT_WORD}{{1,4}}?(?:fined|paid){_PHRASE_END}"
 )
@@ -377,15 +378,15 @@ def answer_kind(text: str) -> str:
     lowered = text.lower().strip()
     if _YES_NO.match(lowered):
         return "yesno"
-    best = ("", "other")
+    best, start = ("", "other"), len(lowered)
     for phrase, kind in _QUESTION_WORDS.items():
         match = re.search(rf"\b{re.escape(phrase)}\b", lowered)
-        if match and (not best[0] or match.start() < lowered.find(best[0])):
-            best = (phrase, kind)
+        if match and (not best[0] or match.start() < start):
+            best, start = (phrase, kind), match.start()
     if best[1] == "explanation" and re.search(r"\bhow (much|many|long|big|large|old)\b", lowered):
         return "number"
     figure = _FIGURE.search(lowered)
-    if figure and (best[1] == "other" or figure.start() <= lowered.find(best[0])):
+    if figure and (best[1] == "other" or figure.start() <= start):
         return "number"  # "What was the death toll when the hospital was hit?" asks for the toll
     if best[1] == "other" and (match := _WHICH_ENTITY.search(lowered)):
         return "person" if match.group(1) in _PERSON_NOUNS else "name"
@@ -417,26 +418,39 @@ def split_parts(text: str, outlets: Sequence[str] = ()) -> list[str]:
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)
-    # "What did the Guardian | and Fortune report about the trial": the first outlet asks what the second does
-    for i in range(len(parts) - 1):
-        if _outlet_only(parts[i], outlets) and mentioned_outlets(parts[i + 1], outlets):
-            parts[i] = f"{parts[i]} {_without_outlets(parts[i + 1], outlets)}".strip()
+    # "What did the Guardian | and Fortune report about the trial": an outlet alone asks what the next clause asks
+    # (the last one, what the clause before it asks); from the end, so that "the Guardian, the Verge and Fortune"
+    # all borrow
+    for i in reversed(range(len(parts))):
+        j = i + 1 if i + 1 < len(parts) else i - 1
+        if j >= 0 and _outlet_only(parts[i], outlets) and not _outlet_only(parts[j], outlets):
+            borrowed = _without_outlets(parts[j], outlets)
+            if j < i:  # "What did Fortune report about the trial" lends "report about the trial"
+                borrowed = re.sub(rf"^(?:(?:what|which|who|how|{_AUXILIARIES})\s+)+", "", borrowed, flags=re.I)
+            parts[i] = f"{parts[i]} {borrowed}".strip()
     return parts or [text.strip()]
 
 
 def _outlet_only(piece: str, outlets: Sequence[str]) -> bool:
-    """Whether a clause names an outlet and little else ("What did the Guardian", "the Guardian report")."""
+    """Whether a clause names an outlet and nothing else but a reporting verb ("What did the Guardian", "the
+    Guardian report"; not "the Guardian on Musk")."""
     named = mentioned_outlets(piece, outlets)
-    outlet_words = {w.lower() for o in named for w in _TOKEN.findall(o)}
-    rest = [w for w in _TOKEN.findall(piece) if w.lower() not in _FUNCTION_WORDS | outlet_words]
-    return bool(named) and len(rest) <= 1
+    outlet_words = {w.lower() for o in named for w in (*_TOKEN.findall(o), _initials(_without_the(o)))}
+    rest = [w.lower() for w in _TOKEN.findall(piece) if w.lower() not in _FUNCTION_WORDS | outlet_words]
+    return bool(named) and all(w in _REPORTING for w in rest)
+
+
+_REPORTING = frozenset(
+    "report reports reported say says said write writes wrote cover covers covered publish published tell told".split()
+)
 
 
 def _without_outlets(piece: str, outlets: Sequence[str]) -> str:
     """A clause without the outlets it names ("Fortune report about the trial" -> "report about the trial")."""
     for outlet in mentioned_outlets(piece, outlets):
-        name = re.escape(_without_the(outlet))
-        piece = re.sub(rf"(?:\bthe\s+)?(?<![\w-]){name}(?:['’]s)?(?![\w-])", " ", piece, flags=re.IGNORECASE)
+        for form in {_without_the(outlet), _initials(_without_the(outlet))} - {""}:
+            name = re.escape(form)
+            piece = re.sub(rf"(?:\bthe\s+)?(?<![\w-]){name}(?:['’]s)?(?![\w-])", " ", piece, flags=re.IGNORECASE)
     return " ".join(piece.split())
 
 

@@ -11,6 +11,7 @@ from rag.answer.evidence import (
     find_gaps,
     holds_kind,
     holds_money,
+    missing_names,
     order_sentence,
 )
 from rag.answer.names import mentions, names_speaker
@@ -75,6 +76,12 @@ def test_a_name_is_mentioned_only_when_its_words_stand_together_in_one_sentence(
     # a person whose words are asked for counts by surname; an institution's last word names no one
     assert names_speaker("Jerome Powell", word_string("Powell said rates may rise."))
     assert not names_speaker("World Health Organization", word_string("The organization said so."))
+    assert not names_speaker("European Union", word_string("The trade union said so."))
+    assert names_speaker("Martin Luther King Jr.", word_string("King said the dream lives."))
+    nigeria = make_passage("ecb", ["The European Central Bank left rates unchanged.", "Nigeria's naira fell."])
+    assert missing_names(understand("What did the Central Bank of Nigeria decide?"), [nigeria]) == (
+        "Central Bank of Nigeria",
+    )
     surname = find_gaps(
         understand("What did Jerome Powell say about rates?"),
         [make_passage("p", ["Powell said rates may rise again."])],

@@ -212,3 +212,28 @@ def test_a_figure_is_asked_for_without_how_much_too() -> None:
         assert answer_kind(question) == "number", question
     for question in ("What was the outcome of the summit?", "What did Putin say about the strikes?"):
         assert answer_kind(question) == "other", question
+
+
+def test_a_clause_that_is_only_an_outlet_asks_what_its_neighbour_asks() -> None:
+    outlets = ["The Guardian", "Fortune", "The Verge", "The New York Times"]
+    assert split_parts("What did the Guardian, the Verge and Fortune report about the trial?", outlets) == [
+        "What did the Guardian report about the trial",
+        "the Verge report about the trial",
+        "Fortune report about the trial",
+    ]
+    assert split_parts("What did Fortune report about the trial and the Guardian?", outlets) == [
+        "What did Fortune report about the trial",
+        "the Guardian report about the trial",
+    ]
+    assert split_parts("What did the Guardian and the NYT report about the trial?", outlets)[0] == (
+        "What did the Guardian report about the trial"
+    )
+    assert split_parts("The Guardian on Musk, and Fortune on the trial", outlets) == [
+        "The Guardian on Musk",
+        "Fortune on the trial",
+    ]
+
+
+def test_the_first_question_word_decides_against_a_figure_and_a_subject_is_no_figure() -> None:
+    assert answer_kind("On the whole, what was the total cost, and who paid it?") == "number"
+    assert answer_kind("What is the cost of living crisis doing to renters?") == "other"
