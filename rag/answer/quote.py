@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -19,24 +18,20 @@ from rag.answer.evidence import (
     Gaps,
     asks,
     find_gaps,
-    holds_kind,
-    holds_money,
     kind_bonus,
     missing_names,
     order_sentence,
     outlet_notice,
     period_notice,
 )
-from rag.answer.names import haystack_of, mentions, names_speaker
+from rag.answer.leads import LEAD_MARGIN, NamedBonus, distinct, lead_with_kind, lead_with_speaker
+from rag.answer.names import mentions
 from rag.answer.support import Support, dense_top
 from rag.answer.terms import PHRASE_BONUS, TermWeights, Vocabulary
 from rag.archive.access import access_label
 from rag.models import Answer, Citation, Passage
 from rag.retrieval.question import (
-    FIGURE_QUESTION,
-    MONEY_QUESTION,
     Question,
-    QuestionPart,
     understand,
     word_string,
 )
@@ -45,12 +40,8 @@ VECTOR_CACHE_SIZE = 50_000
 MAX_PER_PART = 2
 MAX_QUOTES = 6
 SAME_ARTICLE_PENALTY = 0.05  # prefer evidence from another article for another part of the question
-OUTLET_BONUS = 0.10  # a part that names an outlet prefers that outlet's sentences
-DAY_BONUS = 0.10  # a part that names a report's publication day prefers sentences of that day's articles
 PART_SIMILARITY = 0.6  # for a part: meaning counts 0.6, its distinctive words 0.4
 NAME_BONUS = 0.06  # per name of the part that the sentence mentions
-LEAD_MARGIN = 0.10  # the sentence naming the answer may score this far below the threshold (and the sentence
-# naming the speaker this far below the best), no further
 QUOTABLE_MARGIN = 0.05  # a passage is quotable when one of its sentences scores within this of the threshold
 MEANING = 0.5  # in choosing among sentences that clear the threshold: meaning 0.5, the question's weighted terms 0.5
 RANK_STEP = 0.01  # a sentence from a passage ranked lower by retrieval gives way a little
@@ -83,88 +74,6 @@ class ScoredSentence:
 def relevance(similarity: float, weighted: float, phrases: int, passage_rank: int) -> float:
     """Meaning and weighted terms half each, a bonus per shared phrase, and a small step per passage rank."""
     return MEANING * similarity + (1 - MEANING) * weighted + PHRASE_BONUS * phrases - RANK_STEP * passage_rank
-
-
-_KIND_PHRASES = {
-    "number": re.compile(rf"\bhow (?:much|many)\b|\bwhat (?:percentage|amount)\b|{FIGURE_QUESTION}", re.IGNORECASE),
-    "date": re.compile(r"\bwhen\b|\b(?:what|which) (?:date|year|day)\b", re.IGNORECASE),
-}
-_QUESTION_WORD = re.compile(r"\b(?:what|who|whom|whose|which|why|where|when|how)\b", re.IGNORECASE)
-
-
-def _leading_phrase(kind: str, question: str) -> str:
-    """The words that ask for a figure or a date when the question asks for it first ("How much", "When", "What
-    was Binance fined"), not in a clause ("What did Biden say when he visited Kyiv?" asks what he said); empty
-    otherwise."""
-    phrase = _KIND_PHRASES[kind].search(question)
-    first = _QUESTION_WORD.search(question)
-    return phrase.group() if phrase is not None and first is not None and first.start() == phrase.start() else ""
-
-
-def _lead_with_speaker(
-    question: Question, ranked: list[ScoredSentence], ranking: dict[int, float], chosen: list[ScoredSentence]
-) -> list[ScoredSentence]:
-    """For "what did Joe Biden say about …": lead with the best quotable sentence that names a person the question
-    asks the words of ("Biden said" counts), unless the first chosen sentence does (the sentence closest to the
-    topic may quote no one), and if it scores within `LEAD_MARGIN` of the best (a passing mention does not lead)."""
-    if not question.speakers or not chosen or not ranked:
-        return chosen
-    floor = ranking[id(ranked[0])] - LEAD_MARGIN
-    named = next(
-        (
-            s
-            for s in ranked
-            if ranking[id(s)] >= floor and any(names_speaker(n, word_string(s.text)) for n in question.speakers)
-        ),
-        None,
-    )
-    if named is None or any(names_speaker(n, word_string(chosen[0].text)) for n in question.speakers):
-        return chosen
-    return [named, *(s for s in chosen if s is not named)]
-
-
-def _distinct(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
-    """The chosen sentences, each text once: two articles of one outlet often repeat a background sentence word for
-    word ("Sam Bankman-Fried, the founder of failed cryptocurrency exchange FTX, is on trial for …")."""
-    first = {s.text: s for s in reversed(chosen)}  # the earliest of equal texts wins
-    return [s for s in chosen if first[s.text] is s]
-
-
-class _NamedBonus:
-    """The preference for a passage of an outlet, a publication day or a period that the question (or a part of it)
-    names. An outlet's passage is preferred only when it is on the subject too (it mentions one of the names the
-    part asks about, when it asks about any): "what did the Guardian report about Bankman-Fried's trial" does not
-    prefer a Guardian sentence about Snap. Remembered per part and passage (each is asked about every sentence)."""
-
-    def __init__(self, passages: Sequence[Passage]) -> None:
-        self.passages = passages
-        self._hays: dict[str, str] = {}  # article id -> its words
-        self._bonus: dict[tuple[int, int], float] = {}
-
-    def __call__(self, asked: Question | QuestionPart, rank: int) -> float:
-        key = (id(asked), rank)
-        if key not in self._bonus:
-            passage = self.passages[rank]
-            outlet = bool(asked.outlets) and passage.outlet in asked.outlets and self._on_subject(asked, rank)
-            day = passage.published_at[:10]
-            dated = (asked.days and day in asked.days) or any(p.holds(day) for p in asked.periods)
-            self._bonus[key] = (OUTLET_BONUS if outlet else 0.0) + (DAY_BONUS if dated else 0.0)
-        return self._bonus[key]
-
-    def _on_subject(self, asked: Question | QuestionPart, rank: int) -> bool:
-        """Whether the passage's article (its headline and every passage of it found) mentions a name asked about:
-        for a whole question, a name of a part that names the passage's outlet ("the Independent on grief, and
-        what Liam Neeson told Fox News" does not ask the Independent about Liam Neeson)."""
-        if isinstance(asked, Question):
-            naming = [part for part in asked.parts if self.passages[rank].outlet in part.outlets]
-            if naming:
-                return any(self._on_subject(part, rank) for part in naming)
-        if not asked.entities:
-            return True
-        article = self.passages[rank].article_id
-        if article not in self._hays:
-            self._hays[article] = haystack_of([p for p in self.passages if p.article_id == article])
-        return any(mentions(name, self._hays[article]) for name in asked.entities)
 
 
 class QuoteAnswerer:
@@ -309,22 +218,22 @@ class QuoteAnswerer:
         """The best sentence for the whole question, then for each part of it the sentence that answers that part
         best (preferring another article than the parts before), at most two per part and six in all. An article's
         own questions ("Who has won the most World Cups?") are not quoted, unless nothing else is close enough."""
-        named = _NamedBonus(passages)
+        named = NamedBonus(passages)
         bonus = [kind_bonus(question.kind, s.text) + named(question, s.passage_rank) for s in scored]
         with_bonus = {id(s): s.score + b for s, b in zip(scored, bonus, strict=True)}
         ranking = {id(s): s.relevance + b for s, b in zip(scored, bonus, strict=True)}
         # eligible: close enough to the question on the threshold's scale; then ordered by relevance
         eligible = [s for s in scored if with_bonus[id(s)] >= self.threshold]
-        ranked = _distinct(sorted([s for s in eligible if not asks(s.text)] or eligible, key=lambda s: -ranking[id(s)]))
+        ranked = distinct(sorted([s for s in eligible if not asks(s.text)] or eligible, key=lambda s: -ranking[id(s)]))
         chosen = [s for s in ranked if ranking[id(s)] >= ranking[id(ranked[0])] - 0.08][
             : self.max_sentences if len(question.parts) < 2 else 1
         ]
         by_score = sorted(scored, key=lambda s: -with_bonus[id(s)])
         chosen = self._lead_with_name(question, by_score, with_bonus, passages, chosen)
-        chosen = _lead_with_speaker(question, ranked, ranking, chosen)
-        chosen = self._lead_with_kind(question, ranked, chosen)  # a figure asked for leads before the speaker
+        chosen = lead_with_speaker(question, ranked, ranking, chosen)
+        chosen = lead_with_kind(question, ranked, chosen)  # a figure asked for leads before the speaker
         if len(question.parts) < 2:
-            return _distinct(chosen)[:MAX_QUOTES]
+            return distinct(chosen)[:MAX_QUOTES]
         vectors = self.sentence_vectors([s.text for s in scored])
         part_vectors = np.asarray(self.embeddings.embed_documents([p.text for p in question.parts]), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1)
@@ -360,7 +269,7 @@ class QuoteAnswerer:
             for i in picked:  # a part's second sentence is kept too: a fact often spans two
                 if len(chosen) < MAX_QUOTES:
                     chosen.append(scored[i])
-        return _distinct(chosen)[:MAX_QUOTES]
+        return distinct(chosen)[:MAX_QUOTES]
 
     def _lead_with_name(
         self,
@@ -389,30 +298,6 @@ class QuoteAnswerer:
         if holder is None or with_bonus[id(holder)] < self.threshold - LEAD_MARGIN:
             return chosen
         return [holder, *chosen]
-
-    @staticmethod
-    def _lead_with_kind(
-        question: Question, ranked: list[ScoredSentence], chosen: list[ScoredSentence]
-    ) -> list[ScoredSentence]:
-        """For a "how much / how many" or "when" question (or "what was the fine", "what's the death toll"): lead
-        with the best eligible sentence that holds an amount (a sum of money or a share first, for a question about
-        money, where one is eligible) or a date, unless the first chosen sentence holds one (the sentence closest
-        in words may not hold the figure)."""
-        kind = question.kind
-        phrase = _leading_phrase(kind, question.text) if kind in ("number", "date") else ""
-        if not phrase:
-            return chosen
-        holders = [s for s in ranked if holds_kind(kind, s.text)]
-        money = [s for s in holders if holds_money(s.text)] if MONEY_QUESTION.search(phrase) else []
-        if money:  # "how much", "what was the fine": a sum first, even when the first quote holds another number
-            if chosen and holds_money(chosen[0].text):
-                return chosen
-            holders = money
-        elif chosen and holds_kind(kind, chosen[0].text):
-            return chosen
-        if not holders:
-            return chosen
-        return [holders[0], *(s for s in chosen if s is not holders[0])]
 
     def _compose(self, question: Question, chosen: list[ScoredSentence], passages: list[Passage]) -> Answer:
         """The answer text: each quote with its outlet and date and its citation; the order of two reports when

@@ -14,8 +14,8 @@ from rag.answer.evidence import (
     missing_names,
     order_sentence,
 )
+from rag.answer.leads import leading_phrase
 from rag.answer.names import mentions, names_speaker
-from rag.answer.quote import _leading_phrase
 from rag.retrieval.question import understand, word_string
 
 FED = make_passage(
@@ -214,8 +214,8 @@ def test_in_a_question_of_several_parts_one_missing_topic_is_a_notice() -> None:
 
 def test_the_figure_or_date_a_question_asks_first_is_told_from_a_clause() -> None:
     """ "When" in a clause ("say when he visited") asks for no date; names that start like months are no dates."""
-    assert _leading_phrase("date", "When did the CEO step down?") == "When"
-    assert _leading_phrase("number", "According to TechCrunch, how many drones were used?") == "how many"
-    assert not _leading_phrase("date", "What did Biden say when he visited Kyiv?")
+    assert leading_phrase("date", "When did the CEO step down?") == "When"
+    assert leading_phrase("number", "According to TechCrunch, how many drones were used?") == "how many"
+    assert not leading_phrase("date", "What did Biden say when he visited Kyiv?")
     assert not any(holds_kind("date", s) for s in ("Mark Zuckerberg spoke.", "Mayor Adams said.", "Theresa May."))
     assert holds_kind("number", "Police said 2000 people marched.") and holds_kind("date", "In 2023 the firm grew.")
