@@ -181,13 +181,18 @@ def _join(items: Sequence[str], last: str = "and", quote: bool = True) -> str:
 
 def missing_names(question: Question, passages: Sequence[Passage]) -> tuple[str, ...]:
     """The names the question is about that no passage (text, headline or outlet) mentions."""
-    return _absent_names(question, haystack_of(passages))
+    haystack = haystack_of(passages)
+    return _absent_names(question, haystack, _voiced(question, haystack))
 
 
-def _absent_names(question: Question, haystack: str) -> tuple[str, ...]:
-    """The question's names the haystack lacks; a person whose words it asks for counts by surname too (a passage
-    of a Fed article says "Powell said" long after it first named Jerome Powell)."""
-    voiced = {name for name in question.speakers if names_speaker(name, haystack)}
+def _voiced(question: Question, haystack: str) -> set[str]:
+    """The people whose words the question asks for that the haystack names, by surname too (a passage of a Fed
+    article says "Powell said" long after it first named Jerome Powell)."""
+    return {name for name in question.speakers if names_speaker(name, haystack)}
+
+
+def _absent_names(question: Question, haystack: str, voiced: set[str]) -> tuple[str, ...]:
+    """The question's names the haystack lacks, the `voiced` speakers counted as present."""
     return tuple(name for name in _absent(question.entities, haystack) if name not in voiced)
 
 
@@ -199,8 +204,9 @@ def find_gaps(question: Question, passages: Sequence[Passage]) -> Gaps:
     """The sources and names of the question that the passages cannot speak to."""
     haystack = haystack_of(passages)
     # a name that may be a source or a subject ("reports from Gaza") counts only when no article found mentions it
-    missing = _absent_names(question, haystack)
-    speakers = tuple(name for name in question.speakers if not names_speaker(name, haystack))
+    voiced = _voiced(question, haystack)
+    missing = _absent_names(question, haystack, voiced)
+    speakers = tuple(name for name in question.speakers if name not in voiced)
     topics = missing_topics(question, passages)
     unvoiced = () if speakers else unvoiced_topics(question, passages)
     return Gaps(

@@ -17,7 +17,7 @@ _INSTITUTION_WORDS = frozenset(
     """bank organization organisation fund council committee ministry department university association agency
     institute foundation court commission authority""".split()
 )
-PREFIX = 5  # "Australia" and "Australian" share their first five letters
+PREFIX = 5  # letters two words must share to count as one ("Australia" and "Australian", "economy" and "economic")
 SENTENCE_BREAK = " | "  # between the sentences of a haystack; no word holds it
 PASSAGE_BREAK = " || "  # between its passages
 _BREAK = re.compile(r" \|\|? ")

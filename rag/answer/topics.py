@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.answer.names import names_speaker
+from rag.answer.names import PREFIX, names_speaker
 from rag.answer.terms import ignored_terms
 from rag.archive.lexical import tokenize
 from rag.models import Passage
@@ -23,7 +23,6 @@ from rag.retrieval.question import Question, word_string, words
 
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 MAX_CONCRETE_WORDS = 3
-PREFIX = 5  # letters two words must share to count as one ("economy", "economic")
 # abstract nouns ("truthfulness", "availability", "leadership") that articles often put in other words, and topics
 # too general to be missing ("recent events", "his intentions"): a missing one gets a notice, never a refusal.
 # Nouns in -tion or -ment are often the news itself ("inflation", "the election", "the settlement"), so they count.

@@ -421,28 +421,30 @@ def split_parts(text: str, outlets: Sequence[str] = ()) -> list[str]:
     # "What did the Guardian | and Fortune report about the trial": an outlet alone asks what the next clause asks
     # (the last one, what the clause before it asks); from the end, so that "the Guardian, the Verge and Fortune"
     # all borrow
+    alone = [_outlet_only(part, outlets) for part in parts]
     for i in reversed(range(len(parts))):
         j = i + 1 if i + 1 < len(parts) else i - 1
-        if j >= 0 and _outlet_only(parts[i], outlets) and not _outlet_only(parts[j], outlets):
+        if j >= 0 and alone[i] and not alone[j]:
             borrowed = _without_outlets(parts[j], outlets)
             if j < i:  # "What did Fortune report about the trial" lends "report about the trial"
                 borrowed = re.sub(rf"^(?:(?:what|which|who|how|{_AUXILIARIES})\s+)+", "", borrowed, flags=re.I)
             parts[i] = f"{parts[i]} {borrowed}".strip()
+            alone[i] = False  # it now asks what its neighbour asks, and lends that on
     return parts or [text.strip()]
+
+
+_REPORTING = frozenset(
+    "report reports reported say says said write writes wrote cover covers covered publish published tell told".split()
+)
 
 
 def _outlet_only(piece: str, outlets: Sequence[str]) -> bool:
     """Whether a clause names an outlet and nothing else but a reporting verb ("What did the Guardian", "the
     Guardian report"; not "the Guardian on Musk")."""
     named = mentioned_outlets(piece, outlets)
-    outlet_words = {w.lower() for o in named for w in (*_TOKEN.findall(o), _initials(_without_the(o)))}
-    rest = [w.lower() for w in _TOKEN.findall(piece) if w.lower() not in _FUNCTION_WORDS | outlet_words]
+    skipped = _FUNCTION_WORDS | {w.lower() for o in named for w in (*_TOKEN.findall(o), _initials(_without_the(o)))}
+    rest = [w.lower() for w in _TOKEN.findall(piece) if w.lower() not in skipped]
     return bool(named) and all(w in _REPORTING for w in rest)
-
-
-_REPORTING = frozenset(
-    "report reports reported say says said write writes wrote cover covers covered publish published tell told".split()
-)
 
 
 def _without_outlets(piece: str, outlets: Sequence[str]) -> str:
