@@ -28,6 +28,7 @@ _FUNCTION_WORDS = frozenset(
     the their then there these this those to under until was were what when where whereas which while who whom
     whose why will with within would after according following regarding concerning also""".split()
 )
+_PRONOUNS = frozenset("i you he she it we they me him her us them my your his its our their".split())
 _PERSON_NOUNS = frozenset(
     """person individual player star executive politician candidate musician singer artist athlete actor actress
     author writer journalist reporter official leader founder ceo manager coach quarterback footballer""".split()
@@ -409,23 +410,25 @@ def _by_outlet(piece: str, outlets: Sequence[str]) -> list[str]:
 def split_parts(text: str, outlets: Sequence[str] = ()) -> list[str]:
     """The clauses of a question, split at connectors (and, while, whereas, before, after, compared with), and
     at commas between the outlets it names ("covered by TechCrunch for X, the focus of Engadget's Y")."""
-    clauses = [p.strip(" ,?") for p in _CONNECTORS.split(text) if p and p.strip(" ,?")]
+    clauses = [p.strip(" ,?") for p in _clauses(text, outlets) if p and p.strip(" ,?")]
     pieces = [piece for clause in clauses for piece in _by_outlet(clause, outlets)]
     parts: list[str] = []
     for piece in pieces:
-        words = [w for w in _TOKEN.findall(piece) if w.lower() not in _FUNCTION_WORDS]
+        words = [w for w in _TOKEN.findall(piece) if w.lower() not in _FUNCTION_WORDS | _PRONOUNS]
         if parts and len(words) < 3 and not mentioned_outlets(piece, outlets):  # too short to stand alone
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)
-    # "What did the Guardian | and Fortune report about the trial": an outlet alone asks what the next clause asks
+    # "What did the Guardian | and Fortune report about the trial", "Between the report from Sporting News on
+    # September 26, 2023, | and the report from CBSSports.com, was there …": a clause that only points at a
+    # report (its outlet, its day) asks what the next clause asks
     # (the last one, what the clause before it asks); from the end, so that "the Guardian, the Verge and Fortune"
     # all borrow
-    alone = [_outlet_only(part, outlets) for part in parts]
+    alone = [_report_only(part, outlets) for part in parts]
     for i in reversed(range(len(parts))):
         j = i + 1 if i + 1 < len(parts) else i - 1
         if j >= 0 and alone[i] and not alone[j]:
-            borrowed = _without_outlets(parts[j], outlets)
+            borrowed = _DATE.sub(" ", _without_outlets(parts[j], outlets))  # its own day, not the neighbour's
             if j < i:  # "What did Fortune report about the trial" lends "report about the trial"
                 borrowed = re.sub(rf"^(?:(?:what|which|who|how|{_AUXILIARIES})\s+)+", "", borrowed, flags=re.I)
             parts[i] = f"{parts[i]} {borrowed}".strip()
@@ -433,18 +436,40 @@ def split_parts(text: str, outlets: Sequence[str] = ()) -> list[str]:
     return parts or [text.strip()]
 
 
+def _clauses(text: str, outlets: Sequence[str]) -> list[str]:
+    """The text cut at its connectors, except inside an outlet's name ("The Independent - Life and Style")."""
+    inside = [
+        m.span()
+        for outlet in outlets
+        if _CONNECTORS.search(outlet)
+        for m in re.finditer(re.escape(outlet), text, re.IGNORECASE)
+    ]
+    out, start = [], 0
+    for m in _CONNECTORS.finditer(text):
+        if not any(a < m.start() and m.end() < b for a, b in inside):
+            out.append(text[start : m.start()])
+            start = m.end()
+    return [*out, text[start:]]
+
+
+# the words a clause that only points at a report may hold besides its outlet: "What did the Guardian", "the
+# Guardian report", "Between the report from Sporting News on September 26, 2023"; not "the Guardian on Musk"
 _REPORTING = frozenset(
-    "report reports reported say says said write writes wrote cover covers covered publish published tell told".split()
+    """report reports reported say says said write writes wrote cover covers covered publish published tell told
+    article articles piece story coverage subsequent later earlier same source day one""".split()
+    + _MONTHS
 )
+_POINTER = re.compile(r"^(?:\d+(?:st|nd|rd|th)?|(?:mon|tues|wednes|thurs|fri|satur|sun)day)$", re.IGNORECASE)
 
 
-def _outlet_only(piece: str, outlets: Sequence[str]) -> bool:
-    """Whether a clause names an outlet and nothing else but a reporting verb ("What did the Guardian", "the
-    Guardian report"; not "the Guardian on Musk")."""
+def _report_only(piece: str, outlets: Sequence[str]) -> bool:
+    """Whether a clause only points at a report: an outlet or a date, and nothing else but a reporting verb,
+    "article" or a date ("What did the Guardian", "the report from Sporting News on September 26, 2023", "the one
+    published on October 7, 2023"; not "the Guardian on Musk")."""
     named = mentioned_outlets(piece, outlets)
     skipped = _FUNCTION_WORDS | {w.lower() for o in named for w in (*_TOKEN.findall(o), _initials(_without_the(o)))}
     rest = [w.lower() for w in _TOKEN.findall(piece) if w.lower() not in skipped]
-    return bool(named) and all(w in _REPORTING for w in rest)
+    return bool(named or _DATE.search(piece)) and all(w in _REPORTING or _POINTER.match(w) for w in rest)
 
 
 def _without_outlets(piece: str, outlets: Sequence[str]) -> str:

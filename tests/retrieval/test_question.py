@@ -234,6 +234,41 @@ def test_a_clause_that_is_only_an_outlet_asks_what_its_neighbour_asks() -> None:
     ]
 
 
+def test_a_clause_that_only_points_at_a_report_by_its_day_asks_what_its_neighbour_asks() -> None:
+    outlets = ["Sporting News", "CBSSports.com", "TechCrunch"]
+    parts = understand(
+        "Between the report from Sporting News on September 26, 2023, and the report from CBSSports.com on "
+        "October 2, 2023, was there consistency in the promotional offers for new customers?",
+        outlets,
+    ).parts
+    assert [p.outlets for p in parts] == [("Sporting News",), ("CBSSports.com",)]
+    assert "promotional offers" in parts[0].text and "CBSSports" not in parts[0].text
+    assert [p.days for p in parts] == [("2023-09-26",), ("2023-10-02",)]  # its own day, not the neighbour's
+    parts = understand(
+        "Has TechCrunch's portrayal of the trial changed between the report published on October 2, 2023, and the "
+        "one published on October 7, 2023?",
+        outlets,
+    ).parts
+    assert "portrayal of the trial" in parts[1].text and [p.days for p in parts] == [("2023-10-02",), ("2023-10-07",)]
+    # a clause with a subject of its own keeps it
+    assert (
+        split_parts("What did Sporting News report on October 2, 2023 and TechCrunch on the trial?", outlets)[1]
+        == "TechCrunch on the trial"
+    )
+
+
+def test_an_outlet_name_is_not_cut_at_its_and_and_pronouns_do_not_make_a_clause() -> None:
+    outlets = ["The Independent - Life and Style", "Polygon"]
+    assert split_parts(
+        "Does the Polygon article say Scorsese has less autonomy compared to earlier in his career, while The "
+        "Independent - Life and Style article says he made TikTok videos?",
+        outlets,
+    ) == [
+        "Does the Polygon article say Scorsese has less autonomy earlier in his career",
+        "The Independent - Life and Style article says he made TikTok videos",
+    ]
+
+
 def test_the_first_question_word_decides_against_a_figure_and_a_subject_is_no_figure() -> None:
     assert answer_kind("On the whole, what was the total cost, and who paid it?") == "number"
     assert answer_kind("What is the cost of living crisis doing to renters?") == "other"
