@@ -35,7 +35,7 @@ from rag.retrieval.question import Question, understand, word_string
 VECTOR_CACHE_SIZE = 50_000
 MAX_PER_PART = 2
 MAX_QUOTES = 6
-SAME_ARTICLE_PENALTY = 0.05  # prefer evidence from another article for another part of the question
+SAME_ARTICLE_PENALTY = 0.05  # a part prefers evidence from another article than the one that answers the whole
 PART_SIMILARITY = 0.6  # for a part: meaning counts 0.6, its distinctive words 0.4
 NAME_BONUS = 0.06  # per name of the part that the sentence mentions
 QUOTABLE_MARGIN = 0.05  # a passage is quotable when one of its sentences scores within this of the threshold
@@ -237,9 +237,10 @@ class QuoteAnswerer:
         part_terms = [t.asked() for t in self.vocabulary.terms([p.text for p in question.parts])]
         weight = self.vocabulary.weights(frozenset().union(*(t.words for t in part_terms)), sentence_terms)
         hays = [word_string(s.text) for s in scored]
+        values_by_part: list[list[tuple[float, int]]] = []
+        lead_articles = {passages[c.passage_rank].article_id for c in chosen}
         for part, vector, asked in zip(question.parts, part_vectors, part_terms, strict=True):
             sims = vectors @ vector / np.clip(norms * np.linalg.norm(vector), 1e-9, None)
-            used_articles = {passages[c.passage_rank].article_id for c in chosen}
             values: list[tuple[float, int]] = []
             for i, sentence in enumerate(scored):
                 if asks(sentence.text):
@@ -247,7 +248,7 @@ class QuoteAnswerer:
                 passage = passages[sentence.passage_rank]
                 extra = bonus[i] + NAME_BONUS * sum(1 for name in part.entities if mentions(name, hays[i]))
                 extra += named(part, sentence.passage_rank) - named(question, sentence.passage_rank)
-                if passage.article_id in used_articles:
+                if passage.article_id in lead_articles:
                     extra -= SAME_ARTICLE_PENALTY
                 found = sentence_terms[i]
                 share = asked.weighted_share(found, weight)
@@ -255,16 +256,16 @@ class QuoteAnswerer:
                     continue  # not close enough to the part to quote
                 value = relevance(float(sims[i]), share, asked.phrases_in(found), sentence.passage_rank)
                 values.append((value + extra, i))
-            values.sort(key=lambda v: -v[0])
-            texts = {c.text for c in chosen}  # a sentence two articles repeat word for word is quoted once
-            picked: list[int] = []
-            for _, i in values:
-                if scored[i].text not in texts and len(picked) < MAX_PER_PART:
-                    picked.append(i)
-                    texts.add(scored[i].text)
-            for i in picked:  # a part's second sentence is kept too: a fact often spans two
-                if len(chosen) < MAX_QUOTES:
+            values_by_part.append(sorted(values, key=lambda v: -v[0]))
+        # every part's best sentence before any part's second (a fact often spans two sentences, so a part keeps
+        # a second one when there is room); a sentence two articles repeat word for word is quoted once
+        texts = {c.text for c in chosen}
+        for _ in range(MAX_PER_PART):
+            for values in values_by_part:
+                i = next((i for _, i in values if scored[i].text not in texts), None)
+                if i is not None and len(chosen) < MAX_QUOTES:
                     chosen.append(scored[i])
+                    texts.add(scored[i].text)
         return distinct(chosen)[:MAX_QUOTES]
 
     def _lead_with_name(

@@ -396,3 +396,68 @@ def test_a_background_sentence_two_articles_repeat_is_quoted_once(
     quotes = quoted_sentences(answer)
     background = [q for q in quotes if q.startswith("Sam Bankman-Fried, the founder of failed cryptocurrency")]
     assert len(background) == 1, quotes
+
+
+FOUR_BEATS = [
+    (
+        f"{slug}.md",
+        title,
+        " ".join(sentences),
+        {"outlet": outlet, "published_at": "2023-11-08"},
+    )
+    for slug, outlet, title, sentences in (
+        (
+            "rivian",
+            "TechCrunch",
+            "Rivian recalls 13,000 vehicles",
+            (
+                "Rivian is recalling almost 13,000 electric vehicles over a steering fault.",
+                "The Rivian recall covers R1T pickups and R1S SUVs built since 2022.",
+                "Rivian said owners would be contacted by mail about the steering recall.",
+            ),
+        ),
+        (
+            "pixel",
+            "The Verge",
+            "Google launches the Pixel 8",
+            (
+                "Google launched the Pixel 8 phone with seven years of software updates.",
+                "The Pixel 8 launch event also showed a new Pixel Watch.",
+                "Preorders for the Pixel 8 opened on the day of the launch.",
+            ),
+        ),
+        (
+            "steamdeck",
+            "Engadget",
+            "Valve unveils the Steam Deck OLED",
+            (
+                "Valve unveiled the Steam Deck OLED with a larger battery and a brighter screen.",
+                "The Steam Deck OLED costs $549 for the 512GB model.",
+                "Valve said the Steam Deck OLED ships on November 16.",
+            ),
+        ),
+        (
+            "wework",
+            "Fortune",
+            "WeWork files for bankruptcy",
+            (
+                "WeWork filed for Chapter 11 bankruptcy protection in New Jersey.",
+                "The WeWork bankruptcy filing listed debts of nearly $19 billion.",
+                "WeWork said its bankruptcy would let it shed expensive office leases.",
+            ),
+        ),
+    )
+]
+
+
+def test_every_part_gets_its_best_sentence_before_any_part_gets_a_second(
+    archive: Archive, tmp_path: Path, settings: Settings
+) -> None:
+    ingest_md(archive, tmp_path / "four", FOUR_BEATS)
+    answer = make_engine(settings, archive).ask(
+        "What did TechCrunch report about the Rivian recall, The Verge about the Pixel 8 launch, Engadget about "
+        "the Steam Deck OLED, and Fortune about the WeWork bankruptcy?"
+    )
+    assert not answer.refused
+    assert len(quoted_sentences(answer)) <= 6
+    assert {c.passage.outlet for c in answer.citations} == {"TechCrunch", "The Verge", "Engadget", "Fortune"}
