@@ -262,10 +262,10 @@ class QuoteAnswerer:
         texts = {c.text for c in chosen}
         for _ in range(MAX_PER_PART):
             for values in values_by_part:
-                i = next((i for _, i in values if scored[i].text not in texts), None)
-                if i is not None and len(chosen) < MAX_QUOTES:
-                    chosen.append(scored[i])
-                    texts.add(scored[i].text)
+                pick = next((scored[i] for _, i in values if scored[i].text not in texts), None)
+                if pick is not None and len(chosen) < MAX_QUOTES:
+                    chosen.append(pick)
+                    texts.add(pick.text)
         return distinct(chosen)[:MAX_QUOTES]
 
     def _lead_with_name(
