@@ -66,10 +66,11 @@ def lead_with_speaker(
 
 
 def distinct(chosen: list[Quote]) -> list[Quote]:
-    """The chosen sentences, each text once: two articles of one outlet often repeat a background sentence word for
-    word ("Sam Bankman-Fried, the founder of failed cryptocurrency exchange FTX, is on trial for …")."""
-    first = {s.text: s for s in reversed(chosen)}  # the earliest of equal texts wins
-    return [s for s in chosen if first[s.text] is s]
+    """The chosen sentences, each once: two articles of one outlet often repeat a background sentence word for
+    word ("Sam Bankman-Fried, the founder of failed cryptocurrency exchange FTX, is on trial for …"), at times
+    with other quotation marks."""
+    first = {word_string(s.text): s for s in reversed(chosen)}  # the earliest of equal wordings wins
+    return [s for s in chosen if first[word_string(s.text)] is s]
 
 
 class NamedBonus:

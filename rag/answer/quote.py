@@ -259,13 +259,13 @@ class QuoteAnswerer:
             values_by_part.append(sorted(values, key=lambda v: -v[0]))
         # every part's best sentence before any part's second (a fact often spans two sentences, so a part keeps
         # a second one when there is room); a sentence two articles repeat word for word is quoted once
-        texts = {c.text for c in chosen}
+        texts = {word_string(c.text) for c in chosen}  # compared by their words, without quotation marks
         for _ in range(MAX_PER_PART):
             for values in values_by_part:
-                pick = next((scored[i] for _, i in values if scored[i].text not in texts), None)
-                if pick is not None and len(chosen) < MAX_QUOTES:
-                    chosen.append(pick)
-                    texts.add(pick.text)
+                i = next((i for _, i in values if hays[i] not in texts), -1)
+                if i >= 0 and len(chosen) < MAX_QUOTES:
+                    chosen.append(scored[i])
+                    texts.add(hays[i])
         return distinct(chosen)[:MAX_QUOTES]
 
     def _lead_with_name(

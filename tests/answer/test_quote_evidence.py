@@ -379,11 +379,13 @@ REPEATED = [
     (
         f"trial-{day}.md",
         f"Trial day {day}",
-        "Sam Bankman-Fried, the founder of failed cryptocurrency exchange FTX, is on trial for seven counts of wire "
-        f"fraud and conspiracy. On day {day} the jury heard from a former engineer about the exchange's code.",
+        f"{opening}Sam Bankman-Fried, the founder of failed cryptocurrency exchange FTX, is on trial for seven counts "
+        f"of wire fraud and conspiracy.{closing} On day {day} the jury heard from a former engineer about the "
+        "exchange's code.",
         {"outlet": "The Verge", "published_at": f"2023-10-{day:02d}"},
     )
-    for day in (3, 10)
+    # the second article repeats the sentence inside quotation marks: still the same quote
+    for day, opening, closing in ((3, "", ""), (10, "“", "”"))
 ]
 
 
@@ -394,7 +396,7 @@ def test_a_background_sentence_two_articles_repeat_is_quoted_once(
     answer = make_engine(settings, archive).ask("What is Sam Bankman-Fried on trial for?")
     assert not answer.refused
     quotes = quoted_sentences(answer)
-    background = [q for q in quotes if q.startswith("Sam Bankman-Fried, the founder of failed cryptocurrency")]
+    background = [q for q in quotes if "Sam Bankman-Fried, the founder of failed cryptocurrency" in q]
     assert len(background) == 1, quotes
 
 
