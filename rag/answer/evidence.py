@@ -254,6 +254,34 @@ def asks(sentence: str) -> bool:
     return sentence.rstrip(" \"'”’)]").endswith("?")
 
 
+# a photo's caption or credit: position marks ("Sam Bankman-Fried (L) and Zhao Changpeng (R)"), "in this courtroom
+# sketch", "Combination showing …", or a credit that ends the sentence ("Photograph: Michael Regan/Getty Images",
+# "… (Getty Images)", "Credit: AFP"); a credit followed by the story's own text ("Credit: AP Wednesday's report
+# from ADP suggested …", glued on by the page) is no caption
+_CAPTION = re.compile(
+    r"\((?:L|R|left|right|cent(?:er|re)|pictured)\)"
+    r"|\bin this (?:undated |handout |file |courtroom |photo |video )*(?:sketch|illustration|photo(?:graph)?)\b"
+    r"|^\s*(?:an? )?combination (?:photo|picture|image|of (?:file )?(?:photos|pictures|images)|showing)\b"
+    r"|\b(?:photograph|photo|picture|image|credit|image credit|image source|top photo)\s*:[^:]{0,80}$"
+    r"|\b(?:photo|photograph|illustration) by [A-Z][^.:]{0,80}$"
+    r"|\bgetty(?: images)?(?:/[\w ]+)?\s*\)?\s*$|\bREUTERS/[A-Z]|\bAP Photo/",
+    re.IGNORECASE,
+)
+
+
+def caption(sentence: str) -> bool:
+    """Whether a sentence is a photo's caption or credit: the people it names are pictured, not reported on."""
+    return bool(_CAPTION.search(sentence))
+
+
+def furniture(sentence: str) -> bool:
+    """Whether a sentence is page furniture rather than the story's own statement: an article's own question
+    (`asks`) or a photo's caption or credit. It is quoted only when nothing else is close enough: a caption
+    ("Combination showing Former FTX CEO, Sam Bankman-Fried (L) and Zhao Changpeng (R), founder and chief executive
+    officer of Binance") names people without saying what they did."""
+    return asks(sentence) or caption(sentence)
+
+
 def order_sentence(passages: Sequence[Passage], numbers: dict[int, int]) -> str:
     """For a question about which report came first: the publication order of the first two dated articles cited,
     as a sentence with their citations (computed from the dates, not read from the text); empty when unknown."""

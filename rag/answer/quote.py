@@ -16,8 +16,9 @@ from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
 from rag.answer.evidence import (
     Gaps,
-    asks,
+    caption,
     find_gaps,
+    furniture,
     kind_bonus,
     missing_names,
     order_sentence,
@@ -211,16 +212,19 @@ class QuoteAnswerer:
     def _choose(
         self, question: Question, scored: list[ScoredSentence], passages: list[Passage]
     ) -> list[ScoredSentence]:
-        """The best sentence for the whole question, then for each part of it the sentence that answers that part
-        best (preferring another article than the parts before), at most two per part and six in all. An article's
-        own questions ("Who has won the most World Cups?") are not quoted, unless nothing else is close enough."""
+        """The best sentence for the whole question, then for each part of it the sentences that answer that part
+        best: every part's best before any part's second, at most two per part and six in all. An article's own
+        questions ("Who has won the most World Cups?") and photo captions are not quoted, unless nothing else is
+        close enough."""
         named = NamedBonus(passages)
         bonus = [kind_bonus(question.kind, s.text) + named(question, s.passage_rank) for s in scored]
         with_bonus = {id(s): s.score + b for s, b in zip(scored, bonus, strict=True)}
         ranking = {id(s): s.relevance + b for s, b in zip(scored, bonus, strict=True)}
         # eligible: close enough to the question on the threshold's scale; then ordered by relevance
         eligible = [s for s in scored if with_bonus[id(s)] >= self.threshold]
-        ranked = distinct(sorted([s for s in eligible if not asks(s.text)] or eligible, key=lambda s: -ranking[id(s)]))
+        ranked = distinct(
+            sorted([s for s in eligible if not furniture(s.text)] or eligible, key=lambda s: -ranking[id(s)])
+        )
         chosen = [s for s in ranked if ranking[id(s)] >= ranking[id(ranked[0])] - 0.08][
             : self.max_sentences if len(question.parts) < 2 else 1
         ]
@@ -243,8 +247,8 @@ class QuoteAnswerer:
             sims = vectors @ vector / np.clip(norms * np.linalg.norm(vector), 1e-9, None)
             values: list[tuple[float, int]] = []
             for i, sentence in enumerate(scored):
-                if asks(sentence.text):
-                    continue  # an article's own question answers nothing
+                if furniture(sentence.text):
+                    continue  # an article's own question or a photo caption answers nothing
                 passage = passages[sentence.passage_rank]
                 extra = bonus[i] + NAME_BONUS * sum(1 for name in part.entities if mentions(name, hays[i]))
                 extra += named(part, sentence.passage_rank) - named(question, sentence.passage_rank)
@@ -261,6 +265,8 @@ class QuoteAnswerer:
         # a second one when there is room); a sentence two articles repeat word for word is quoted once
         texts = {word_string(c.text) for c in chosen}  # compared by their words, without quotation marks
         for _ in range(MAX_PER_PART):
+            if len(chosen) >= MAX_QUOTES:
+                break
             for values in values_by_part:
                 i = next((i for _, i in values if hays[i] not in texts), -1)
                 if i >= 0 and len(chosen) < MAX_QUOTES:
@@ -280,7 +286,7 @@ class QuoteAnswerer:
         evidence agrees on, unless a chosen sentence already holds it."""
         candidates = answer_candidates(
             question,
-            [(passages[s.passage_rank].article_id, s.text, with_bonus[id(s)]) for s in ranked],
+            [(passages[s.passage_rank].article_id, s.text, with_bonus[id(s)]) for s in ranked if not caption(s.text)],
             self.outlets(),
             {p.article_id: p.title for p in passages},
         )
@@ -290,8 +296,8 @@ class QuoteAnswerer:
         if any(name in word_string(s.text) for s in chosen):
             return chosen
         holders = [s for s in ranked if name in word_string(s.text)]
-        # a statement holding the name before an article's own question that does ("Who is Sam Bankman-Fried?")
-        holder = next((s for s in holders if not asks(s.text)), holders[0] if holders else None)
+        # a statement holding the name before an article's own question ("Who is Sam Bankman-Fried?") or a caption
+        holder = next((s for s in holders if not furniture(s.text)), holders[0] if holders else None)
         if holder is None or with_bonus[id(holder)] < self.threshold - LEAD_MARGIN:
             return chosen
         return [holder, *chosen]

@@ -11,7 +11,7 @@ from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.models import Passage
 from rag.retrieval.periods import Period, mentioned_periods
-from rag.retrieval.question import mentioned_days, mentioned_outlets, part_of, split_parts
+from rag.retrieval.question import clauses_and_parts, mentioned_days, mentioned_outlets, part_of
 
 RRF_K = 60
 CANDIDATES = 40
@@ -113,7 +113,7 @@ class HybridRetriever:
         if self.outlet_boost:
             for outlet in named_outlets:
                 rankings.append((1.0, lexical.search(query, k, flt.narrowed(outlet), scores)))
-        parts = split_parts(query, outlets)
+        clauses, parts = clauses_and_parts(query, outlets)
         for part in parts:  # "the TechCrunch report published on October 7": that outlet's articles of that day
             for day in mentioned_days(part, published=True):
                 dated = flt.within_day(day)
@@ -124,7 +124,7 @@ class HybridRetriever:
         for period in mentioned_periods(query, self.archive.newest):  # the answerer reads them the same way
             within = flt.within(period.start, period.end)
             if within is not None:
-                owner = self._outlet_of(period, parts, named_outlets, outlets, flt) if self.outlet_boost else None
+                owner = self._outlet_of(period, clauses, named_outlets, outlets, flt) if self.outlet_boost else None
                 within = within.narrowed(owner) if owner else within
                 rankings.append((PERIOD_WEIGHT, lexical.search(query, k, within, scores)))
         if len(parts) > 1:

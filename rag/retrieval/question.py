@@ -28,7 +28,6 @@ _FUNCTION_WORDS = frozenset(
     the their then there these this those to under until was were what when where whereas which while who whom
     whose why will with within would after according following regarding concerning also""".split()
 )
-_PRONOUNS = frozenset("i you he she it we they me him her us them my your his its our their".split())
 _PERSON_NOUNS = frozenset(
     """person individual player star executive politician candidate musician singer artist athlete actor actress
     author writer journalist reporter official leader founder ceo manager coach quarterback footballer""".split()
@@ -409,31 +408,42 @@ def _by_outlet(piece: str, outlets: Sequence[str]) -> list[str]:
 
 def split_parts(text: str, outlets: Sequence[str] = ()) -> list[str]:
     """The clauses of a question, split at connectors (and, while, whereas, before, after, compared with), and
-    at commas between the outlets it names ("covered by TechCrunch for X, the focus of Engadget's Y")."""
+    at commas between the outlets it names ("covered by TechCrunch for X, the focus of Engadget's Y"); a clause
+    that only points at a report asks what its neighbour asks (`clauses_and_parts`)."""
+    return clauses_and_parts(text, outlets)[1]
+
+
+def clauses_and_parts(text: str, outlets: Sequence[str] = ()) -> tuple[list[str], list[str]]:
+    """The clauses of a question as written, and as asked: "What did the Guardian | and Fortune report about the
+    trial", "Between the report from Sporting News on September 26, 2023, | and the report from CBSSports.com, was
+    there …": a clause that only points at a report (by its outlet or its day) asks what the next clause asks (the
+    last one, what the clause before it asks), keeping its own outlet and day. The clauses as written say where
+    a period the question names belongs."""
     clauses = [p.strip(" ,?") for p in _clauses(text, outlets) if p and p.strip(" ,?")]
     pieces = [piece for clause in clauses for piece in _by_outlet(clause, outlets)]
     parts: list[str] = []
     for piece in pieces:
-        words = [w for w in _TOKEN.findall(piece) if w.lower() not in _FUNCTION_WORDS | _PRONOUNS]
+        words = [w for w in _TOKEN.findall(piece) if w.lower() not in _FUNCTION_WORDS]
         if parts and len(words) < 3 and not mentioned_outlets(piece, outlets):  # too short to stand alone
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)
-    # "What did the Guardian | and Fortune report about the trial", "Between the report from Sporting News on
-    # September 26, 2023, | and the report from CBSSports.com, was there …": a clause that only points at a
-    # report (its outlet, its day) asks what the next clause asks
-    # (the last one, what the clause before it asks); from the end, so that "the Guardian, the Verge and Fortune"
-    # all borrow
+    own = list(parts)
     alone = [_report_only(part, outlets) for part in parts]
-    for i in reversed(range(len(parts))):
+    for i in reversed(range(len(parts))):  # from the end, so that "the Guardian, the Verge and Fortune" all borrow
         j = i + 1 if i + 1 < len(parts) else i - 1
         if j >= 0 and alone[i] and not alone[j]:
-            borrowed = _DATE.sub(" ", _without_outlets(parts[j], outlets))  # its own day, not the neighbour's
+            borrowed = parts[j]
+            if mentioned_outlets(own[i], outlets):  # its own outlet, not the neighbour's
+                borrowed = _without_outlets(borrowed, outlets)
+            if _DATE.search(own[i]):  # its own day, not the neighbour's
+                borrowed = _DAY_NAMED.sub(" ", borrowed)
             if j < i:  # "What did Fortune report about the trial" lends "report about the trial"
                 borrowed = re.sub(rf"^(?:(?:what|which|who|how|{_AUXILIARIES})\s+)+", "", borrowed, flags=re.I)
-            parts[i] = f"{parts[i]} {borrowed}".strip()
+            borrowed = _DANGLING.sub("", borrowed)  # "the report from , was there" -> "the report, was there"
+            parts[i] = " ".join(f"{parts[i]} {borrowed}".split())
             alone[i] = False  # it now asks what its neighbour asks, and lends that on
-    return parts or [text.strip()]
+    return (own, parts) if parts else ([text.strip()], [text.strip()])
 
 
 def _clauses(text: str, outlets: Sequence[str]) -> list[str]:
@@ -442,7 +452,7 @@ def _clauses(text: str, outlets: Sequence[str]) -> list[str]:
         m.span()
         for outlet in outlets
         if _CONNECTORS.search(outlet)
-        for m in re.finditer(re.escape(outlet), text, re.IGNORECASE)
+        for m in re.finditer(re.escape(_without_the(outlet)), text, re.IGNORECASE)
     ]
     out, start = [], 0
     for m in _CONNECTORS.finditer(text):
@@ -452,14 +462,16 @@ def _clauses(text: str, outlets: Sequence[str]) -> list[str]:
     return [*out, text[start:]]
 
 
-# the words a clause that only points at a report may hold besides its outlet: "What did the Guardian", "the
-# Guardian report", "Between the report from Sporting News on September 26, 2023"; not "the Guardian on Musk"
+# the words a clause that only points at a report may hold besides its outlet and its date: "What did the
+# Guardian", "the Guardian report", "Between the report from Sporting News on September 26, 2023", "the one
+# published on Monday"; not "the Guardian on Musk" or "the Guardian on May Day"
 _REPORTING = frozenset(
     """report reports reported say says said write writes wrote cover covers covered publish published tell told
-    article articles piece story coverage subsequent later earlier same source day one""".split()
-    + _MONTHS
+    article articles piece story coverage subsequent later earlier same source one""".split()
 )
-_POINTER = re.compile(r"^(?:\d+(?:st|nd|rd|th)?|(?:mon|tues|wednes|thurs|fri|satur|sun)day)$", re.IGNORECASE)
+_DANGLING = re.compile(r"\s+(?:from|by|in|on|of|at|dated)\s*(?=,|$)", re.IGNORECASE)
+_WEEKDAY = re.compile(r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day$", re.IGNORECASE)
+_DAY_NAMED = re.compile(rf"(?:\b(?:published|posted|dated|released)\s+)?(?:\b(?:on|from|of)\s+)?{_DATE.pattern}", re.I)
 
 
 def _report_only(piece: str, outlets: Sequence[str]) -> bool:
@@ -468,8 +480,8 @@ def _report_only(piece: str, outlets: Sequence[str]) -> bool:
     published on October 7, 2023"; not "the Guardian on Musk")."""
     named = mentioned_outlets(piece, outlets)
     skipped = _FUNCTION_WORDS | {w.lower() for o in named for w in (*_TOKEN.findall(o), _initials(_without_the(o)))}
-    rest = [w.lower() for w in _TOKEN.findall(piece) if w.lower() not in skipped]
-    return bool(named or _DATE.search(piece)) and all(w in _REPORTING or _POINTER.match(w) for w in rest)
+    rest = [w.lower() for w in _TOKEN.findall(_DATE.sub(" ", piece)) if w.lower() not in skipped]
+    return bool(named or _DATE.search(piece)) and all(w in _REPORTING or _WEEKDAY.match(w) for w in rest)
 
 
 def _without_outlets(piece: str, outlets: Sequence[str]) -> str:
@@ -531,8 +543,8 @@ def understand(
     named = mentioned_outlets(text, known)
     sure, possible = _sources(text, known) if known else ([], [])
     periods = tuple(mentioned_periods(text, reference))
-    pieces = split_parts(text, known)
-    owners = [part_of(p, pieces) for p in periods]
+    clauses, pieces = clauses_and_parts(text, known)
+    owners = [part_of(p, clauses) for p in periods]  # where the period is written, not where it was lent
     parts = tuple(
         QuestionPart(
             piece,

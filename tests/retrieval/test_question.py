@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from rag.retrieval.question import (
@@ -257,15 +259,54 @@ def test_a_clause_that_only_points_at_a_report_by_its_day_asks_what_its_neighbou
     )
 
 
-def test_an_outlet_name_is_not_cut_at_its_and_and_pronouns_do_not_make_a_clause() -> None:
-    outlets = ["The Independent - Life and Style", "Polygon"]
+def test_an_outlet_name_is_not_cut_at_its_and() -> None:
+    outlets = ["The Independent - Life and Style", "Polygon", "Fortune"]
     assert split_parts(
-        "Does the Polygon article say Scorsese has less autonomy compared to earlier in his career, while The "
-        "Independent - Life and Style article says he made TikTok videos?",
+        "Does the Polygon article say Scorsese has less autonomy, while The Independent - Life and Style article "
+        "says he made TikTok videos?",
         outlets,
     ) == [
-        "Does the Polygon article say Scorsese has less autonomy earlier in his career",
+        "Does the Polygon article say Scorsese has less autonomy",
         "The Independent - Life and Style article says he made TikTok videos",
+    ]
+    assert split_parts("What did Independent - Life and Style report about Taylor Swift and Fortune?", outlets) == [
+        "What did Independent - Life and Style report about Taylor Swift",
+        "Fortune report about Taylor Swift",
+    ]
+
+
+def test_a_lent_clause_keeps_event_dates_and_periods_stay_where_they_are_written() -> None:
+    outlets = ["The Guardian", "BBC News", "Fortune", "TechCrunch"]
+    # a date the borrowing clause lacks is an event's, and it is lent with the rest
+    assert (
+        split_parts(
+            "What did the Guardian and BBC News report about the floods in Libya on September 12, 2023?", outlets
+        )[0]
+        == "What did the Guardian report about the floods in Libya on September 12, 2023"
+    )
+    # "in November" belongs to Fortune's clause, though the Guardian's clause borrows its words
+    parts = understand(
+        "What did the Guardian report on October 2, 2023, and what did Fortune say about the strike in November?",
+        outlets,
+        reference=date(2023, 12, 1),
+    ).parts
+    assert [len(p.periods) for p in parts] == [0, 1] and "strike" in parts[0].text
+    # "the one published on October 7" keeps the outlet of the clause it borrows from
+    parts = understand(
+        "Has TechCrunch's portrayal of the trial changed between the report published on October 2, 2023, and the "
+        "one published on October 7, 2023?",
+        outlets,
+    ).parts
+    assert parts[1].outlets == ("TechCrunch",)
+    # a subject that looks like a day is no report's day: "May Day", "day one"
+    assert (
+        split_parts("What did the Guardian report on May Day, and what did Fortune say about the strike?", outlets)[0]
+        == "What did the Guardian report on May Day"
+    )
+    # and a real second question is never folded into the first
+    assert split_parts("What did the Fed decide on rates and how did US stocks react?") == [
+        "What did the Fed decide on rates",
+        "how did US stocks react",
     ]
 
 
