@@ -50,6 +50,12 @@ class Variant:
     days: float = 0.0  # weight of a BM25 ranking within each publication day the question names (0: none)
     part_days: float = 1.0  # weight of a BM25 ranking within each (outlet, day) pair a part names (0: none)
     articles_first: bool = False  # rank articles by their two best passages, then passages round-robin
+    part_dense: float = 0.0  # weight of a dense ranking for each part of a several-part question (0: none)
+    feedback: float = 0.0  # weight of a BM25 ranking for the question and the top passages' distinctive words
+    feedback_terms: int = 10  # how many words the feedback adds
+    feedback_docs: int = 3  # from how many of the first fused passages
+    narrow_pool: int = 10  # candidates of the rankings within an outlet, a day or a part
+    part_pool: int = 0  # candidates of a part's ranking when not narrow_pool (0: narrow_pool)
 
 
 class Lab:
@@ -75,6 +81,42 @@ class Lab:
         self.outlets = self.archive.outlets()
         self.stemmer = lexical.stemmer
         self.bm25 = {flag: self._bm25(flag) for flag in (False, True)}
+        self._part_vectors: dict[str, np.ndarray] = {}
+        self._df: np.ndarray | None = None
+
+    def part_vector(self, part: str) -> np.ndarray:
+        if part not in self._part_vectors:
+            vector = np.asarray(self.archive.embeddings.embed_query(part), dtype=np.float32)
+            self._part_vectors[part] = vector / np.linalg.norm(vector)
+        return self._part_vectors[part]
+
+    def feedback_query(self, question: str, top: Sequence[int], terms: int) -> str:
+        """The question and the words that its first passages share most, weighed by how rare they are."""
+        tokenized = bm25s.tokenize(
+            [self.texts[n] for n in top], stopwords="en", stemmer=None, show_progress=False, return_ids=False
+        )
+        counts: dict[str, float] = defaultdict(float)
+        for doc in tokenized:
+            for word in set(doc):
+                if len(word) > 2 and not word.isdigit():
+                    counts[word] += 1.0
+        asked = set(question.lower().split())
+        ranked = sorted(
+            (w for w in counts if w not in asked and counts[w] >= 2),
+            key=lambda w: -counts[w] * self.idf(w),
+        )
+        return question + " " + " ".join(ranked[:terms])
+
+    def idf(self, word: str) -> float:
+        if self._df is None:
+            self._words = {}
+            df: dict[str, int] = defaultdict(int)
+            for doc in bm25s.tokenize(self.texts, stopwords="en", stemmer=None, show_progress=False, return_ids=False):
+                for w in set(doc):
+                    df[w] += 1
+            self._dfmap = df
+            self._df = np.zeros(1)
+        return float(np.log(len(self.texts) / (1 + self._dfmap.get(word, 0))))
 
     def _bm25(self, dates: bool) -> bm25s.BM25:
         corpus = [
@@ -111,7 +153,7 @@ class Lab:
         ]
         for outlet in mentioned_outlets(case.question, self.outlets, flt) if v.outlets else []:
             narrowed = mask & (self.columns.outlets == outlet_key(outlet))
-            rankings.append((1.0, self._top(lexical, narrowed, k)))
+            rankings.append((1.0, self._top(lexical, narrowed, v.narrow_pool)))
             if v.outlet_dense:
                 rankings.append((v.dense, self._top(dense, narrowed, k)))
         for day in mentioned_days(case.question, published=True) if v.days else []:
@@ -124,10 +166,17 @@ class Lab:
                 within = mask & (self.columns.published >= start) & (self.columns.published < start + 86_400)
                 for outlet in mentioned_outlets(part, self.outlets, flt)[:1]:
                     within = within & (self.columns.outlets == outlet_key(outlet))
-                rankings.append((v.part_days, self._top(lexical, within, k)))
+                rankings.append((v.part_days, self._top(lexical, within, v.narrow_pool)))
         parts = split_parts(case.question, self.outlets)
         if v.parts and len(parts) > 1:
-            rankings += [(v.parts, self._top(self._scores(index, p), mask, k)) for p in parts]
+            depth = v.part_pool or v.narrow_pool
+            rankings += [(v.parts, self._top(self._scores(index, p), mask, depth)) for p in parts]
+        if v.part_dense and len(parts) > 1:
+            rankings += [(v.part_dense, self._top(self.vectors @ self.part_vector(p), mask, k)) for p in parts]
+        if v.feedback:
+            first = fuse([(w, [self.passages[n] for n in r]) for w, r in rankings], k=v.feedback_docs, rrf_k=v.rrf_k)
+            query = self.feedback_query(case.question, [self.position[p.chunk_id] for p in first], v.feedback_terms)
+            rankings.append((v.feedback, self._top(self._scores(index, query), mask, pool)))
         fused = fuse([(w, [self.passages[n] for n in r]) for w, r in rankings], k=len(self.ids), rrf_k=v.rrf_k)
         order = [self.position[p.chunk_id] for p in fused]
         if v.articles_first:
@@ -170,11 +219,12 @@ STEPS: Sequence[Variant] = (
     Variant("4 + at most 4 passages per article", outlet_dense=True, parts=0, part_days=0),
     Variant("5 + per-part BM25 rankings (0.5)", outlet_dense=True, part_days=0),
     Variant("6 - dense within named outlets", part_days=0),
-    Variant("7 (shipped) + BM25 within the outlet and publication day a part names (1.0)"),
-    Variant("BM25 alone, with everything else of row 7", dense=0.0),
+    Variant("7 + BM25 within the outlet and publication day a part names (1.0)"),
+    Variant("8 (shipped) + a part's keyword ranking keeps its 2 best passages (was 10)", part_pool=2),
+    Variant("BM25 alone, with everything else of row 8", dense=0.0, part_pool=2),
 )
 TRIED: Sequence[Variant] = (
-    Variant("row 7 as shipped, for reference"),
+    Variant("row 7, for reference"),
     Variant("row 6 + BM25 within each publication day the question names (1.0)", part_days=0, days=1.0),
     Variant("row 6 + the same at weight 2", part_days=0, days=2.0),
     Variant("row 7 with the outlet-and-day ranking at weight 2", part_days=2.0),
@@ -186,6 +236,31 @@ TRIED: Sequence[Variant] = (
     Variant("parts 1 and at most 5 per article", parts=1.0, per_article=5),
     Variant("parts 1 and reciprocal-rank constant 20", parts=1.0, rrf_k=20),
     Variant("60 candidates per ranking", pool=60),
+    Variant("row 7 with 40 candidates (not 10) in the rankings within an outlet, a day or a part", narrow_pool=40),
+    Variant("row 7 with 20 candidates in the rankings within an outlet, a day or a part", narrow_pool=20),
+    Variant("row 7 with 5 candidates in the rankings within an outlet, a day or a part", narrow_pool=5),
+    Variant("row 7 with 3 candidates in the rankings within an outlet, a day or a part", narrow_pool=3),
+    Variant("row 7 with 7 candidates in the rankings within an outlet, a day or a part", narrow_pool=7),
+    Variant("row 7 with 5 candidates within an outlet or a day, 10 for a part", narrow_pool=5, part_pool=10),
+    Variant("row 7 with 10 candidates within an outlet or a day, 5 for a part", narrow_pool=10, part_pool=5),
+    Variant("row 7 with 10 candidates within an outlet or a day, 3 for a part", narrow_pool=10, part_pool=3),
+    Variant("row 7 with 10 candidates within an outlet or a day, 4 for a part", narrow_pool=10, part_pool=4),
+    Variant("row 7 with 10 candidates within an outlet or a day, 6 for a part", narrow_pool=10, part_pool=6),
+    Variant("row 7 with 10 candidates within an outlet or a day, 2 for a part", narrow_pool=10, part_pool=2),
+    Variant("row 7 with 10 candidates within an outlet or a day, 1 for a part", narrow_pool=10, part_pool=1),
+    Variant("row 7 with 2 candidates for a part at weight 1", part_pool=2, parts=1.0),
+    Variant("row 7 with 3 candidates for a part at weight 1", part_pool=3, parts=1.0),
+    Variant("row 7 with 3 candidates for a part at weight 0.25", part_pool=3, parts=0.25),
+    Variant("row 7 + a dense ranking for each part (0.2)", part_dense=0.2),
+    Variant("row 7 + a dense ranking for each part (0.5)", part_dense=0.5),
+    Variant("row 7 + keyword feedback from the first 3 passages (0.5)", feedback=0.5),
+    Variant("row 7 + keyword feedback from the first 3 passages (1.0)", feedback=1.0),
+    Variant(
+        "row 7 + keyword feedback from the first 5 passages, 20 words (0.5)",
+        feedback=0.5,
+        feedback_docs=5,
+        feedback_terms=20,
+    ),
 )
 
 
@@ -193,7 +268,11 @@ def main() -> None:
     lab = Lab(Path(sys.argv[1]), Path(sys.argv[2]))
     print(f"{len(lab.cases)} answerable cases, {len(lab.ids)} passages")
     print("| step | " + " | ".join(SHOWN) + " | temporal mrr@10 | inference all_facts@10 |")
-    for variant in TRIED if "--tried" in sys.argv else STEPS:
+    variants = TRIED if "--tried" in sys.argv else STEPS
+    if "--only" in sys.argv:  # the variants whose name holds one of the words after --only
+        words = sys.argv[sys.argv.index("--only") + 1 :]
+        variants = tuple(v for v in TRIED + tuple(STEPS) if any(w in v.name for w in words))
+    for variant in variants:
         m = lab.score(variant)
         cells = [f"{m[n]:.3f}" for n in SHOWN] + [f"{m['temporal mrr@10']:.3f}", f"{m['inference all_facts@10']:.3f}"]
         print(f"| {variant.name} | " + " | ".join(cells) + " |", flush=True)

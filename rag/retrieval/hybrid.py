@@ -17,6 +17,7 @@ RRF_K = 60
 CANDIDATES = 40
 DENSE_WEIGHT = 0.2  # measured on MultiHop-RAG dev (docs/retrieval.md): keywords rank news best, meaning helps a little
 PART_WEIGHT = 0.5  # each part of a several-part question gets a keyword ranking of its own
+PART_CANDIDATES = 2  # of which only its best passages count: deeper ones, summed over parts, crowd out the best
 DAY_WEIGHT = 1.0  # a part naming a report's publication day gets a keyword ranking within that day (and outlet)
 PERIOD_WEIGHT = 1.0  # so does a period the question names ("after October 4", "last week", "in early November")
 PER_ARTICLE = 4  # at most this many passages of one article in the results, so other articles get a place
@@ -128,7 +129,7 @@ class HybridRetriever:
                 within = within.narrowed(owner) if owner else within
                 rankings.append((PERIOD_WEIGHT, lexical.search(query, k, within, scores)))
         if len(parts) > 1:
-            rankings.extend((PART_WEIGHT, lexical.search(part, k, flt)) for part in parts)
+            rankings.extend((PART_WEIGHT, lexical.search(part, PART_CANDIDATES, flt)) for part in parts)
         ranked = cap_per_article(fuse(rankings, pool), k, self.per_article)
         # the keyword index may be up to LEXICAL_RECHECK_SECONDS old: a retraction or deletion since then must
         # not show, so the final passages are checked against the store's metadata as it is now
