@@ -56,6 +56,7 @@ class Variant:
     feedback_docs: int = 3  # from how many of the first fused passages
     narrow_pool: int = 10  # candidates of the rankings within an outlet, a day or a part
     part_pool: int = 0  # candidates of a part's ranking when not narrow_pool (0: narrow_pool)
+    dense_pool: int = 0  # candidates of the whole question's dense ranking when not pool (0: pool)
 
 
 class Lab:
@@ -148,7 +149,7 @@ class Lab:
         index = self.bm25[v.dates]
         lexical = self._scores(index, case.question)
         rankings: list[tuple[float, list[int]]] = [
-            (v.dense, self._top(dense, mask, pool)),
+            (v.dense, self._top(dense, mask, v.dense_pool or pool)),
             (1.0, self._top(lexical, mask, pool)),
         ]
         for outlet in mentioned_outlets(case.question, self.outlets, flt) if v.outlets else []:
@@ -258,6 +259,9 @@ TRIED: Sequence[Variant] = (
     Variant("row 8 with at most 3 passages per article", part_pool=2, per_article=3),
     Variant("row 8 with at most 5 passages per article", part_pool=2, per_article=5),
     Variant("row 8 with reciprocal-rank constant 30", part_pool=2, rrf_k=30),
+    Variant("row 8 with 10 dense candidates", part_pool=2, dense_pool=10),
+    Variant("row 8 with 20 dense candidates", part_pool=2, dense_pool=20),
+    Variant("row 8 with 10 dense candidates at weight 0.5", part_pool=2, dense_pool=10, dense=0.5),
     Variant("row 7 + a dense ranking for each part (0.2)", part_dense=0.2),
     Variant("row 7 + a dense ranking for each part (0.5)", part_dense=0.5),
     Variant("row 7 + keyword feedback from the first 3 passages (0.5)", feedback=0.5),
