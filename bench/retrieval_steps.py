@@ -83,7 +83,7 @@ class Lab:
         self.stemmer = lexical.stemmer
         self.bm25 = {flag: self._bm25(flag) for flag in (False, True)}
         self._part_vectors: dict[str, np.ndarray] = {}
-        self._df: np.ndarray | None = None
+        self._df: dict[str, int] | None = None  # in how many passages each word stands (for the feedback)
 
     def part_vector(self, part: str) -> np.ndarray:
         if part not in self._part_vectors:
@@ -110,14 +110,11 @@ class Lab:
 
     def idf(self, word: str) -> float:
         if self._df is None:
-            self._words = {}
-            df: dict[str, int] = defaultdict(int)
+            self._df = defaultdict(int)
             for doc in bm25s.tokenize(self.texts, stopwords="en", stemmer=None, show_progress=False, return_ids=False):
                 for w in set(doc):
-                    df[w] += 1
-            self._dfmap = df
-            self._df = np.zeros(1)
-        return float(np.log(len(self.texts) / (1 + self._dfmap.get(word, 0))))
+                    self._df[w] += 1
+        return float(np.log(len(self.texts) / (1 + self._df.get(word, 0))))
 
     def _bm25(self, dates: bool) -> bm25s.BM25:
         corpus = [
@@ -282,7 +279,7 @@ def main() -> None:
     variants = TRIED if "--tried" in sys.argv else STEPS
     if "--only" in sys.argv:  # the variants whose name holds one of the words after --only
         words = sys.argv[sys.argv.index("--only") + 1 :]
-        variants = tuple(v for v in TRIED + tuple(STEPS) if any(w in v.name for w in words))
+        variants = tuple(v for v in (*TRIED, *STEPS) if any(w in v.name for w in words))
     for variant in variants:
         m = lab.score(variant)
         cells = [f"{m[n]:.3f}" for n in SHOWN] + [f"{m['temporal mrr@10']:.3f}", f"{m['inference all_facts@10']:.3f}"]

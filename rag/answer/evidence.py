@@ -254,23 +254,38 @@ def asks(sentence: str) -> bool:
     return sentence.rstrip(" \"'”’)]").endswith("?")
 
 
-# a photo's caption or credit: position marks ("Sam Bankman-Fried (L) and Zhao Changpeng (R)"), "in this courtroom
-# sketch", "Combination showing …", or a credit that ends the sentence ("Photograph: Michael Regan/Getty Images",
-# "… (Getty Images)", "Credit: AFP"); a credit followed by the story's own text ("Credit: AP Wednesday's report
-# from ADP suggested …", glued on by the page) is no caption
+# a photo's caption or credit: "… in this courtroom sketch", "Combination showing …", "From left: …", or a credit
+# that ends the sentence ("Photograph: Michael Regan/Getty Images", "… (Getty Images)", "Credit: AFP"). A credit is
+# capitalised words joined by "/", "|", "via" and the like, so a credit the page glued to the story's next sentence
+# ("Credit: AP Wednesday's report from ADP suggested …") and prose with a colon ("consumer credit: balances rose")
+# are no captions; nor is news about Getty Images or a Reuters/Ipsos poll. Each alternative is linear in the text.
+_CREDIT_WORD = r"(?-i:(?:(?![a-z])[^\W_]|[a-z]+[A-Z])[\w.'’&-]*)"  # "Getty", "USA", "Press-Enterprise", "iStock"
+_CREDIT_JOIN = r"(?:\s+|\s*[/|,&–]\s*|\s+-\s+|\s+(?:via|for|of|and|on|from)\s+)"  # never empty
+_CREDIT = rf"{_CREDIT_WORD}(?:{_CREDIT_JOIN}{_CREDIT_WORD})*"
+_CREDIT_END = r"\s*\)?\s*\.?\s*$"
 _CAPTION = re.compile(
-    r"\((?:L|R|left|right|cent(?:er|re)|pictured)\)"
-    r"|\bin this (?:undated |handout |file |courtroom |photo |video )*(?:sketch|illustration|photo(?:graph)?)\b"
+    r"\bin this (?:undated |handout |file |courtroom |photo |video )*(?:sketch|illustration|photo(?:graph)?)"
+    r"(?=\s*(?:taken|released|made|provided|obtained|dated|from|by|shows?|[.,)]|$))"
     r"|^\s*(?:an? )?combination (?:photo|picture|image|of (?:file )?(?:photos|pictures|images)|showing)\b"
-    r"|\b(?:photograph|photo|picture|image|credit|image credit|image source|top photo)\s*:[^:]{0,80}$"
-    r"|\b(?:photo|photograph|illustration) by [A-Z][^.:]{0,80}$"
-    r"|\bgetty(?: images)?(?:/[\w ]+)?\s*\)?\s*$|\bREUTERS/[A-Z]|\bAP Photo/",
+    r"|^\s*(?:from left|l-r|left to right)\b"
+    rf"|\b(?:photograph|photographer|photo|picture|image|credit|photo credit|image credit|image source)\s*[:,]\s*"
+    rf"{_CREDIT}{_CREDIT_END}"
+    rf"|(?:^|[(.|]\s*)(?:photo|photograph|photography|illustration) by\s+{_CREDIT}{_CREDIT_END}"
+    rf"|(?:^|[(/|:©]|\bvia)\s*getty(?: images)?(?:\s*/\s*{_CREDIT})?{_CREDIT_END}"
+    r"|(?-i:\bREUTERS/[A-Z])|(?-i:\bAP Photo/)",
     re.IGNORECASE,
 )
+# where the people of a photo stand: "Harry Kane (centre)", "Sam Bankman-Fried (L) and Zhao Changpeng (R)"
+_POSITION = re.compile(r"(?<![\w(])\((L|R|C|left|right|cent(?:er|re)|middle)\)", re.IGNORECASE)
 
 
 def caption(sentence: str) -> bool:
-    """Whether a sentence is a photo's caption or credit: the people it names are pictured, not reported on."""
+    """Whether a sentence is a photo's caption or credit: the people it names are pictured, not reported on. One
+    written-out position is a caption ("Harry Kane (centre)"); one letter alone is a party, a trademark or a
+    copyright ("Gov. Glenn Youngkin (R)", "Kleenex (R)"), two are a caption."""
+    marks = _POSITION.findall(sentence)
+    if len(marks) >= 2 or any(len(m) > 1 for m in marks):
+        return True
     return bool(_CAPTION.search(sentence))
 
 

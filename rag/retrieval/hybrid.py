@@ -11,7 +11,7 @@ from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.models import Passage
 from rag.retrieval.periods import Period, mentioned_periods
-from rag.retrieval.question import clauses_and_parts, mentioned_days, mentioned_outlets, part_of
+from rag.retrieval.question import clauses_and_parts, mentioned_days, mentioned_outlets, part_of, shared_period
 
 RRF_K = 60
 CANDIDATES = 40
@@ -125,7 +125,9 @@ class HybridRetriever:
         for period in mentioned_periods(query, self.archive.newest):  # the answerer reads them the same way
             within = flt.within(period.start, period.end)
             if within is not None:
-                owner = self._outlet_of(period, clauses, named_outlets, outlets, flt) if self.outlet_boost else None
+                owner = (
+                    self._outlet_of(period, clauses, parts, named_outlets, outlets, flt) if self.outlet_boost else None
+                )
                 within = within.narrowed(owner) if owner else within
                 rankings.append((PERIOD_WEIGHT, lexical.search(query, k, within, scores)))
         if len(parts) > 1:
@@ -138,12 +140,21 @@ class HybridRetriever:
 
     @staticmethod
     def _outlet_of(
-        period: Period, parts: Sequence[str], in_query: Sequence[str], outlets: Sequence[str], flt: ArchiveFilter
+        period: Period,
+        clauses: Sequence[str],
+        parts: Sequence[str],
+        in_query: Sequence[str],
+        outlets: Sequence[str],
+        flt: ArchiveFilter,
     ) -> str | None:
-        """The outlet a period belongs to: the one named in the part where the period starts ("reported by
-        Sporting News after October 4"), else the question's only outlet (`in_query`: those it names), else none."""
-        owner = part_of(period, parts)
-        named = mentioned_outlets(parts[owner], outlets, flt) if owner is not None else []
+        """The outlet a period belongs to: the one named in the clause where the period starts ("reported by
+        Sporting News after October 4"), else the question's only outlet (`in_query`: those it names), else none.
+        A period that other clauses borrowed ("What did the Guardian and Fortune report about the strike in
+        November?") belongs to each of their outlets, so to no one outlet."""
+        if shared_period(period, clauses, parts):
+            return None
+        owner = part_of(period, clauses)
+        named = mentioned_outlets(clauses[owner], outlets, flt) if owner is not None else []
         if named:
             return named[0]
         return in_query[0] if len(in_query) == 1 else None

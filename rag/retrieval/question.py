@@ -436,7 +436,7 @@ def clauses_and_parts(text: str, outlets: Sequence[str] = ()) -> tuple[list[str]
             borrowed = parts[j]
             if mentioned_outlets(own[i], outlets):  # its own outlet, not the neighbour's
                 borrowed = _without_outlets(borrowed, outlets)
-            if _DATE.search(own[i]):  # its own day, not the neighbour's
+            if _A_DAY.search(own[i]):  # its own day, not the neighbour's
                 borrowed = _DAY_NAMED.sub(" ", borrowed)
             if j < i:  # "What did Fortune report about the trial" lends "report about the trial"
                 borrowed = re.sub(rf"^(?:(?:what|which|who|how|{_AUXILIARIES})\s+)+", "", borrowed, flags=re.I)
@@ -471,7 +471,14 @@ _REPORTING = frozenset(
 )
 _DANGLING = re.compile(r"\s+(?:from|by|in|on|of|at|dated)\s*(?=,|$)", re.IGNORECASE)
 _WEEKDAY = re.compile(r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day$", re.IGNORECASE)
-_DAY_NAMED = re.compile(rf"(?:\b(?:published|posted|dated|released)\s+)?(?:\b(?:on|from|of)\s+)?{_DATE.pattern}", re.I)
+# a day with or without its year: "October 7, 2023", "October 7", "7th of October" (not "May Day": no digit)
+_A_DAY = re.compile(
+    rf"{_DATE.pattern}|\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH})\b",
+    re.IGNORECASE,
+)
+_DAY_NAMED = re.compile(
+    rf"(?:\b(?:published|posted|dated|released)\s+)?(?:\b(?:on|from|of)\s+)?(?:{_A_DAY.pattern})", re.I
+)
 
 
 def _report_only(piece: str, outlets: Sequence[str]) -> bool:
@@ -480,8 +487,8 @@ def _report_only(piece: str, outlets: Sequence[str]) -> bool:
     published on October 7, 2023"; not "the Guardian on Musk")."""
     named = mentioned_outlets(piece, outlets)
     skipped = _FUNCTION_WORDS | {w.lower() for o in named for w in (*_TOKEN.findall(o), _initials(_without_the(o)))}
-    rest = [w.lower() for w in _TOKEN.findall(_DATE.sub(" ", piece)) if w.lower() not in skipped]
-    return bool(named or _DATE.search(piece)) and all(w in _REPORTING or _WEEKDAY.match(w) for w in rest)
+    rest = [w.lower() for w in _TOKEN.findall(_A_DAY.sub(" ", piece)) if w.lower() not in skipped]
+    return bool(named or _A_DAY.search(piece)) and all(w in _REPORTING or _WEEKDAY.match(w) for w in rest)
 
 
 def _without_outlets(piece: str, outlets: Sequence[str]) -> str:
@@ -595,6 +602,21 @@ def topics(text: str) -> list[str]:
         if tokens and len(tokens) <= _MAX_TOPIC_WORDS and topic not in found:
             found.append(topic)
     return found
+
+
+def shared_period(period: Period, clauses: Sequence[str], parts: Sequence[str]) -> bool:
+    """Whether a period belongs to several parts: its own clause's and those that borrowed it while naming no day
+    of their own ("What did the Guardian and Fortune report about the strike in November?"; not "What did the
+    Guardian report on October 2, and what did Fortune say about the strike in November?")."""
+    opening = period.text.split(",")[0]
+    return (
+        sum(
+            1
+            for clause, part in zip(clauses, parts, strict=True)
+            if opening in clause or (opening in part and not _A_DAY.search(clause))
+        )
+        > 1
+    )
 
 
 def part_of(period: Period, parts: Sequence[str]) -> int | None:

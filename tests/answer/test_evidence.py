@@ -169,6 +169,7 @@ def test_photo_captions_and_credits_are_page_furniture_not_statements() -> None:
         "Saka missed Arsenal's 1-0 victory over City at the Emirates last time out Credit: Getty",
         "Photo by Amelia Holowaty Krales / The Verge",
         "Harry Kane (centre) and his Bayern Munich teammates applaud fans after the victory.",
+        "Photo by Charley Gallay/Getty Images.",
         "Who has won the most ODI Cricket World Cups?",
     ):
         assert furniture(caption), caption
@@ -178,9 +179,18 @@ def test_photo_captions_and_credits_are_page_furniture_not_statements() -> None:
         "Getty Images sued Stability AI in London, claiming it copied 12 million photographs.",
         "The clinic's claims fall into three groups: (A) ride orders, (B) payments and (C) ratings.",
         "Richard Teng, Binance's former global head of regional markets, will be the exchange's new CEO.",
-        "In this picture of the economy, rates stay high for longer.",
+        "In this photo of the economy, rates stay high for longer.",
+        "The big picture: the Fed held rates steady for a second straight meeting on Wednesday.",
+        "Another factor is consumer credit: revolving balances rose 4.7% in September.",
+        "Credit: AP He's far better at recognising brilliance in others.",
+        "Gov. Glenn Youngkin (R) said Virginia would not join the compact.",
+        "Scientists are fighting back with viruses (pictured), CRISPR and designer molecules.",
+        "Stability AI is being sued by Getty Images",
+        "A Reuters/Ipsos poll found 39% of Americans approve of Biden.",
     ):
         assert not furniture(statement), statement
+    # linear in the text: a long run of spaces after a credit's start ends at once, not in hours
+    assert not furniture("Getty/" + " " * 20_000 + "!")
 
 
 def test_a_topic_no_passage_holds_is_a_gap_that_refuses_in_words() -> None:

@@ -461,6 +461,7 @@ def test_every_part_gets_its_best_sentence_before_any_part_gets_a_second(
         "the Steam Deck OLED, and Fortune about the WeWork bankruptcy?"
     )
     assert not answer.refused
+    assert len(quoted_sentences(answer)) <= 6
     assert {c.passage.outlet for c in answer.citations} == {"TechCrunch", "The Verge", "Engadget", "Fortune"}
 
 
@@ -484,3 +485,26 @@ def test_a_photo_caption_does_not_lead_the_answer(archive: Archive, tmp_path: Pa
     quotes = quoted_sentences(answer)
     assert not any(q.startswith("Combination showing") for q in quotes), quotes  # pictured, not reported on
     assert any(q.startswith("Richard Teng") for q in quotes), quotes
+
+
+SKETCH = [
+    (
+        "trial-day-3.md",
+        "Yedidia testifies at the Bankman-Fried trial",
+        "Witness Adam Yedidia answers questions during the Sam Bankman-Fried fraud trial at Federal Court in New York "
+        "City, October 5, 2023, in this courtroom sketch. Yedidia told the jury he had warned Bankman-Fried in June "
+        "2022 about an $8 billion hole in FTX's accounts. He said he resigned after learning customer money was gone.",
+        {"outlet": "CNBC", "published_at": "2023-10-05"},
+    )
+]
+
+
+def test_a_courtroom_sketch_caption_is_not_quoted_while_the_story_answers(
+    archive: Archive, tmp_path: Path, settings: Settings
+) -> None:
+    ingest_md(archive, tmp_path / "sketch", SKETCH)
+    answer = make_engine(settings, archive).ask("What did Adam Yedidia say at the Sam Bankman-Fried fraud trial?")
+    assert not answer.refused
+    quotes = quoted_sentences(answer)
+    assert quotes and not any("courtroom sketch" in q for q in quotes), quotes
+    assert any(q.startswith("Yedidia told the jury") for q in quotes), quotes

@@ -6,11 +6,14 @@ from datetime import date
 
 import pytest
 
+from rag.retrieval.periods import mentioned_periods
 from rag.retrieval.question import (
     answer_kind,
+    clauses_and_parts,
     mentioned_days,
     name_words,
     named_entities,
+    shared_period,
     split_parts,
     topics,
     understand,
@@ -291,6 +294,17 @@ def test_a_lent_clause_keeps_event_dates_and_periods_stay_where_they_are_written
         reference=date(2023, 12, 1),
     ).parts
     assert [len(p.periods) for p in parts] == [0, 1] and "strike" in parts[0].text
+    # a period the clauses share narrows the search to no one outlet; one written in another's clause is not shared
+    reference = date(2023, 12, 1)
+    for question, shared in (
+        ("What did the Guardian and Fortune report about the strike in November?", True),
+        (
+            "What did the Guardian report on October 2, 2023, and what did Fortune say about the strike in November?",
+            False,
+        ),
+    ):
+        clauses, lent = clauses_and_parts(question, outlets)
+        assert [shared_period(p, clauses, lent) for p in mentioned_periods(question, reference)] == [shared], question
     # "the one published on October 7" keeps the outlet of the clause it borrows from
     parts = understand(
         "Has TechCrunch's portrayal of the trial changed between the report published on October 2, 2023, and the "
@@ -303,6 +317,10 @@ def test_a_lent_clause_keeps_event_dates_and_periods_stay_where_they_are_written
         split_parts("What did the Guardian report on May Day, and what did Fortune say about the strike?", outlets)[0]
         == "What did the Guardian report on May Day"
     )
+    # a day without its year points at a report too, and lends nothing of its own
+    assert split_parts(
+        "What did the Guardian report on October 7, and what did Fortune say about the strike?", outlets
+    )[0].endswith("about the strike")
     # and a real second question is never folded into the first
     assert split_parts("What did the Fed decide on rates and how did US stocks react?") == [
         "What did the Fed decide on rates",
