@@ -221,10 +221,9 @@ class QuoteAnswerer:
         with_bonus = {id(s): s.score + b for s, b in zip(scored, bonus, strict=True)}
         ranking = {id(s): s.relevance + b for s, b in zip(scored, bonus, strict=True)}
         # eligible: close enough to the question on the threshold's scale; then ordered by relevance
+        page = {id(s) for s in scored if furniture(s.text)}  # read once: every part below asks again
         eligible = [s for s in scored if with_bonus[id(s)] >= self.threshold]
-        ranked = distinct(
-            sorted([s for s in eligible if not furniture(s.text)] or eligible, key=lambda s: -ranking[id(s)])
-        )
+        ranked = distinct(sorted([s for s in eligible if id(s) not in page] or eligible, key=lambda s: -ranking[id(s)]))
         chosen = [s for s in ranked if ranking[id(s)] >= ranking[id(ranked[0])] - 0.08][
             : self.max_sentences if len(question.parts) < 2 else 1
         ]
@@ -247,7 +246,7 @@ class QuoteAnswerer:
             sims = vectors @ vector / np.clip(norms * np.linalg.norm(vector), 1e-9, None)
             values: list[tuple[float, int]] = []
             for i, sentence in enumerate(scored):
-                if furniture(sentence.text):
+                if id(sentence) in page:
                     continue  # an article's own question or a photo caption answers nothing
                 passage = passages[sentence.passage_rank]
                 extra = bonus[i] + NAME_BONUS * sum(1 for name in part.entities if mentions(name, hays[i]))

@@ -604,11 +604,16 @@ def topics(text: str) -> list[str]:
     return found
 
 
+def _opening(period: Period) -> str:
+    """The words a period opens with in the question ("after October 4" of "after October 4, 2023, and before …")."""
+    return period.text.split(",")[0]
+
+
 def shared_period(period: Period, clauses: Sequence[str], parts: Sequence[str]) -> bool:
     """Whether a period belongs to several parts: its own clause's and those that borrowed it while naming no day
     of their own ("What did the Guardian and Fortune report about the strike in November?"; not "What did the
     Guardian report on October 2, and what did Fortune say about the strike in November?")."""
-    opening = period.text.split(",")[0]
+    opening = _opening(period)
     return (
         sum(
             1
@@ -623,7 +628,7 @@ def part_of(period: Period, parts: Sequence[str]) -> int | None:
     """The index of the part of the question a period belongs to: the part that holds its opening words ("after
     October 4" of "after October 4, 2023, and before November 1"; a range may run across two parts), or, when the
     question was cut at the "after" or "before" that opens it, the clause that word followed."""
-    opening = period.text.split(",")[0]
+    opening = _opening(period)
     date_words = opening.split(maxsplit=1)[-1]
     for index, part in enumerate(parts):
         if opening in part:
