@@ -57,6 +57,9 @@ class Variant:
     narrow_pool: int = 10  # candidates of the rankings within an outlet, a day or a part
     part_pool: int = 0  # candidates of a part's ranking when not narrow_pool (0: narrow_pool)
     dense_pool: int = 0  # candidates of the whole question's dense ranking when not pool (0: pool)
+    part_outlet: float = 0.0  # weight of a BM25 ranking for each part within each outlet it names (0: none)
+    part_outlet_pool: int = 10  # candidates of that ranking
+    part_outlet_only: bool = False  # a part that names an outlet gets only that ranking, not the plain one too
 
 
 class Lab:
@@ -168,7 +171,14 @@ class Lab:
         parts = split_parts(case.question, self.outlets)
         if v.parts and len(parts) > 1:
             depth = v.part_pool or v.narrow_pool
-            rankings += [(v.parts, self._top(self._scores(index, p), mask, depth)) for p in parts]
+            for p in parts:
+                scores = self._scores(index, p)
+                named = mentioned_outlets(p, self.outlets, flt) if v.part_outlet else []
+                for outlet in named:
+                    narrowed = mask & (self.columns.outlets == outlet_key(outlet))
+                    rankings.append((v.part_outlet, self._top(scores, narrowed, v.part_outlet_pool)))
+                if not (named and v.part_outlet_only):
+                    rankings.append((v.parts, self._top(scores, mask, depth)))
         if v.part_dense and len(parts) > 1:
             rankings += [(v.part_dense, self._top(self.vectors @ self.part_vector(p), mask, k)) for p in parts]
         if v.feedback:
@@ -259,6 +269,38 @@ TRIED: Sequence[Variant] = (
     Variant("row 8 with 10 dense candidates", part_pool=2, dense_pool=10),
     Variant("row 8 with 20 dense candidates", part_pool=2, dense_pool=20),
     Variant("row 8 with 10 dense candidates at weight 0.5", part_pool=2, dense_pool=10, dense=0.5),
+    Variant("row 8 + each part within the outlets it names (0.5, 2)", part_pool=2, part_outlet=0.5, part_outlet_pool=2),
+    Variant("row 8 + each part within the outlets it names (0.5, 5)", part_pool=2, part_outlet=0.5, part_outlet_pool=5),
+    Variant("row 8 + each part within the outlets it names (1, 5)", part_pool=2, part_outlet=1.0, part_outlet_pool=5),
+    Variant("row 8 + each part within the outlets it names (1, 10)", part_pool=2, part_outlet=1.0, part_outlet_pool=10),
+    Variant(
+        "row 8 + each part within the outlets it names instead (0.5, 2)",
+        part_pool=2,
+        part_outlet=0.5,
+        part_outlet_pool=2,
+        part_outlet_only=True,
+    ),
+    Variant(
+        "row 8 + each part within the outlets it names instead (1, 2)",
+        part_pool=2,
+        part_outlet=1.0,
+        part_outlet_pool=2,
+        part_outlet_only=True,
+    ),
+    Variant(
+        "row 8 + each part within the outlets it names instead (0.5, 3)",
+        part_pool=2,
+        part_outlet=0.5,
+        part_outlet_pool=3,
+        part_outlet_only=True,
+    ),
+    Variant(
+        "row 8 + each part within the outlets it names instead (0.5, 1)",
+        part_pool=2,
+        part_outlet=0.5,
+        part_outlet_pool=1,
+        part_outlet_only=True,
+    ),
     Variant("row 7 + a dense ranking for each part (0.2)", part_dense=0.2),
     Variant("row 7 + a dense ranking for each part (0.5)", part_dense=0.5),
     Variant("row 7 + keyword feedback from the first 3 passages (0.5)", feedback=0.5),

@@ -131,12 +131,25 @@ class HybridRetriever:
                 within = within.narrowed(owner) if owner else within
                 rankings.append((PERIOD_WEIGHT, lexical.search(query, k, within, scores)))
         if len(parts) > 1:
-            rankings.extend((PART_WEIGHT, lexical.search(part, PART_CANDIDATES, flt)) for part in parts)
+            rankings.extend(self._part_rankings(parts, outlets, flt))
         ranked = cap_per_article(fuse(rankings, pool), k, self.per_article)
         # the keyword index may be up to LEXICAL_RECHECK_SECONDS old: a retraction or deletion since then must
         # not show, so the final passages are checked against the store's metadata as it is now
         allowed = self.archive.store.allowed_ids([p.chunk_id for p in ranked], flt)
         return [p for p in ranked if p.chunk_id in allowed]
+
+    def _part_rankings(self, parts: Sequence[str], outlets: Sequence[str], flt: ArchiveFilter) -> list[Ranking]:
+        """A keyword ranking for each part of the question, of its best passages only: within each outlet the part
+        names ("what TechCrunch reported on X, and The Verge on Y": X within TechCrunch, Y within The Verge),
+        else within the whole filter."""
+        lexical = self.archive.lexical()
+        rankings: list[Ranking] = []
+        for part in parts:
+            scores = lexical.scores(part)
+            named = mentioned_outlets(part, outlets, flt) if self.outlet_boost else []
+            for within in [flt.narrowed(outlet) for outlet in named] or [flt]:
+                rankings.append((PART_WEIGHT, lexical.search(part, PART_CANDIDATES, within, scores)))
+        return rankings
 
     @staticmethod
     def _outlet_of(

@@ -246,6 +246,20 @@ def test_k_limits_a_boosted_search_too(outlets_archive: Archive) -> None:
     assert len(top) == 2 and top[0].title == "Commuters count the cost"
 
 
+def test_a_part_naming_an_outlet_is_searched_within_that_outlet(outlets_archive: Archive) -> None:
+    retriever = HybridRetriever(outlets_archive)
+    parts = ["What did the Harbour Gazette say about commuters", "what did commuters say about the charge"]
+    outlets = outlets_archive.outlets()
+    within, anywhere = retriever._part_rankings(parts, outlets, ArchiveFilter())
+    # the Valley Courier's article is the one about commuters, but the first part asks the Gazette
+    assert anywhere[1][0].outlet == "Valley Courier"
+    assert within[1] and {x.outlet for x in within[1]} == {"The Harbour Gazette"}
+    assert all(len(ranking) <= 2 for _, ranking in (within, anywhere))  # a part offers only its best passages
+    # without the outlet boost, a part is searched in the whole archive like any other
+    plain = HybridRetriever(outlets_archive, outlet_boost=False)._part_rankings(parts, outlets, ArchiveFilter())
+    assert plain[0][1][0].outlet == "Valley Courier"
+
+
 def test_empty_archive_searches_return_nothing(archive: Archive) -> None:
     assert HybridRetriever(archive).search("anything at all") == []
     assert archive.stats().articles == 0
