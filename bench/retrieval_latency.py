@@ -23,7 +23,7 @@ from rag.config import load_settings
 from rag.eval.cases import load_cases
 from rag.models import Passage
 from rag.retrieval.hybrid import HybridRetriever, fuse
-from rag.retrieval.question import mentioned_outlets
+from rag.retrieval.wording import mentioned_outlets
 
 
 def previous(archive: Archive, query: str, k: int) -> list[Passage]:

@@ -25,8 +25,9 @@ from bench.support_fit import fit
 from rag.archive.filters import outlet_key
 from rag.eval.metrics import retrieval_metrics, squash
 from rag.eval.run import case_filters
+from rag.retrieval.clauses import split_parts
 from rag.retrieval.hybrid import cap_per_article, fuse
-from rag.retrieval.question import mentioned_days, mentioned_outlets, split_parts
+from rag.retrieval.wording import mentioned_days, mentioned_outlets
 
 RRF_K = 60
 SHIPPED = Variant("row 8 (shipped)", part_pool=2)

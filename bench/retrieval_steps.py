@@ -28,8 +28,9 @@ from rag.config import load_settings
 from rag.eval.cases import load_cases
 from rag.eval.metrics import retrieval_metrics
 from rag.eval.run import case_filters
+from rag.retrieval.clauses import split_parts
 from rag.retrieval.hybrid import cap_per_article, fuse
-from rag.retrieval.question import mentioned_days, mentioned_outlets, split_parts
+from rag.retrieval.wording import mentioned_days, mentioned_outlets
 
 SHOWN = ("hits@4", "hits@10", "mrr@10", "map@10", "facts@10", "all_facts@10")
 
@@ -60,6 +61,8 @@ class Variant:
     part_outlet: float = 0.0  # weight of a BM25 ranking for each part within each outlet it names (0: none)
     part_outlet_pool: int = 10  # candidates of that ranking
     part_outlet_only: bool = False  # a part that names an outlet gets only that ranking, not the plain one too
+    k1: float = 1.5  # BM25's term-frequency saturation
+    b: float = 0.75  # BM25's length normalisation
 
 
 class Lab:
@@ -84,7 +87,7 @@ class Lab:
         self.queries = np.asarray([self.archive.embeddings.embed_query(c.question) for c in self.cases])
         self.outlets = self.archive.outlets()
         self.stemmer = lexical.stemmer
-        self.bm25 = {flag: self._bm25(flag) for flag in (False, True)}
+        self.bm25: dict[tuple[bool, float, float], bm25s.BM25] = {}
         self._part_vectors: dict[str, np.ndarray] = {}
         self._df: dict[str, int] | None = None  # in how many passages each word stands (for the feedback)
 
@@ -119,15 +122,18 @@ class Lab:
                     self._df[w] += 1
         return float(np.log(len(self.texts) / (1 + self._df.get(word, 0))))
 
-    def _bm25(self, dates: bool) -> bm25s.BM25:
+    def _bm25(self, dates: bool, k1: float = 1.5, b: float = 0.75) -> bm25s.BM25:
+        if (dates, k1, b) in self.bm25:
+            return self.bm25[dates, k1, b]
         corpus = [
             lexical_text(m.get("title", ""), m.get("outlet", ""), t, m.get("published_at", "") if dates else "")
             for t, m in zip(self.texts, self.metas, strict=True)
         ]
-        index = bm25s.BM25()
+        index = bm25s.BM25(k1=k1, b=b)
         index.index(
             bm25s.tokenize(corpus, stopwords="en", stemmer=self.stemmer, show_progress=False), show_progress=False
         )
+        self.bm25[dates, k1, b] = index
         return index
 
     def _scores(self, index: bm25s.BM25, query: str) -> np.ndarray:
@@ -146,7 +152,7 @@ class Lab:
         flt = case_filters(case)
         mask = flt.mask(self.columns)
         dense = self.vectors @ self.queries[i]
-        index = self.bm25[v.dates]
+        index = self._bm25(v.dates, v.k1, v.b)
         lexical = self._scores(index, case.question)
         rankings: list[tuple[float, list[int]]] = [
             (v.dense, self._top(dense, mask, v.dense_pool or pool)),
@@ -228,8 +234,15 @@ STEPS: Sequence[Variant] = (
     Variant("5 + per-part BM25 rankings (0.5)", outlet_dense=True, part_days=0),
     Variant("6 - dense within named outlets", part_days=0),
     Variant("7 + BM25 within the outlet and publication day a part names (1.0)"),
-    Variant("8 (shipped) + a part's keyword ranking keeps its 2 best passages (was 10)", part_pool=2),
+    Variant("8 + a part's keyword ranking keeps its 2 best passages (was 10)", part_pool=2),
     Variant("BM25 alone, with everything else of row 8", dense=0.0, part_pool=2),
+    Variant(
+        "9 (shipped) + a part that names an outlet is searched within it",
+        part_pool=2,
+        part_outlet=0.5,
+        part_outlet_pool=2,
+        part_outlet_only=True,
+    ),
 )
 TRIED: Sequence[Variant] = (
     Variant("row 7, for reference"),
@@ -300,6 +313,18 @@ TRIED: Sequence[Variant] = (
         part_outlet=0.5,
         part_outlet_pool=1,
         part_outlet_only=True,
+    ),
+    *(
+        Variant(
+            f"row 9 with BM25 k1 {k1} and b {b}",
+            part_pool=2,
+            part_outlet=0.5,
+            part_outlet_pool=2,
+            part_outlet_only=True,
+            k1=k1,
+            b=b,
+        )
+        for k1, b in ((1.2, 0.75), (2.0, 0.75), (1.5, 0.5), (1.5, 0.9))
     ),
     Variant("row 7 + a dense ranking for each part (0.2)", part_dense=0.2),
     Variant("row 7 + a dense ranking for each part (0.5)", part_dense=0.5),

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rag.retrieval.question import Question, name_words, named_entities, word_string, words
+from rag.retrieval.names import name_words, named_entities
+from rag.retrieval.question import Question
+from rag.retrieval.wording import word_string, words
 
 NAME_KINDS = frozenset({"person", "name"})
 TOP_SENTENCES = 50  # only the most relevant sentences vote

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from rag.answer.names import haystack_of, mentions, names_speaker
 from rag.answer.topics import concrete, missing_topics, unvoiced_topics
 from rag.models import Passage
+from rag.retrieval.names import named_entities
 from rag.retrieval.periods import Period
-from rag.retrieval.question import Question, named_entities, word_string, words
+from rag.retrieval.question import Question
+from rag.retrieval.wording import word_string, words
 
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I

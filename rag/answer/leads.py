@@ -11,7 +11,8 @@ from typing import Protocol, TypeVar
 from rag.answer.evidence import holds_kind, holds_money
 from rag.answer.names import haystack_of, mentions, names_speaker
 from rag.models import Passage
-from rag.retrieval.question import FIGURE_QUESTION, MONEY_QUESTION, Question, QuestionPart, word_string
+from rag.retrieval.question import FIGURE_QUESTION, MONEY_QUESTION, Question, QuestionPart
+from rag.retrieval.wording import word_string
 
 LEAD_MARGIN = 0.10  # the sentence naming the answer may score this far below the threshold (and the sentence
 # naming the speaker this far below the best), no further

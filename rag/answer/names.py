@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 
 from rag.models import Passage
-from rag.retrieval.question import word_string, words
+from rag.retrieval.wording import word_string, words
 
 NAME_SPAN = 3  # a name's words may stand this many words further apart than in the name
 _JOINING = frozenset({"of", "for", "and", "the", "on", "&"})

@@ -31,7 +31,8 @@ from rag.answer.support import Support, dense_top
 from rag.answer.terms import PHRASE_BONUS, TermWeights, Vocabulary
 from rag.archive.access import access_label
 from rag.models import Answer, Citation, Passage
-from rag.retrieval.question import Question, understand, word_string
+from rag.retrieval.question import Question, understand
+from rag.retrieval.wording import word_string
 
 VECTOR_CACHE_SIZE = 50_000
 MAX_PER_PART = 2

@@ -19,7 +19,8 @@ from rag.answer.names import PREFIX, names_speaker
 from rag.answer.terms import ignored_terms
 from rag.archive.lexical import tokenize
 from rag.models import Passage
-from rag.retrieval.question import Question, word_string, words
+from rag.retrieval.question import Question
+from rag.retrieval.wording import word_string, words
 
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 MAX_CONCRETE_WORDS = 3

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.models import Passage
+from rag.retrieval.clauses import clauses_and_parts, part_of, shared_period
 from rag.retrieval.periods import Period, mentioned_periods
-from rag.retrieval.question import clauses_and_parts, mentioned_days, mentioned_outlets, part_of, shared_period
+from rag.retrieval.wording import mentioned_days, mentioned_outlets
 
 RRF_K = 60
 CANDIDATES = 40

@@ -13,7 +13,7 @@ from rag.answer.sources import Source, correction_label, sources
 from rag.archive.access import access_label
 from rag.ingest.text import paragraph_spans, strip_controls
 from rag.models import Answer
-from rag.retrieval.question import named_entities
+from rag.retrieval.names import named_entities
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:=])")
 _SPEAKER = re.compile(

@@ -17,7 +17,8 @@ from rag.answer.evidence import (
 )
 from rag.answer.leads import leading_phrase
 from rag.answer.names import mentions, names_speaker
-from rag.retrieval.question import understand, word_string
+from rag.retrieval.question import understand
+from rag.retrieval.wording import word_string
 
 FED = make_passage(
     "fed",

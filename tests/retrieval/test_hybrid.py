@@ -17,7 +17,7 @@ from rag.archive.knowledge import Archive
 from rag.ingest.pipeline import ingest_paths
 from rag.models import Passage
 from rag.retrieval.hybrid import DENSE_WEIGHT, RRF_K, HybridRetriever, cap_per_article, fuse
-from rag.retrieval.question import MAX_OUTLET_BOOSTS, mentioned_outlets
+from rag.retrieval.wording import MAX_OUTLET_BOOSTS, mentioned_outlets
 
 BOTH_BACKENDS = True  # each test that uses `settings` runs on the embedded store and on a `chroma run` server
 

@@ -1,0 +1,111 @@
+"""The words and dates of a question or a sentence, as Newsroom reads them: tokens, function words, the calendar
+days a text names (and whether it names them as a report's publication day), and the archive's outlets it names.
+Shared by the question's clauses (`clauses.py`), its names (`names.py`) and its reading (`question.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.archive.filters import ArchiveFilter
+from rag.retrieval.periods import parse_day
+
+# Words that start a question or a clause and are capitalised only because of where they stand.
+FUNCTION_WORDS = frozenset(
+    """a an and are as at based be before between both but by can considering could did do does during each
+    either for from given had has have how if in into is it its neither nor of on or over per since so than that
+    the their then there these this those to under until was were what when where whereas which while who whom
+    whose why will with within would after according following regarding concerning also""".split()
+)
+# "Which company", "What organization", "Which NFL player", "Which AI-powered chatbot": the answer is a name
+AUXILIARIES = "did|does|do|is|are|was|were|will|would|has|have|had|can|could|should|may|might|must|the|a|an"
+TOKEN = re.compile(r"[^\W_](?:[\w'’&.\-]*[^\W_])?")
+POSSESSIVE = re.compile(r"['’]s?$")
+MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+MONTH = "(?:" + "|".join(MONTHS) + r")\.?"
+DATE = re.compile(
+    rf"\b(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2})\b",
+    re.IGNORECASE,
+)
+# a date right after these words is a report's publication date, not an event's: "published on", "the report
+# from Sporting News on", "The Age report on", "the article dated" (a weekday may come first); "the article about
+# the attack on" is an event's
+_PUBLISHED = re.compile(
+    r"(?:\b(?i:published|posted|dated|released)(?:\s+(?i:on|from))?"
+    r"|\b(?i:reports?|reported|articles?|stor(?:y|ies)|pieces?|coverage|editions?|issues?)"
+    r"(?:\s+(?i:from|by|in)\s+(?:(?i:the)\s+)?[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|-|\||and|of|&)){0,7})?"
+    r"\s+(?i:on|from|of|dated))"
+    r",?\s+(?:(?i:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$"
+)
+MAX_OUTLET_BOOSTS = 4
+
+
+def mentioned_outlets(query: str, outlets: Sequence[str], flt: ArchiveFilter | None = None) -> list[str]:
+    """Outlets of the archive named in the query ("according to TechCrunch"), within the filter.
+
+    A name matches as a whole phrase in the query's own capitalisation, with a leading "The" optional
+    ("the Guardian" finds "The Guardian"), or by its initials when it has three or more words ("NYT" finds
+    "The New York Times"); names shorter than three letters are ignored.
+    """
+    flt = flt or ArchiveFilter()
+    found = []
+    for outlet in outlets:
+        name = without_the(outlet)
+        forms = [name, initials(name)] if len(name) >= 3 else []
+        if any(len(f) >= 3 and re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", query) for f in forms):
+            if flt.allows_outlet(outlet) and outlet not in found:
+                found.append(outlet)
+    return found[:MAX_OUTLET_BOOSTS]
+
+
+def without_the(name: str) -> str:
+    """A name without its leading "The" ("The Guardian" is also written "the Guardian" or "Guardian")."""
+    return re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
+
+
+def initials(name: str) -> str:
+    """The initials readers use for a name of three or more capitalised words ("New York Times" -> "NYT",
+    "Wall Street Journal" -> "WSJ"); empty for shorter names or names with other words."""
+    tokens = name.split()
+    if len(tokens) < 3 or not all(t[:1].isupper() and t[1:].islower() for t in tokens):
+        return ""
+    return "".join(t[0] for t in tokens)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of a text without possessive endings ("Google's" -> "google")."""
+    return [POSSESSIVE.sub("", w).lower() for w in TOKEN.findall(text)]
+
+
+def word_string(text: str) -> str:
+    """A text's words as one space-padded string, so that " word " and " two words " can be looked up in it."""
+    return " " + " ".join(words(text)) + " "
+
+
+def mentioned_days(text: str, published: bool = False) -> list[str]:
+    """The calendar days a text names in full ("October 7, 2023", "7th October 2023", "2023-10-07"), as ISO
+    days in the order they appear; a written date that is no real day ("February 30, 2023") is skipped.
+
+    With `published`, only days named as a report's date ("published on October 7, 2023", "the TechCrunch article
+    from October 7, 2023"), not an event's ("the attack on October 7, 2023").
+    """
+    days: list[str] = []
+    for match in DATE.finditer(text):
+        if published and not _PUBLISHED.search(text[max(0, match.start() - 80) : match.start()]):
+            continue
+        day = parse_day(match.group())
+        if day is None:
+            continue
+        if day.isoformat() not in days:
+            days.append(day.isoformat())
+    return days
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Lower-case words of a text that carry meaning (no function words, no one-letter words)."""
+    return frozenset(w.lower() for w in TOKEN.findall(text) if w.lower() not in FUNCTION_WORDS and len(w) > 1)
