@@ -32,6 +32,14 @@ from rag.retrieval.clauses import split_parts
 from rag.retrieval.hybrid import cap_per_article, fuse
 from rag.retrieval.wording import mentioned_days, mentioned_outlets
 
+FRAMING = frozenset(
+    """article articles report reports reported according suggest suggests suggested published piece story coverage
+    covered mention mentions mentioned indicate indicates indicated""".split()
+)
+FRAMING_FEWER = frozenset(
+    """article articles report reports reported according suggest suggests suggested published mention mentions
+    mentioned indicate indicates indicated""".split()
+)
 SHOWN = ("hits@4", "hits@10", "mrr@10", "map@10", "facts@10", "all_facts@10")
 
 
@@ -61,6 +69,11 @@ class Variant:
     part_outlet: float = 0.0  # weight of a BM25 ranking for each part within each outlet it names (0: none)
     part_outlet_pool: int = 10  # candidates of that ranking
     part_outlet_only: bool = False  # a part that names an outlet gets only that ranking, not the plain one too
+    part_slots: bool = False  # each part's best passage is sure of a place in the results
+    outlet_slots: bool = False  # so is each named outlet's best passage
+    framing: bool = False  # the words that frame a question about reports ("article", "reported") leave its keywords
+    framing_words: frozenset[str] = frozenset()  # which words (FRAMING when empty)
+    outlet_by_part: bool = False  # an outlet that one part alone names is searched with that part, not the question
     k1: float = 1.5  # BM25's term-frequency saturation
     b: float = 0.75  # BM25's length normalisation
 
@@ -136,7 +149,9 @@ class Lab:
         self.bm25[dates, k1, b] = index
         return index
 
-    def _scores(self, index: bm25s.BM25, query: str) -> np.ndarray:
+    def _scores(self, index: bm25s.BM25, query: str, framing: frozenset[str] = frozenset()) -> np.ndarray:
+        if framing:
+            query = " ".join(w for w in query.split() if w.lower().strip(",.?!;:'’\"“”") not in framing)
         tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False)
         return np.asarray(index.get_scores(tokens[0]) if tokens and tokens[0] else np.zeros(len(self.ids)))
 
@@ -153,14 +168,20 @@ class Lab:
         mask = flt.mask(self.columns)
         dense = self.vectors @ self.queries[i]
         index = self._bm25(v.dates, v.k1, v.b)
-        lexical = self._scores(index, case.question)
+        lexical = self._scores(index, case.question, (v.framing_words or FRAMING) if v.framing else frozenset())
         rankings: list[tuple[float, list[int]]] = [
             (v.dense, self._top(dense, mask, v.dense_pool or pool)),
             (1.0, self._top(lexical, mask, pool)),
         ]
+        framing = (v.framing_words or FRAMING) if v.framing else frozenset()
+        all_parts = split_parts(case.question, self.outlets)
         for outlet in mentioned_outlets(case.question, self.outlets, flt) if v.outlets else []:
             narrowed = mask & (self.columns.outlets == outlet_key(outlet))
-            rankings.append((1.0, self._top(lexical, narrowed, v.narrow_pool)))
+            owners = [p for p in all_parts if outlet in mentioned_outlets(p, self.outlets, flt)]
+            if v.outlet_by_part and len(all_parts) > 1 and len(owners) == 1:
+                rankings.append((1.0, self._top(self._scores(index, owners[0], framing), narrowed, v.narrow_pool)))
+            else:
+                rankings.append((1.0, self._top(lexical, narrowed, v.narrow_pool)))
             if v.outlet_dense:
                 rankings.append((v.dense, self._top(dense, narrowed, k)))
         for day in mentioned_days(case.question, published=True) if v.days else []:
@@ -175,16 +196,23 @@ class Lab:
                     within = within & (self.columns.outlets == outlet_key(outlet))
                 rankings.append((v.part_days, self._top(lexical, within, v.narrow_pool)))
         parts = split_parts(case.question, self.outlets)
+        sure: list[int] = []  # passages sure of a place (slots)
+        if v.outlet_slots:
+            sure += [r[1][0] for r in rankings[2:] if r[1]]
         if v.parts and len(parts) > 1:
             depth = v.part_pool or v.narrow_pool
             for p in parts:
-                scores = self._scores(index, p)
+                scores = self._scores(index, p, (v.framing_words or FRAMING) if v.framing else frozenset())
                 named = mentioned_outlets(p, self.outlets, flt) if v.part_outlet else []
                 for outlet in named:
                     narrowed = mask & (self.columns.outlets == outlet_key(outlet))
                     rankings.append((v.part_outlet, self._top(scores, narrowed, v.part_outlet_pool)))
+                    if v.part_slots and rankings[-1][1]:
+                        sure.append(rankings[-1][1][0])
                 if not (named and v.part_outlet_only):
                     rankings.append((v.parts, self._top(scores, mask, depth)))
+                    if v.part_slots and rankings[-1][1]:
+                        sure.append(rankings[-1][1][0])
         if v.part_dense and len(parts) > 1:
             rankings += [(v.part_dense, self._top(self.vectors @ self.part_vector(p), mask, k)) for p in parts]
         if v.feedback:
@@ -195,7 +223,23 @@ class Lab:
         order = [self.position[p.chunk_id] for p in fused]
         if v.articles_first:
             return self._articles_first(order, k, v.rrf_k)
-        return [self.position[p.chunk_id] for p in cap_per_article(fused, k, v.per_article)]
+        top = [self.position[p.chunk_id] for p in cap_per_article(fused, k, v.per_article)]
+        return self._with_slots(top, sure) if sure else top
+
+    @staticmethod
+    def _with_slots(top: list[int], sure: list[int]) -> list[int]:
+        """The results with every sure passage in them: one missing takes the place of the last passage that is not
+        sure of its own."""
+        out = list(top)
+        for n in dict.fromkeys(sure):
+            if n in out:
+                continue
+            free = [j for j in range(len(out)) if out[j] not in sure]
+            if not free:
+                break
+            out.pop(free[-1])
+            out.append(n)
+        return out
 
     def _articles_first(self, order: list[int], k: int, rrf_k: int) -> list[int]:
         by_article: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -325,6 +369,24 @@ TRIED: Sequence[Variant] = (
             b=b,
         )
         for k1, b in ((1.2, 0.75), (2.0, 0.75), (1.5, 0.5), (1.5, 0.9))
+    ),
+    *(
+        Variant(name, part_pool=2, part_outlet=0.5, part_outlet_pool=2, part_outlet_only=True, **kw)
+        for name, kw in (
+            ("row 9 + each part's best passage sure of a place", {"part_slots": True}),
+            ("row 9 + each named outlet's best passage sure of a place", {"outlet_slots": True}),
+            ("row 9 + both sure of a place", {"part_slots": True, "outlet_slots": True}),
+            ("row 9 + framing words left out of the keywords", {"framing": True}),
+            (
+                "row 9 + fewer framing words left out, an outlet one part names searched with that part",
+                {"framing": True, "framing_words": FRAMING_FEWER, "outlet_by_part": True},
+            ),
+            ("row 9 + fewer framing words left out", {"framing": True, "framing_words": FRAMING_FEWER}),
+            (
+                "row 9 + fewer framing words left out, outlets' and parts' best sure of a place",
+                {"framing": True, "framing_words": FRAMING_FEWER, "part_slots": True, "outlet_slots": True},
+            ),
+        )
     ),
     Variant("row 7 + a dense ranking for each part (0.2)", part_dense=0.2),
     Variant("row 7 + a dense ranking for each part (0.5)", part_dense=0.5),

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
+from rag.archive.lexical import Scores
 from rag.models import Passage
 from rag.retrieval.clauses import clauses_and_parts, part_of, shared_period
 from rag.retrieval.periods import Period, mentioned_periods
-from rag.retrieval.wording import mentioned_days, mentioned_outlets
+from rag.retrieval.wording import keywords, mentioned_days, mentioned_outlets
 
 RRF_K = 60
 CANDIDATES = 40
@@ -105,17 +106,18 @@ class HybridRetriever:
         pool = max(self.candidates, k * 3)
         vector = self.archive.embeddings.embed_query(query)
         lexical = self.archive.lexical()
-        scores = lexical.scores(query)
+        scores = lexical.scores(keywords(query))  # without "article", "reported", "according to"
         rankings: list[Ranking] = [
             (self.dense_weight, self.archive.store.dense(vector, pool, flt)),
             (1.0, lexical.search(query, pool, flt, scores)),
         ]
         outlets = self.archive.outlets()
         named_outlets = mentioned_outlets(query, outlets, flt)
+        clauses, parts = clauses_and_parts(query, outlets)
+        by_part = [(part, lexical.scores(keywords(part))) for part in parts] if len(parts) > 1 else []
         if self.outlet_boost:
             for outlet in named_outlets:
                 rankings.append((1.0, lexical.search(query, k, flt.narrowed(outlet), scores)))
-        clauses, parts = clauses_and_parts(query, outlets)
         for part in parts:  # "the TechCrunch report published on October 7": that outlet's articles of that day
             for day in mentioned_days(part, published=True):
                 dated = flt.within_day(day)
@@ -131,25 +133,26 @@ class HybridRetriever:
                 )
                 within = within.narrowed(owner) if owner else within
                 rankings.append((PERIOD_WEIGHT, lexical.search(query, k, within, scores)))
-        if len(parts) > 1:
-            rankings.extend(self._part_rankings(parts, outlets, flt))
+        if by_part:
+            rankings.extend(self._part_rankings(by_part, outlets, flt))
         ranked = cap_per_article(fuse(rankings, pool), k, self.per_article)
         # the keyword index may be up to LEXICAL_RECHECK_SECONDS old: a retraction or deletion since then must
         # not show, so the final passages are checked against the store's metadata as it is now
         allowed = self.archive.store.allowed_ids([p.chunk_id for p in ranked], flt)
         return [p for p in ranked if p.chunk_id in allowed]
 
-    def _part_rankings(self, parts: Sequence[str], outlets: Sequence[str], flt: ArchiveFilter) -> list[Ranking]:
+    def _part_rankings(
+        self, by_part: Sequence[tuple[str, Scores | None]], outlets: Sequence[str], flt: ArchiveFilter
+    ) -> list[Ranking]:
         """A keyword ranking for each part of the question, of its best passages only: within each outlet the part
         names ("what TechCrunch reported on X, and The Verge on Y": X within TechCrunch, Y within The Verge),
         else within the whole filter."""
         lexical = self.archive.lexical()
         rankings: list[Ranking] = []
-        for part in parts:
-            scores = lexical.scores(part)
+        for part, scores in by_part:
             named = mentioned_outlets(part, outlets, flt) if self.outlet_boost else []
-            for within in [flt.narrowed(outlet) for outlet in named] or [flt]:
-                rankings.append((PART_WEIGHT, lexical.search(part, PART_CANDIDATES, within, scores)))
+            for narrowed in [flt.narrowed(outlet) for outlet in named] or [flt]:
+                rankings.append((PART_WEIGHT, lexical.search(part, PART_CANDIDATES, narrowed, scores)))
         return rankings
 
     @staticmethod

@@ -109,3 +109,20 @@ def mentioned_days(text: str, published: bool = False) -> list[str]:
 def content_words(text: str) -> frozenset[str]:
     """Lower-case words of a text that carry meaning (no function words, no one-letter words)."""
     return frozenset(w.lower() for w in TOKEN.findall(text) if w.lower() not in FUNCTION_WORDS and len(w) > 1)
+
+
+# words that frame a question about the archive's reports and name none of its subjects: "Does the TechCrunch
+# article suggest …", "as reported by", "according to The Verge", "the story published on …", "did any piece mention"
+_FRAMING = re.compile(
+    r"(?<![\w'’-])(?:articles?|reports?|reported|according|suggest(?:s|ed)?|published|mention(?:s|ed)?|"
+    r"indicat(?:e|es|ed))(?![\w'’-])",
+    re.IGNORECASE,
+)
+
+
+def keywords(text: str) -> str:
+    """A question as the keyword search reads it: without the words that frame it as a question about reports, which
+    news passages use everywhere ("according to", "reported") and which would favour passages for them; the question
+    as asked when nothing else would remain ("What was reported?")."""
+    kept = " ".join(_FRAMING.sub(" ", text).split())
+    return kept if content_words(kept) else text

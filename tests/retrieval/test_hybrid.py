@@ -17,7 +17,7 @@ from rag.archive.knowledge import Archive
 from rag.ingest.pipeline import ingest_paths
 from rag.models import Passage
 from rag.retrieval.hybrid import DENSE_WEIGHT, RRF_K, HybridRetriever, cap_per_article, fuse
-from rag.retrieval.wording import MAX_OUTLET_BOOSTS, mentioned_outlets
+from rag.retrieval.wording import MAX_OUTLET_BOOSTS, keywords, mentioned_outlets
 
 BOTH_BACKENDS = True  # each test that uses `settings` runs on the embedded store and on a `chroma run` server
 
@@ -250,14 +250,43 @@ def test_a_part_naming_an_outlet_is_searched_within_that_outlet(outlets_archive:
     retriever = HybridRetriever(outlets_archive)
     parts = ["What did the Harbour Gazette say about commuters", "what did commuters say about the charge"]
     outlets = outlets_archive.outlets()
-    within, anywhere = retriever._part_rankings(parts, outlets, ArchiveFilter())
+    by_part = [(part, outlets_archive.lexical().scores(part)) for part in parts]
+    within, anywhere = retriever._part_rankings(by_part, outlets, ArchiveFilter())
     # the Valley Courier's article is the one about commuters, but the first part asks the Gazette
     assert anywhere[1][0].outlet == "Valley Courier"
     assert within[1] and {x.outlet for x in within[1]} == {"The Harbour Gazette"}
     assert all(len(ranking) <= 2 for _, ranking in (within, anywhere))  # a part offers only its best passages
     # without the outlet boost, a part is searched in the whole archive like any other
-    plain = HybridRetriever(outlets_archive, outlet_boost=False)._part_rankings(parts, outlets, ArchiveFilter())
+    plain = HybridRetriever(outlets_archive, outlet_boost=False)._part_rankings(by_part, outlets, ArchiveFilter())
     assert plain[0][1][0].outlet == "Valley Courier"
+
+
+def test_words_that_frame_a_question_about_reports_are_no_keywords(hash_archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    write_md(
+        folder / "framing.md",
+        "Reports on reports",
+        "According to officials, the report reported what earlier reports had reported, according to the article.",
+        outlet="The Harbour Gazette",
+        published_at="2024-03-01",
+    )
+    write_md(
+        folder / "toll.md",
+        "Bridge toll",
+        "The bridge toll rises to four pounds in May.",
+        outlet="The Harbour Gazette",
+        published_at="2024-03-02",
+    )
+    assert ingest_paths(hash_archive, [folder]).ok
+    top = HybridRetriever(hash_archive).search("What was reported about the toll, according to the article?", k=2)
+    assert top[0].title == "Bridge toll"
+    assert keywords("Does the TechCrunch article suggest that Binance was fined, as reported by The Verge?") == (
+        "Does the TechCrunch that Binance was fined, as by The Verge?"
+    )
+    assert keywords("What was reported?") == "What was reported?"  # nothing else to search for
+    assert keywords("What did the reporters say about the report's findings?") == (
+        "What did the reporters say about the report's findings?"
+    )
 
 
 def test_empty_archive_searches_return_nothing(archive: Archive) -> None:
