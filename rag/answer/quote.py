@@ -260,7 +260,10 @@ class QuoteAnswerer:
                     continue  # not close enough to the part to quote
                 value = relevance(float(sims[i]), share, asked.phrases_in(found), sentence.passage_rank)
                 values.append((value + extra, i))
-            values_by_part.append(sorted(values, key=lambda v: -v[0]))
+            # a part that names an outlet ("and what did Fortune say about …") is answered from that outlet's
+            # sentences when any is close enough, however close another outlet's are
+            own = [v for v in values if passages[scored[v[1]].passage_rank].outlet in part.outlets]
+            values_by_part.append(sorted(own or values, key=lambda v: -v[0]))
         # every part's best sentence before any part's second (a fact often spans two sentences, so a part keeps
         # a second one when there is room); a sentence two articles repeat word for word is quoted once
         texts = {word_string(c.text) for c in chosen}  # compared by their words, without quotation marks

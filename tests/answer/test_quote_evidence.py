@@ -508,3 +508,35 @@ def test_a_courtroom_sketch_caption_is_not_quoted_while_the_story_answers(
     quotes = quoted_sentences(answer)
     assert quotes and not any("courtroom sketch" in q for q in quotes), quotes
     assert any(q.startswith("Yedidia told the jury") for q in quotes), quotes
+
+
+def test_a_part_that_names_an_outlet_is_answered_from_that_outlet(archive: Archive, settings: Settings) -> None:
+    # the Gazette's sentences are closer in words to both parts; the second part asks the Courier
+    ingest_md(
+        archive,
+        settings.data_dir.parent / "toll",
+        [
+            (
+                "gazette.md",
+                "Harbour bridge toll rises",
+                "The harbour bridge toll rises to four pounds in May, the harbour board said. The bridge toll rise "
+                "is the first since 2019. Drivers will pay the higher bridge toll from the first of May. The board "
+                "said the bridge toll rise pays for repairs. Lorries face a bigger bridge toll rise of two pounds. "
+                "The last bridge toll rise, in 2019, was fifty pence.",
+                {"outlet": "The Harbour Gazette", "published_at": "2024-03-01"},
+            ),
+            (
+                "courier.md",
+                "Commuters count the cost",
+                "Commuters in the valley say the new charge to cross the harbour is too steep for a daily trip.",
+                {"outlet": "Valley Courier", "published_at": "2024-03-02"},
+            ),
+        ],
+    )
+    answer = make_engine(settings, archive).ask(
+        "What did the Harbour Gazette report about the bridge toll, and what did the Valley Courier say about the "
+        "bridge toll rise?"
+    )
+    assert not answer.refused
+    assert "Commuters in the valley say the new charge to cross the harbour is too steep" in answer.text
+    assert {c.passage.outlet for c in answer.citations} == {"The Harbour Gazette", "Valley Courier"}
