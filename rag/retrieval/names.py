@@ -154,6 +154,8 @@ def named_entities(
             run.append(token)
         elif run and token.lower() in {"of", "de", "&"} and i + 1 < len(tokens) and tokens[i + 1][0][0].isupper():
             run.append(token)
+        elif run and not sentence_starts and token.isdigit() and len(token) <= 3:
+            run.append(token)  # a question's "Tesla Model 2", "Pixel 8", "Windows 11" (in an article: "Bills 24")
         else:
             flush()
     flush()

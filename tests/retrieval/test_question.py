@@ -135,6 +135,14 @@ def test_ordinals_timestamps_and_quotations_are_not_names() -> None:
     assert "Warhammer 40,000: Rogue Trader" in named_entities('Was "Warhammer 40,000: Rogue Trader" reviewed?')
 
 
+def test_a_number_after_a_name_in_a_question_is_part_of_it() -> None:
+    assert named_entities("What was reported about the Tesla Model 2?") == ["Tesla Model 2"]
+    assert named_entities("What did Google show with the Pixel 8 in 2023?") == ["Google", "Pixel 8"]
+    assert named_entities("Did the Bills beat the Jets 24-10, 3 weeks ago?") == ["Bills", "Jets"]
+    # in an article's sentence a number after a name is a score or a count, not a model
+    assert named_entities("The Bills beat the Jets 24 to 10.", sentence_starts=True) == ["Bills", "Jets"]
+
+
 def test_quotation_marks_pair_in_order() -> None:
     text = 'After Fortune said "a long statement about a blockade that goes on and on, says a scholar" and TechCrunch '
     text += 'claimed that "AI Office" staff were hired, what changed?'
