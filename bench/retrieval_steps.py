@@ -73,6 +73,9 @@ class Variant:
     outlet_slots: bool = False  # so is each named outlet's best passage
     framing: bool = False  # the words that frame a question about reports ("article", "reported") leave its keywords
     framing_words: frozenset[str] = frozenset()  # which words (FRAMING when empty)
+    headline: float = 0.0  # weight of a ranking of articles by their headline, each by its best passage (0: none)
+    article_vote: float = 0.0  # weight of a ranking of articles by their two best passages' keyword scores (0: none)
+    cap_by_parts: bool = False  # at most 3 passages per article for a question of 3 parts, 2 for 4 or more
     outlet_by_part: bool = False  # an outlet that one part alone names is searched with that part, not the question
     k1: float = 1.5  # BM25's term-frequency saturation
     b: float = 0.75  # BM25's length normalisation
@@ -102,6 +105,9 @@ class Lab:
         self.stemmer = lexical.stemmer
         self.bm25: dict[tuple[bool, float, float], bm25s.BM25] = {}
         self._part_vectors: dict[str, np.ndarray] = {}
+        self._headlines: bm25s.BM25 | None = None
+        self._article_order: list[str] = []
+        self._passages_of: dict[str, list[int]] = {}
         self._df: dict[str, int] | None = None  # in how many passages each word stands (for the feedback)
 
     def part_vector(self, part: str) -> np.ndarray:
@@ -219,12 +225,55 @@ class Lab:
             first = fuse([(w, [self.passages[n] for n in r]) for w, r in rankings], k=v.feedback_docs, rrf_k=v.rrf_k)
             query = self.feedback_query(case.question, [self.position[p.chunk_id] for p in first], v.feedback_terms)
             rankings.append((v.feedback, self._top(self._scores(index, query), mask, pool)))
+        if v.headline:
+            rankings.append((v.headline, self._by_headline(case.question, lexical, mask, framing)))
+        if v.article_vote:
+            rankings.append((v.article_vote, self._by_article(lexical, mask)))
         fused = fuse([(w, [self.passages[n] for n in r]) for w, r in rankings], k=len(self.ids), rrf_k=v.rrf_k)
         order = [self.position[p.chunk_id] for p in fused]
         if v.articles_first:
             return self._articles_first(order, k, v.rrf_k)
-        top = [self.position[p.chunk_id] for p in cap_per_article(fused, k, v.per_article)]
+        cap = v.per_article
+        if v.cap_by_parts and len(parts) >= 3:
+            cap = 3 if len(parts) == 3 else 2
+        top = [self.position[p.chunk_id] for p in cap_per_article(fused, k, cap)]
         return self._with_slots(top, sure) if sure else top
+
+    def _by_headline(self, question: str, lexical: np.ndarray, mask: np.ndarray, framing: frozenset[str]) -> list[int]:
+        if self._headlines is None:
+            articles = list(dict.fromkeys(self.article))
+            self._article_order = articles
+            self._passages_of = defaultdict(list)
+            for n, a in enumerate(self.article):
+                self._passages_of[a].append(n)
+            titles = [self.metas[self._passages_of[a][0]].get("title", "") for a in articles]
+            self._headlines = bm25s.BM25()
+            self._headlines.index(
+                bm25s.tokenize(titles, stopwords="en", stemmer=self.stemmer, show_progress=False), show_progress=False
+            )
+        query = " ".join(w for w in question.split() if w.lower().strip(",.?!;:'’\"“”") not in framing)
+        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False)
+        scores = np.asarray(self._headlines.get_scores(tokens[0])) if tokens and tokens[0] else None
+        if scores is None:
+            return []
+        out: list[int] = []
+        for j in np.argsort(-scores)[:30]:
+            if scores[j] <= 0:
+                break
+            members = [n for n in self._passages_of[self._article_order[j]] if mask[n]]
+            if members:
+                out.append(max(members, key=lambda n: lexical[n]))
+            if len(out) >= 10:
+                break
+        return out
+
+    def _by_article(self, lexical: np.ndarray, mask: np.ndarray) -> list[int]:
+        top = self._top(lexical, mask, 200)
+        by: dict[str, list[int]] = defaultdict(list)
+        for n in top:
+            by[self.article[n]].append(n)
+        ranked = sorted(by, key=lambda a: -sum(lexical[n] for n in by[a][:2]))
+        return [by[a][0] for a in ranked[:10]]
 
     @staticmethod
     def _with_slots(top: list[int], sure: list[int]) -> list[int]:
@@ -281,11 +330,20 @@ STEPS: Sequence[Variant] = (
     Variant("8 + a part's keyword ranking keeps its 2 best passages (was 10)", part_pool=2),
     Variant("BM25 alone, with everything else of row 8", dense=0.0, part_pool=2),
     Variant(
-        "9 (shipped) + a part that names an outlet is searched within it",
+        "9 + a part that names an outlet is searched within it",
         part_pool=2,
         part_outlet=0.5,
         part_outlet_pool=2,
         part_outlet_only=True,
+    ),
+    Variant(
+        "10 (shipped) + the words that frame a question about reports leave its keywords",
+        part_pool=2,
+        part_outlet=0.5,
+        part_outlet_pool=2,
+        part_outlet_only=True,
+        framing=True,
+        framing_words=FRAMING_FEWER,
     ),
 )
 TRIED: Sequence[Variant] = (
@@ -377,6 +435,22 @@ TRIED: Sequence[Variant] = (
             ("row 9 + each named outlet's best passage sure of a place", {"outlet_slots": True}),
             ("row 9 + both sure of a place", {"part_slots": True, "outlet_slots": True}),
             ("row 9 + framing words left out of the keywords", {"framing": True}),
+            (
+                "row 10 + articles by headline, each by its best passage (0.5)",
+                {"framing": True, "framing_words": FRAMING_FEWER, "headline": 0.5},
+            ),
+            (
+                "row 10 + articles by headline, each by its best passage (1)",
+                {"framing": True, "framing_words": FRAMING_FEWER, "headline": 1.0},
+            ),
+            (
+                "row 10 + articles by their two best passages (0.5)",
+                {"framing": True, "framing_words": FRAMING_FEWER, "article_vote": 0.5},
+            ),
+            (
+                "row 10 + fewer passages per article for questions of 3 or more parts",
+                {"framing": True, "framing_words": FRAMING_FEWER, "cap_by_parts": True},
+            ),
             (
                 "row 9 + fewer framing words left out, an outlet one part names searched with that part",
                 {"framing": True, "framing_words": FRAMING_FEWER, "outlet_by_part": True},

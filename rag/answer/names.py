@@ -40,7 +40,8 @@ def haystack_of(passages: Sequence[Passage]) -> str:
 
 
 def mentions(name: str, haystack: str) -> bool:
-    """Whether a name occurs in the haystack (a `word_string`): as a phrase, or each of its words of 3+ letters.
+    """Whether a name occurs in the haystack (a `word_string`): as a phrase, or each of its words of 3+ letters (a
+    number with the word before it: "Model 2", "Pixel 8").
 
     The words of an institution's name ("Bank of Japan", "World Health Organization": it holds a small word or an
     institution word) must stand close together in one sentence, within `NAME_SPAN` words more than the name has
@@ -53,6 +54,8 @@ def mentions(name: str, haystack: str) -> bool:
         return True
     if " " + " ".join(tokens) + " " in haystack:
         return True
+    if any(f" {tokens[i - 1]} {t} " not in haystack for i, t in enumerate(tokens) if i and t.isdigit()):
+        return False  # a number names the model or the edition: "Tesla Model 2" is not "Tesla's Model Y"
     if _by_its_head(tokens, haystack):
         return True
     long = list(dict.fromkeys(t for t in tokens if len(t) >= 3))

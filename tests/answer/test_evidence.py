@@ -73,6 +73,11 @@ def test_a_name_is_mentioned_only_when_its_words_stand_together_in_one_sentence(
     assert not mentions("Reserve Bank of India", word_string("The Reserve Bank of Australia raised rates in India."))
     assert not mentions("Central Bank of Nigeria", word_string("The European Central Bank left rates unchanged."))
     assert not mentions("Bank of Japan", word_string("the bank said that for years investors in Japan lost"))
+    # a number names the model: "Tesla Model 2" is not "Tesla's Model Y, its first new model since 2020"
+    tesla = word_string("Tesla's first new model since 2020, when it started delivering the Model Y.")
+    assert not mentions("Tesla Model 2", tesla)
+    assert mentions("Tesla Model Y", tesla) and mentions("Pixel 8", word_string("Google unveils the Pixel 8 phone"))
+    assert mentions("Warhammer 40,000", word_string("a review of Warhammer 40,000: Rogue Trader"))
     # other names' words may stand apart: a question's run of capitals is often more than one name
     assert mentions("Seattle Seahawks", word_string("The Seahawks lost at home. Fans in Seattle booed."))
     # a person whose words are asked for counts by surname; an institution's last word names no one
