@@ -30,15 +30,11 @@ from rag.eval.metrics import retrieval_metrics
 from rag.eval.run import case_filters
 from rag.retrieval.clauses import split_parts
 from rag.retrieval.hybrid import cap_per_article, fuse
-from rag.retrieval.wording import mentioned_days, mentioned_outlets
+from rag.retrieval.wording import keywords, mentioned_days, mentioned_outlets
 
 FRAMING = frozenset(
     """article articles report reports reported according suggest suggests suggested published piece story coverage
     covered mention mentions mentioned indicate indicates indicated""".split()
-)
-FRAMING_FEWER = frozenset(
-    """article articles report reports reported according suggest suggests suggested published mention mentions
-    mentioned indicate indicates indicated""".split()
 )
 SHOWN = ("hits@4", "hits@10", "mrr@10", "map@10", "facts@10", "all_facts@10")
 
@@ -72,9 +68,11 @@ class Variant:
     part_slots: bool = False  # each part's best passage is sure of a place in the results
     outlet_slots: bool = False  # so is each named outlet's best passage
     framing: bool = False  # the words that frame a question about reports ("article", "reported") leave its keywords
-    framing_words: frozenset[str] = frozenset()  # which words (FRAMING when empty)
+    framing_words: frozenset[str] = frozenset()  # which words (the shipped `keywords` when empty)
     headline: float = 0.0  # weight of a ranking of articles by their headline, each by its best passage (0: none)
     article_vote: float = 0.0  # weight of a ranking of articles by their two best passages' keyword scores (0: none)
+    dense_keywords: bool = False  # the dense model reads the question without its framing words too
+    top_spread: int = 0  # at most this many passages of one article among the first four (0: no limit)
     cap_by_parts: bool = False  # at most 3 passages per article for a question of 3 parts, 2 for 4 or more
     outlet_by_part: bool = False  # an outlet that one part alone names is searched with that part, not the question
     k1: float = 1.5  # BM25's term-frequency saturation
@@ -106,9 +104,18 @@ class Lab:
         self.bm25: dict[tuple[bool, float, float], bm25s.BM25] = {}
         self._part_vectors: dict[str, np.ndarray] = {}
         self._headlines: bm25s.BM25 | None = None
+        self._keyword_queries: np.ndarray | None = None
         self._article_order: list[str] = []
         self._passages_of: dict[str, list[int]] = {}
         self._df: dict[str, int] | None = None  # in how many passages each word stands (for the feedback)
+
+    def keyword_queries(self) -> np.ndarray:
+        if self._keyword_queries is None:
+            from rag.retrieval.wording import keywords
+
+            texts = [keywords(c.question) for c in self.cases]
+            self._keyword_queries = np.asarray([self.archive.embeddings.embed_query(t) for t in texts])
+        return self._keyword_queries
 
     def part_vector(self, part: str) -> np.ndarray:
         if part not in self._part_vectors:
@@ -155,9 +162,15 @@ class Lab:
         self.bm25[dates, k1, b] = index
         return index
 
-    def _scores(self, index: bm25s.BM25, query: str, framing: frozenset[str] = frozenset()) -> np.ndarray:
-        if framing:
-            query = " ".join(w for w in query.split() if w.lower().strip(",.?!;:'’\"“”") not in framing)
+    def asked(self, v: Variant, query: str) -> str:
+        """The question as the variant's keyword search reads it."""
+        if not v.framing:
+            return query
+        if v.framing_words:
+            return " ".join(w for w in query.split() if w.lower().strip(",.?!;:'’\"“”") not in v.framing_words)
+        return keywords(query, self.outlets)
+
+    def _scores(self, index: bm25s.BM25, query: str) -> np.ndarray:
         tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False)
         return np.asarray(index.get_scores(tokens[0]) if tokens and tokens[0] else np.zeros(len(self.ids)))
 
@@ -172,20 +185,20 @@ class Lab:
         case = self.cases[i]
         flt = case_filters(case)
         mask = flt.mask(self.columns)
-        dense = self.vectors @ self.queries[i]
+        dense = self.vectors @ (self.keyword_queries()[i] if v.dense_keywords else self.queries[i])
         index = self._bm25(v.dates, v.k1, v.b)
-        lexical = self._scores(index, case.question, (v.framing_words or FRAMING) if v.framing else frozenset())
+        lexical = self._scores(index, self.asked(v, case.question))
         rankings: list[tuple[float, list[int]]] = [
             (v.dense, self._top(dense, mask, v.dense_pool or pool)),
             (1.0, self._top(lexical, mask, pool)),
         ]
-        framing = (v.framing_words or FRAMING) if v.framing else frozenset()
         all_parts = split_parts(case.question, self.outlets)
         for outlet in mentioned_outlets(case.question, self.outlets, flt) if v.outlets else []:
             narrowed = mask & (self.columns.outlets == outlet_key(outlet))
             owners = [p for p in all_parts if outlet in mentioned_outlets(p, self.outlets, flt)]
             if v.outlet_by_part and len(all_parts) > 1 and len(owners) == 1:
-                rankings.append((1.0, self._top(self._scores(index, owners[0], framing), narrowed, v.narrow_pool)))
+                part_scores = self._scores(index, self.asked(v, owners[0]))
+                rankings.append((1.0, self._top(part_scores, narrowed, v.narrow_pool)))
             else:
                 rankings.append((1.0, self._top(lexical, narrowed, v.narrow_pool)))
             if v.outlet_dense:
@@ -208,7 +221,7 @@ class Lab:
         if v.parts and len(parts) > 1:
             depth = v.part_pool or v.narrow_pool
             for p in parts:
-                scores = self._scores(index, p, (v.framing_words or FRAMING) if v.framing else frozenset())
+                scores = self._scores(index, self.asked(v, p))
                 named = mentioned_outlets(p, self.outlets, flt) if v.part_outlet else []
                 for outlet in named:
                     narrowed = mask & (self.columns.outlets == outlet_key(outlet))
@@ -226,7 +239,7 @@ class Lab:
             query = self.feedback_query(case.question, [self.position[p.chunk_id] for p in first], v.feedback_terms)
             rankings.append((v.feedback, self._top(self._scores(index, query), mask, pool)))
         if v.headline:
-            rankings.append((v.headline, self._by_headline(case.question, lexical, mask, framing)))
+            rankings.append((v.headline, self._by_headline(self.asked(v, case.question), lexical, mask)))
         if v.article_vote:
             rankings.append((v.article_vote, self._by_article(lexical, mask)))
         fused = fuse([(w, [self.passages[n] for n in r]) for w, r in rankings], k=len(self.ids), rrf_k=v.rrf_k)
@@ -237,9 +250,11 @@ class Lab:
         if v.cap_by_parts and len(parts) >= 3:
             cap = 3 if len(parts) == 3 else 2
         top = [self.position[p.chunk_id] for p in cap_per_article(fused, k, cap)]
+        if v.top_spread:
+            top = self._spread(top, v.top_spread)
         return self._with_slots(top, sure) if sure else top
 
-    def _by_headline(self, question: str, lexical: np.ndarray, mask: np.ndarray, framing: frozenset[str]) -> list[int]:
+    def _by_headline(self, query: str, lexical: np.ndarray, mask: np.ndarray) -> list[int]:
         if self._headlines is None:
             articles = list(dict.fromkeys(self.article))
             self._article_order = articles
@@ -251,7 +266,6 @@ class Lab:
             self._headlines.index(
                 bm25s.tokenize(titles, stopwords="en", stemmer=self.stemmer, show_progress=False), show_progress=False
             )
-        query = " ".join(w for w in question.split() if w.lower().strip(",.?!;:'’\"“”") not in framing)
         tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False)
         scores = np.asarray(self._headlines.get_scores(tokens[0])) if tokens and tokens[0] else None
         if scores is None:
@@ -266,6 +280,15 @@ class Lab:
             if len(out) >= 10:
                 break
         return out
+
+    def _spread(self, top: list[int], most: int, first: int = 4) -> list[int]:
+        """The same passages, at most `most` of one article among the first `first` (the others move down)."""
+        head: list[int] = []
+        rest: list[int] = []
+        for n in top:
+            same = sum(1 for m in head if self.article[m] == self.article[n])
+            (head if len(head) < first and same < most else rest).append(n)
+        return head + rest
 
     def _by_article(self, lexical: np.ndarray, mask: np.ndarray) -> list[int]:
         top = self._top(lexical, mask, 200)
@@ -343,7 +366,6 @@ STEPS: Sequence[Variant] = (
         part_outlet_pool=2,
         part_outlet_only=True,
         framing=True,
-        framing_words=FRAMING_FEWER,
     ),
 )
 TRIED: Sequence[Variant] = (
@@ -434,31 +456,43 @@ TRIED: Sequence[Variant] = (
             ("row 9 + each part's best passage sure of a place", {"part_slots": True}),
             ("row 9 + each named outlet's best passage sure of a place", {"outlet_slots": True}),
             ("row 9 + both sure of a place", {"part_slots": True, "outlet_slots": True}),
-            ("row 9 + framing words left out of the keywords", {"framing": True}),
+            ("row 9 + more framing words left out of the keywords", {"framing": True, "framing_words": FRAMING}),
+            (
+                "row 10 + the dense model reads the question without its framing words too",
+                {"framing": True, "dense_keywords": True},
+            ),
+            (
+                "row 10 + at most 2 passages of one article among the first four",
+                {"framing": True, "top_spread": 2},
+            ),
+            (
+                "row 10 + at most 1 passage of one article among the first four",
+                {"framing": True, "top_spread": 1},
+            ),
             (
                 "row 10 + articles by headline, each by its best passage (0.5)",
-                {"framing": True, "framing_words": FRAMING_FEWER, "headline": 0.5},
+                {"framing": True, "headline": 0.5},
             ),
             (
                 "row 10 + articles by headline, each by its best passage (1)",
-                {"framing": True, "framing_words": FRAMING_FEWER, "headline": 1.0},
+                {"framing": True, "headline": 1.0},
             ),
             (
                 "row 10 + articles by their two best passages (0.5)",
-                {"framing": True, "framing_words": FRAMING_FEWER, "article_vote": 0.5},
+                {"framing": True, "article_vote": 0.5},
             ),
             (
                 "row 10 + fewer passages per article for questions of 3 or more parts",
-                {"framing": True, "framing_words": FRAMING_FEWER, "cap_by_parts": True},
+                {"framing": True, "cap_by_parts": True},
             ),
             (
                 "row 9 + fewer framing words left out, an outlet one part names searched with that part",
-                {"framing": True, "framing_words": FRAMING_FEWER, "outlet_by_part": True},
+                {"framing": True, "outlet_by_part": True},
             ),
-            ("row 9 + fewer framing words left out", {"framing": True, "framing_words": FRAMING_FEWER}),
+            ("row 9 + fewer framing words left out", {"framing": True}),
             (
                 "row 9 + fewer framing words left out, outlets' and parts' best sure of a place",
-                {"framing": True, "framing_words": FRAMING_FEWER, "part_slots": True, "outlet_slots": True},
+                {"framing": True, "part_slots": True, "outlet_slots": True},
             ),
         )
     ),

@@ -54,7 +54,9 @@ def mentions(name: str, haystack: str) -> bool:
         return True
     if " " + " ".join(tokens) + " " in haystack:
         return True
-    if any(f" {tokens[i - 1]} {t} " not in haystack for i, t in enumerate(tokens) if i and t.isdigit()):
+    if " " + re.sub(r" (\d+)(?= |$)", r"\1", " ".join(tokens)) + " " in haystack:
+        return True  # "COP 28" written "COP28"
+    if any(not _numbered(tokens[i - 1], t, haystack) for i, t in enumerate(tokens) if i and t.isdigit()):
         return False  # a number names the model or the edition: "Tesla Model 2" is not "Tesla's Model Y"
     if _by_its_head(tokens, haystack):
         return True
@@ -69,6 +71,11 @@ def mentions(name: str, haystack: str) -> bool:
         for sentence in _BREAK.split(haystack)
         if all(f" {t} " in f" {sentence} " for t in long)
     )
+
+
+def _numbered(word: str, number: str, haystack: str) -> bool:
+    """Whether the haystack holds a word with its number, apart or glued ("COP 28", "COP28", "Pixel 8-inch")."""
+    return any(form in haystack for form in (f" {word} {number} ", f" {word}{number} ", f" {word} {number}-"))
 
 
 def _by_its_head(tokens: Sequence[str], haystack: str) -> bool:

@@ -32,12 +32,12 @@ _REPORTING = frozenset(
 _DANGLING = re.compile(r"\s+(?:from|by|in|on|of|at|dated)\s*(?=,|$)", re.IGNORECASE)
 _WEEKDAY = re.compile(r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day$", re.IGNORECASE)
 # a day with or without its year: "October 7, 2023", "October 7", "7th of October" (not "May Day": no digit)
-A_DAY = re.compile(
+_A_DAY = re.compile(
     rf"{DATE.pattern}|\b(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH})\b",
     re.IGNORECASE,
 )
 _DAY_NAMED = re.compile(
-    rf"(?:\b(?:published|posted|dated|released)\s+)?(?:\b(?:on|from|of)\s+)?(?:{A_DAY.pattern})", re.I
+    rf"(?:\b(?:published|posted|dated|released)\s+)?(?:\b(?:on|from|of)\s+)?(?:{_A_DAY.pattern})", re.I
 )
 
 
@@ -84,7 +84,7 @@ def clauses_and_parts(text: str, outlets: Sequence[str] = ()) -> tuple[list[str]
             borrowed = parts[j]
             if mentioned_outlets(own[i], outlets):  # its own outlet, not the neighbour's
                 borrowed = _without_outlets(borrowed, outlets)
-            if A_DAY.search(own[i]):  # its own day, not the neighbour's
+            if _A_DAY.search(own[i]):  # its own day, not the neighbour's
                 borrowed = _DAY_NAMED.sub(" ", borrowed)
             if j < i:  # "What did Fortune report about the trial" lends "report about the trial"
                 borrowed = re.sub(rf"^(?:(?:what|which|who|how|{AUXILIARIES})\s+)+", "", borrowed, flags=re.I)
@@ -116,8 +116,8 @@ def _report_only(piece: str, outlets: Sequence[str]) -> bool:
     published on October 7, 2023"; not "the Guardian on Musk")."""
     named = mentioned_outlets(piece, outlets)
     skipped = FUNCTION_WORDS | {w.lower() for o in named for w in (*TOKEN.findall(o), initials(without_the(o)))}
-    rest = [w.lower() for w in TOKEN.findall(A_DAY.sub(" ", piece)) if w.lower() not in skipped]
-    return bool(named or A_DAY.search(piece)) and all(w in _REPORTING or _WEEKDAY.match(w) for w in rest)
+    rest = [w.lower() for w in TOKEN.findall(_A_DAY.sub(" ", piece)) if w.lower() not in skipped]
+    return bool(named or _A_DAY.search(piece)) and all(w in _REPORTING or _WEEKDAY.match(w) for w in rest)
 
 
 def _without_outlets(piece: str, outlets: Sequence[str]) -> str:
@@ -143,7 +143,7 @@ def shared_period(period: Period, clauses: Sequence[str], parts: Sequence[str]) 
         sum(
             1
             for clause, part in zip(clauses, parts, strict=True)
-            if opening in clause or (opening in part and not A_DAY.search(clause))
+            if opening in clause or (opening in part and not _A_DAY.search(clause))
         )
         > 1
     )

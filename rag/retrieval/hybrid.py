@@ -106,25 +106,26 @@ class HybridRetriever:
         pool = max(self.candidates, k * 3)
         vector = self.archive.embeddings.embed_query(query)
         lexical = self.archive.lexical()
-        scores = lexical.scores(keywords(query))  # without "article", "reported", "according to"
+        outlets = self.archive.outlets()
+        asked = keywords(query, outlets)  # without "article", "reported", "according to"
+        scores = lexical.scores(asked)
         rankings: list[Ranking] = [
             (self.dense_weight, self.archive.store.dense(vector, pool, flt)),
-            (1.0, lexical.search(query, pool, flt, scores)),
+            (1.0, lexical.search(asked, pool, flt, scores)),
         ]
-        outlets = self.archive.outlets()
         named_outlets = mentioned_outlets(query, outlets, flt)
         clauses, parts = clauses_and_parts(query, outlets)
-        by_part = [(part, lexical.scores(keywords(part))) for part in parts] if len(parts) > 1 else []
+        by_part = [(part, lexical.scores(keywords(part, outlets))) for part in parts] if len(parts) > 1 else []
         if self.outlet_boost:
             for outlet in named_outlets:
-                rankings.append((1.0, lexical.search(query, k, flt.narrowed(outlet), scores)))
+                rankings.append((1.0, lexical.search(asked, k, flt.narrowed(outlet), scores)))
         for part in parts:  # "the TechCrunch report published on October 7": that outlet's articles of that day
             for day in mentioned_days(part, published=True):
                 dated = flt.within_day(day)
                 named = mentioned_outlets(part, outlets, flt)[:1] if self.outlet_boost else []
                 if dated is not None:
                     dated = dated.narrowed(named[0]) if named else dated
-                    rankings.append((DAY_WEIGHT, lexical.search(query, k, dated, scores)))
+                    rankings.append((DAY_WEIGHT, lexical.search(asked, k, dated, scores)))
         for period in mentioned_periods(query, self.archive.newest):  # the answerer reads them the same way
             within = flt.within(period.start, period.end)
             if within is not None:
@@ -132,7 +133,7 @@ class HybridRetriever:
                     self._outlet_of(period, clauses, parts, named_outlets, outlets, flt) if self.outlet_boost else None
                 )
                 within = within.narrowed(owner) if owner else within
-                rankings.append((PERIOD_WEIGHT, lexical.search(query, k, within, scores)))
+                rankings.append((PERIOD_WEIGHT, lexical.search(asked, k, within, scores)))
         if by_part:
             rankings.extend(self._part_rankings(by_part, outlets, flt))
         ranked = cap_per_article(fuse(rankings, pool), k, self.per_article)
@@ -145,14 +146,15 @@ class HybridRetriever:
         self, by_part: Sequence[tuple[str, Scores | None]], outlets: Sequence[str], flt: ArchiveFilter
     ) -> list[Ranking]:
         """A keyword ranking for each part of the question, of its best passages only: within each outlet the part
-        names ("what TechCrunch reported on X, and The Verge on Y": X within TechCrunch, Y within The Verge),
-        else within the whole filter."""
+        names ("what TechCrunch reported on X, and The Verge on Y": X within TechCrunch, Y within The Verge; a part
+        naming two outlets gets a ranking in each), else within the whole filter."""
         lexical = self.archive.lexical()
         rankings: list[Ranking] = []
         for part, scores in by_part:
             named = mentioned_outlets(part, outlets, flt) if self.outlet_boost else []
+            asked = keywords(part, outlets)
             for narrowed in [flt.narrowed(outlet) for outlet in named] or [flt]:
-                rankings.append((PART_WEIGHT, lexical.search(part, PART_CANDIDATES, narrowed, scores)))
+                rankings.append((PART_WEIGHT, lexical.search(asked, PART_CANDIDATES, narrowed, scores)))
         return rankings
 
     @staticmethod

@@ -91,7 +91,11 @@ def _could_start_name(token: str) -> bool:
 
 
 def named_entities(
-    text: str, outlets: Sequence[str] = (), sentence_starts: bool = False, known: frozenset[str] = frozenset()
+    text: str,
+    outlets: Sequence[str] = (),
+    sentence_starts: bool = False,
+    known: frozenset[str] = frozenset(),
+    numbered: bool = False,
 ) -> list[str]:
     """Names in a text: runs of name-like tokens, joined across "of", "de", "and", "&" inside a name.
 
@@ -99,7 +103,9 @@ def named_entities(
     A capital at the start of a sentence says nothing; with `sentence_starts` (for article sentences, where
     "Sam Bankman-Fried denied" is common) it starts a name when a name goes on after it, or when it is one of
     the `known` name words (`name_words` of the texts around it). Questions keep the default: their first word
-    is "Despite", "Amid" or "Unlike" as often as a name.
+    is "Despite", "Amid" or "Unlike" as often as a name. With `numbered` (for questions), a number that names a
+    model or an edition belongs to the name before it ("the Tesla Model 2", "Pixel 8", "COP 28"; see
+    `_numbers_the_name`).
     """
     outlet_words = {w.lower() for o in outlets for w in TOKEN.findall(o)}
     outlet_words |= {initials(without_the(o)).lower() for o in outlets} - {""}  # "NYT" is an outlet too
@@ -124,7 +130,7 @@ def named_entities(
     def flush() -> None:
         while run and run[-1].lower() in {"of", "de", "and", "&", "the"}:
             run.pop()
-        if run and not all(w.lower() in outlet_words for w in run):
+        if run and not all(w.lower() in outlet_words or w.isdigit() for w in run):
             name = " ".join(run)
             if name not in found:
                 found.append(name)
@@ -154,12 +160,25 @@ def named_entities(
             run.append(token)
         elif run and token.lower() in {"of", "de", "&"} and i + 1 < len(tokens) and tokens[i + 1][0][0].isupper():
             run.append(token)
-        elif run and not sentence_starts and token.isdigit() and len(token) <= 3:
-            run.append(token)  # a question's "Tesla Model 2", "Pixel 8", "Windows 11" (in an article: "Bills 24")
+        elif run and numbered and token.isdigit() and len(token) <= 3 and _numbers_the_name(text, matches, i):
+            run.append(token)
         else:
             flush()
     flush()
     return found
+
+
+def _numbers_the_name(text: str, matches: Sequence[re.Match[str]], i: int) -> bool:
+    """Whether the number at token `i` names a model or an edition of the name before it ("the Tesla Model 2?",
+    "the Pixel 8 Pro", "the Pixel 8 in 2023"), not a count, a score or an amount ("Ohtani's 44 home runs", "Google
+    1,000 employees", "the Jets 24 to 10", "TechCrunch 2 weeks ago")."""
+    if POSSESSIVE.search(matches[i - 1].group()):
+        return False  # "Ohtani's 44": what he has, not what he is called
+    after = text[matches[i].end() :]
+    if re.match(r"\s*(?:[,.]\d|[-–]\s*\d|to\s+\d)", after):
+        return False  # an amount or a score goes on
+    follows = re.match(r"\s*([^\W\d_][\w'’-]*)", after)
+    return not (follows and follows.group(1).islower() and follows.group(1) not in FUNCTION_WORDS)
 
 
 def _outlet_matches(name: str, outlet: str) -> bool:

@@ -149,7 +149,7 @@ def understand(
         QuestionPart(
             piece,
             tuple(mentioned_outlets(piece, known)),
-            tuple(named_entities(piece, known)),
+            tuple(named_entities(piece, known, numbered=True)),
             tuple(mentioned_days(piece, published=True)),
             tuple(p for p, owner in zip(periods, owners, strict=True) if owner == index),
         )
@@ -158,7 +158,7 @@ def understand(
     return Question(
         text=text,
         parts=parts,
-        entities=tuple(named_entities(text, known)),
+        entities=tuple(named_entities(text, known, numbered=True)),
         outlets=tuple(named),
         dates=tuple(m.group() for m in DATE.finditer(text)),
         days=tuple(mentioned_days(text, published=True)),

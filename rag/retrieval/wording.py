@@ -1,6 +1,7 @@
 """The words and dates of a question or a sentence, as Newsroom reads them: tokens, function words, the calendar
 days a text names (and whether it names them as a report's publication day), and the archive's outlets it names.
-Shared by the question's clauses (`clauses.py`), its names (`names.py`) and its reading (`question.py`).
+Shared by the question's clauses (`clauses.py`), its names (`names.py`) and its reading (`question.py`), and read
+by the search (`hybrid.py`) and the answerers.
 """
 
 from __future__ import annotations
@@ -118,11 +119,19 @@ _FRAMING = re.compile(
     r"indicat(?:e|es|ed))(?![\w'’-])",
     re.IGNORECASE,
 )
+_QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_PRONOUNS = frozenset("i you he she it we they me him her us them his hers its our ours their theirs".split())
 
 
-def keywords(text: str) -> str:
+def keywords(text: str, outlets: Sequence[str] = ()) -> str:
     """A question as the keyword search reads it: without the words that frame it as a question about reports, which
-    news passages use everywhere ("according to", "reported") and which would favour passages for them; the question
-    as asked when nothing else would remain ("What was reported?")."""
-    kept = " ".join(_FRAMING.sub(" ", text).split())
-    return kept if content_words(kept) else text
+    news passages use everywhere ("according to", "reported") and which would favour passages for them. Words
+    inside a quotation or an outlet's name ("U.S. News & World Report") stay, and "the report's findings" keeps
+    its report; the question as asked is kept when nothing else would remain ("What did they report?")."""
+    kept_spans = [m.span() for m in _QUOTES.finditer(text)]
+    for outlet in outlets:
+        for form in {without_the(outlet), initials(without_the(outlet))} - {""}:
+            kept_spans += [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text)]
+    kept = _FRAMING.sub(lambda m: m.group() if any(a <= m.start() < b for a, b in kept_spans) else " ", text)
+    kept = " ".join(kept.split())
+    return kept if content_words(kept) - _PRONOUNS else text

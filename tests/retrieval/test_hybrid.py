@@ -284,6 +284,13 @@ def test_words_that_frame_a_question_about_reports_are_no_keywords(hash_archive:
         "Does the TechCrunch that Binance was fined, as by The Verge?"
     )
     assert keywords("What was reported?") == "What was reported?"  # nothing else to search for
+    assert keywords("What did they report?") == "What did they report?"
+    # words inside an outlet's name or a quotation are no framing
+    assert keywords("What did U.S. News & World Report say?", ["U.S. News & World Report"]) == (
+        "What did U.S. News & World Report say?"
+    )
+    quoted = 'Was "Reported Missing" reviewed, according to the article?'
+    assert keywords(quoted) == 'Was "Reported Missing" reviewed, to the ?'
     assert keywords("What did the reporters say about the report's findings?") == (
         "What did the reporters say about the report's findings?"
     )
