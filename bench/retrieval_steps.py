@@ -72,6 +72,7 @@ class Variant:
     headline: float = 0.0  # weight of a ranking of articles by their headline, each by its best passage (0: none)
     article_vote: float = 0.0  # weight of a ranking of articles by their two best passages' keyword scores (0: none)
     dense_keywords: bool = False  # the dense model reads the question without its framing words too
+    bm25_score: float = 0.0  # weight of the passage's BM25 score (over the best one's) added to its fused score
     top_spread: int = 0  # at most this many passages of one article among the first four (0: no limit)
     cap_by_parts: bool = False  # at most 3 passages per article for a question of 3 parts, 2 for 4 or more
     outlet_by_part: bool = False  # an outlet that one part alone names is searched with that part, not the question
@@ -243,6 +244,11 @@ class Lab:
         if v.article_vote:
             rankings.append((v.article_vote, self._by_article(lexical, mask)))
         fused = fuse([(w, [self.passages[n] for n in r]) for w, r in rankings], k=len(self.ids), rrf_k=v.rrf_k)
+        if v.bm25_score:
+            best = float(np.max(np.where(mask, lexical, 0.0))) or 1.0
+            for passage in fused:
+                passage.score += v.bm25_score * float(lexical[self.position[passage.chunk_id]]) / best
+            fused.sort(key=lambda passage: -passage.score)
         order = [self.position[p.chunk_id] for p in fused]
         if v.articles_first:
             return self._articles_first(order, k, v.rrf_k)
@@ -457,6 +463,9 @@ TRIED: Sequence[Variant] = (
             ("row 9 + each named outlet's best passage sure of a place", {"outlet_slots": True}),
             ("row 9 + both sure of a place", {"part_slots": True, "outlet_slots": True}),
             ("row 9 + more framing words left out of the keywords", {"framing": True, "framing_words": FRAMING}),
+            ("row 10 + its BM25 score over the best, weight 0.005", {"framing": True, "bm25_score": 0.005}),
+            ("row 10 + its BM25 score over the best, weight 0.01", {"framing": True, "bm25_score": 0.01}),
+            ("row 10 + its BM25 score over the best, weight 0.02", {"framing": True, "bm25_score": 0.02}),
             (
                 "row 10 + the dense model reads the question without its framing words too",
                 {"framing": True, "dense_keywords": True},

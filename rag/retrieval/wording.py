@@ -131,7 +131,8 @@ def keywords(text: str, outlets: Sequence[str] = ()) -> str:
     kept_spans = [m.span() for m in _QUOTES.finditer(text)]
     for outlet in outlets:
         for form in {without_the(outlet), initials(without_the(outlet))} - {""}:
-            kept_spans += [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text)]
+            if form in text:  # most outlets are not named at all: no pattern to run
+                kept_spans += [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text)]
     kept = _FRAMING.sub(lambda m: m.group() if any(a <= m.start() < b for a, b in kept_spans) else " ", text)
     kept = " ".join(kept.split())
     return kept if content_words(kept) - _PRONOUNS else text
