@@ -44,7 +44,8 @@ _SOURCE = [
 ]
 _SPEECH = (
     r"(?:say|said|says|tell|told|announce|announced|claim|claimed|warn|warned|argue|argued|think|thinks|"
-    r"believe|believes|write|wrote|promise|promised|reveal|revealed|admit|admitted|deny|denied|predict|predicted)"
+    r"believe|believes|write|wrote|promise|promised|reveal|revealed|admit|admitted|deny|denied|predict|predicted|"
+    r"report|reported)"  # "What did Nvidia report": its own report (an outlet of the archive is no speaker)
 )
 _SPEAKER = [
     re.compile(

@@ -89,6 +89,8 @@ def test_dates_and_order_questions() -> None:
         ("Did Sam Altman tell the board the truth?", ("Sam Altman",)),
         ("What did the mayor say?", ()),  # no name: nothing to check
         ("What did TechCrunch say about the fine?", ()),  # an outlet reports, it is not a speaker
+        ("What did Nvidia report about its quarterly revenue?", ("Nvidia",)),  # a company's own report
+        ("What did TechCrunch report about Nvidia?", ()),
     ],
 )
 def test_the_people_whose_words_a_question_asks_for(question: str, expected: tuple[str, ...]) -> None:
