@@ -70,8 +70,9 @@ def distinct(chosen: list[Quote]) -> list[Quote]:
     """The chosen sentences, each once: two articles of one outlet often repeat a background sentence word for
     word ("Sam Bankman-Fried, the founder of failed cryptocurrency exchange FTX, is on trial for …"), at times
     with other quotation marks."""
-    first = {word_string(s.text): s for s in reversed(chosen)}  # the earliest of equal wordings wins
-    return [s for s in chosen if first[word_string(s.text)] is s]
+    wordings = [word_string(s.text) for s in chosen]
+    first = {w: s for w, s in zip(reversed(wordings), reversed(chosen), strict=True)}  # the earliest wins
+    return [s for w, s in zip(wordings, chosen, strict=True) if first[w] is s]
 
 
 class NamedBonus:

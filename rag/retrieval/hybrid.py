@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
-from rag.archive.lexical import Scores
 from rag.models import Passage
 from rag.retrieval.clauses import clauses_and_parts, part_of, shared_period
 from rag.retrieval.periods import Period, mentioned_periods
@@ -115,7 +114,7 @@ class HybridRetriever:
         ]
         named_outlets = mentioned_outlets(query, outlets, flt)
         clauses, parts = clauses_and_parts(query, outlets)
-        by_part = [(part, lexical.scores(keywords(part, outlets))) for part in parts] if len(parts) > 1 else []
+        by_part = [(part, keywords(part, outlets)) for part in parts] if len(parts) > 1 else []
         if self.outlet_boost:
             for outlet in named_outlets:
                 rankings.append((1.0, lexical.search(asked, k, flt.narrowed(outlet), scores)))
@@ -143,16 +142,16 @@ class HybridRetriever:
         return [p for p in ranked if p.chunk_id in allowed]
 
     def _part_rankings(
-        self, by_part: Sequence[tuple[str, Scores | None]], outlets: Sequence[str], flt: ArchiveFilter
+        self, by_part: Sequence[tuple[str, str]], outlets: Sequence[str], flt: ArchiveFilter
     ) -> list[Ranking]:
         """A keyword ranking for each part of the question, of its best passages only: within each outlet the part
         names ("what TechCrunch reported on X, and The Verge on Y": X within TechCrunch, Y within The Verge; a part
         naming two outlets gets a ranking in each), else within the whole filter."""
         lexical = self.archive.lexical()
         rankings: list[Ranking] = []
-        for part, scores in by_part:
+        for part, asked in by_part:  # each part as asked, and as its keyword search reads it
             named = mentioned_outlets(part, outlets, flt) if self.outlet_boost else []
-            asked = keywords(part, outlets)
+            scores = lexical.scores(asked)
             for narrowed in [flt.narrowed(outlet) for outlet in named] or [flt]:
                 rankings.append((PART_WEIGHT, lexical.search(asked, PART_CANDIDATES, narrowed, scores)))
         return rankings

@@ -56,12 +56,18 @@ def mentioned_outlets(query: str, outlets: Sequence[str], flt: ArchiveFilter | N
     flt = flt or ArchiveFilter()
     found = []
     for outlet in outlets:
-        name = without_the(outlet)
-        forms = [name, initials(name)] if len(name) >= 3 else []
-        if any(len(f) >= 3 and re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", query) for f in forms):
-            if flt.allows_outlet(outlet) and outlet not in found:
-                found.append(outlet)
+        if _outlet_spans(query, outlet) and flt.allows_outlet(outlet) and outlet not in found:
+            found.append(outlet)
     return found[:MAX_OUTLET_BOOSTS]
+
+
+def _outlet_spans(text: str, outlet: str) -> list[tuple[int, int]]:
+    """Where a text names an outlet as a whole phrase in its own capitalisation: by its name without a leading
+    "The", or by its initials; forms shorter than three letters do not count (`mentioned_outlets`)."""
+    name = without_the(outlet)
+    forms = [f for f in (name, initials(name)) if len(f) >= 3] if len(name) >= 3 else []
+    # most outlets are not in the text at all: the pattern runs only for a form that is
+    return [m.span() for f in forms if f in text for m in re.finditer(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text)]
 
 
 def without_the(name: str) -> str:
@@ -130,9 +136,7 @@ def keywords(text: str, outlets: Sequence[str] = ()) -> str:
     its report; the question as asked is kept when nothing else would remain ("What did they report?")."""
     kept_spans = [m.span() for m in _QUOTES.finditer(text)]
     for outlet in outlets:
-        for form in {without_the(outlet), initials(without_the(outlet))} - {""}:
-            if form in text:  # most outlets are not named at all: no pattern to run
-                kept_spans += [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text)]
+        kept_spans += _outlet_spans(text, outlet)
     kept = _FRAMING.sub(lambda m: m.group() if any(a <= m.start() < b for a, b in kept_spans) else " ", text)
     kept = " ".join(kept.split())
     return kept if content_words(kept) - _PRONOUNS else text

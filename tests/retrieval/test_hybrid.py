@@ -250,7 +250,7 @@ def test_a_part_naming_an_outlet_is_searched_within_that_outlet(outlets_archive:
     retriever = HybridRetriever(outlets_archive)
     parts = ["What did the Harbour Gazette say about commuters", "what did commuters say about the charge"]
     outlets = outlets_archive.outlets()
-    by_part = [(part, outlets_archive.lexical().scores(part)) for part in parts]
+    by_part = [(part, keywords(part, outlets)) for part in parts]
     within, anywhere = retriever._part_rankings(by_part, outlets, ArchiveFilter())
     # the Valley Courier's article is the one about commuters, but the first part asks the Gazette
     assert anywhere[1][0].outlet == "Valley Courier"
