@@ -2,7 +2,8 @@
 
 The previous pipeline (before docs/retrieval.md) is rebuilt here from today's parts: Chroma's filtered query for
 the whole question and again within each named outlet, BM25 likewise, plain reciprocal-rank fusion. Both run
-alternately over the same questions, so the machine's state is the same for both. Usage:
+alternately over the same questions, so the machine's state is the same for both; so does the shipped pipeline
+with keyword phrases off (words alone, as before run P), to show what phrases cost. Usage:
 
     uv run python bench/retrieval_latency.py eval-runs/dev/store-<hash> ../shared/data/multihop-rag/queries-dev.json [N]
 """
@@ -47,21 +48,31 @@ def main() -> None:
     archive = Archive(replace(load_settings(env_file=None), data_dir=Path(sys.argv[1]), chroma_host=None))
     questions = [c.question for c in load_cases(sys.argv[2])][: int(sys.argv[3]) if len(sys.argv) > 3 else 300]
     shipped = HybridRetriever(archive)
-    for q in questions[:20]:  # warm both paths (model, index, caches)
-        shipped.search(q, k=10)
-        previous(archive, q, 10)
-    times: dict[str, list[float]] = {"previous": [], "shipped": []}
+    lexical = archive.lexical()
+    phrases = lexical.phrase_weight
+    arms = {
+        "previous": (0.0, lambda q: previous(archive, q, 10)),
+        "no phrases": (0.0, lambda q: shipped.search(q, k=10)),
+        "shipped": (phrases, lambda q: shipped.search(q, k=10)),
+    }
+    for q in questions[:20]:  # warm every path (model, index, caches)
+        for weight, run in arms.values():
+            lexical.phrase_weight = weight
+            run(q)
+    times: dict[str, list[float]] = {name: [] for name in arms}
     for q in questions:
-        for name in ("previous", "shipped"):
+        for name, (weight, run) in arms.items():
+            lexical.phrase_weight = weight
             start = time.perf_counter()
-            shipped.search(q, k=10) if name == "shipped" else previous(archive, q, 10)
+            run(q)
             times[name].append((time.perf_counter() - start) * 1000)
     for name, values in times.items():
         values.sort()
         p50, p95 = statistics.median(values), values[int(0.95 * len(values))]
-        print(f"{name:9s} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  ({len(values)} questions)")
-    ratio = statistics.median(times["shipped"]) / statistics.median(times["previous"])
-    print(f"shipped / previous, p50: {ratio:.2f}x")
+        print(f"{name:10s} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  ({len(values)} questions)")
+    for name in ("no phrases", "shipped"):
+        ratio = statistics.median(times[name]) / statistics.median(times["previous"])
+        print(f"{name} / previous, p50: {ratio:.2f}x")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from bench.support_fit import fit
 from rag.archive.filters import outlet_key
 from rag.eval.metrics import retrieval_metrics, squash
 from rag.eval.run import case_filters
+from rag.models import Passage
 from rag.retrieval.clauses import split_parts
 from rag.retrieval.hybrid import cap_per_article, fuse
 from rag.retrieval.wording import mentioned_days, mentioned_outlets
@@ -80,7 +81,11 @@ class SentenceLab(Lab):
         import bench.retrieval_steps as steps
 
         cap = steps.cap_per_article
-        steps.cap_per_article = lambda fused, k, per: list(fused[:n])
+
+        def uncapped(passages: Sequence[Passage], k: int, per_article: int = 4) -> list[Passage]:
+            return list(passages[:n])
+
+        steps.cap_per_article = uncapped
         try:
             return self.search(SHIPPED, i, k=10)
         finally:
@@ -138,7 +143,7 @@ def rankings(
     flt = case_filters(case)
     mask = flt.mask(lab.columns)
     dense = lab.vectors @ lab.queries[i]
-    lexical = lab._scores(lab.bm25[True], case.question)
+    lexical = lab._scores(lab._bm25(True), case.question)
     found: dict[str, list[list[int]]] = {
         "dense": [lab._top(dense, mask, pool)],
         "bm25": [lab._top(lexical, mask, pool)],
@@ -157,7 +162,7 @@ def rankings(
                 within = within & (lab.columns.outlets == outlet_key(outlet))
             found["part_day"].append(lab._top(lexical, within, k))
     if len(parts) > 1:
-        found["parts"] = [lab._top(lab._scores(lab.bm25[True], p), mask, k) for p in parts]
+        found["parts"] = [lab._top(lab._scores(lab._bm25(True), p), mask, k) for p in parts]
     return found, dense, lexical
 
 

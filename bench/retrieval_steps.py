@@ -30,6 +30,7 @@ from rag.eval.metrics import retrieval_metrics
 from rag.eval.run import case_filters
 from rag.retrieval.clauses import split_parts
 from rag.retrieval.hybrid import cap_per_article, fuse
+from rag.retrieval.names import named_entities
 from rag.retrieval.wording import keywords, mentioned_days, mentioned_outlets
 
 FRAMING = frozenset(
@@ -78,6 +79,10 @@ class Variant:
     outlet_by_part: bool = False  # an outlet that one part alone names is searched with that part, not the question
     k1: float = 1.5  # BM25's term-frequency saturation
     b: float = 0.75  # BM25's length normalisation
+    names: float = 0.0  # weight of BM25 over the names the question holds, added to its BM25 (0: none)
+    bigrams: float = 0.0  # weight of BM25 over two-word phrases (adjacent keywords) added to the words' BM25 (0: none)
+    bigrams_whole: bool = False  # the phrases of the headline, outlet and date forms too, not the passage text alone
+    bigram_gap: int = 1  # pairs of keywords up to this far apart (1: adjacent only)
 
 
 class Lab:
@@ -103,6 +108,7 @@ class Lab:
         self.outlets = self.archive.outlets()
         self.stemmer = lexical.stemmer
         self.bm25: dict[tuple[bool, float, float], bm25s.BM25] = {}
+        self._bigram_bm25: dict[tuple[bool, int], bm25s.BM25] = {}
         self._part_vectors: dict[str, np.ndarray] = {}
         self._headlines: bm25s.BM25 | None = None
         self._keyword_queries: np.ndarray | None = None
@@ -171,9 +177,30 @@ class Lab:
             return " ".join(w for w in query.split() if w.lower().strip(",.?!;:'’\"“”") not in v.framing_words)
         return keywords(query, self.outlets)
 
-    def _scores(self, index: bm25s.BM25, query: str) -> np.ndarray:
+    def _scores(
+        self, index: bm25s.BM25, query: str, bigrams: float = 0.0, whole: bool = False, gap: int = 1
+    ) -> np.ndarray:
         tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False)
-        return np.asarray(index.get_scores(tokens[0]) if tokens and tokens[0] else np.zeros(len(self.ids)))
+        scores = np.asarray(index.get_scores(tokens[0]) if tokens and tokens[0] else np.zeros(len(self.ids)))
+        pairs = _pairs(tokens[0], gap) if bigrams and tokens else []
+        known = [w for w in pairs if w in self._bigrams(whole, gap).vocab_dict]
+        if known:
+            scores = scores + bigrams * np.asarray(self._bigrams(whole, gap).get_scores(known))
+        return scores
+
+    def _bigrams(self, whole: bool, gap: int = 1) -> bm25s.BM25:
+        """BM25 over each passage's two-word phrases: adjacent keywords (stopwords out, stemmed), passage text only."""
+        if (whole, gap) not in self._bigram_bm25:
+            texts = self.texts
+            if whole:
+                texts = [
+                    lexical_text(m.get("title", ""), m.get("outlet", ""), t, m.get("published_at", ""))
+                    for t, m in zip(self.texts, self.metas, strict=True)
+                ]
+            words = bm25s.tokenize(texts, stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False)
+            self._bigram_bm25[whole, gap] = bm25s.BM25()
+            self._bigram_bm25[whole, gap].index([_pairs(w, gap) or ["_"] for w in words], show_progress=False)
+        return self._bigram_bm25[whole, gap]
 
     @staticmethod
     def _top(scores: np.ndarray, mask: np.ndarray, n: int) -> list[int]:
@@ -188,7 +215,11 @@ class Lab:
         mask = flt.mask(self.columns)
         dense = self.vectors @ (self.keyword_queries()[i] if v.dense_keywords else self.queries[i])
         index = self._bm25(v.dates, v.k1, v.b)
-        lexical = self._scores(index, self.asked(v, case.question))
+        lexical = self._scores(index, self.asked(v, case.question), v.bigrams, v.bigrams_whole, v.bigram_gap)
+        if v.names:
+            held = named_entities(case.question, self.outlets, numbered=True)
+            if held:
+                lexical = lexical + v.names * self._scores(index, " ".join(held))
         rankings: list[tuple[float, list[int]]] = [
             (v.dense, self._top(dense, mask, v.dense_pool or pool)),
             (1.0, self._top(lexical, mask, pool)),
@@ -222,7 +253,7 @@ class Lab:
         if v.parts and len(parts) > 1:
             depth = v.part_pool or v.narrow_pool
             for p in parts:
-                scores = self._scores(index, self.asked(v, p))
+                scores = self._scores(index, self.asked(v, p), v.bigrams, v.bigrams_whole, v.bigram_gap)
                 named = mentioned_outlets(p, self.outlets, flt) if v.part_outlet else []
                 for outlet in named:
                     narrowed = mask & (self.columns.outlets == outlet_key(outlet))
@@ -366,12 +397,22 @@ STEPS: Sequence[Variant] = (
         part_outlet_only=True,
     ),
     Variant(
-        "10 (shipped) + the words that frame a question about reports leave its keywords",
+        "10 + the words that frame a question about reports leave its keywords",
         part_pool=2,
         part_outlet=0.5,
         part_outlet_pool=2,
         part_outlet_only=True,
         framing=True,
+    ),
+    Variant(
+        "11 (shipped) + two-word phrases of headline, outlet, dates and text in BM25 (0.25)",
+        part_pool=2,
+        part_outlet=0.5,
+        part_outlet_pool=2,
+        part_outlet_only=True,
+        framing=True,
+        bigrams=0.25,
+        bigrams_whole=True,
     ),
 )
 TRIED: Sequence[Variant] = (
@@ -499,6 +540,26 @@ TRIED: Sequence[Variant] = (
                 {"framing": True, "outlet_by_part": True},
             ),
             ("row 9 + fewer framing words left out", {"framing": True}),
+            ("row 10 + two-word phrases of the passage text in BM25 (0.25)", {"framing": True, "bigrams": 0.25}),
+            ("row 10 + the question's names weigh more in BM25 (0.5)", {"framing": True, "names": 0.5}),
+            ("row 10 + the question's names weigh more in BM25 (1)", {"framing": True, "names": 1.0}),
+            ("row 10 + two-word phrases of the passage text in BM25 (0.5)", {"framing": True, "bigrams": 0.5}),
+            ("row 10 + two-word phrases of the passage text in BM25 (0.1)", {"framing": True, "bigrams": 0.1}),
+            (
+                "row 10 + two-word phrases of headline, outlet, dates and text in BM25 (0.5)",
+                {"framing": True, "bigrams": 0.5, "bigrams_whole": True},
+            ),
+            (
+                "row 10 + pairs of keywords up to two apart, of headline, outlet, dates and text in BM25 (0.25)",
+                {"framing": True, "bigrams": 0.25, "bigrams_whole": True, "bigram_gap": 2},
+            ),
+            (
+                "row 10 + two-word phrases of headline, outlet, dates and text in BM25 (0.15)",
+                {"framing": True, "bigrams": 0.15, "bigrams_whole": True},
+            ),
+            ("row 10 + two-word phrases of the passage text in BM25 (0.15)", {"framing": True, "bigrams": 0.15}),
+            ("row 10 + two-word phrases of the passage text in BM25 (0.35)", {"framing": True, "bigrams": 0.35}),
+            ("row 10 + two-word phrases of the passage text in BM25 (1)", {"framing": True, "bigrams": 1.0}),
             (
                 "row 9 + fewer framing words left out, outlets' and parts' best sure of a place",
                 {"framing": True, "part_slots": True, "outlet_slots": True},
@@ -516,6 +577,11 @@ TRIED: Sequence[Variant] = (
         feedback_terms=20,
     ),
 )
+
+
+def _pairs(words: Sequence[str], gap: int = 1) -> list[str]:
+    """Pairs of keywords up to `gap` apart, in order ("a_b", "a_c" for a gap of 2)."""
+    return [f"{words[i]}_{words[i + d]}" for d in range(1, gap + 1) for i in range(len(words) - d)]
 
 
 def main() -> None:

@@ -5,6 +5,9 @@ chunk to each of their terms' postings; removing one only clears its `alive` fla
 (passage count, average length, document frequency) are taken over live passages at query time. So a change
 costs time proportional to the change, and a query the time of its terms' postings, as in a search engine's
 segments; chunks are merged the first time a query reads them.
+
+Two-word phrases count too (`rag.archive.pairs`): a passage holding a phrase of the query ("interest rates",
+"Sam Altman") adds BM25 over the phrases, at `PHRASE_WEIGHT` of the words' weight.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.archive.filters import FilterColumns
+from rag.archive.pairs import PhrasePostings, phrase_keys
 
 K1 = 1.5  # the Lucene BM25 parameters (bm25s' defaults, which this index replaced)
 B = 0.75
+PHRASE_WEIGHT = 0.25  # measured on MultiHop-RAG dev (docs/retrieval.md, run P): phrases help at a quarter of a word
 
 
 @dataclass
@@ -42,6 +47,9 @@ class Scorer:
         self.lock = threading.Lock()
         self.terms: dict[str, Postings] = {}
         self.lengths = np.zeros(0, dtype=np.float32)
+        self.word_ids: dict[str, int] = {}  # each word's id, for the keys of phrases
+        self.phrases = PhrasePostings()
+        self.phrase_lengths = np.zeros(0, dtype=np.float32)
         self.alive = np.zeros(0, dtype=bool)
         self.rowids = np.zeros(0, dtype=np.int64)
         self.columns = FilterColumns.of([])
@@ -62,9 +70,11 @@ class Scorer:
             first = len(self.rowids)
             per_term: dict[str, dict[int, int]] = {}
             lengths = np.zeros(len(rowids), dtype=np.float32)
+            flat: list[str] = []  # every word, in order (for the phrases)
             for offset, words in enumerate(tokens):
                 split = words.split()
                 lengths[offset] = len(split)
+                flat += split
                 for word in split:
                     counts = per_term.setdefault(word, {})
                     counts[first + offset] = counts.get(first + offset, 0) + 1
@@ -73,6 +83,15 @@ class Scorer:
                 freqs = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
                 self.terms.setdefault(word, Postings()).chunks.append((docs, freqs))
             self.lengths = np.concatenate([self.lengths, lengths])
+            for word in per_term:
+                self.word_ids.setdefault(word, len(self.word_ids))
+            phrase_lengths = self.phrases.add(
+                first,
+                len(rowids),
+                np.fromiter(map(self.word_ids.__getitem__, flat), dtype=np.int64, count=len(flat)),
+                np.repeat(np.arange(first, first + len(rowids), dtype=np.int64), lengths.astype(np.int64)),
+            )
+            self.phrase_lengths = np.concatenate([self.phrase_lengths, phrase_lengths])
             self.alive = np.concatenate([self.alive, np.ones(len(rowids), dtype=bool)])
             self.rowids = np.concatenate([self.rowids, np.asarray(rowids, dtype=np.int64)])
             self.columns = FilterColumns(
@@ -105,27 +124,38 @@ class Scorer:
                 weights[word] = float(_idf(live, df))
             return weights
 
-    def scores(self, words: Sequence[str]) -> np.ndarray | None:
-        """BM25 of every passage position for the query's terms (dead passages score 0); None when no live
-        passage holds any of them."""
+    def scores(self, words: Sequence[str], phrase_weight: float = PHRASE_WEIGHT) -> np.ndarray | None:
+        """BM25 of every passage position for the query's terms (dead passages score 0), plus `phrase_weight`
+        times BM25 over the query's two-word phrases; None when no live passage holds any of its terms."""
         with self.lock:
             live = int(self.alive.sum())
             if not live:
                 return None
-            average = float(self.lengths[self.alive].mean()) or 1.0
-            norm = K1 * (1 - B + B * self.lengths / average)
             total = np.zeros(len(self.alive), dtype=np.float32)
+            norm = self._norm(self.lengths)
             for word in dict.fromkeys(words):
                 postings = self.terms.get(word)
-                if postings is None:
-                    continue
-                docs, freqs = postings.arrays()
-                present = self.alive[docs]
-                df = int(present.sum())
-                if not df:
-                    continue
-                total[docs] += present * _idf(live, df) * freqs * (K1 + 1) / (freqs + norm[docs])
+                if postings is not None:
+                    self._add(total, *postings.arrays(), live, norm, 1.0)
+            if phrase_weight and total.any():
+                norm = self._norm(self.phrase_lengths)
+                for key in dict.fromkeys(phrase_keys([self.word_ids.get(word) for word in words])):
+                    self._add(total, *self.phrases.find(key), live, norm, phrase_weight)
             return total if total.any() else None
+
+    def _norm(self, lengths: np.ndarray) -> np.ndarray:
+        """BM25's length normalisation of every passage position, against the live passages' average length."""
+        average = float(lengths[self.alive].mean()) or 1.0
+        return K1 * (1 - B + B * lengths / average)  # type: ignore[no-any-return]
+
+    def _add(
+        self, total: np.ndarray, docs: np.ndarray, freqs: np.ndarray, live: int, norm: np.ndarray, weight: float
+    ) -> None:
+        """Add one term's BM25 (over the live passages among `docs`) to `total`, times `weight`."""
+        present = self.alive[docs]
+        df = int(present.sum())
+        if df:
+            total[docs] += weight * present * _idf(live, df) * freqs * (K1 + 1) / (freqs + norm[docs])
 
 
 def _idf(live: int, df: int) -> np.float64:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.archive.bm25 import Scorer
+from rag.archive.bm25 import PHRASE_WEIGHT, Scorer
 from rag.archive.filters import ArchiveFilter, FilterColumns, outlet_key
 from rag.archive.store import ArchiveStore, ArticleRecord, passage_from
 from rag.dates import date_forms
@@ -83,6 +83,7 @@ class LexicalIndex:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.stemmer = _STEMMER
+        self.phrase_weight = PHRASE_WEIGHT  # a query's two-word phrases against its words (0: words alone)
         self._local = threading.local()
         self._memory_lock = threading.Lock()
         self._scorer = Scorer()
@@ -314,7 +315,7 @@ class LexicalIndex:
         scorer = self._scorer
         with scorer.lock:
             rows, columns = scorer.rowids, scorer.columns
-        totals = scorer.scores(words) if words else None
+        totals = scorer.scores(words, self.phrase_weight) if words else None
         if totals is None:
             return None
         return Scores(rows=rows, scores=totals[: len(rows)], columns=columns)
