@@ -5,8 +5,9 @@ stemmed): "the Bank of England raised interest rates" holds "bank england", "eng
 "interest rate". A question that repeats a phrase ranks the passages holding it above those that only hold its
 words apart. There are far more distinct phrases than words (most occur once), so they are not kept as one
 array pair per phrase, as words are (`rag.archive.bm25.Postings`), but as integer keys in a few flat arrays sorted
-by key: 16 bytes a phrase a passage holds. Each batch of passages added is one sorted run; runs are merged when
-there are many, the small ones first, so adding an article never re-sorts the whole archive.
+by key: 16 bytes a phrase a passage holds. Each batch of passages added is one sorted run; a run is merged into
+the one before it while that one is at most twice its size, so there are few runs and an entry is re-sorted only
+about log2 times in the life of the index.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-
-MAX_RUNS = 8  # sorted runs searched before the small ones are merged into one
 
 
 def phrase_keys(word_ids: Sequence[int | None]) -> list[int]:
@@ -31,11 +30,15 @@ class PhrasePostings:
 
     def __init__(self) -> None:
         self.runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.next = 0  # the position the next passage added must take (each position is in one run only)
 
     def add(self, first: int, count: int, word_ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Add `count` passages at positions `first`, `first + 1`, ...: `word_ids` are all their words in order,
         `positions` the passage of each word. Returns each passage's number of phrases (its length, for BM25's
         length normalisation)."""
+        if first != self.next:
+            raise ValueError(f"passages must be added in order: position {first} given, {self.next} expected")
+        self.next = first + count
         same = positions[1:] == positions[:-1]  # a phrase never spans two passages
         keys = ((word_ids[:-1].astype(np.int64) << 32) | word_ids[1:].astype(np.int64))[same]
         docs = positions[1:][same].astype(np.int32)
@@ -63,20 +66,14 @@ class PhrasePostings:
         return np.concatenate(docs), np.concatenate(counts)
 
     def _compact(self) -> None:
-        """Merge runs once there are more than `MAX_RUNS`: the smaller ones into one, or all when no single run
-        holds at least half the entries (so the work per passage added stays small, as in a search engine's
-        segment merges). A passage position is in one run only, so merged runs need no counts added."""
-        if len(self.runs) <= MAX_RUNS:
-            return
-        self.runs.sort(key=lambda run: -len(run[0]))
-        total = sum(len(run[0]) for run in self.runs)
-        keep = self.runs[:1] if 2 * len(self.runs[0][0]) >= total else []
-        merging = self.runs[len(keep) :]
-        keys = np.concatenate([run[0] for run in merging])
-        order = np.argsort(keys, kind="stable")
-        merged = (
-            keys[order],
-            np.concatenate([run[1] for run in merging])[order],
-            np.concatenate([run[2] for run in merging])[order],
-        )
-        self.runs = [*keep, merged]
+        """Merge the newest run into the one before while that one is at most twice its size (a search engine's
+        tiered segment merges): runs stay few (about log2 of the entries), and each entry is re-sorted about
+        log2 times over the life of the index, so adding an article costs in proportion to its own phrases, with an
+        occasional larger merge."""
+        while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
+            older, newer = self.runs[-2], self.runs[-1]
+            keys = np.concatenate([older[0], newer[0]])
+            order = np.argsort(keys, kind="stable")  # the older run's positions are lower: (key, position) order
+            self.runs[-2:] = [
+                (keys[order], np.concatenate([older[1], newer[1]])[order], np.concatenate([older[2], newer[2]])[order])
+            ]
