@@ -6,6 +6,7 @@ table of steps takes seconds per row; the shipped pipeline is `rag/retrieval/hyb
 
     uv run python bench/retrieval_steps.py eval-runs/dev/store-<hash> ../shared/data/multihop-rag/queries-dev.json
     uv run python bench/retrieval_steps.py ... --tried     # the variants that did not help
+    uv run python bench/retrieval_steps.py ... --ceiling   # where the gold facts rank; a perfect re-ranker's gain
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from rag.archive.filters import FilterColumns, outlet_key
+from rag.archive.filters import ArchiveFilter, FilterColumns, outlet_key
 from rag.archive.knowledge import Archive
 from rag.archive.lexical import lexical_text
 from rag.archive.store import passage_from
 from rag.config import load_settings
 from rag.eval.cases import load_cases
-from rag.eval.metrics import retrieval_metrics
+from rag.eval.metrics import retrieval_metrics, squash
 from rag.eval.run import case_filters
 from rag.retrieval.clauses import split_parts
 from rag.retrieval.hybrid import cap_per_article, fuse
@@ -83,6 +84,10 @@ class Variant:
     bigrams: float = 0.0  # weight of BM25 over two-word phrases (adjacent keywords) added to the words' BM25 (0: none)
     bigrams_whole: bool = False  # the phrases of the headline, outlet and date forms too, not the passage text alone
     bigram_gap: int = 1  # pairs of keywords up to this far apart (1: adjacent only)
+    bridge: float = 0.0  # weight of rankings for the question and a name its first passages share (0: none)
+    bridge_docs: int = 5  # from how many of the first results
+    bridge_pool: int = 2  # candidates of each such ranking
+    bridge_names: int = 1  # how many shared names
 
 
 class Lab:
@@ -270,6 +275,8 @@ class Lab:
             first = fuse([(w, [self.passages[n] for n in r]) for w, r in rankings], k=v.feedback_docs, rrf_k=v.rrf_k)
             query = self.feedback_query(case.question, [self.position[p.chunk_id] for p in first], v.feedback_terms)
             rankings.append((v.feedback, self._top(self._scores(index, query), mask, pool)))
+        if v.bridge:
+            rankings += self._bridges(v, case.question, rankings, mask, flt)
         if v.headline:
             rankings.append((v.headline, self._by_headline(self.asked(v, case.question), lexical, mask)))
         if v.article_vote:
@@ -290,6 +297,41 @@ class Lab:
         if v.top_spread:
             top = self._spread(top, v.top_spread)
         return self._with_slots(top, sure) if sure else top
+
+    def _bridges(
+        self,
+        v: Variant,
+        question: str,
+        rankings: list[tuple[float, list[int]]],
+        mask: np.ndarray,
+        flt: ArchiveFilter,
+    ) -> list[tuple[float, list[int]]]:
+        """Multi-hop: a name that several of the first results' articles share and the question does not hold (the
+        thing the question asks for), searched with the question within each outlet it names (or anywhere)."""
+        first = cap_per_article(
+            fuse([(w, [self.passages[n] for n in r]) for w, r in rankings], k=60, rrf_k=v.rrf_k), v.bridge_docs, 1
+        )
+        asked = question.lower()
+        seen: dict[str, set[str]] = defaultdict(set)
+        order: dict[str, int] = {}
+        for rank, p in enumerate(first):
+            n = self.position[p.chunk_id]
+            for name in named_entities(self.texts[n], self.outlets):
+                key = name.lower()
+                if key in asked or len(key) < 3:
+                    continue
+                seen[key].add(self.article[n])
+                order.setdefault(key, rank)
+        shared = sorted((k for k in seen if len(seen[k]) >= 2), key=lambda k: (-len(seen[k]), order[k]))
+        out: list[tuple[float, list[int]]] = []
+        outlets: list[str | None] = [*mentioned_outlets(question, self.outlets, flt)]
+        index = self._bm25(v.dates, v.k1, v.b)
+        for name in shared[: v.bridge_names]:
+            scores = self._scores(index, self.asked(v, question) + " " + name, v.bigrams, v.bigrams_whole)
+            for outlet in outlets or [None]:  # within each outlet the question names, else anywhere
+                within = mask if outlet is None else mask & (self.columns.outlets == outlet_key(outlet))
+                out.append((v.bridge, self._top(scores, within, v.bridge_pool)))
+        return out
 
     def _by_headline(self, query: str, lexical: np.ndarray, mask: np.ndarray) -> list[int]:
         if self._headlines is None:
@@ -566,6 +608,23 @@ TRIED: Sequence[Variant] = (
             ),
         )
     ),
+    *(
+        Variant(
+            f"row 11 + bridge names from {d} results, {nn} name(s), weight {w}, {pool} per outlet",
+            part_pool=2,
+            part_outlet=0.5,
+            part_outlet_pool=2,
+            part_outlet_only=True,
+            framing=True,
+            bigrams=0.25,
+            bigrams_whole=True,
+            bridge=w,
+            bridge_docs=d,
+            bridge_pool=pool,
+            bridge_names=nn,
+        )
+        for d, nn, w, pool in ((5, 1, 0.5, 2), (5, 1, 1.0, 2), (8, 2, 0.5, 2), (5, 1, 0.5, 5))
+    ),
     Variant("row 7 + a dense ranking for each part (0.2)", part_dense=0.2),
     Variant("row 7 + a dense ranking for each part (0.5)", part_dense=0.5),
     Variant("row 7 + keyword feedback from the first 3 passages (0.5)", feedback=0.5),
@@ -584,9 +643,35 @@ def _pairs(words: Sequence[str], gap: int = 1) -> list[str]:
     return [f"{words[i]}_{words[i + d]}" for d in range(1, gap + 1) for i in range(len(words) - d)]
 
 
+def ceiling(lab: Lab, variant: Variant) -> None:
+    """Where a pipeline ranks each gold fact (its first passage holding it, in the pipeline's whole capped order),
+    and what a perfect re-ranking of its first N passages would score: every gold fact found there in the top 10."""
+    depths: list[list[int | None]] = []
+    for i, case in enumerate(lab.cases):
+        order = [squash(lab.texts[n]) for n in lab.search(variant, i, k=len(lab.ids))]
+        gold = [squash(f) for f in case.evidence if f.strip()]
+        depths.append([next((rank for rank, text in enumerate(order) if fact in text), None) for fact in gold])
+    every = [d for ranks in depths for d in ranks]
+    bands = ((0, 10), (10, 20), (20, 40), (40, 10**9))
+    cells = [f"{sum(1 for d in every if d is not None and a <= d < b)}" for a, b in bands]
+    print(
+        f"{len(every)} gold facts ranked 1-10, 11-20, 21-40, below 40: {', '.join(cells)}; in no ranking: "
+        f"{sum(1 for d in every if d is None)}"
+    )
+    print("| perfect re-ranking of the first | facts@10 | all_facts@10 |")
+    for depth in (10, 20, 40, len(lab.ids)):
+        found = [[d is not None and d < depth for d in ranks] for ranks in depths]
+        facts = sum(sum(f) / len(f) for f in found) / len(found)
+        every_one = sum(all(f) for f in found) / len(found)
+        print(f"| {depth} | {facts:.3f} | {every_one:.3f} |")
+
+
 def main() -> None:
     lab = Lab(Path(sys.argv[1]), Path(sys.argv[2]))
     print(f"{len(lab.cases)} answerable cases, {len(lab.ids)} passages")
+    if "--ceiling" in sys.argv:  # where the shipped pipeline ranks the gold facts, and what re-ranking could gain
+        ceiling(lab, STEPS[-1])
+        return
     print("| step | " + " | ".join(SHOWN) + " | temporal mrr@10 | inference all_facts@10 |")
     variants = TRIED if "--tried" in sys.argv else STEPS
     if "--only" in sys.argv:  # the variants whose name holds one of the words after --only

@@ -47,19 +47,24 @@ class Archive:
         self._checking = False  # a background re-check is running
         self._seen = ""  # the archive signature the cached article list belongs to
         self._lock = threading.Lock()
+        self._opening = threading.RLock()  # opening the model and the store (the store reads the model's name)
 
     @property
     def embeddings(self) -> Embeddings:
         """The embedding model (loaded on first use)."""
         if self._embeddings is None:
-            self._embeddings = make_embeddings(self.settings)
+            with self._opening:
+                if self._embeddings is None:
+                    self._embeddings = make_embeddings(self.settings)
         return self._embeddings
 
     @property
     def store(self) -> ArchiveStore:
         """The Chroma store (opened on first use)."""
         if self._store is None:
-            self._store = ArchiveStore(self.settings, embedding_model_name(self.embeddings), self._client)
+            with self._opening:  # two searches at once (the chat's sessions) open one store, not two clients
+                if self._store is None:
+                    self._store = ArchiveStore(self.settings, embedding_model_name(self.embeddings), self._client)
         return self._store
 
     def lexical(self) -> LexicalIndex:

@@ -25,6 +25,7 @@ from rag.models import Article, Chunk, Passage
 SCHEMA = "s2"  # the passage metadata's version: s2 added status and corrections, so older passages are re-written
 COUNT_SECONDS = 5.0  # how long a passage count of a large archive is trusted for sizing a search
 COUNT_CACHED_FROM = 20_000  # passages from which counting on every search costs more than it tells
+_ROW_FIELDS = ("documents", "metadatas", "distances")
 DENSE_OVERFETCH = 4  # unfiltered neighbours asked for per wanted passage before falling back to a filtered query
 
 
@@ -334,12 +335,17 @@ class ArchiveStore:
         if total == 0:
             return []
         wanted = min(total, n * DENSE_OVERFETCH)
-        got = self._query(vector, wanted, None)
-        rows = list(self._rows(got))
-        kept = _allowed(rows, flt)
+        got = self._query(vector, wanted, None, ["distances"])  # the neighbours alone: reading rows is the cost
+        ids, distances = [str(c) for c in got["ids"][0]], [float(d) for d in got["distances"][0]]
+        kept: list[Row] = []
+        step = n + n // 2  # rows are read in slices, nearest first, until enough pass the filter
+        for start in range(0, len(ids), step):
+            kept += _allowed(self._read(ids[start : start + step], distances[start : start + step]), flt)
+            if len(kept) >= n:
+                break
         # too few survive, or the index returned fewer than the store holds (another process wrote since this
         # one loaded it): let Chroma filter the whole collection; its error on a stale index triggers a reopen
-        if len(kept) < n and wanted < total or len(rows) < wanted:
+        if len(kept) < n and wanted < total or len(ids) < wanted:
             kept = _allowed(list(self._rows(self._query(vector, n, flt.where()))), flt)  # the rule again, in code
         out = []
         for cid, text, meta, dist in kept[:n]:
@@ -348,13 +354,21 @@ class ArchiveStore:
             out.append(passage)
         return out
 
-    def _query(self, vector: Sequence[float], n: int, where: dict[str, Any] | None) -> Any:
-        """One nearest-neighbour query, reopening an embedded store once if Chroma's handle went stale."""
-        query: dict[str, Any] = {
-            "query_embeddings": [list(vector)],
-            "n_results": n,
-            "include": ["documents", "metadatas", "distances"],
+    def _read(self, ids: Sequence[str], distances: Sequence[float]) -> list[Row]:
+        """(id, text, metadata, distance) of some neighbours, in their order; one deleted since is left out."""
+        with chroma_errors("search", self.settings):
+            got = self.passages.get(ids=list(ids), include=["documents", "metadatas"])
+        found = {
+            str(cid): (str(text or ""), dict(meta or {}))
+            for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
         }
+        return [(cid, *found[cid], dist) for cid, dist in zip(ids, distances, strict=True) if cid in found]
+
+    def _query(
+        self, vector: Sequence[float], n: int, where: dict[str, Any] | None, include: Sequence[str] = _ROW_FIELDS
+    ) -> Any:
+        """One nearest-neighbour query, reopening an embedded store once if Chroma's handle went stale."""
+        query: dict[str, Any] = {"query_embeddings": [list(vector)], "n_results": n, "include": list(include)}
         if where is not None:
             query["where"] = where
         client = self.client

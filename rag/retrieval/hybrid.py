@@ -4,6 +4,7 @@ rankings of their own for the outlets and the parts a question names, and a cap 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -24,6 +25,9 @@ PERIOD_WEIGHT = 1.0  # so does a period the question names ("after October 4", "
 PER_ARTICLE = 4  # at most this many passages of one article in the results, so other articles get a place
 
 Ranking = tuple[float, Sequence[Passage]]
+# threads for the dense rankings of concurrent searches (the chat's sessions, `newsroom eval`): each search hands its
+# dense ranking to one and builds its keyword rankings meanwhile
+_BACKGROUND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsroom-dense")
 
 
 def fuse(rankings: Sequence[Sequence[Passage] | Ranking], k: int, rrf_k: int = RRF_K) -> list[Passage]:
@@ -103,15 +107,15 @@ class HybridRetriever:
         if flt.now is None:  # one moment for the whole search, so every ranking applies the same embargo cutoff
             flt = replace(flt, now=datetime.now(UTC))
         pool = max(self.candidates, k * 3)
-        vector = self.archive.embeddings.embed_query(query)
+        # the dense ranking (the model, then Chroma; both leave Python's lock) runs beside the keyword rankings
+        # (store and model are opened here first: opening them is not for two threads at once)
+        store, embeddings = self.archive.store, self.archive.embeddings
+        dense = _BACKGROUND.submit(lambda: store.dense(embeddings.embed_query(query), pool, flt))
         lexical = self.archive.lexical()
         outlets = self.archive.outlets()
         asked = keywords(query, outlets)  # without "article", "reported", "according to"
         scores = lexical.scores(asked)
-        rankings: list[Ranking] = [
-            (self.dense_weight, self.archive.store.dense(vector, pool, flt)),
-            (1.0, lexical.search(asked, pool, flt, scores)),
-        ]
+        rankings: list[Ranking] = [(1.0, lexical.search(asked, pool, flt, scores))]
         named_outlets = mentioned_outlets(query, outlets, flt)
         clauses, parts = clauses_and_parts(query, outlets)
         by_part = [(part, keywords(part, outlets)) for part in parts] if len(parts) > 1 else []
@@ -135,6 +139,7 @@ class HybridRetriever:
                 rankings.append((PERIOD_WEIGHT, lexical.search(asked, k, within, scores)))
         if by_part:
             rankings.extend(self._part_rankings(by_part, outlets, flt))
+        rankings.insert(0, (self.dense_weight, dense.result()))
         ranked = cap_per_article(fuse(rankings, pool), k, self.per_article)
         # the keyword index may be up to LEXICAL_RECHECK_SECONDS old: a retraction or deletion since then must
         # not show, so the final passages are checked against the store's metadata as it is now

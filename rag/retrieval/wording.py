@@ -6,6 +6,7 @@ by the search (`hybrid.py`) and the answerers.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -64,10 +65,17 @@ def mentioned_outlets(query: str, outlets: Sequence[str], flt: ArchiveFilter | N
 def _outlet_spans(text: str, outlet: str) -> list[tuple[int, int]]:
     """Where a text names an outlet as a whole phrase in its own capitalisation: by its name without a leading
     "The", or by its initials; forms shorter than three letters do not count (`mentioned_outlets`)."""
+    # most outlets are not in the text at all: the pattern runs only for a form that is
+    return [m.span() for f, pattern in _outlet_forms(outlet) if f in text for m in pattern.finditer(text)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _outlet_forms(outlet: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The forms an outlet is named by (without "The", its initials) and the pattern that finds each whole; cached,
+    as every search reads every outlet of the archive several times."""
     name = without_the(outlet)
     forms = [f for f in (name, initials(name)) if len(f) >= 3] if len(name) >= 3 else []
-    # most outlets are not in the text at all: the pattern runs only for a form that is
-    return [m.span() for f in forms if f in text for m in re.finditer(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text)]
+    return tuple((f, re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])")) for f in forms)
 
 
 def without_the(name: str) -> str:

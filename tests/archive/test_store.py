@@ -375,9 +375,12 @@ def test_dense_search_filtered_in_code_equals_chromas_own_filtered_query(
     vector = corpus.embeddings.embed_query("Portwick lighthouse hotel")
     flt = dataclasses.replace(flt, now=datetime.now(UTC))
     store = corpus.store
-    got = [p.chunk_id for p in store.dense(vector, n, flt)]
-    direct = [row[0] for row in store._rows(store._query(vector, n, flt.where()))]
-    assert got == direct
+    got = [(p.chunk_id, p.text, p.title, round(p.dense_similarity or 0.0, 6)) for p in store.dense(vector, n, flt)]
+    direct = [
+        (cid, text, meta["title"], round(1.0 - dist, 6))
+        for cid, text, meta, dist in store._rows(store._query(vector, n, flt.where()))
+    ]
+    assert got == direct  # the same passages, in the same order, each with its own text and similarity
     assert "Embargoed: lighthouse sold to hotel chain" not in titles(store.dense(vector, n, flt))
 
 

@@ -6,6 +6,7 @@ deterministic bag-of-words embeddings, so that a search takes milliseconds and g
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -192,6 +193,26 @@ def outlets_archive(hash_archive: Archive, tmp_path: Path) -> Archive:
     report = ingest_paths(hash_archive, [folder])
     assert report.ok and report.count("new") == 4 and report.passages == 4
     return hash_archive
+
+
+def test_searches_at_once_from_several_threads_match_one_at_a_time(outlets_archive: Archive) -> None:
+    """The chat serves several sessions at once, and each search ranks its dense candidates on another thread:
+    concurrent searches on a freshly opened archive (model, store and keyword index opened by whichever comes
+    first) give exactly the passages, order and scores of the same searches one at a time."""
+    questions = [
+        "What did the Valley Courier say about the harbour bridge toll?",
+        "Why did drivers protest on Saturday?",
+        "How much money did the toll raise last year?",
+        "What will the toll be in May, and what do commuters say?",
+    ] * 3
+    fresh = Archive(outlets_archive.settings, outlets_archive.embeddings)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        together = list(pool.map(lambda q: HybridRetriever(fresh).search(q, k=4), questions))
+    alone = [HybridRetriever(outlets_archive).search(q, k=4) for q in questions]
+    assert [[(x.chunk_id, x.score) for x in got] for got in together] == [
+        [(x.chunk_id, x.score) for x in got] for got in alone
+    ]
+    assert all(together)
 
 
 def scores_by_outlet(passages: list[Passage]) -> dict[str, float]:
