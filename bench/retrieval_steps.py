@@ -648,7 +648,8 @@ def ceiling(lab: Lab, variant: Variant) -> None:
     and what a perfect re-ranking of its first N passages would score: every gold fact found there in the top 10."""
     depths: list[list[int | None]] = []
     for i, case in enumerate(lab.cases):
-        order = [squash(lab.texts[n]) for n in lab.search(variant, i, k=len(lab.ids))]
+        top = lab.search(variant, i)  # the top 10 as shipped (at most four passages of an article), then the rest
+        order = [squash(lab.texts[n]) for n in dict.fromkeys([*top, *lab.search(variant, i, k=len(lab.ids))])]
         gold = [squash(f) for f in case.evidence if f.strip()]
         depths.append([next((rank for rank, text in enumerate(order) if fact in text), None) for fact in gold])
     every = [d for ranks in depths for d in ranks]
