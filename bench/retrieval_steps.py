@@ -662,7 +662,7 @@ def ceiling(lab: Lab, variant: Variant) -> None:
     print("| perfect re-ranking of the first | facts@10 | all_facts@10 |")
     for depth in (10, 20, 40, len(lab.ids)):
         found = [[d is not None and d < depth for d in ranks] for ranks in depths]
-        facts = sum(sum(f) / len(f) for f in found) / len(found)
+        facts = sum(sum(f) / max(1, len(f)) for f in found) / len(found)
         every_one = sum(all(f) for f in found) / len(found)
         print(f"| {depth} | {facts:.3f} | {every_one:.3f} |")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -335,14 +335,18 @@ class ArchiveStore:
         if total == 0:
             return []
         wanted = min(total, n * DENSE_OVERFETCH)
-        got = self._query(vector, wanted, None, ["distances"])  # the neighbours alone: reading rows is the cost
-        ids, distances = [str(c) for c in got["ids"][0]], [float(d) for d in got["distances"][0]]
-        kept: list[Row] = []
-        step = n + n // 2  # rows are read in slices, nearest first, until enough pass the filter
-        for start in range(0, len(ids), step):
-            kept += _allowed(self._read(ids[start : start + step], distances[start : start + step]), flt)
-            if len(kept) >= n:
-                break
+        if self.settings.chroma_host:  # a server: one round trip with the rows (not measured the other way)
+            rows = list(self._rows(self._query(vector, wanted, None)))
+            ids, kept = [row[0] for row in rows], _allowed(rows, flt)
+        else:  # embedded: the neighbours alone take milliseconds, reading their rows is most of the cost
+            got = self._query(vector, wanted, None, ["distances"])
+            ids, distances = [str(c) for c in got["ids"][0]], [float(d) for d in got["distances"][0]]
+            kept = []
+            step = n + n // 2  # rows are read in slices, nearest first, until enough pass the filter
+            for start in range(0, len(ids), step):
+                kept += _allowed(self._read(ids[start : start + step], distances[start : start + step]), flt)
+                if len(kept) >= n:
+                    break
         # too few survive, or the index returned fewer than the store holds (another process wrote since this
         # one loaded it): let Chroma filter the whole collection; its error on a stale index triggers a reopen
         if len(kept) < n and wanted < total or len(ids) < wanted:
@@ -356,8 +360,7 @@ class ArchiveStore:
 
     def _read(self, ids: Sequence[str], distances: Sequence[float]) -> list[Row]:
         """(id, text, metadata, distance) of some neighbours, in their order; one deleted since is left out."""
-        with chroma_errors("search", self.settings):
-            got = self.passages.get(ids=list(ids), include=["documents", "metadatas"])
+        got = self._retrying(lambda: self.passages.get(ids=list(ids), include=["documents", "metadatas"]))
         found = {
             str(cid): (str(text or ""), dict(meta or {}))
             for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
@@ -371,15 +374,20 @@ class ArchiveStore:
         query: dict[str, Any] = {"query_embeddings": [list(vector)], "n_results": n, "include": list(include)}
         if where is not None:
             query["where"] = where
+        return self._retrying(lambda: self.passages.query(**query))
+
+    def _retrying(self, read: Callable[[], Any]) -> Any:
+        """One read of the passages for a search, reopening an embedded store once if Chroma's handle went stale
+        (or another thread's reopen closed it under this one)."""
         client = self.client
         try:
-            return self.passages.query(**query)
+            return read()
         except Exception:  # chromadb's own errors; an embedded store may only need reopening (`reopen`)
             if not self.reopen(stale=client):
                 with chroma_errors("search", self.settings):
                     raise
             with chroma_errors("search", self.settings):
-                return self.passages.query(**query)
+                return read()
 
     @staticmethod
     def _rows(got: Any) -> Iterator[Row]:

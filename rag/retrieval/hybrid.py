@@ -7,9 +7,13 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
+
+from langchain_core.embeddings import Embeddings
 
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
+from rag.archive.store import ArchiveStore
 from rag.models import Passage
 from rag.retrieval.clauses import clauses_and_parts, part_of, shared_period
 from rag.retrieval.periods import Period, mentioned_periods
@@ -28,6 +32,11 @@ Ranking = tuple[float, Sequence[Passage]]
 # threads for the dense rankings of concurrent searches (the chat's sessions, `newsroom eval`): each search hands its
 # dense ranking to one and builds its keyword rankings meanwhile
 _BACKGROUND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsroom-dense")
+
+
+def _dense(store: ArchiveStore, embeddings: Embeddings, query: str, n: int, flt: ArchiveFilter) -> list[Passage]:
+    """The dense ranking of a question: its `n` nearest passages within the filter."""
+    return store.dense(embeddings.embed_query(query), n, flt)
 
 
 def fuse(rankings: Sequence[Sequence[Passage] | Ranking], k: int, rrf_k: int = RRF_K) -> list[Passage]:
@@ -107,10 +116,24 @@ class HybridRetriever:
         if flt.now is None:  # one moment for the whole search, so every ranking applies the same embargo cutoff
             flt = replace(flt, now=datetime.now(UTC))
         pool = max(self.candidates, k * 3)
-        # the dense ranking (the model, then Chroma; both leave Python's lock) runs beside the keyword rankings
-        # (store and model are opened here first: opening them is not for two threads at once)
-        store, embeddings = self.archive.store, self.archive.embeddings
-        dense = _BACKGROUND.submit(lambda: store.dense(embeddings.embed_query(query), pool, flt))
+        # the dense ranking (the model, then Chroma; both leave Python's lock) runs on a pool thread while this one
+        # builds the keyword rankings; store and model are opened here, before the thread starts
+        dense_ranking = partial(_dense, self.archive.store, self.archive.embeddings, query, pool, flt)
+        dense = _BACKGROUND.submit(dense_ranking)
+        try:
+            rankings = self._keyword_rankings(query, k, pool, flt)
+        finally:
+            waiting = dense.cancel()  # not started yet (every pool thread busy): run it here instead
+        rankings.insert(0, (self.dense_weight, dense_ranking() if waiting else dense.result()))
+        ranked = cap_per_article(fuse(rankings, pool), k, self.per_article)
+        # the keyword index may be up to LEXICAL_RECHECK_SECONDS old: a retraction or deletion since then must
+        # not show, so the final passages are checked against the store's metadata as it is now
+        allowed = self.archive.store.allowed_ids([p.chunk_id for p in ranked], flt)
+        return [p for p in ranked if p.chunk_id in allowed]
+
+    def _keyword_rankings(self, query: str, k: int, pool: int, flt: ArchiveFilter) -> list[Ranking]:
+        """The keyword rankings of a question: the whole question, each outlet it names, each publication day and
+        period it names, and each of its parts."""
         lexical = self.archive.lexical()
         outlets = self.archive.outlets()
         asked = keywords(query, outlets)  # without "article", "reported", "according to"
@@ -139,12 +162,7 @@ class HybridRetriever:
                 rankings.append((PERIOD_WEIGHT, lexical.search(asked, k, within, scores)))
         if by_part:
             rankings.extend(self._part_rankings(by_part, outlets, flt))
-        rankings.insert(0, (self.dense_weight, dense.result()))
-        ranked = cap_per_article(fuse(rankings, pool), k, self.per_article)
-        # the keyword index may be up to LEXICAL_RECHECK_SECONDS old: a retraction or deletion since then must
-        # not show, so the final passages are checked against the store's metadata as it is now
-        allowed = self.archive.store.allowed_ids([p.chunk_id for p in ranked], flt)
-        return [p for p in ranked if p.chunk_id in allowed]
+        return rankings
 
     def _part_rankings(
         self, by_part: Sequence[tuple[str, str]], outlets: Sequence[str], flt: ArchiveFilter

@@ -69,10 +69,10 @@ def _outlet_spans(text: str, outlet: str) -> list[tuple[int, int]]:
     return [m.span() for f, pattern in _outlet_forms(outlet) if f in text for m in pattern.finditer(text)]
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.cache
 def _outlet_forms(outlet: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """The forms an outlet is named by (without "The", its initials) and the pattern that finds each whole; cached,
-    as every search reads every outlet of the archive several times."""
+    as every search reads every outlet of the archive several times (the archive's outlets are few: no bound)."""
     name = without_the(outlet)
     forms = [f for f in (name, initials(name)) if len(f) >= 3] if len(name) >= 3 else []
     return tuple((f, re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])")) for f in forms)

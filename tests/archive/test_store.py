@@ -384,6 +384,18 @@ def test_dense_search_filtered_in_code_equals_chromas_own_filtered_query(
     assert "Embargoed: lighthouse sold to hotel chain" not in titles(store.dense(vector, n, flt))
 
 
+def test_rows_read_for_the_neighbours_keep_their_order_and_leave_out_one_deleted_since(corpus: Archive) -> None:
+    """The dense search reads its neighbours' rows after asking for their ids: a passage deleted in between (by
+    another process's ingest) is left out, and the others keep their order, text and distance."""
+    store = corpus.store
+    got = store.passages.get(include=["documents"], limit=2)
+    first, second = got["ids"]
+    rows = store._read([second, "deleted-since", first], [0.1, 0.2, 0.3])
+    assert [(cid, dist) for cid, _, _, dist in rows] == [(second, 0.1), (first, 0.3)]
+    assert [text for _, text, _, _ in rows] == [got["documents"][1], got["documents"][0]]
+    assert all(meta.get("article_id") for _, _, meta, _ in rows)
+
+
 def test_dense_search_falls_back_to_chromas_filter_when_the_over_fetch_holds_too_few(
     hash_archive: Archive, tmp_path: Path
 ) -> None:

@@ -6,6 +6,8 @@ deterministic bag-of-words embeddings, so that a search takes milliseconds and g
 
 from __future__ import annotations
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +15,8 @@ from pathlib import Path
 import pytest
 from support import make_passage, write_md
 
+import rag.archive.store as store_module
+import rag.retrieval.hybrid as hybrid_module
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.ingest.pipeline import ingest_paths
@@ -195,10 +199,21 @@ def outlets_archive(hash_archive: Archive, tmp_path: Path) -> Archive:
     return hash_archive
 
 
-def test_searches_at_once_from_several_threads_match_one_at_a_time(outlets_archive: Archive) -> None:
-    """The chat serves several sessions at once, and each search ranks its dense candidates on another thread:
-    concurrent searches on a freshly opened archive (model, store and keyword index opened by whichever comes
-    first) give exactly the passages, order and scores of the same searches one at a time."""
+def test_searches_at_once_from_several_threads_match_one_at_a_time(
+    outlets_archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chat serves several sessions at once, and each search ranks its dense candidates on a pool thread:
+    concurrent first searches on a freshly opened archive open one store (one Chroma client, however slowly it
+    opens), and give exactly the passages, order and scores of the same searches one at a time."""
+    opened: list[object] = []
+    real = store_module.make_client
+
+    def slow_client(settings: object) -> object:
+        opened.append(settings)
+        time.sleep(0.2)  # wide enough for every thread to arrive while the first one opens
+        return real(settings)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module, "make_client", slow_client)
     questions = [
         "What did the Valley Courier say about the harbour bridge toll?",
         "Why did drivers protest on Saturday?",
@@ -208,11 +223,29 @@ def test_searches_at_once_from_several_threads_match_one_at_a_time(outlets_archi
     fresh = Archive(outlets_archive.settings, outlets_archive.embeddings)
     with ThreadPoolExecutor(max_workers=6) as pool:
         together = list(pool.map(lambda q: HybridRetriever(fresh).search(q, k=4), questions))
+    assert len(opened) == 1
     alone = [HybridRetriever(outlets_archive).search(q, k=4) for q in questions]
     assert [[(x.chunk_id, x.score) for x in got] for got in together] == [
         [(x.chunk_id, x.score) for x in got] for got in alone
     ]
     assert all(together)
+
+
+def test_a_search_runs_its_dense_ranking_itself_when_every_pool_thread_is_busy(outlets_archive: Archive) -> None:
+    """Many sessions at once can fill the dense pool: a search whose dense ranking has not started when its keyword
+    rankings are done runs it on its own thread, with the same results, rather than wait in the queue."""
+    question = "What did the Valley Courier say about the harbour bridge toll?"
+    expected = [(x.chunk_id, x.score) for x in HybridRetriever(outlets_archive).search(question, k=4)]
+    release = threading.Event()
+    background = hybrid_module._BACKGROUND
+    blockers = [background.submit(release.wait, 30) for _ in range(background._max_workers)]
+    try:
+        got = HybridRetriever(outlets_archive).search(question, k=4)
+        assert not any(b.done() for b in blockers)  # it did not wait for a pool thread to come free
+    finally:
+        release.set()
+    assert [(x.chunk_id, x.score) for x in got] == expected
+    assert all(b.result(timeout=30) for b in blockers)
 
 
 def scores_by_outlet(passages: list[Passage]) -> dict[str, float]:
