@@ -609,15 +609,9 @@ TRIED: Sequence[Variant] = (
         )
     ),
     *(
-        Variant(
-            f"row 11 + bridge names from {d} results, {nn} name(s), weight {w}, {pool} per outlet",
-            part_pool=2,
-            part_outlet=0.5,
-            part_outlet_pool=2,
-            part_outlet_only=True,
-            framing=True,
-            bigrams=0.25,
-            bigrams_whole=True,
+        replace(
+            STEPS[-1],
+            name=f"row 11 + bridge names from {d} results, {nn} name(s), weight {w}, {pool} per outlet",
             bridge=w,
             bridge_docs=d,
             bridge_pool=pool,
