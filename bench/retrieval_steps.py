@@ -88,6 +88,8 @@ class Variant:
     bridge_docs: int = 5  # from how many of the first results
     bridge_pool: int = 2  # candidates of each such ranking
     bridge_names: int = 1  # how many shared names
+    neighbours: float = 0.0  # weight of a ranking of the passages next to the first results' (0: none)
+    neighbour_side: int = 1  # 1: the next passage; -1: the one before; 0: both
 
 
 class Lab:
@@ -277,6 +279,8 @@ class Lab:
             rankings.append((v.feedback, self._top(self._scores(index, query), mask, pool)))
         if v.bridge:
             rankings += self._bridges(v, case.question, rankings, mask, flt)
+        if v.neighbours:
+            rankings.append((v.neighbours, self._neighbours(v, rankings)))
         if v.headline:
             rankings.append((v.headline, self._by_headline(self.asked(v, case.question), lexical, mask)))
         if v.article_vote:
@@ -297,6 +301,23 @@ class Lab:
         if v.top_spread:
             top = self._spread(top, v.top_spread)
         return self._with_slots(top, sure) if sure else top
+
+    def _neighbours(self, v: Variant, rankings: list[tuple[float, list[int]]]) -> list[int]:
+        """The passages next to the first ten results (in their articles), in the results' order."""
+        if not hasattr(self, "_at"):
+            self._at = {(self.article[n], int(m.get("chunk_index", -1))): n for n, m in enumerate(self.metas)}
+        first = cap_per_article(
+            fuse([(w, [self.passages[n] for n in r]) for w, r in rankings], k=60, rrf_k=v.rrf_k), 10, v.per_article
+        )
+        sides = (1, -1) if v.neighbour_side == 0 else (v.neighbour_side,)
+        out: list[int] = []
+        for p in first:
+            n = self.position[p.chunk_id]
+            for side in sides:
+                m = self._at.get((self.article[n], int(self.metas[n].get("chunk_index", -1)) + side))
+                if m is not None and m not in out:
+                    out.append(m)
+        return out
 
     def _bridges(
         self,
@@ -618,6 +639,15 @@ TRIED: Sequence[Variant] = (
             bridge_names=nn,
         )
         for d, nn, w, pool in ((5, 1, 0.5, 2), (5, 1, 1.0, 2), (8, 2, 0.5, 2), (5, 1, 0.5, 5))
+    ),
+    *(
+        replace(
+            STEPS[-1],
+            name=f"row 11 + the passages next to the first ten (side {side}), weight {w}",
+            neighbours=w,
+            neighbour_side=side,
+        )
+        for side, w in ((1, 0.25), (1, 0.5), (0, 0.25), (-1, 0.25))
     ),
     Variant("row 7 + a dense ranking for each part (0.2)", part_dense=0.2),
     Variant("row 7 + a dense ranking for each part (0.5)", part_dense=0.5),
