@@ -20,7 +20,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from bench.retrieval_steps import SHOWN, Lab, Variant
+from bench.retrieval_steps import SHOWN, Lab
+from bench.retrieval_variants import Variant
 from bench.support_fit import fit
 from rag.archive.filters import outlet_key
 from rag.eval.metrics import retrieval_metrics, squash
