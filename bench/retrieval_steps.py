@@ -30,6 +30,7 @@ from rag.config import load_settings
 from rag.eval.cases import load_cases
 from rag.eval.metrics import retrieval_metrics, squash
 from rag.eval.run import case_filters
+from rag.models import Passage
 from rag.retrieval.clauses import split_parts
 from rag.retrieval.hybrid import cap_per_article, fuse
 from rag.retrieval.names import named_entities
@@ -68,6 +69,7 @@ class Lab:
         self._article_order: list[str] = []
         self._passages_of: dict[str, list[int]] = {}
         self._df: dict[str, int] | None = None  # in how many passages each word stands (for the feedback)
+        self._at: dict[tuple[str, int], int] | None = None  # each passage by its article and its place in it
 
     def keyword_queries(self) -> np.ndarray:
         if self._keyword_queries is None:
@@ -220,7 +222,7 @@ class Lab:
         if v.part_dense and len(parts) > 1:
             rankings += [(v.part_dense, self._top(self.vectors @ self.part_vector(p), mask, k)) for p in parts]
         if v.feedback:
-            first = fuse([(w, [self.passages[n] for n in r]) for w, r in rankings], k=v.feedback_docs, rrf_k=v.rrf_k)
+            first = self._fuse(rankings, v.feedback_docs, v.rrf_k)
             query = self.feedback_query(case.question, [self.position[p.chunk_id] for p in first], v.feedback_terms)
             rankings.append((v.feedback, self._top(self._scores(index, query), mask, pool)))
         if v.bridge:
@@ -231,7 +233,7 @@ class Lab:
             rankings.append((v.headline, self._by_headline(self.asked(v, case.question), lexical, mask)))
         if v.article_vote:
             rankings.append((v.article_vote, self._by_article(lexical, mask)))
-        fused = fuse([(w, [self.passages[n] for n in r]) for w, r in rankings], k=len(self.ids), rrf_k=v.rrf_k)
+        fused = self._fuse(rankings, len(self.ids), v.rrf_k)
         if v.bm25_score:
             best = float(np.max(np.where(mask, lexical, 0.0))) or 1.0
             for passage in fused:
@@ -248,13 +250,15 @@ class Lab:
             top = self._spread(top, v.top_spread)
         return self._with_slots(top, sure) if sure else top
 
+    def _fuse(self, rankings: Sequence[tuple[float, list[int]]], k: int, rrf_k: int) -> list[Passage]:
+        """The shipped fusion (`rag.retrieval.hybrid.fuse`) of rankings of passage positions."""
+        return fuse([(w, [self.passages[n] for n in r]) for w, r in rankings], k=k, rrf_k=rrf_k)
+
     def _neighbours(self, v: Variant, rankings: list[tuple[float, list[int]]]) -> list[int]:
         """The passages next to the first ten results (in their articles), in the results' order."""
-        if not hasattr(self, "_at"):
+        if self._at is None:
             self._at = {(self.article[n], int(m.get("chunk_index", -1))): n for n, m in enumerate(self.metas)}
-        first = cap_per_article(
-            fuse([(w, [self.passages[n] for n in r]) for w, r in rankings], k=60, rrf_k=v.rrf_k), 10, v.per_article
-        )
+        first = cap_per_article(self._fuse(rankings, 60, v.rrf_k), 10, v.per_article)
         sides = (1, -1) if v.neighbour_side == 0 else (v.neighbour_side,)
         out: list[int] = []
         for p in first:
@@ -275,9 +279,7 @@ class Lab:
     ) -> list[tuple[float, list[int]]]:
         """Multi-hop: a name that several of the first results' articles share and the question does not hold (the
         thing the question asks for), searched with the question within each outlet it names (or anywhere)."""
-        first = cap_per_article(
-            fuse([(w, [self.passages[n] for n in r]) for w, r in rankings], k=60, rrf_k=v.rrf_k), v.bridge_docs, 1
-        )
+        first = cap_per_article(self._fuse(rankings, 60, v.rrf_k), v.bridge_docs, 1)
         asked = question.lower()
         seen: dict[str, set[str]] = defaultdict(set)
         order: dict[str, int] = {}
