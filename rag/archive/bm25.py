@@ -8,6 +8,10 @@ segments; chunks are merged the first time a query reads them.
 
 Two-word phrases count too (`rag.archive.pairs`): a passage holding a phrase of the query ("interest rates",
 "Sam Altman") adds BM25 over the phrases, at `PHRASE_WEIGHT` of the words' weight.
+
+A term's BM25 over its passages depends only on the index, not on the query, so it is kept once computed until
+the index next changes: a question, its outlets' and its parts' searches, and the next questions, read the same
+common terms again and again.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from rag.archive.pairs import PhrasePostings, phrase_keys
 K1 = 1.5  # the Lucene BM25 parameters (bm25s' defaults, which this index replaced)
 B = 0.75
 PHRASE_WEIGHT = 0.25  # measured on MultiHop-RAG dev (docs/retrieval.md, run P): phrases help at a quarter of a word
+KEPT_ENTRIES = 2_000_000  # (term, passage) scores kept between queries, 12 bytes each; all are dropped past this
 
 
 @dataclass
@@ -54,6 +59,16 @@ class Scorer:
         self.rowids = np.zeros(0, dtype=np.int64)
         self.columns = FilterColumns.of([])
         self.position: dict[int, int] = {}  # SQLite row id -> position
+        # each term's (positions, BM25 of each) as the index is now; a word by itself, a phrase by its key. Emptied
+        # by every change; `_live` and `_norms` likewise
+        self._kept: dict[str | int, tuple[np.ndarray, np.ndarray]] = {}
+        self._kept_entries = 0
+        self._live: int | None = None
+        self._norms: tuple[np.ndarray, np.ndarray] | None = None  # of the words, of the phrases
+
+    def _changed(self) -> None:
+        """Forget what was computed from the index as it was (under the lock, by every change)."""
+        self._kept, self._kept_entries, self._live, self._norms = {}, 0, None, None
 
     def __len__(self) -> int:
         return int(self.alive.sum())
@@ -105,12 +120,14 @@ class Scorer:
                 if old is not None:  # the same row loaded again: its earlier position stops counting
                     self.alive[old] = False
                 self.position[int(r)] = first + i
+            self._changed()
 
     def remove(self, rowids: Sequence[int]) -> None:
         """Forget passages (their postings stay, masked, until the index is next loaded)."""
         with self.lock:
             positions = [self.position.pop(int(r)) for r in rowids if int(r) in self.position]
             self.alive[positions] = False
+            self._changed()
 
     def idf(self, words: Iterable[str]) -> dict[str, float]:
         """BM25's inverse document frequency of each word over the live passages (the same formula `scores`
@@ -128,19 +145,18 @@ class Scorer:
         """BM25 of every passage position for the query's terms (dead passages score 0), plus `phrase_weight`
         times BM25 over the query's two-word phrases; None when no live passage holds any of its terms."""
         with self.lock:
-            live = int(self.alive.sum())
-            if not live:
+            if self._live is None:
+                self._live = int(self.alive.sum())
+            if not self._live:
                 return None
+            if self._norms is None:
+                self._norms = (self._norm(self.lengths), self._norm(self.phrase_lengths))
             total = np.zeros(len(self.alive), dtype=np.float32)
-            norm = self._norm(self.lengths)
             for word in dict.fromkeys(words):
-                postings = self.terms.get(word)
-                if postings is not None:
-                    self._add(total, *postings.arrays(), live, norm, 1.0)
+                self._add(total, word, 1.0)
             if phrase_weight and total.any():
-                norm = self._norm(self.phrase_lengths)
                 for key in dict.fromkeys(phrase_keys([self.word_ids.get(word) for word in words])):
-                    self._add(total, *self.phrases.find(key), live, norm, phrase_weight)
+                    self._add(total, key, phrase_weight)
             return total if total.any() else None
 
     def _norm(self, lengths: np.ndarray) -> np.ndarray:
@@ -148,14 +164,39 @@ class Scorer:
         average = float(lengths[self.alive].mean()) or 1.0
         return K1 * (1 - B + B * lengths / average)  # type: ignore[no-any-return]
 
-    def _add(
-        self, total: np.ndarray, docs: np.ndarray, freqs: np.ndarray, live: int, norm: np.ndarray, weight: float
-    ) -> None:
-        """Add one term's BM25 (over the live passages among `docs`) to `total`, times `weight`."""
+    def _add(self, total: np.ndarray, term: str | int, weight: float) -> None:
+        """Add one term's BM25 (a word, or a phrase by its key) to `total`, times `weight`."""
+        kept = self._kept.get(term)
+        if kept is None:
+            kept = self._term_scores(term)
+            if self._kept_entries + kept[0].size > KEPT_ENTRIES:
+                self._kept, self._kept_entries = {}, 0
+            self._kept[term] = kept
+            self._kept_entries += kept[0].size
+        docs, values = kept
+        if docs.size:
+            total[docs] += weight * values
+
+    def _term_scores(self, term: str | int) -> tuple[np.ndarray, np.ndarray]:
+        """(positions, BM25 at each) of one term over the live passages that hold it (none: empty arrays)."""
+        assert self._live is not None and self._norms is not None
+        if isinstance(term, str):
+            postings = self.terms.get(term)
+            docs, freqs = postings.arrays() if postings is not None else (_NO_DOCS, _NO_FREQS)
+            norm = self._norms[0]
+        else:
+            docs, freqs = self.phrases.find(term)
+            norm = self._norms[1]
         present = self.alive[docs]
         df = int(present.sum())
-        if df:
-            total[docs] += weight * present * _idf(live, df) * freqs * (K1 + 1) / (freqs + norm[docs])
+        if not df:
+            return _NO_DOCS, _NO_VALUES
+        return docs, present * _idf(self._live, df) * freqs * (K1 + 1) / (freqs + norm[docs])
+
+
+_NO_DOCS = np.zeros(0, dtype=np.int32)
+_NO_FREQS = np.zeros(0, dtype=np.float32)
+_NO_VALUES = np.zeros(0, dtype=np.float64)
 
 
 def _idf(live: int, df: int) -> np.float64:

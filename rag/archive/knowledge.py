@@ -17,7 +17,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.archive.embeddings import embedding_model_name, make_embeddings
-from rag.archive.filters import MISSING_DATE, ArchiveFilter, FilterColumns
+from rag.archive.filters import MISSING_DATE, NEVER, ArchiveFilter, FilterColumns
 from rag.archive.lexical import LexicalIndex
 from rag.archive.registry import RegistryView
 from rag.archive.store import ArchiveStats, ArchiveStore, ArticleRecord
@@ -42,6 +42,7 @@ class Archive:
         self._lexical: LexicalIndex | None = None
         self._registry = RegistryView()
         self._records: tuple[list[ArticleRecord], FilterColumns] | None = None
+        self._outlets: tuple[FilterColumns, int, list[str]] | None = None  # of these columns, until this embargo lifts
         self._lexical_checked = 0.0
         self._sync_next = False  # bring the keyword index in step before the next search (after `refresh`)
         self._checking = False  # a background re-check is running
@@ -146,14 +147,23 @@ class Archive:
 
     def outlets(self) -> list[str]:
         """The outlets of the articles a reader may see now (an outlet whose only articles are embargoed is not
-        named); computed over whole columns, since every question asks for them."""
+        named); computed over whole columns, and kept until the article list changes or the next embargo lifts,
+        since every question asks for them."""
         records, columns = self._cached()
-        visible = np.flatnonzero(ArchiveFilter().mask(columns))
+        flt = ArchiveFilter(now=datetime.now(UTC))
+        cutoff = flt.embargo_cutoff()
+        kept = self._outlets
+        if kept is not None and kept[0] is columns and cutoff < kept[1]:
+            return list(kept[2])
+        visible = np.flatnonzero(flt.mask(columns))
         keys, first = np.unique(columns.outlets[visible], return_index=True)
         names = {
             str(records[int(visible[i])].metadata.get("outlet") or "") for k, i in zip(keys, first, strict=True) if k
         }
-        return sorted(n for n in names if n)
+        outlets = sorted(n for n in names if n)
+        later = columns.embargo[columns.embargo > cutoff]
+        self._outlets = (columns, int(later.min()) if later.size else NEVER, outlets)
+        return list(outlets)
 
     def newest(self, flt: ArchiveFilter | None = None) -> date | None:
         """The publication day (UTC) of the newest article a reader may see within `flt`: the day that "last

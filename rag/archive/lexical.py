@@ -9,6 +9,7 @@ tokenised by bm25s' rules (English stopwords out, Snowball stems).
 
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
 import threading
@@ -23,12 +24,15 @@ import numpy as np
 
 from rag.archive.bm25 import PHRASE_WEIGHT, Scorer
 from rag.archive.filters import ArchiveFilter, FilterColumns, outlet_key
+from rag.archive.kept import KeptRows
 from rag.archive.store import ArchiveStore, ArticleRecord, passage_from
 from rag.dates import date_forms
 from rag.models import Passage
 
 FORMAT = "4: sqlite, bm25s tokens of headline, outlet, date forms, text"  # an index of another format is rebuilt
 SYNC_ARTICLES = 200  # articles whose passages are fetched from the store in one read
+KEPT_PASSAGES = 4096  # passages kept decoded between searches (a row never changes: a new version is a new row)
+KEPT_MASKS = 64  # filter masks kept (one search asks for the same few filters again and again)
 
 
 def _stemmer() -> Any:
@@ -89,6 +93,8 @@ class LexicalIndex:
         self._scorer = Scorer()
         self._held: dict[str, tuple[str, list[int]]] = {}  # article id -> (version, row ids) scored in memory
         self._memory_version: tuple[str, str | None] = ("", None)  # (signature, generation) held in memory
+        self._passages: KeptRows[int, Passage] = KeptRows(KEPT_PASSAGES)  # row id -> its passage (no score)
+        self._masks: dict[ArchiveFilter, tuple[FilterColumns, np.ndarray]] = {}  # filter -> its columns and mask
 
     def _db(self) -> sqlite3.Connection:
         """This thread's connection (SQLite connections are not shared between threads). A file that is not a
@@ -275,6 +281,7 @@ class LexicalIndex:
                     return
                 if generation != self._memory_version[1] or self._scorer.dead() > max(1000, len(self._scorer)):
                     self._scorer, self._held = Scorer(), {}
+                    self._passages.clear()
                 on_disk = dict(db.execute("SELECT article_id, version FROM articles").fetchall())
                 gone = [aid for aid, (version, _) in self._held.items() if on_disk.get(aid) != version]
                 came = [aid for aid, v in on_disk.items() if aid not in self._held or self._held[aid][0] != v]
@@ -325,21 +332,62 @@ class LexicalIndex:
         scores = self.scores(query) if scores is None else scores
         if scores is None:
             return []
-        allowed = np.flatnonzero(flt.mask(scores.columns) & (scores.scores > 0))
+        allowed = np.flatnonzero(self._mask(flt, scores.columns) & (scores.scores > 0))
         if allowed.size > n:
             allowed = allowed[np.argpartition(-scores.scores[allowed], n - 1)[:n]]
         ranked = allowed[np.argsort(-scores.scores[allowed], kind="stable")]
         rowids = [int(scores.rows[i]) for i in ranked]
-        found = _fetch(self._db(), rowids)
+        found = self._passages_of(rowids)
         return [
-            passage_from(found[r][0], found[r][1], found[r][2], float(scores.scores[i]))
+            _scored(found[r], float(scores.scores[i]))
             for r, i in zip(rowids, ranked, strict=True)
             if r in found  # a row removed since these scores were taken is not shown
         ]
 
+    def rows(self, chunk_ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """(text, metadata) of those of these passages the index holds, by passage id, as the store held them when
+        the index last caught up (a `RowSource` for the dense search, `ArchiveStore.dense`)."""
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        got = self._db().execute(f"SELECT chunk_id, text, meta FROM docs WHERE chunk_id IN ({marks})", list(chunk_ids))
+        return {str(c): (str(t), json.loads(m)) for c, t, m in got}
+
+    def _mask(self, flt: ArchiveFilter, columns: FilterColumns) -> np.ndarray:
+        """`flt.mask(columns)`, kept for a filter with its moment fixed (one search asks the same few filters of the
+        same columns several times; a filter without a moment reads the clock each time, so it is not kept)."""
+        if flt.now is None:
+            return flt.mask(columns)
+        kept = self._masks.get(flt)
+        if kept is not None and kept[0] is columns:
+            return kept[1]
+        mask = flt.mask(columns)
+        if len(self._masks) >= KEPT_MASKS:
+            self._masks = {}
+        self._masks[flt] = (columns, mask)
+        return mask
+
+    def _passages_of(self, rowids: Sequence[int]) -> dict[int, Passage]:
+        """The passages of those rows that the file still holds (a row removed since is left out), decoded once
+        and then kept: a row is never rewritten, an article's new version gets new rows."""
+        if not rowids:
+            return {}
+        db = self._db()
+        marks = ",".join("?" * len(rowids))
+        present = [int(r[0]) for r in db.execute(f"SELECT id FROM docs WHERE id IN ({marks})", list(rowids))]
+        return self._passages.get(present, lambda ids: {r: passage_from(*row) for r, row in _fetch(db, ids).items()})
+
 
 def _generation() -> str:
     return uuid.uuid4().hex
+
+
+def _scored(passage: Passage, score: float) -> Passage:
+    """A copy of a kept passage with its score (callers set scores and may change a copy, never the kept one)."""
+    copied = copy.copy(passage)
+    copied.sentences = list(passage.sentences)
+    copied.score = score
+    return copied
 
 
 def _filter_values(meta: dict[str, Any]) -> tuple[int, int, str, str]:

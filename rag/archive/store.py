@@ -105,6 +105,7 @@ def _embargo_text(value: Any) -> str:
 
 
 Row = tuple[str, str, dict[str, Any], float]
+RowSource = Callable[[Sequence[str]], dict[str, tuple[str, dict[str, Any]]]]  # passage id -> (text, metadata)
 
 
 def _record(article_id: str, meta: Any) -> ArticleRecord:
@@ -323,28 +324,35 @@ class ArchiveStore:
             if ok and versions.get(str(meta.get("article_id"))) == str(meta.get("content_hash"))
         }
 
-    def dense(self, vector: Sequence[float], n: int, flt: ArchiveFilter) -> list[Passage]:
+    def dense(
+        self, vector: Sequence[float], n: int, flt: ArchiveFilter, rows: RowSource | None = None
+    ) -> list[Passage]:
         """Nearest passages by cosine similarity, within the filter.
 
         A filtered nearest-neighbour query costs a scan of the metadata; most passages pass most filters. So the
         store first asks for `DENSE_OVERFETCH` times `n` neighbours without a filter and applies the filter's
         own rule (`ArchiveFilter.mask`, the same rule as its `where` clauses) in code; only when fewer than `n`
         survive does it run the filtered query. Either way nothing the filter excludes is returned.
+
+        On an embedded store the neighbours' rows (text and metadata) are read from `rows` where it holds them
+        (the keyword index keeps a copy of every passage, and reads it several times faster than Chroma reads
+        its metadata), else from Chroma. A copy may be seconds old: a search checks its final passages against
+        the store itself (`allowed_ids`).
         """
         total = self.passage_count()
         if total == 0:
             return []
         wanted = min(total, n * DENSE_OVERFETCH)
         if self.settings.chroma_host:  # a server: one round trip with the rows (not measured the other way)
-            rows = list(self._rows(self._query(vector, wanted, None)))
-            ids, kept = [row[0] for row in rows], _allowed(rows, flt)
+            near = list(self._rows(self._query(vector, wanted, None)))
+            ids, kept = [row[0] for row in near], _allowed(near, flt)
         else:  # embedded: the neighbours alone take milliseconds, reading their rows is most of the cost
             got = self._query(vector, wanted, None, ["distances"])
             ids, distances = [str(c) for c in got["ids"][0]], [float(d) for d in got["distances"][0]]
             kept = []
             step = n + n // 2  # rows are read in slices, nearest first, until enough pass the filter
             for start in range(0, len(ids), step):
-                kept += _allowed(self._read(ids[start : start + step], distances[start : start + step]), flt)
+                kept += _allowed(self._read(ids[start : start + step], distances[start : start + step], rows), flt)
                 if len(kept) >= n:
                     break
         # too few survive, or the index returned fewer than the store holds (another process wrote since this
@@ -358,13 +366,20 @@ class ArchiveStore:
             out.append(passage)
         return out
 
-    def _read(self, ids: Sequence[str], distances: Sequence[float]) -> list[Row]:
-        """(id, text, metadata, distance) of some neighbours, in their order; one deleted since is left out."""
-        got = self._retrying(lambda: self.passages.get(ids=list(ids), include=["documents", "metadatas"]))
-        found = {
-            str(cid): (str(text or ""), dict(meta or {}))
-            for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
-        }
+    def _read(self, ids: Sequence[str], distances: Sequence[float], rows: RowSource | None) -> list[Row]:
+        """(id, text, metadata, distance) of some neighbours, in their order; one deleted since is left out. The
+        rows `rows` holds come from it, the others from Chroma."""
+        found = rows(ids) if rows is not None else {}
+        missing = [cid for cid in ids if cid not in found]
+        if missing:
+            got = self._retrying(lambda: self.passages.get(ids=missing, include=["documents", "metadatas"]))
+            found = {
+                **found,
+                **{
+                    str(cid): (str(text or ""), dict(meta or {}))
+                    for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
+                },
+            }
         return [(cid, *found[cid], dist) for cid, dist in zip(ids, distances, strict=True) if cid in found]
 
     def _query(

@@ -13,7 +13,7 @@ from langchain_core.embeddings import Embeddings
 
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
-from rag.archive.store import ArchiveStore
+from rag.archive.store import ArchiveStore, RowSource
 from rag.models import Passage
 from rag.retrieval.clauses import clauses_and_parts, part_of, shared_period
 from rag.retrieval.periods import Period, mentioned_periods
@@ -34,9 +34,12 @@ Ranking = tuple[float, Sequence[Passage]]
 _BACKGROUND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsroom-dense")
 
 
-def _dense(store: ArchiveStore, embeddings: Embeddings, query: str, n: int, flt: ArchiveFilter) -> list[Passage]:
-    """The dense ranking of a question: its `n` nearest passages within the filter."""
-    return store.dense(embeddings.embed_query(query), n, flt)
+def _dense(
+    store: ArchiveStore, embeddings: Embeddings, rows: RowSource, query: str, n: int, flt: ArchiveFilter
+) -> list[Passage]:
+    """The dense ranking of a question: its `n` nearest passages within the filter (their rows from the keyword
+    index where it holds them)."""
+    return store.dense(embeddings.embed_query(query), n, flt, rows)
 
 
 def fuse(rankings: Sequence[Sequence[Passage] | Ranking], k: int, rrf_k: int = RRF_K) -> list[Passage]:
@@ -118,7 +121,8 @@ class HybridRetriever:
         pool = max(self.candidates, k * 3)
         # the dense ranking (the model, then Chroma; both leave Python's lock) runs on a pool thread while this one
         # builds the keyword rankings; store and model are opened here, before the thread starts
-        dense_ranking = partial(_dense, self.archive.store, self.archive.embeddings, query, pool, flt)
+        rows = self.archive.lexical().rows
+        dense_ranking = partial(_dense, self.archive.store, self.archive.embeddings, rows, query, pool, flt)
         dense = _BACKGROUND.submit(dense_ranking)
         try:
             rankings = self._keyword_rankings(query, k, pool, flt)

@@ -367,15 +367,20 @@ def test_a_client_given_by_the_caller_is_never_closed_or_replaced(settings: Sett
     ],
 )
 @pytest.mark.parametrize("n", [1, 2, 5])
+@pytest.mark.parametrize("from_index", [False, True])
 def test_dense_search_filtered_in_code_equals_chromas_own_filtered_query(
-    corpus: Archive, flt: ArchiveFilter, n: int
+    corpus: Archive, flt: ArchiveFilter, n: int, from_index: bool
 ) -> None:
     """The unfiltered over-fetch with the filter applied in code, or its fallback, returns exactly what a
-    filtered Chroma query returns, embargoed passages never included."""
+    filtered Chroma query returns, embargoed passages never included; so it does with the rows read from the
+    keyword index's copy, as a search reads them."""
     vector = corpus.embeddings.embed_query("Portwick lighthouse hotel")
     flt = dataclasses.replace(flt, now=datetime.now(UTC))
     store = corpus.store
-    got = [(p.chunk_id, p.text, p.title, round(p.dense_similarity or 0.0, 6)) for p in store.dense(vector, n, flt)]
+    rows = corpus.lexical().rows if from_index else None
+    got = [
+        (p.chunk_id, p.text, p.title, round(p.dense_similarity or 0.0, 6)) for p in store.dense(vector, n, flt, rows)
+    ]
     direct = [
         (cid, text, meta["title"], round(1.0 - dist, 6))
         for cid, text, meta, dist in store._rows(store._query(vector, n, flt.where()))
@@ -390,10 +395,16 @@ def test_rows_read_for_the_neighbours_keep_their_order_and_leave_out_one_deleted
     store = corpus.store
     got = store.passages.get(include=["documents"], limit=2)
     first, second = got["ids"]
-    rows = store._read([second, "deleted-since", first], [0.1, 0.2, 0.3])
+    rows = store._read([second, "deleted-since", first], [0.1, 0.2, 0.3], None)
     assert [(cid, dist) for cid, _, _, dist in rows] == [(second, 0.1), (first, 0.3)]
     assert [text for _, text, _, _ in rows] == [got["documents"][1], got["documents"][0]]
     assert all(meta.get("article_id") for _, _, meta, _ in rows)
+    # a row source that holds only some of them (the keyword index, before it caught up with a new article): the
+    # others come from Chroma, the same rows in the same order
+    index_rows = corpus.lexical().rows([first])
+    assert list(index_rows) == [first]
+    mixed = store._read([second, "deleted-since", first], [0.1, 0.2, 0.3], lambda ids: dict(index_rows))
+    assert mixed == rows
 
 
 def test_dense_search_falls_back_to_chromas_filter_when_the_over_fetch_holds_too_few(
