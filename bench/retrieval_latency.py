@@ -4,10 +4,10 @@ The previous pipeline (before docs/retrieval.md) is rebuilt here from today's pa
 the whole question and again within each named outlet, BM25 likewise, plain reciprocal-rank fusion. The arms run
 alternately over the same questions, so the machine's state is the same for all. The shipped search keeps what it
 computed between searches (each term's BM25, decoded passages, filter masks, the outlets), so the
-arms are ordered to keep that honest: "shipped" runs first on each question and finds only what the question
-before left (the arm that empties everything runs last; a chat or `newsroom eval` keeps more, from every
-earlier question), and "shipped, nothing kept" empties every kept thing before each question (a question about
-nothing asked before, on an archive of any size). With
+arms keep that honest: every arm but "shipped" starts each question with nothing kept (`Archive.forget_kept`),
+so none profits from another's work on the same question; "shipped" runs first and finds only what the last arm
+left of the question before (a chat or `newsroom eval` keeps more, from every earlier question), and "shipped,
+nothing kept" is the same search from cold (a question about nothing asked before, on an archive of any size). With
 `--phrases`, a fourth arm runs the shipped search with keyword phrases off (words alone, as before run P).
 Usage:
 
@@ -52,16 +52,6 @@ def previous(archive: Archive, query: str, k: int) -> list[Passage]:
     return fuse(rankings, k)
 
 
-def forget(archive: Archive) -> None:
-    """Empty everything the archive keeps between searches, as in a process that has answered nothing yet."""
-    lexical = archive.lexical()
-    with lexical._scorer.lock:
-        lexical._scorer._changed()
-    lexical._passages.clear()
-    lexical._masks = {}
-    archive._outlets = None
-
-
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     archive = Archive(replace(load_settings(env_file=None), data_dir=Path(args[0]), chroma_host=None))
@@ -76,11 +66,11 @@ def main() -> None:
     # name: (phrase weight, untimed step before each question, the timed search)
     arms: dict[str, tuple[float, Callable[[], None], Callable[[str], object]]] = {
         "shipped": (phrases, nothing, lambda q: shipped.search(q, k=10)),  # first: finds what earlier questions left
-        "previous": (0.0, nothing, lambda q: previous(archive, q, 10)),  # words alone, as it was
-        "shipped, nothing kept": (phrases, lambda: forget(archive), lambda q: shipped.search(q, k=10)),
+        "previous": (0.0, archive.forget_kept, lambda q: previous(archive, q, 10)),  # words alone, as it was
+        "shipped, nothing kept": (phrases, archive.forget_kept, lambda q: shipped.search(q, k=10)),
     }
     if "--phrases" in sys.argv:
-        arms["no phrases"] = (0.0, nothing, lambda q: shipped.search(q, k=10))
+        arms["no phrases"] = (0.0, archive.forget_kept, lambda q: shipped.search(q, k=10))
     for q in questions[:20]:  # warm every path (model, index)
         for weight, before, run in arms.values():
             lexical.phrase_weight = weight

@@ -28,7 +28,8 @@ from rag.archive.pairs import PhrasePostings, phrase_keys
 K1 = 1.5  # the Lucene BM25 parameters (bm25s' defaults, which this index replaced)
 B = 0.75
 PHRASE_WEIGHT = 0.25  # measured on MultiHop-RAG dev (docs/retrieval.md, run P): phrases help at a quarter of a word
-KEPT_ENTRIES = 2_000_000  # (term, passage) scores kept between queries, 12 bytes each; all are dropped past this
+KEPT_ENTRIES = 2_000_000  # (term, passage) scores kept between queries (12 bytes each, one more a term); past this
+# all are dropped
 
 
 @dataclass
@@ -69,6 +70,11 @@ class Scorer:
     def _changed(self) -> None:
         """Forget what was computed from the index as it was (under the lock, by every change)."""
         self._kept, self._kept_entries, self._live, self._norms = {}, 0, None, None
+
+    def forget_kept(self) -> None:
+        """Forget every term's kept BM25 (as a fresh process would have none; for measuring)."""
+        with self.lock:
+            self._changed()
 
     def __len__(self) -> int:
         return int(self.alive.sum())
@@ -169,10 +175,12 @@ class Scorer:
         kept = self._kept.get(term)
         if kept is None:
             kept = self._term_scores(term)
-            if self._kept_entries + kept[0].size > KEPT_ENTRIES:
-                self._kept, self._kept_entries = {}, 0
-            self._kept[term] = kept
-            self._kept_entries += kept[0].size
+            size = kept[0].size + 1  # a term no live passage holds takes room too
+            if size <= KEPT_ENTRIES:  # a term larger than the whole allowance is computed each time
+                if self._kept_entries + size > KEPT_ENTRIES:
+                    self._kept, self._kept_entries = {}, 0
+                self._kept[term] = kept
+                self._kept_entries += size
         docs, values = kept
         if docs.size:
             total[docs] += weight * values

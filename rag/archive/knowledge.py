@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,8 @@ class Archive:
         self._lexical: LexicalIndex | None = None
         self._registry = RegistryView()
         self._records: tuple[list[ArticleRecord], FilterColumns] | None = None
-        self._outlets: tuple[FilterColumns, int, list[str]] | None = None  # of these columns, until this embargo lifts
+        # the outlets a reader may see in these columns from this moment until the next embargo lifts
+        self._outlets: tuple[FilterColumns, int, int, list[str]] | None = None
         self._lexical_checked = 0.0
         self._sync_next = False  # bring the keyword index in step before the next search (after `refresh`)
         self._checking = False  # a background re-check is running
@@ -153,8 +154,8 @@ class Archive:
         flt = ArchiveFilter(now=datetime.now(UTC))
         cutoff = flt.embargo_cutoff()
         kept = self._outlets
-        if kept is not None and kept[0] is columns and cutoff < kept[1]:
-            return list(kept[2])
+        if kept is not None and kept[0] is columns and kept[1] <= cutoff < kept[2]:
+            return list(kept[3])
         visible = np.flatnonzero(flt.mask(columns))
         keys, first = np.unique(columns.outlets[visible], return_index=True)
         names = {
@@ -162,8 +163,31 @@ class Archive:
         }
         outlets = sorted(n for n in names if n)
         later = columns.embargo[columns.embargo > cutoff]
-        self._outlets = (columns, int(later.min()) if later.size else NEVER, outlets)
+        self._outlets = (columns, cutoff, int(later.min()) if later.size else NEVER, outlets)
         return list(outlets)
+
+    def copied_rows(self, chunk_ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """(text, metadata) of passages from the keyword index's copy, each only when its article's version there
+        is the one this process holds as registered (a `RowSource` for the dense search): a copy not yet in step
+        (an article written or re-cut in the last seconds, whose passage ids can stay the same) is read from the
+        store instead."""
+        index = self._lexical
+        if index is None:
+            return {}
+        registered = self._registry.snapshot.records
+        rows = index.rows(chunk_ids)
+        return {
+            cid: (text, meta)
+            for cid, (text, meta) in rows.items()
+            if (record := registered.get(str(meta.get("article_id")))) is not None
+            and record.content_hash == meta.get("content_hash")
+        }
+
+    def forget_kept(self) -> None:
+        """Drop what searches kept for the next ones (for measuring a search from cold)."""
+        self._outlets = None
+        if self._lexical is not None:
+            self._lexical.forget_kept()
 
     def newest(self, flt: ArchiveFilter | None = None) -> date | None:
         """The publication day (UTC) of the newest article a reader may see within `flt`: the day that "last

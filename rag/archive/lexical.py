@@ -24,7 +24,7 @@ import numpy as np
 
 from rag.archive.bm25 import PHRASE_WEIGHT, Scorer
 from rag.archive.filters import ArchiveFilter, FilterColumns, outlet_key
-from rag.archive.kept import KeptRows
+from rag.archive.kept import KeptMasks, KeptRows
 from rag.archive.store import ArchiveStore, ArticleRecord, passage_from
 from rag.dates import date_forms
 from rag.models import Passage
@@ -93,8 +93,9 @@ class LexicalIndex:
         self._scorer = Scorer()
         self._held: dict[str, tuple[str, list[int]]] = {}  # article id -> (version, row ids) scored in memory
         self._memory_version: tuple[str, str | None] = ("", None)  # (signature, generation) held in memory
-        self._passages: KeptRows[int, Passage] = KeptRows(KEPT_PASSAGES)  # row id -> its passage (no score)
-        self._masks: dict[ArchiveFilter, tuple[FilterColumns, np.ndarray]] = {}  # filter -> its columns and mask
+        # (row id, passage id) -> the passage, decoded (no score); and the filter masks of the current columns
+        self._passages: KeptRows[tuple[int, str], Passage] = KeptRows(KEPT_PASSAGES)
+        self._masks = KeptMasks(KEPT_MASKS)
 
     def _db(self) -> sqlite3.Connection:
         """This thread's connection (SQLite connections are not shared between threads). A file that is not a
@@ -332,7 +333,7 @@ class LexicalIndex:
         scores = self.scores(query) if scores is None else scores
         if scores is None:
             return []
-        allowed = np.flatnonzero(self._mask(flt, scores.columns) & (scores.scores > 0))
+        allowed = np.flatnonzero(self._masks.mask(flt, scores.columns) & (scores.scores > 0))
         if allowed.size > n:
             allowed = allowed[np.argpartition(-scores.scores[allowed], n - 1)[:n]]
         ranked = allowed[np.argsort(-scores.scores[allowed], kind="stable")]
@@ -353,29 +354,28 @@ class LexicalIndex:
         got = self._db().execute(f"SELECT chunk_id, text, meta FROM docs WHERE chunk_id IN ({marks})", list(chunk_ids))
         return {str(c): (str(t), json.loads(m)) for c, t, m in got}
 
-    def _mask(self, flt: ArchiveFilter, columns: FilterColumns) -> np.ndarray:
-        """`flt.mask(columns)`, kept for a filter with its moment fixed (one search asks the same few filters of the
-        same columns several times; a filter without a moment reads the clock each time, so it is not kept)."""
-        if flt.now is None:
-            return flt.mask(columns)
-        kept = self._masks.get(flt)
-        if kept is not None and kept[0] is columns:
-            return kept[1]
-        mask = flt.mask(columns)
-        if len(self._masks) >= KEPT_MASKS:
-            self._masks = {}
-        self._masks[flt] = (columns, mask)
-        return mask
+    def forget_kept(self) -> None:
+        """Drop what searches kept (each term's BM25, decoded passages, masks): for measuring a search from cold."""
+        self._scorer.forget_kept()
+        self._passages.clear()
+        self._masks.clear()
 
     def _passages_of(self, rowids: Sequence[int]) -> dict[int, Passage]:
         """The passages of those rows that the file still holds (a row removed since is left out), decoded once
-        and then kept: a row is never rewritten, an article's new version gets new rows."""
+        and then kept, by row id and passage id: a row is never rewritten (an article's new version gets new
+        rows), and a row id used again after the file was written afresh names another passage."""
         if not rowids:
             return {}
         db = self._db()
         marks = ",".join("?" * len(rowids))
-        present = [int(r[0]) for r in db.execute(f"SELECT id FROM docs WHERE id IN ({marks})", list(rowids))]
-        return self._passages.get(present, lambda ids: {r: passage_from(*row) for r, row in _fetch(db, ids).items()})
+        got = db.execute(f"SELECT id, chunk_id FROM docs WHERE id IN ({marks})", list(rowids))
+        present = [(int(r), str(c)) for r, c in got]
+
+        def read(keys: list[tuple[int, str]]) -> dict[tuple[int, str], Passage]:
+            found = _fetch(db, [r for r, _ in keys])
+            return {(r, c): passage_from(*found[r]) for r, c in keys if r in found and found[r][0] == c}
+
+        return {r: passage for (r, _), passage in self._passages.get(present, read).items()}
 
 
 def _generation() -> str:

@@ -121,7 +121,8 @@ class HybridRetriever:
         pool = max(self.candidates, k * 3)
         # the dense ranking (the model, then Chroma; both leave Python's lock) runs on a pool thread while this one
         # builds the keyword rankings; store and model are opened here, before the thread starts
-        rows = self.archive.lexical().rows
+        self.archive.lexical()  # opened (and brought in step) here, so the dense ranking can read its rows' copies
+        rows = self.archive.copied_rows
         dense_ranking = partial(_dense, self.archive.store, self.archive.embeddings, rows, query, pool, flt)
         dense = _BACKGROUND.submit(dense_ranking)
         try:

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -377,10 +378,17 @@ def test_dense_search_filtered_in_code_equals_chromas_own_filtered_query(
     vector = corpus.embeddings.embed_query("Portwick lighthouse hotel")
     flt = dataclasses.replace(flt, now=datetime.now(UTC))
     store = corpus.store
-    rows = corpus.lexical().rows if from_index else None
+    asked: list[str] = []
+
+    def rows(ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        asked.extend(ids)
+        return corpus.lexical().rows(ids)
+
     got = [
-        (p.chunk_id, p.text, p.title, round(p.dense_similarity or 0.0, 6)) for p in store.dense(vector, n, flt, rows)
+        (p.chunk_id, p.text, p.title, round(p.dense_similarity or 0.0, 6))
+        for p in store.dense(vector, n, flt, rows if from_index else None)
     ]
+    assert bool(asked) == (from_index and not corpus.settings.chroma_host)  # the copies were read, on an embedded store
     direct = [
         (cid, text, meta["title"], round(1.0 - dist, 6))
         for cid, text, meta, dist in store._rows(store._query(vector, n, flt.where()))
