@@ -278,6 +278,7 @@ TRIED: Sequence[Variant] = (
         )
         for side, w in ((1, 0.25), (1, 0.5), (0, 0.25), (-1, 0.25))
     ),
+    *(replace(STEPS[-1], name=f"row 11 with at most {n} passages per article", per_article=n) for n in (3, 5, 6)),
     Variant("row 7 + a dense ranking for each part (0.2)", part_dense=0.2),
     Variant("row 7 + a dense ranking for each part (0.5)", part_dense=0.5),
     Variant("row 7 + keyword feedback from the first 3 passages (0.5)", feedback=0.5),
