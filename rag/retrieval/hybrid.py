@@ -121,8 +121,7 @@ class HybridRetriever:
         pool = max(self.candidates, k * 3)
         # the dense ranking (the model, then Chroma; both leave Python's lock) runs on a pool thread while this one
         # builds the keyword rankings; store and model are opened here, before the thread starts
-        self.archive.lexical()  # opened (and brought in step) here, so the dense ranking can read its rows' copies
-        rows = self.archive.copied_rows
+        rows = self.archive.copied_rows  # the keyword index's copies, once it is open (the first search reads Chroma)
         dense_ranking = partial(_dense, self.archive.store, self.archive.embeddings, rows, query, pool, flt)
         dense = _BACKGROUND.submit(dense_ranking)
         try:
