@@ -369,17 +369,12 @@ class ArchiveStore:
     def _read(self, ids: Sequence[str], distances: Sequence[float], rows: RowSource | None) -> list[Row]:
         """(id, text, metadata, distance) of some neighbours, in their order; one deleted since is left out. The
         rows `rows` holds come from it, the others from Chroma."""
-        found = rows(ids) if rows is not None else {}
+        found = dict(rows(ids)) if rows is not None else {}
         missing = [cid for cid in ids if cid not in found]
         if missing:
             got = self._retrying(lambda: self.passages.get(ids=missing, include=["documents", "metadatas"]))
-            found = {
-                **found,
-                **{
-                    str(cid): (str(text or ""), dict(meta or {}))
-                    for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
-                },
-            }
+            for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False):
+                found[str(cid)] = (str(text or ""), dict(meta or {}))
         return [(cid, *found[cid], dist) for cid, dist in zip(ids, distances, strict=True) if cid in found]
 
     def _query(
