@@ -124,13 +124,14 @@ def cli() -> None:
 @_edge
 def ingest(paths: tuple[str, ...], data_dir: str | None) -> None:
     """Add articles from files and folders (.txt .md .html .json .jsonl) to the archive."""
+    from rag.archive.access import WriteRights
     from rag.archive.knowledge import Archive
     from rag.ingest.pipeline import ingest_paths
 
     archive = Archive(_settings(data_dir))
     bar = _progress_bar("Ingesting", "passage")
     try:
-        report = ingest_paths(archive, paths, _ingest_progress(bar))
+        report = ingest_paths(archive, paths, _ingest_progress(bar), rights=WriteRights(True, True, _who("ingest")))
     finally:
         bar.close()
     for file_report in report.files:
@@ -140,6 +141,28 @@ def ingest(paths: tuple[str, ...], data_dir: str | None) -> None:
         raise click.ClickException("No supported files found (.txt .md .html .htm .json .jsonl).")
     if not report.ok:
         sys.exit(1)
+
+
+def _who(command: str) -> str:
+    """How a command's writes are recorded in an article's history: the command, the user and the machine."""
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no user name known to the system (some containers)
+        user = f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown user"
+    return f"newsroom {command} ({user}@{socket.gethostname()})"
+
+
+def _editor_only(role: str, settings: Settings, what: str) -> None:
+    """Refuse a command that shows or changes what only editors may (retracted, draft and embargoed versions)."""
+    if role != "editor":
+        raise click.UsageError(
+            f"{what} is for editors (it shows retracted, draft and embargoed versions): add --role editor."
+        )
+    if not settings.allow_editor_cli:
+        raise click.UsageError("--role editor is switched off here: set NEWSROOM_ALLOW_EDITOR_CLI=1 to allow it.")
 
 
 # C0/C1 control codes (ESC and CSI start terminal escape sequences) and bidi overrides, never printed from an
@@ -307,7 +330,10 @@ def check(repair: bool, data_dir: str | None) -> None:
         _say(f"repaired: {action}")
     for problem in report.problems:
         _say(f"problem:  {problem.kind}: {problem.detail}")
-    _say(f"{report.articles} article(s), {report.passages} passage(s): " + ("OK" if report.ok else "NOT OK"))
+    _say(
+        f"{report.articles} article(s), {report.passages} passage(s), {report.versions} earlier version(s) kept: "
+        + ("OK" if report.ok else "NOT OK")
+    )
     if not report.ok:
         raise click.ClickException(
             f"{len(report.problems)} problem(s) found" + ("" if repair else "; `newsroom check --repair` fixes them")
@@ -324,7 +350,85 @@ def backup(destination: str, data_dir: str | None) -> None:
     from rag.archive.knowledge import Archive
 
     report = health.backup(Archive(_settings(data_dir)), Path(destination))
-    _say(f"Backed up {report.articles} article(s), {report.passages} passage(s) to {destination}: checked, OK")
+    _say(
+        f"Backed up {report.articles} article(s), {report.passages} passage(s) and {report.versions} earlier "
+        f"version(s) to {destination}: checked, OK"
+    )
+
+
+role_option = click.option(
+    "--role",
+    type=click.Choice(["reader", "editor"]),
+    default="reader",
+    show_default=True,
+    help="Only editors see an article's history (needs NEWSROOM_ALLOW_EDITOR_CLI=1).",
+)
+
+
+@cli.command()
+@click.argument("reference", metavar="URL")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@role_option
+@data_dir_option
+@_edge
+def history(reference: str, as_json: bool, role: str, data_dir: str | None) -> None:
+    """List every version of the article at URL (or with that article id): who wrote it, when, its status."""
+    from rag.archive.knowledge import Archive
+    from rag.ingest.restore import article_versions
+
+    settings = _settings(data_dir)
+    _editor_only(role, settings, "newsroom history")
+    found = article_versions(Archive(settings), reference)
+    if as_json:
+        rows = [
+            {
+                "version": v.number,
+                "current": v.current,
+                "written_at": _moment(v.written_at),
+                "written_by": v.written_by,
+                "status": v.status,
+                "title": v.title,
+                "published_at": str(v.metadata.get("published_at", "")),
+                "content_hash": v.content_hash,
+                "characters": len(v.body),
+            }
+            for v in found
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    _say(f"{found[-1].title} ({found[-1].article_id}): {len(found)} version(s), oldest first")
+    for v in found:
+        mark = "current" if v.current else f"restore with: newsroom restore URL --version {v.number} --role editor"
+        _say(f"{v.number:>3}. {_moment(v.written_at) or 'time not recorded'} · {v.status} · by {v.written_by}")
+        _say(f"     {v.title} · {len(v.body):,} characters · {mark}")
+
+
+def _moment(seconds: float) -> str:
+    """A write's moment for people, in UTC to the second; empty when not recorded."""
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if seconds > 0 else ""
+
+
+@cli.command()
+@click.argument("reference", metavar="URL")
+@click.option("--version", "number", type=click.IntRange(1), required=True, help="The version to bring back.")
+@role_option
+@data_dir_option
+@_edge
+def restore(reference: str, number: int, role: str, data_dir: str | None) -> None:
+    """Make an earlier version of the article at URL current again (the version it replaces is kept)."""
+    from rag.archive.access import WriteRights
+    from rag.archive.knowledge import Archive
+    from rag.ingest.restore import restore_version
+
+    settings = _settings(data_dir)
+    _editor_only(role, settings, "newsroom restore")
+    done = restore_version(Archive(settings), reference, number, WriteRights(True, True, _who("restore")))
+    _say(
+        f"Restored version {done.version.number} ({done.version.status}) of '{done.version.title}': "
+        f"{done.passages} passage(s) written; version {done.replaced.number} is kept in the history."
+    )
 
 
 @cli.command(name="eval")

@@ -47,6 +47,7 @@ class Settings:
     lock_timeout: float = 10.0
     editors: str = ""  # e-mail addresses or "@domain"s of signed-in users who get the editor role
     allow_editor_cli: bool = False  # whether `--role editor` is accepted on the command line
+    open_uploads: bool = False  # whether readers of an app others can reach may add (never change) articles
     extra: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -111,6 +112,7 @@ _ENV = {
     "lock_timeout": "NEWSROOM_LOCK_TIMEOUT",
     "editors": "NEWSROOM_EDITORS",
     "allow_editor_cli": "NEWSROOM_ALLOW_EDITOR_CLI",
+    "open_uploads": "NEWSROOM_OPEN_UPLOADS",
 }
 
 

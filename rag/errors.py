@@ -34,3 +34,7 @@ class StoreError(NewsroomError):
 
 class LLMUnavailableError(NewsroomError):
     """The configured language-model endpoint failed or could not be reached."""
+
+
+class AccessDeniedError(NewsroomError):
+    """The user's role does not allow what they asked for (a reader writing to the archive)."""

@@ -13,10 +13,12 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from rag.archive.history import all_rows
 from rag.archive.knowledge import Archive, lexical_path
 from rag.archive.lexical import LexicalIndex
 from rag.archive.locking import write_lock
 from rag.archive.registry import signature_of
+from rag.archive.store import ArchiveStore
 from rag.errors import NewsroomError
 
 LEFTOVER_AGE_SECONDS = 600.0  # a temporary file or folder this old is no live write's
@@ -36,6 +38,7 @@ class CheckReport:
 
     articles: int = 0
     passages: int = 0
+    versions: int = 0  # earlier versions kept in the history
     problems: list[Problem] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
     orphan_ids: list[str] = field(default_factory=list)
@@ -105,10 +108,29 @@ def check(archive: Archive, now: float | None = None) -> CheckReport:
                 f"index, {len(registered - indexed)} missing from it",
             )
         )
+    _check_history(store, report)
     report.leftovers = _leftovers(archive.settings.data_dir, time.time() if now is None else now)
     for path in report.leftovers:
         report.problems.append(Problem("leftover", f"temporary {path.name} of an interrupted write in {path.parent}"))
     return report
+
+
+def _check_history(store: ArchiveStore, report: CheckReport) -> None:
+    """Count the kept versions and flag any that could not be restored (no body, or no article id or content
+    hash): they are never deleted, not even by --repair, since no write may destroy a story."""
+    unreadable = []
+    for hid, body, meta, _ in all_rows(store.history, store.max_batch):
+        report.versions += 1
+        if not body or not meta.get("article_id") or not meta.get("content_hash"):
+            unreadable.append(hid)
+    if unreadable:
+        report.problems.append(
+            Problem(
+                "history",
+                f"{len(unreadable)} kept version(s) lack their text or their article id ({', '.join(unreadable[:3])}"
+                f"{', ...' if len(unreadable) > 3 else ''}); they are kept as they are, not repaired",
+            )
+        )
 
 
 def repair(archive: Archive, command: str = "newsroom check --repair") -> CheckReport:
@@ -154,6 +176,15 @@ def backup(archive: Archive, destination: Path, command: str = "newsroom backup"
         copy = Archive(copy_settings, archive.embeddings)
         target = copy.store
         versions = {aid: r.content_hash for aid, r in source.articles().items()}
+        kept = list(all_rows(source.history, source.max_batch))  # every kept version, as it is
+        for first in range(0, len(kept), target.max_batch):
+            versions_batch = kept[first : first + target.max_batch]
+            target.history.upsert(
+                ids=[r[0] for r in versions_batch],
+                documents=[r[1] for r in versions_batch],
+                metadatas=[r[2] for r in versions_batch],  # type: ignore[misc]
+                embeddings=[r[3] for r in versions_batch],
+            )
         for collection, into in ((source.passages, target.passages), (source.registry, target.registry)):
             for offset in range(0, collection.count(), source.max_batch):
                 got = collection.get(
@@ -178,6 +209,8 @@ def backup(archive: Archive, destination: Path, command: str = "newsroom backup"
                     )
         copy.rebuild_lexical()
     report = check(copy)
+    if report.ok and report.versions != len(kept):
+        report.problems.append(Problem("history", f"the copy holds {report.versions} of {len(kept)} kept versions"))
     if not report.ok:
         raise NewsroomError(
             f"The backup in {destination} did not pass its check: " + "; ".join(p.detail for p in report.problems)

@@ -17,6 +17,7 @@ import numpy as np
 
 from rag.archive.chroma import chroma_errors, collection_name, make_client
 from rag.archive.filters import MISSING_DATE, ArchiveFilter, outlet_key
+from rag.archive.history import HISTORY_SUFFIX, Version, earlier_rows, keep, superseded, versions
 from rag.archive.registry import signature_of
 from rag.config import Settings
 from rag.dates import format_date, timestamp
@@ -137,6 +138,7 @@ class ArchiveStore:
                 self.name, metadata={"hnsw:space": "cosine", "embedding_model": model_name}, embedding_function=None
             )
             self.registry = self.client.get_or_create_collection(f"{self.name}-articles", embedding_function=None)
+            self.history = self.client.get_or_create_collection(f"{self.name}{HISTORY_SUFFIX}", embedding_function=None)
             self.max_batch = int(self.client.get_max_batch_size())
 
     def passage_count(self) -> int:
@@ -192,12 +194,16 @@ class ArchiveStore:
         return signature_of({a: r.content_hash for a, r in self.articles().items()})
 
     def write_articles(
-        self, items: Sequence[tuple[Article, Sequence[Chunk], Sequence[Sequence[float]] | np.ndarray]]
+        self,
+        items: Sequence[tuple[Article, Sequence[Chunk], Sequence[Sequence[float]] | np.ndarray]],
+        written_by: str = "",
     ) -> None:
-        """Store articles' passages, drop their older versions' passages, then record the articles as complete.
+        """Keep the versions these articles replace in the history, store their passages, drop the older versions'
+        passages, then record the articles as complete (`written_by`: who or what wrote them, for the history).
 
         The registry is written last, so an article counts as stored only once all its passages are; a crash
-        before that leaves it unregistered and the next ingest writes it again under the same ids.
+        before that leaves it unregistered and the next ingest writes it again under the same ids. The history is
+        written first, so no crash loses the version being replaced.
         """
         if not items:
             return
@@ -218,6 +224,8 @@ class ArchiveStore:
             }
             registry_meta["passages"] = len(chunks)
             registry_meta["origin"] = article.origin[-500:]  # the file it came from, for `newsroom check`
+            registry_meta["source_key"] = article.source_key  # what its id is made of, for `newsroom restore`
+            registry_meta["written_by"] = written_by[:200]
             registry_metas.append(registry_meta)
         matrix = np.concatenate(vectors)
         with chroma_errors("write to", self.settings):
@@ -233,6 +241,7 @@ class ArchiveStore:
         articles: list[Article],
         registry_metas: list[dict[str, Any]],
     ) -> None:
+        self._keep_replaced(articles)
         for first in range(0, len(ids), self.max_batch):
             window = slice(first, first + self.max_batch)
             self.passages.upsert(
@@ -263,6 +272,43 @@ class ArchiveStore:
                 metadatas=registry_metas[window],  # type: ignore[arg-type]
                 embeddings=[[1.0]] * len(articles[window]),
             )
+
+    def _keep_replaced(self, articles: Sequence[Article]) -> None:
+        """Copy the registry records these articles replace with other content into the history."""
+        incoming = {a.article_id: self.content_key(a) for a in articles}
+        stored: dict[str, tuple[str, dict[str, Any]]] = {}
+        aids = list(incoming)
+        for first in range(0, len(aids), self.max_batch):
+            got = self.registry.get(ids=aids[first : first + self.max_batch], include=["documents", "metadatas"])
+            for aid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False):
+                stored[str(aid)] = (str(doc or ""), dict(meta or {}))
+        keep(self.history, superseded(stored, incoming), self.max_batch)
+
+    def versions(self, article_id: str) -> list[Version]:
+        """Every version of an article, oldest first, the current one last; empty for an unknown article."""
+        with chroma_errors("read the history of", self.settings):
+            got = self.registry.get(ids=[article_id], include=["documents", "metadatas"])
+            earlier = earlier_rows(self.history, article_id)
+        current = None
+        if got["ids"]:
+            current = (str((got["documents"] or [""])[0] or ""), dict((got["metadatas"] or [{}])[0] or {}))
+        return versions(article_id, current, earlier)
+
+    def find_article(self, reference: str, urls: Sequence[str] = ()) -> str | None:
+        """The id of the article a reference names: its id, or one of `urls` (the forms its URL may be stored
+        in), current or only in the history; None when none is stored."""
+        with chroma_errors("find an article in", self.settings):
+            if (
+                self.registry.get(ids=[reference], include=[])["ids"]
+                or self.history.get(where={"article_id": reference}, include=[], limit=1)["ids"]
+            ):
+                return reference
+            for url in [u for u in urls if u]:
+                for collection in (self.registry, self.history):
+                    got = collection.get(where={"url": url}, include=["metadatas"], limit=1)
+                    if got["ids"]:
+                        return str((got["metadatas"] or [{}])[0].get("article_id", "")) or None
+        return None
 
     def reopen(self, stale: Any | None = None) -> bool:
         """Open the embedded store afresh; False when it is not ours to reopen (a server, a given client).

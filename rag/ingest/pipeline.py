@@ -11,9 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.archive.access import READER, WriteRights, role_filter
 from rag.archive.knowledge import Archive
 from rag.archive.locking import write_lock
-from rag.errors import LoadError, NewsroomError
+from rag.archive.store import ArticleRecord, visible
+from rag.errors import AccessDeniedError, LoadError, NewsroomError
 from rag.ingest.chunking import chunk_article
 from rag.ingest.loaders import Skip, load_file, walk
 from rag.models import Article, Chunk
@@ -116,7 +118,35 @@ def embedding_text(article: Article, chunk: Chunk) -> str:
     return f"{article.title}\n{chunk.text}"
 
 
-def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileReport]) -> list[_Job]:
+NOT_YOURS = "an article with this URL or headline is already in the archive; only an editor can change it"
+
+
+def _load(path: Path, max_chars: int, report: FileReport) -> list[Article]:
+    """The articles of one file; what is wrong with it goes into its report, and never stops the batch."""
+    try:
+        loaded = load_file(path, max_chars)
+    except LoadError as exc:
+        report.errors.append(exc.reason)
+        return []
+    except (OSError, RecursionError, MemoryError, ValueError) as exc:  # a file the readers did not foresee
+        report.errors.append(f"could not be read ({type(exc).__name__}: {str(exc)[:200]})")
+        return []
+    report.errors.extend(str(e) for e in loaded.errors)
+    return loaded.articles
+
+
+def _refusal(record: ArticleRecord | None, rights: WriteRights, content_key: str) -> str | None:
+    """Why this writer may not write an article stored as `record`, or None. A writer who may only add gets the
+    same answer for an article they can see and one hidden from them (a draft, an embargoed or retracted story),
+    so the report never tells them what the archive hides; an unchanged published one is simply unchanged."""
+    if record is None or rights.change:
+        return None
+    if record.content_hash == content_key and visible([record], role_filter(READER)):
+        return None
+    return NOT_YOURS
+
+
+def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileReport], rights: WriteRights) -> list[_Job]:
     """Load every file, then decide, per article, whether it is new, changed, unchanged or a duplicate."""
     loaded_articles: list[tuple[Article, FileReport]] = []
     for path, problem in walk(paths):
@@ -128,13 +158,8 @@ def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileRepor
         if problem:
             report.errors.append(problem)
             continue
-        try:
-            loaded = load_file(path, archive.settings.max_article_chars)
-        except LoadError as exc:
-            report.errors.append(exc.reason)
-            continue
-        report.errors.extend(str(e) for e in loaded.errors)
-        loaded_articles.extend((article, report) for article in loaded.articles)
+        articles = _load(path, archive.settings.max_article_chars, report)
+        loaded_articles.extend((article, report) for article in articles)
     existing = archive.store.articles()  # listed whole: under the write lock, nothing may be missed
     incoming = {article.article_id: article.content_hash for article, _ in loaded_articles}
     # the same article saved again under another name: its content (headline, body, fields) already stored, unless
@@ -154,9 +179,13 @@ def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileRepor
         seen[aid] = article.origin
         holder, origin = contents.setdefault(article.content_hash, (aid, article.origin))
         if holder != aid:
-            report.errors.append(f"{article.origin}: the same article as {origin or holder}; skipped")
+            same = origin or holder if rights.change or holder not in existing else "an article already stored"
+            report.errors.append(f"{article.origin}: the same article as {same}; skipped")
             continue
         record = existing.get(aid)
+        if refusal := _refusal(record, rights, archive.store.content_key(article)):
+            report.errors.append(f"{article.origin}: {refusal}")
+            continue
         if record is not None and record.content_hash == archive.store.content_key(article):
             report.unchanged += 1
             continue
@@ -183,12 +212,12 @@ def _embed(archive: Archive, texts: list[str], advance: Callable[[int], None]) -
     return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
 
 
-def _write_all(archive: Archive, inbox: queue.Queue[Batch | None], failures: list[str]) -> None:
+def _write_all(archive: Archive, inbox: queue.Queue[Batch | None], failures: list[str], who: str) -> None:
     """Writer thread: store each embedded group in a few batched calls; on a store failure, report and drain."""
     while (batch := inbox.get()) is not None:
         if not failures:
             try:
-                archive.store.write_articles([(job.article, job.chunks, vectors) for job, vectors in batch])
+                archive.store.write_articles([(job.article, job.chunks, vectors) for job, vectors in batch], who)
             except Exception as exc:  # any store failure: keep the message, stop writing, report it per article
                 failures.append(str(exc) or type(exc).__name__)
         for job, _ in batch:
@@ -206,6 +235,7 @@ def ingest_paths(
     paths: Iterable[str | Path],
     progress: Progress | None = None,
     command: str = "newsroom ingest",
+    rights: WriteRights | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the archive and report per file.
 
@@ -215,11 +245,16 @@ def ingest_paths(
         progress: called with (passages embedded, passages to embed) as work proceeds, every `EMBED_STEP`
             passages, so a long article or a large file moves it too.
         command: how the lock holder is described to other writers.
+        rights: what the writer may do, and the name its versions are recorded under (default: the owner of the
+            data folder, who may add, replace and retract, recorded as `command`).
     """
+    rights = rights or WriteRights(True, True, command)
+    if not rights.add:
+        raise AccessDeniedError(rights.why_not or "You may not add articles to this archive.")
     started = time.perf_counter()
     report = IngestReport()
     with write_lock(archive.settings.data_dir, command, archive.settings.lock_timeout):
-        jobs = _plan(archive, paths, report.files)
+        jobs = _plan(archive, paths, report.files, rights)
         total = sum(len(j.chunks) for j in jobs)
         embedded = 0
 
@@ -234,7 +269,7 @@ def ingest_paths(
         if jobs:
             inbox: queue.Queue[Batch | None] = queue.Queue(maxsize=2)
             failures: list[str] = []
-            writer = threading.Thread(target=_write_all, args=(archive, inbox, failures), daemon=True)
+            writer = threading.Thread(target=_write_all, args=(archive, inbox, failures, rights.who), daemon=True)
             writer.start()
             done = 0
             try:

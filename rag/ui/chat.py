@@ -22,7 +22,7 @@ from rag.ui.render import (
     md_escape,
     safe_url,
 )
-from rag.ui.sidebar import current_role, sidebar
+from rag.ui.sidebar import current_role, session_rights, sidebar
 from rag.ui.timeline import draw_archive_timeline, draw_cited_timeline, human_day
 
 
@@ -216,7 +216,8 @@ def draw_conversation(st: Any, engine: ChatEngine, stats: ArchiveStats) -> bool:
     """The sidebar, the conversation so far and the chat box; True when a new question was answered."""
     role, email = current_role(st, engine.settings)
     st.session_state["access_role"] = role  # this session's own: never in a cache shared across sessions
-    filters = role_filter(role, sidebar(st, engine, stats, role, email))
+    rights = session_rights(st, engine.settings, role, email)  # decided anew on every run, never from the client
+    filters = role_filter(role, sidebar(st, engine, stats, role, email, rights))
     st.title("Newsroom")
     messages = st.session_state["messages"]
     if not messages:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from rag.answer.engine import ChatEngine
-from rag.archive.access import EDITOR, READER, role_for
+from rag.archive.access import EDITOR, READER, WriteRights, is_loopback, role_for, write_rights
 from rag.archive.filters import ArchiveFilter
 from rag.archive.store import ArchiveStats
 from rag.config import Settings
-from rag.errors import LoadError, NewsroomError
+from rag.errors import AccessDeniedError, LoadError, NewsroomError
 from rag.ingest.pipeline import FileReport, ingest_paths
 from rag.ingest.uploads import UPLOAD_TYPES, save_upload
 from rag.ui.render import export_markdown, md_escape
@@ -65,11 +66,53 @@ def upload_result(row: dict[str, Any]) -> str:
     return f"{row['status']}: {count} article{'s' * (count != 1)}"
 
 
-def upload_box(st: Any, engine: ChatEngine) -> None:
-    """Upload articles, check them by content, ingest with a progress bar and show the per-file report."""
+def session_rights(st: Any, settings: Settings, role: str, email: str) -> WriteRights:
+    """What this session may write, decided on the server from its sign-in and how the app is served: an app only
+    this machine reaches, without sign-in, serves its one local user; any other app lets editors write, and
+    readers only add new articles, and only when `NEWSROOM_OPEN_UPLOADS` is set."""
+    shared = _sign_in_configured(st) or not is_loopback(_server_address(st))
+    return write_rights(role, email, shared=shared, open_uploads=settings.open_uploads)
+
+
+def _server_address(st: Any) -> str | None:
+    try:
+        return str(st.get_option("server.address") or "") or None
+    except Exception:  # an option Streamlit does not know: treat the app as reachable by others
+        return None
+
+
+def save_uploads(
+    settings: Settings, rights: WriteRights, files: list[tuple[str, bytes]]
+) -> tuple[list[Path], list[dict[str, Any]]]:
+    """Save uploaded (name, bytes) for ingest: the saved paths, and a report row for each file refused.
+
+    An editor's upload is saved under its own name, so uploading a file again replaces its article. A writer who
+    may only add (a reader, with open uploads) saves into a folder of its own under a name that carries the
+    content's hash, so no upload of theirs can overwrite another file or change a stored article."""
+    if not rights.add:
+        raise AccessDeniedError(rights.why_not)
+    folder = settings.data_dir / "uploads" / ("" if rights.change else "open")
+    saved, refused = [], []
+    for name, data in files:
+        stored_as = name if rights.change else f"{hashlib.sha256(data).hexdigest()[:12]}-{name}"
+        try:
+            saved.append(save_upload(folder, stored_as, data, settings.max_upload_mb * 2**20))
+        except LoadError as exc:
+            refused.append({"file": name, "status": "failed", "articles": 0, "reason": exc.reason})
+    return saved, refused
+
+
+def upload_box(st: Any, engine: ChatEngine, rights: WriteRights) -> None:
+    """Upload articles, check them by content, ingest with a progress bar and show the per-file report; a session
+    that may not write sees why instead (and is refused on the server whatever it sends)."""
     settings = engine.settings
+    if not rights.add:
+        st.caption(md_escape(rights.why_not))
+        return
     generation = st.session_state.setdefault("upload_generation", 0)
     with st.expander("Add articles", expanded=bool(st.session_state.get("upload_report"))):
+        if not rights.change:
+            st.caption("You can add new articles; only an editor can change or retract one already in the archive.")
         files = st.file_uploader(
             f"Article files (up to {settings.max_upload_mb} MB each)",
             type=UPLOAD_TYPES,
@@ -77,14 +120,7 @@ def upload_box(st: Any, engine: ChatEngine) -> None:
             key=f"uploads-{generation}",
         )
         if files and st.button("Add to the archive", key="ingest_uploads"):
-            saved, rows = [], []
-            for f in files:
-                try:
-                    saved.append(
-                        save_upload(settings.data_dir / "uploads", f.name, f.getvalue(), settings.max_upload_mb * 2**20)
-                    )
-                except LoadError as exc:
-                    rows.append({"file": f.name, "status": "failed", "articles": 0, "reason": exc.reason})
+            saved, rows = save_uploads(settings, rights, [(f.name, f.getvalue()) for f in files])
             bar = st.progress(0.0, text="Ingesting…")
 
             def progress(done: int, total: int) -> None:
@@ -93,7 +129,7 @@ def upload_box(st: Any, engine: ChatEngine) -> None:
             summary = ""
             if saved:
                 try:
-                    report = ingest_paths(engine.archive, saved, progress, command="newsroom chat upload")
+                    report = ingest_paths(engine.archive, saved, progress, "newsroom chat upload", rights)
                     refused = len(rows)  # refused by the upload check, before ingest
                     rows += [upload_row(r) for r in report.files]
                     summary = (f"{refused} file(s) refused; " if refused else "") + report.summary()
@@ -145,8 +181,15 @@ def access_box(st: Any, role: str, email: str) -> None:
         st.login()
 
 
-def sidebar(st: Any, engine: ChatEngine, stats: ArchiveStats, role: str = READER, email: str = "") -> ArchiveFilter:
-    """Draw the sidebar and return the filters the user chose."""
+def sidebar(
+    st: Any,
+    engine: ChatEngine,
+    stats: ArchiveStats,
+    role: str = READER,
+    email: str = "",
+    rights: WriteRights | None = None,
+) -> ArchiveFilter:
+    """Draw the sidebar and return the filters the user chose; `rights` (default: none) decides the uploads."""
     with st.sidebar:
         st.header("Archive")
         st.markdown(archive_summary(stats))
@@ -169,5 +212,5 @@ def sidebar(st: Any, engine: ChatEngine, stats: ArchiveStats, role: str = READER
                 mime="text/markdown",
                 use_container_width=True,
             )
-        upload_box(st, engine)
+        upload_box(st, engine, rights or WriteRights(False, False, "", "Only editors can add articles here."))
     return filters
