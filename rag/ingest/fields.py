@@ -11,6 +11,7 @@ import yaml
 
 from rag.errors import LoadError
 from rag.ingest.encoding import read_text
+from rag.ingest.limits import MAX_YAML_CHARS, check_yaml, too_deep, yaml_too_large
 
 _FIELDS = {
     "title": ("title", "headline"),
@@ -71,15 +72,19 @@ def status_value(value: Any, where: str) -> str:
 
 
 def _yaml_fields(text: str, where: str, what: str) -> dict[str, Any]:
-    """A YAML mapping of article fields (front matter or a sidecar file), refused with a reason when malformed."""
+    """A YAML mapping of article fields (front matter or a sidecar file), refused with a reason when malformed or
+    over the limits of `rag.ingest.limits`."""
+    front = what == "the YAML front matter"  # counted from the file's first line, the opening '---'
+    check_yaml(text, where, what, first_line=1 + front)
     try:
         loaded = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None)
-        front = what == "the YAML front matter"  # counted from the file's first line, the opening '---'
         detail = f"line {mark.line + 1 + front}: {problem}" if mark is not None and problem else str(exc)
         where_in = " (between the '---' lines)" if front else ""
         raise LoadError(f"{what}{where_in} is malformed ({detail})", where=where) from exc
+    except RecursionError as exc:  # the backstop: check_yaml stops nesting long before this
+        raise too_deep(where, what) from exc
     if not isinstance(loaded, dict):
         raise LoadError(f"{what} is not a mapping of fields", where=where)
     return loaded
@@ -106,4 +111,6 @@ def sidecar_fields(path: Path) -> dict[str, Any]:
     if not side.is_file():
         return {}
     where = str(side)
+    if side.stat().st_size > 4 * MAX_YAML_CHARS:  # more bytes than any text within the limit takes
+        raise yaml_too_large(where, "the metadata file")
     return _yaml_fields(read_text(side.read_bytes(), where), where, "the metadata file")

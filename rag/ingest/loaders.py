@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rag.dates import parse_date
 from rag.errors import LoadError
-from rag.ingest.encoding import read_text
+from rag.ingest.encoding import read_html
+from rag.ingest.encoding import read_text as read_text
 from rag.ingest.fields import (
-    SIDECAR_SUFFIX,
     field_value,
     front_matter,
     meta_fields,
@@ -23,12 +21,17 @@ from rag.ingest.fields import (
     status_value,
     text_field,
 )
+from rag.ingest.folders import NOT_A_FILE, unsupported
+from rag.ingest.folders import SUPPORTED as SUPPORTED
+from rag.ingest.folders import Skip as Skip
+from rag.ingest.folders import iter_files as iter_files
+from rag.ingest.folders import walk as walk
+from rag.ingest.limits import check_html_tree, check_json, too_deep
 from rag.ingest.metadata import normalise_url, outlet_from_url
 from rag.ingest.screening import check_prose, check_size
 from rag.ingest.text import clean_body, normalise, split_sentences
 from rag.models import Article
 
-SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_ARTICLE_CHARS = 1_000_000  # the default of NEWSROOM_MAX_ARTICLE_CHARS: a long feature is under 100,000
 
@@ -40,76 +43,6 @@ class LoadedFile:
     path: Path
     articles: list[Article] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
-
-
-class Skip(str):
-    """Why a file found in a folder is passed over without being an error: a type Newsroom does not read."""
-
-
-def walk(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
-    """(file, None) for every file named and every supported file under the folders named (recursive, sorted,
-    hidden ones skipped), (path, reason) for what cannot be read (a link to nothing, a link loop), and
-    (path, Skip(reason)) for a file of another type in a folder, so that nothing is passed over silently."""
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            yield from _walk_folder(path, {_identity(path)})
-        elif problem := _link_problem(path):
-            yield path, problem
-        else:
-            yield path, None
-
-
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """The readable files of `walk`."""
-    return (path for path, problem in walk(paths) if problem is None)
-
-
-def _unsupported(path: Path) -> str:
-    return f"unsupported file type '{path.suffix.lower() or path.name}' (use {', '.join(sorted(SUPPORTED))})"
-
-
-def _identity(folder: Path) -> tuple[int, int]:
-    info = folder.stat()
-    return info.st_dev, info.st_ino
-
-
-def _link_problem(path: Path) -> str | None:
-    """Why a path that is a link cannot be read, or None."""
-    if not path.is_symlink():
-        return None
-    try:
-        path.stat()
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return "a link that loops back to itself; not followed"
-        return f"a link to something that does not exist ({os.readlink(path)})"
-    return None
-
-
-def _walk_folder(folder: Path, seen: set[tuple[int, int]]) -> Iterator[tuple[Path, str | None]]:
-    try:
-        children = sorted(folder.iterdir())
-    except OSError as exc:
-        yield folder, f"the folder cannot be read ({exc.strerror or exc})"
-        return
-    for child in children:
-        if child.name.startswith("."):
-            continue
-        if problem := _link_problem(child):
-            yield child, problem
-        elif child.is_dir():
-            identity = _identity(child)
-            if identity in seen:  # a link to a folder that contains it: reading it would never end
-                yield child, f"a link back to a folder already being read ({os.readlink(child)}); not followed"
-            else:
-                yield from _walk_folder(child, seen | {identity})
-        elif child.name.endswith(SIDECAR_SUFFIX):  # read with its article; said only when it has none
-            stem = child.name[: -len(SIDECAR_SUFFIX)]
-            if not any((folder / f"{stem}{suffix}").is_file() for suffix in (".txt", ".md", ".markdown")):
-                yield child, Skip(f"a metadata file without its article ({stem}.txt or {stem}.md)")
-        elif child.is_file():
-            yield child, None if child.suffix.lower() in SUPPORTED else Skip(_unsupported(child))
 
 
 def _headline_from(text: str) -> tuple[str, str]:
@@ -209,9 +142,16 @@ def load_html(text: str, key: str, where: str, max_chars: int = MAX_ARTICLE_CHAR
     check_size(len(text) // HTML_OVERHEAD, max_chars, where)  # before the extraction, which is the slow part
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
-        text, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
-    )
+    tree = trafilatura.load_html(text)  # parsed once, as trafilatura parses it, and checked before extraction
+    doc = None
+    if tree is not None:
+        check_html_tree(tree, where)
+        try:
+            doc = trafilatura.bare_extraction(
+                tree, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+            )
+        except RecursionError as exc:  # the backstop: check_html_tree refuses pages deep enough for this
+            raise too_deep(where, "the page's HTML") from exc
     fields: dict[str, Any] = {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
     body = str(fields.get("text") or "")
     if not body.strip():
@@ -273,6 +213,19 @@ def _collect(loaded: LoadedFile, records: Iterable[tuple[Any, str]], key: str, m
             loaded.errors.append(exc)
 
 
+def parse_json(text: str, where: str, *, whole_file: bool = True) -> Any:
+    """JSON text as Python values; invalid or too deeply nested JSON refused with where (line and column, or the
+    record)."""
+    check_json(text, where, whole_file=whole_file)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        at = f" at line {exc.lineno}, column {exc.colno}: {exc.msg}" if whole_file else f" ({exc.msg})"
+        raise LoadError(f"invalid JSON{at}", where=where) from exc
+    except RecursionError as exc:  # the backstop: check_json refuses nesting long before this
+        raise too_deep(where) from exc
+
+
 def load_file(path: Path, max_chars: int = MAX_ARTICLE_CHARS) -> LoadedFile:
     """Read one file into articles; whole-file problems raise `LoadError`, bad records are collected.
 
@@ -283,19 +236,19 @@ def load_file(path: Path, max_chars: int = MAX_ARTICLE_CHARS) -> LoadedFile:
     where = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise LoadError(_unsupported(path), where=where)
+        raise LoadError(unsupported(path), where=where)
     if not path.exists():
         raise LoadError("no such file", where=where)
+    if not path.is_file():
+        raise LoadError(NOT_A_FILE, where=where)
     if path.stat().st_size > MAX_FILE_BYTES:
         raise LoadError(f"file is larger than {MAX_FILE_BYTES // 2**20} MB", where=where)
-    text = read_text(path.read_bytes(), where)
+    html = suffix in (".html", ".htm")
+    text = (read_html if html else read_text)(path.read_bytes(), where)
     key = f"file:{path.resolve()}"
     loaded = LoadedFile(path)
     if suffix == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise LoadError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", where=where) from exc
+        data = parse_json(text, where)
         items = data if isinstance(data, list) else [data]
         _collect(loaded, ((r, f"{where} record {i}") for i, r in enumerate(items, 1)), key, max_chars)
     elif suffix == ".jsonl":
@@ -303,12 +256,13 @@ def load_file(path: Path, max_chars: int = MAX_ARTICLE_CHARS) -> LoadedFile:
         for number, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
+            at = f"{where} line {number}"
             try:
-                records.append((json.loads(line), f"{where} line {number}"))
-            except json.JSONDecodeError as exc:
-                loaded.errors.append(LoadError(f"invalid JSON ({exc.msg})", where=f"{where} line {number}"))
+                records.append((parse_json(line, at, whole_file=False), at))
+            except LoadError as exc:
+                loaded.errors.append(exc)
         _collect(loaded, records, key, max_chars)
-    elif suffix in (".html", ".htm"):
+    elif html:
         loaded.articles.append(load_html(text, key, where, max_chars))
     elif suffix in (".md", ".markdown"):
         loaded.articles.append(load_md(text, key, where, sidecar_fields(path), max_chars))

@@ -37,7 +37,7 @@ class FileReport:
     retracted: int = 0  # articles stored as retracted: no reader sees them from now on
     passages: int = 0
     errors: list[str] = field(default_factory=list)
-    skipped: str = ""  # why a file found in a folder was passed over (a type Newsroom does not read)
+    skipped: str = ""  # why a file found in a folder was passed over (another type, hidden, not a regular file)
 
     @property
     def status(self) -> str:
@@ -99,7 +99,7 @@ class IngestReport:
             f"{len(self.files)} file(s): {self.count('new')} new, {self.count('replaced')} replaced, "
             f"{self.count('unchanged')} unchanged article(s), {self.passages} passages written, "
             f"{failed} file(s) with errors, "
-            + (f"{skipped} of another type skipped, " if skipped else "")
+            + (f"{skipped} skipped, " if skipped else "")
             + f"in {self.seconds:.1f} s"
             + (f" ({self.passages / self.seconds:.0f} passages/s)" if self.passages and self.seconds > 0 else "")
         )

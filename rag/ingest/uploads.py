@@ -11,8 +11,9 @@ import unicodedata
 from pathlib import Path
 
 from rag.errors import LoadError
-from rag.ingest.encoding import kind_of, read_text
-from rag.ingest.loaders import SUPPORTED
+from rag.ingest.encoding import kind_of, read_html, read_text
+from rag.ingest.folders import SUPPORTED
+from rag.ingest.limits import check_json, too_deep
 
 UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "json", "jsonl"]
 _HTML = re.compile(r"<\s*(!doctype\s+html|html|body|article|head|p|div)\b", re.IGNORECASE)
@@ -53,19 +54,13 @@ def check_upload(name: str, data: bytes, max_bytes: int) -> None:
         raise LoadError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB", where=name)
     if kind := kind_of(data):
         raise LoadError(f"the content is {kind}, not {suffix} text", where=name)
-    text = read_text(data, name)
+    text = (read_html if suffix in (".html", ".htm") else read_text)(data, name)
     head = text.lstrip()[:2000]
     if suffix == ".json":
-        try:
-            json.loads(text)
-        except ValueError as exc:
-            raise LoadError(f"the content is not JSON ({exc})", where=name) from exc
+        _check_json(text, name, "the content is not JSON")
     elif suffix == ".jsonl":
         first = next((line for line in text.splitlines() if line.strip()), "")
-        try:
-            json.loads(first)
-        except ValueError as exc:
-            raise LoadError(f"the first line is not JSON ({exc})", where=name) from exc
+        _check_json(first, name, "the first line is not JSON", whole_file=False)
     elif suffix in (".html", ".htm"):
         if not _HTML.search(head):
             raise LoadError("the content is not an HTML page", where=name)
@@ -75,11 +70,24 @@ def check_upload(name: str, data: bytes, max_bytes: int) -> None:
         raise LoadError("the content is an HTML page; rename it to .html to extract its article", where=name)
 
 
+def _check_json(text: str, name: str, refusal: str, *, whole_file: bool = True) -> None:
+    """Refuse text that is not JSON, or JSON nested too deep to read (checked before parsing it)."""
+    check_json(text, name, whole_file=whole_file)
+    try:
+        json.loads(text)
+    except ValueError as exc:
+        raise LoadError(f"{refusal} ({exc})", where=name) from exc
+    except RecursionError as exc:  # the backstop: check_json refuses nesting long before this
+        raise too_deep(name) from exc
+
+
 def _looks_like_json(text: str) -> bool:
     try:
         json.loads(text)
     except ValueError:
         return False
+    except RecursionError:  # JSON nested too deep to read is JSON all the same
+        return True
     return True
 
 

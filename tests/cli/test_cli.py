@@ -346,3 +346,44 @@ def test_the_sources_list_shows_an_article_cited_twice_once(capsys: pytest.Captu
     out = capsys.readouterr().out
     assert out.count("Drones *hit* Moscow") == 1 and "[1] [2] FT · 2023-05-30 · Drones *hit* Moscow" in out
     assert "    [1] “Shoigu said eight drones were used.”" in out and "    [2] “None hit.”" in out
+
+
+# --- ingest: limits and every file accounted for ---------------------------------------------------------------
+
+
+def test_ingest_of_a_file_nested_too_deep_reports_it_and_ingests_the_rest(tmp_path: Path, cli_env: None) -> None:
+    good = write_md(tmp_path / "good.md", "Harbour wall repaired", "Engineers repaired the harbour wall on Friday.")
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 10_000 + "]" * 10_000)  # 20 KB: past Python's recursion limit
+
+    result = run("ingest", str(good), str(deep), "--data-dir", str(tmp_path / "d"))
+
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)  # the report's exit, not a RecursionError
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("ingested") and "good.md" in line and "1 new article" in line for line in lines)
+    assert any(line.startswith("failed") and "deep.json" in line for line in lines)
+    assert "the JSON is nested more than 64 levels deep at line 1 (record 1)" in result.stdout
+    assert "1 file(s) with errors" in result.stdout and "Traceback" not in result.output + result.stderr
+
+
+def test_ingest_of_a_folder_reports_hidden_files_and_other_types(tmp_path: Path, cli_env: None) -> None:
+    folder = tmp_path / "in"
+    write_md(folder / "good.md", "Harbour wall repaired", "Engineers repaired the harbour wall on Friday.")
+    write_md(folder / "..dots..md", "Dots", "A story whose name starts with dots.")
+    write_md(folder / ".hidden.md", "Hidden", "A story whose name starts with a dot.")
+    (folder / "notes.xyz").write_text("shopping list")
+
+    result = run("ingest", str(folder), "--data-dir", str(tmp_path / "d"))
+
+    assert result.exit_code == 0, result.output  # passed over with a reason, not failed
+    blocks = result.stdout.split("\n")
+    for name, reason in (
+        ("..dots..md", "a hidden file (its name starts with a dot); not read"),
+        (".hidden.md", "a hidden file (its name starts with a dot); not read"),
+        ("notes.xyz", "unsupported file type '.xyz'"),
+    ):
+        [at] = [n for n, line in enumerate(blocks) if line.startswith("skipped") and line.endswith(name)]
+        assert reason in blocks[at + 1], (name, blocks[at : at + 2])
+    assert any(line.startswith("ingested") and line.split()[1].endswith("good.md") for line in blocks)
+    assert "1 new" in result.stdout and "0 file(s) with errors" in result.stdout
