@@ -99,6 +99,8 @@ def load_cases(path: str | Path) -> list[EvalCase]:
             records = [json.loads(line) for line in text.splitlines() if line.strip()]
         else:
             records = json.loads(text)
+    except RecursionError as exc:  # a case file is the user's own, but one nested absurdly deep is still a message
+        raise LoadError("the case file is nested too deeply to be read", where=where) from exc
     except (ValueError, yaml.YAMLError) as exc:
         raise LoadError(f"the case file is not valid {path.suffix.lstrip('.').upper()} ({exc})", where=where) from exc
     if not isinstance(records, list) or not records:

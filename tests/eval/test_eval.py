@@ -107,6 +107,10 @@ def test_yaml_cases_and_bad_case_files(tmp_path: Path) -> None:
         load_cases(bad)
     assert str(info.value) == f"{bad} case 2: a case needs a non-empty 'question'"
     assert info.value.where == f"{bad} case 2"
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(LoadError, match="nested too deeply"):
+        load_cases(deep)
 
 
 def test_a_failing_case_is_recorded_and_the_run_goes_on(seed_archive: Archive, settings: Settings) -> None:
