@@ -124,7 +124,7 @@ def render_case(st: Any, case: CaseResult) -> None:
     st.markdown(f"**{'Refused' if case.refused else 'Answer'}:**")
     st.text(case.answer)
     metrics = {k: round(v, 3) for k, v in case.metrics.items() if v is not None}
-    st.caption(" · ".join(f"{k} {v}" for k, v in metrics.items()))
+    st.caption(md_escape(" · ".join(f"{k} {v}" for k, v in metrics.items())))  # names from the report file
     for rank, p in enumerate(case.passages, 1):
         label = f"{rank}. {p['title'][:90]} — {p['outlet'] or 'Unknown outlet'}, {p['published_at'][:10] or 'undated'}"
         with st.expander(md_escape(label)):

@@ -36,10 +36,26 @@ class ChatMessage:
         return Turn(self.role, self.content)
 
 
+# Streamlit's Markdown (react-markdown with remark-gfm, and Streamlit's own plugins) rewrites text after it has
+# been parsed, when the backslash escapes are already gone: remark-gfm's autolink literals turn `http://`,
+# `https://`, `www.` and e-mail addresses in a text node into links; Streamlit turns `:smile:` into an emoji,
+# `:material/name:` into an icon, `:streamlit:` into its logo and " -> ", " -- ", " <= " into arrows and dashes.
+# No escape stops a rewrite of a text node, so the text is cut into separate nodes where one could start: between
+# the two halves goes `:red[]`, the "null Markdown directive" Streamlit's documentation suggests, drawn as an
+# empty <span>. The reader sees, and copies, the text as it is.
+_CUTS = re.compile(
+    r"(?=://)|(?<=www)(?=\.)|(?=@)"  # links: a scheme's "://", "www.", an e-mail address's "@"
+    r"|(?<=:)(?=[\w+-][\w/+-]*:)|(?<=:material)(?=/)"  # shortcodes (emoji, icons, the logo)
+    r"|(?<=<)(?=[-=])|(?<=-)(?=[->])|(?<=[>~])(?==)",  # "<-", "<=", "->", "--", ">=", "~="
+    re.IGNORECASE,
+)
+_CUT = ":red[]"
+
+
 def md_escape(text: str) -> str:
-    """Text shown literally by Markdown: no emphasis, links, HTML, math or headings from it, and no control
-    characters."""
-    return _MD_SPECIAL.sub(r"\\\1", strip_controls(text))
+    """Text shown literally by Streamlit's Markdown: no emphasis, links (bare URLs and e-mail addresses
+    included), HTML, math, headings, icons or typographic replacements from it, and no control characters."""
+    return _CUT.join(_MD_SPECIAL.sub(r"\\\1", piece) for piece in _CUTS.split(strip_controls(text)))
 
 
 def safe_url(url: str) -> str:
@@ -60,6 +76,7 @@ def safe_url(url: str) -> str:
 
 
 _PLAIN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_WWW = re.compile(r"(?<![a-z0-9])(www)\.", re.IGNORECASE)
 _LINE_MARKER = re.compile(r"^([ \t]*)([#>+=-])", re.MULTILINE)
 _LINE_NUMBER = re.compile(r"^([ \t]*\d+)([.)])", re.MULTILINE)
 
@@ -67,8 +84,11 @@ _LINE_NUMBER = re.compile(r"^([ \t]*\d+)([.)])", re.MULTILINE)
 def plain_escape(text: str) -> str:
     """Text kept literal in a Markdown file that people also read as plain text (the export): only what could
     start markup is escaped (emphasis, code, links and images, HTML, tables, headings, lists, quotes, bare
-    links), so "rates." and "2023-10-04" stay as they are; no control characters."""
-    text = _PLAIN_SPECIAL.sub(r"\\\1", strip_controls(text)).replace("://", "\\://")
+    links: "https\\://", "www\\."), so "rates." and "2023-10-04" stay as they are; no control characters.
+
+    A viewer that finds bare links after parsing (remark-gfm, and GitHub for e-mail addresses) still links them:
+    no escape stops that in a file meant to be read as plain text too."""
+    text = _WWW.sub(r"\1\\.", _PLAIN_SPECIAL.sub(r"\\\1", strip_controls(text)).replace("://", "\\://"))
     return _LINE_NUMBER.sub(r"\1\\\2", _LINE_MARKER.sub(r"\1\\\2", text))
 
 

@@ -335,3 +335,127 @@ def test_browser_a_hostile_article_runs_no_script_and_sends_no_request_elsewhere
     assert "<img src=x" in page.content() or "&lt;img src=x" in page.content()  # shown as text
     assert not dialogs  # no script ran
     assert hosts <= {"127.0.0.1"}, hosts  # nothing was fetched from any other host
+
+
+# Every <a> the page ever holds, recorded as it is added or changed (streamed answers included), with where it is:
+# Streamlit's page navigation, a heading's own anchor, content (the page and the sidebar: anything drawn from
+# article, model or report text), Streamlit's frame around them ("Skip to main content"), or gone already.
+RECORD_LINKS = """
+window.__links = [];
+const note = (a) => window.__links.push({
+  href: a.getAttribute('href'),
+  text: a.textContent.slice(0, 80),
+  where: !a.isConnected ? 'gone'
+    : a.closest('[data-testid=stSidebarNav]') ? 'nav'
+    : a.closest('[data-testid=stHeaderActionElements]') ? 'heading'
+    : a.closest('[data-testid=stMainBlockContainer], [data-testid=stSidebar]') ? 'content' : 'frame',
+});
+new MutationObserver((changes) => {
+  for (const change of changes) {
+    if (change.type === 'attributes' && change.target.tagName === 'A') note(change.target);
+    for (const node of change.addedNodes) {
+      if (node.nodeType !== 1) continue;
+      if (node.tagName === 'A') note(node);
+      node.querySelectorAll('a').forEach(note);
+    }
+  }
+}).observe(document, {childList: true, subtree: true, attributes: true, attributeFilter: ['href']});
+"""
+BARE_LINKS = (  # as an article from the open web may write them; none may become a link
+    "https://evil.example/x",
+    "HTTP://EVIL.EXAMPLE/Y",
+    "www.evil.example",
+    "tips@evil.example",
+    "mailto:desk@evil.example",
+    "[x](https://evil.example/md)",
+    '<a href="https://evil.example/a">a</a>',
+    "<https://evil.example/angle>",
+)
+
+
+def stray_links(page: Any, app_url: str, allowed: set[str]) -> list[dict[str, str]]:
+    """The links ever on the page that are neither Streamlit's own (its page navigation, heading anchors, links
+    within the page in its frame, or such a link re-drawn before it was seen) nor in `allowed`."""
+    return [
+        link
+        for link in page.evaluate("window.__links")
+        if not (
+            link["href"] in allowed
+            or (link["where"] in ("nav", "gone") and str(link["href"]).startswith(app_url))
+            or (link["where"] in ("heading", "frame", "gone") and str(link["href"]).startswith("#"))
+        )
+    ]
+
+
+def test_browser_bare_urls_in_an_article_become_no_links(app_url: str, page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    own = "https://gazette.example/bridge"
+    article = tmp_path / "www.evil.example.txt"  # the upload report shows the file's name
+    article.write_text(
+        f"---\ntitle: Harbour bridge reopens, see www.evil.example\noutlet: Port Gazette\npublished_at: 2024-03-04\n"
+        f"url: {own}\n---\n\nThe harbour bridge reopened on Monday after a two-year refit costing 40 million euros, "
+        "the city council said at https://evil.example/x and www.evil.example, or write to tips@evil.example.\n\n"
+        f"Readers sent their views on the refit to the council: {' and '.join(BARE_LINKS)}, the council said.\n"
+    )
+    page.add_init_script(RECORD_LINKS)
+    page.goto(app_url, wait_until="domcontentloaded")
+    expect(page.get_by_text("Add articles")).to_be_visible(timeout=90_000)
+    page.get_by_text("Add articles").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(article))
+    page.get_by_role("button", name="Add to the archive").click()
+    expect(page.get_by_role("cell", name="ingested: 1 article", exact=True).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name="www.evil.example.txt", exact=True).first).to_be_visible()
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill("How much did the harbour bridge refit cost?")
+    box.press("Enter")
+    answer = page.get_by_test_id("stChatMessage").filter(has_text="40 million euros").last
+    expect(answer).to_be_visible(timeout=90_000)
+    expect(answer.get_by_text("Show in the article").first).to_be_visible(timeout=30_000)
+    answer.get_by_text("Show in the article").first.click()
+    answer.get_by_text("Searched the archive:").first.click()  # the passages read
+    expect(answer.get_by_text("Readers sent their views").first).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1500)
+    shown = answer.inner_text()
+    assert "council said at https://evil.example/x and www.evil.example, or write to tips@evil.example." in shown
+    assert all(text in shown for text in BARE_LINKS), shown  # every character as it is, no backslash
+    links = page.evaluate("window.__links")
+    assert answer.locator(f"a[href='{own}']").count() == 1  # the source card's link
+    assert not stray_links(page, app_url, {own}), links
+
+
+def test_browser_the_evaluation_page_makes_no_links_from_a_report(app_url: str, page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    from rag.eval.records import CaseResult, EvalReport
+
+    text = " ".join(BARE_LINKS)
+    case = CaseResult(
+        id="links",
+        question=f"Who runs www.evil.example? {text}",
+        standalone_question=f"Who runs tips@evil.example? {text}",
+        type="www.evil.example",
+        reference=text,
+        answer=text,
+        refused=False,
+        passages=[
+            {"title": f"Bridge {text}", "outlet": "www.evil.example", "published_at": "2024-03-04", "text": text}
+        ],
+        metrics={"case_pass": 0.0, "www.evil.example": 0.5},
+        failures=[f"expected a refusal: {text}"],
+    )
+    overall = {"cases": 1, "hits@10": 0.5, "refused": 0.0}
+    summary = {"overall": overall, "by_type": {"www.evil.example": overall}, "config": {"answer_mode": text, "k": 3}}
+    (tmp_path / "eval-runs" / "links").mkdir(parents=True)
+    report = EvalReport(summary, [case], attribution=text).to_json()
+    (tmp_path / "eval-runs" / "links" / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    page.add_init_script(RECORD_LINKS)
+    page.goto(f"{app_url}/evaluation", wait_until="domcontentloaded")
+    expect(page.get_by_text("Failed cases (1 of 1)")).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("Who runs www.evil.example?").first).to_be_visible(timeout=30_000)
+    page.get_by_test_id("stExpander").first.click()  # the ranked passage
+    page.wait_for_timeout(1500)
+    shown = page.get_by_test_id("stMainBlockContainer").inner_text()
+    assert f"Who runs tips@evil.example? {text}" in shown and f"reference: {text}" in shown
+    assert "www.evil.example 0.5" in shown, shown  # the metric a report names
+    assert not stray_links(page, app_url, set()), page.evaluate("window.__links")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from support import cited_answer
+from hypothesis import given
+from hypothesis import strategies as st
+from support import ANY_TEXT, cited_answer
 
+from rag.ingest.text import strip_controls
 from rag.models import Citation
 from rag.ui.render import (
     ChatMessage,
@@ -106,3 +110,69 @@ def test_the_export_escapes_only_what_could_become_markup() -> None:
     assert escaped.splitlines()[1] == "\\# not a heading"
     assert escaped.splitlines()[2] == "1\\. not a list \\*nor bold\\* \\<b\\>x\\</b\\> \\[a\\](b)"
     assert plain_escape("see https://evil.example/x") == "see https\\://evil.example/x"  # no bare autolink
+
+
+# What Streamlit's Markdown rewrites inside one text node, after the escapes are gone (its bundled remark-gfm
+# autolink literals, remark-emoji, and its own icon, logo and arrow plugins), a little stricter than the real thing.
+REWRITTEN = {
+    "link": re.compile(r"https?://|www\.", re.IGNORECASE),
+    "e-mail link": re.compile(r"[-.\w+]+@[-\w]+(?:\.[-\w]+)+"),
+    "emoji, icon or logo": re.compile(r":\+1:|:-1:|:[\w-]+:|:material_\w+:"),
+    "arrow or dash": re.compile(r"(?:^|\s)(?:<->|->|<-|--|>=|<=|~=)(?:\s|$)"),
+}
+CUT = ":red[]"
+HOSTILE_TEXT = (
+    "see https://evil.example/x or HTTP://EVIL.EXAMPLE/Y or www.evil.example or write to tips@evil.example, "
+    'mailto:a@evil.example, [x](https://evil.example/md) <a href="https://evil.example/a">a</a> '
+    "<https://evil.example/angle> https://a.example/?u=http://b.example :smile: :+1: :material/home: :streamlit: "
+    "a -> b -- c <= d at 10:30."
+)
+
+
+def text_nodes(markdown: str) -> list[str]:
+    """The text nodes Streamlit's Markdown makes of md_escape's output: split at the empty directive, unescaped."""
+    return [re.sub(r"\\(.)", r"\1", piece) for piece in markdown.split(CUT)]
+
+
+def assert_inert(text: str, markdown: str) -> None:
+    nodes = text_nodes(markdown)
+    assert "".join(nodes) == strip_controls(text)  # the reader sees the text as it is, and copies it so
+    assert ":material/" not in markdown  # Streamlit rewrites this in the source, before parsing
+    for node in nodes:
+        found = {what: m.group() for what, pattern in REWRITTEN.items() if (m := pattern.search(node))}
+        assert not found, (node, found)
+
+
+def test_bare_urls_and_e_mail_addresses_are_cut_where_streamlit_would_link_them() -> None:
+    assert md_escape("see https://evil.example/x") == r"see https:red[]\://evil\.example/x"
+    assert md_escape("www.evil.example") == r"www:red[]\.evil\.example"
+    assert md_escape("write to tips@evil.example") == r"write to tips:red[]@evil\.example"
+    assert md_escape(":smile: a -> b") == r"\::red[]smile\: a \-:red[]\> b"
+    assert md_escape("Rates rose 0.25% at 10:30.") == r"Rates rose 0\.25% at 10\:30\."  # nothing cut needlessly
+    assert_inert(HOSTILE_TEXT, md_escape(HOSTILE_TEXT))
+
+
+_LINKY = st.sampled_from(
+    [
+        " ",
+        *"https:// http:// HTTPS:// www. WWW. @ evil.example /x . : :: mailto: :+1: smile material material/".split(),
+        *"material_ streamlit - -> <- -- <= >= ~= \\ [x]( ) <a href= _ *".split(),
+    ]
+)
+
+
+@given(st.lists(st.one_of(_LINKY, ANY_TEXT), max_size=30).map("".join))
+def test_no_text_becomes_a_link_an_emoji_or_an_arrow(text: str) -> None:
+    assert_inert(text, md_escape(text))
+    assert re.sub(r"\[(\d+)\]", r"\\[\1\\]", answer_markdown(text)) == md_escape(text)  # only [n] differs
+
+
+def test_answers_and_highlights_keep_citations_and_marks_around_cut_urls() -> None:
+    assert answer_markdown("Write to tips@evil.example [1].") == r"Write to tips:red[]@evil\.example [1]\."
+    marked = highlight("First one. See www.evil.example now. Last.", "See www.evil.example now.")
+    assert marked == r"First one\. :orange-background[See www:red[]\.evil\.example now\.] Last\."
+
+
+def test_the_export_escapes_bare_web_addresses() -> None:
+    assert plain_escape("see www.evil.example or WWW.EVIL.EXAMPLE") == "see www\\.evil.example or WWW\\.EVIL.EXAMPLE"
+    assert plain_escape("awww.example and tips@paper.example") == "awww.example and tips@paper.example"
