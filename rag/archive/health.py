@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rag.archive.history import all_rows
+from rag.archive.history import all_rows, history_id, keep
 from rag.archive.knowledge import Archive, lexical_path
 from rag.archive.lexical import LexicalIndex
 from rag.archive.locking import write_lock
@@ -55,6 +55,7 @@ def _leftovers(data_dir: Path, now: float) -> list[Path]:
     """Temporary folders and files of interrupted writes: keyword-index builds, uploads being saved."""
     found = [
         *(data_dir / "uploads").glob(".*.part"),
+        *(data_dir / "uploads" / "open").glob(".*.part"),
         *(data_dir / "bm25").glob(".bm25-*"),
     ]  # and older versions''' index
     return sorted(p for p in found if now - p.stat().st_mtime > LEFTOVER_AGE_SECONDS)
@@ -145,10 +146,19 @@ def repair(archive: Archive, command: str = "newsroom check --repair") -> CheckR
             store.passages.delete(ids=found.orphan_ids[first : first + store.max_batch])
         if found.orphan_ids:
             found.repaired.append(f"deleted {len(found.orphan_ids)} orphan passage(s)")
-        if found.incomplete:
+        if found.incomplete:  # their text and fields go into the history first: no repair destroys a story
+            got = store.registry.get(ids=found.incomplete, include=["documents", "metadatas"])
+            kept = [
+                (history_id(str(aid), dict(meta or {})), str(doc or ""), dict(meta or {}))
+                for aid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
+            ]
+            keep(store.history, kept, store.max_batch)
             store.passages.delete(where={"article_id": {"$in": found.incomplete}})
             store.registry.delete(ids=found.incomplete)
-            found.repaired.append(f"unregistered {len(found.incomplete)} incomplete article(s); ingest them again")
+            found.repaired.append(
+                f"unregistered {len(found.incomplete)} incomplete article(s), their text kept in the history; "
+                "ingest them again, or `newsroom restore` them"
+            )
         for path in found.leftovers:
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)

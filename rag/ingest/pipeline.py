@@ -6,7 +6,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -128,11 +128,25 @@ def _load(path: Path, max_chars: int, report: FileReport) -> list[Article]:
     except LoadError as exc:
         report.errors.append(exc.reason)
         return []
-    except (OSError, RecursionError, MemoryError, ValueError) as exc:  # a file the readers did not foresee
+    except Exception as exc:  # a file the readers did not foresee: said in its report, the batch goes on
         report.errors.append(f"could not be read ({type(exc).__name__}: {str(exc)[:200]})")
         return []
     report.errors.extend(str(e) for e in loaded.errors)
     return loaded.articles
+
+
+READER_VIEW = role_filter(READER)
+
+
+def _own(article: Article, rights: WriteRights, shown: set[str]) -> Article:
+    """The article as this writer may store it. A writer who may only add (a reader, with open uploads) keeps the
+    id of an article they can see (so it is unchanged, or refused: only an editor changes it); any other upload of
+    theirs gets an id of its own, made from its content, never from its URL or file, so it can never collide with,
+    replace or retract a hidden article (a draft, an embargoed or retracted story), and their report reads the same
+    whether or not the archive hides one. Its URL is kept as a field, for the citation."""
+    if rights.change or article.article_id in shown:
+        return article
+    return replace(article, source_key=f"upload:{article.content_hash}")
 
 
 def _refusal(record: ArticleRecord | None, rights: WriteRights, content_key: str) -> str | None:
@@ -141,7 +155,7 @@ def _refusal(record: ArticleRecord | None, rights: WriteRights, content_key: str
     so the report never tells them what the archive hides; an unchanged published one is simply unchanged."""
     if record is None or rights.change:
         return None
-    if record.content_hash == content_key and visible([record], role_filter(READER)):
+    if record.content_hash == content_key and visible([record], READER_VIEW):
         return None
     return NOT_YOURS
 
@@ -161,13 +175,15 @@ def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileRepor
         articles = _load(path, archive.settings.max_article_chars, report)
         loaded_articles.extend((article, report) for article in articles)
     existing = archive.store.articles()  # listed whole: under the write lock, nothing may be missed
+    shown = set(existing) if rights.change else {r.article_id for r in visible(list(existing.values()), READER_VIEW)}
+    loaded_articles = [(_own(article, rights, shown), report) for article, report in loaded_articles]
     incoming = {article.article_id: article.content_hash for article, _ in loaded_articles}
     # the same article saved again under another name: its content (headline, body, fields) already stored, unless
     # this run replaces the stored one, or read earlier in this run
     contents = {
         r.content_hash.split("/")[0]: (aid, str(r.metadata.get("origin", "")))
         for aid, r in existing.items()
-        if incoming.get(aid, r.content_hash.split("/")[0]) == r.content_hash.split("/")[0]
+        if incoming.get(aid, r.content_hash.split("/")[0]) == r.content_hash.split("/")[0] and aid in shown
     }
     seen: dict[str, str] = {}
     jobs: list[_Job] = []
@@ -179,7 +195,7 @@ def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileRepor
         seen[aid] = article.origin
         holder, origin = contents.setdefault(article.content_hash, (aid, article.origin))
         if holder != aid:
-            same = origin or holder if rights.change or holder not in existing else "an article already stored"
+            same = origin or holder if rights.change or holder not in existing else "an article already in the archive"
             report.errors.append(f"{article.origin}: the same article as {same}; skipped")
             continue
         record = existing.get(aid)

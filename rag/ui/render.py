@@ -93,8 +93,9 @@ def plain_escape(text: str) -> str:
 
 
 def answer_markdown(text: str) -> str:
-    """An answer's text for Markdown: escaped, but its [n] citations kept readable."""
-    return re.sub(r"\\\[(\d+)\\\]", r"[\1]", md_escape(text))
+    """An answer's text for Markdown: escaped, but its [n] citations kept readable (not one followed by a colon,
+    which Markdown would read as a link definition: "[1]:" at the start of a line)."""
+    return re.sub(r"\\\[(\d+)\\\](?!:)", r"[\1]", md_escape(text))
 
 
 def highlight(passage_text: str, quote: str) -> str:

@@ -84,6 +84,8 @@ def test_an_article_missing_passages_is_unregistered_and_a_re_ingest_converges(
     assert "incomplete-article" in [p.kind for p in report.problems] and report.incomplete == [long_id]
     assert "long.md" in " ".join(p.detail for p in report.problems)  # names the file to ingest again
     assert health.repair(hash_archive).ok and long_id not in hash_archive.store.articles()
+    [kept] = hash_archive.store.versions(long_id)  # unregistered, but its text is in the history: no repair destroys it
+    assert not kept.current and "Paragraph 199 says" in kept.body
     again = ingest_paths(hash_archive, [folder])
     assert again.count("new") == 1 and again.count("unchanged") == 2 and health.check(hash_archive).ok
 

@@ -169,6 +169,10 @@ def test_no_text_becomes_a_link_an_emoji_or_an_arrow(text: str) -> None:
 
 def test_answers_and_highlights_keep_citations_and_marks_around_cut_urls() -> None:
     assert answer_markdown("Write to tips@evil.example [1].") == r"Write to tips:red[]@evil\.example [1]\."
+    # "[1]" right before a cut would read as a link definition ("[1]:red[]...") and turn every [1] into a link
+    for text in ("[1]://evil.example/x and [1].", "[1]@evil.example says [1].", "Fees rose.\n[2]://x.example [2]"):
+        shown = answer_markdown(text)
+        assert not re.search(r"^\s*\[\d+\]:", shown, re.MULTILINE), shown
     marked = highlight("First one. See www.evil.example now. Last.", "See www.evil.example now.")
     assert marked == r"First one\. :orange-background[See www:red[]\.evil\.example now\.] Last\."
 
