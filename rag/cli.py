@@ -372,7 +372,8 @@ role_option = click.option(
 @data_dir_option
 @_edge
 def history(reference: str, as_json: bool, role: str, data_dir: str | None) -> None:
-    """List every version of the article at URL (or with that article id): who wrote it, when, its status."""
+    """List every version of the article at URL (or with that id, or ingested from that file): who wrote it, when,
+    its status."""
     from rag.archive.knowledge import Archive
     from rag.ingest.restore import article_versions
 
@@ -398,7 +399,7 @@ def history(reference: str, as_json: bool, role: str, data_dir: str | None) -> N
         return
     _say(f"{found[-1].title} ({found[-1].article_id}): {len(found)} version(s), oldest first")
     for v in found:
-        mark = "current" if v.current else f"restore with: newsroom restore URL --version {v.number} --role editor"
+        mark = "current" if v.current else f"restore with: --version {v.number}"
         _say(f"{v.number:>3}. {_moment(v.written_at) or 'time not recorded'} · {v.status} · by {v.written_by}")
         _say(f"     {v.title} · {len(v.body):,} characters · {mark}")
 

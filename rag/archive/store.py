@@ -225,6 +225,7 @@ class ArchiveStore:
             registry_meta["passages"] = len(chunks)
             registry_meta["origin"] = article.origin[-500:]  # the file it came from, for `newsroom check`
             registry_meta["source_key"] = article.source_key  # what its id is made of, for `newsroom restore`
+            registry_meta["embargo_until"] = format_date(article.embargo_until)  # to the microsecond, for restore
             registry_meta["written_by"] = written_by[:200]
             registry_metas.append(registry_meta)
         matrix = np.concatenate(vectors)
@@ -294,15 +295,16 @@ class ArchiveStore:
             current = (str((got["documents"] or [""])[0] or ""), dict((got["metadatas"] or [{}])[0] or {}))
         return versions(article_id, current, earlier)
 
-    def find_article(self, reference: str, urls: Sequence[str] = ()) -> str | None:
-        """The id of the article a reference names: its id, or one of `urls` (the forms its URL may be stored
-        in), current or only in the history; None when none is stored."""
+    def find_article(self, ids: Sequence[str], urls: Sequence[str] = ()) -> str | None:
+        """The id of the article some candidate ids or URLs (the forms its URL may be stored in) name, current or
+        only in the history; None when none is stored."""
         with chroma_errors("find an article in", self.settings):
-            if (
-                self.registry.get(ids=[reference], include=[])["ids"]
-                or self.history.get(where={"article_id": reference}, include=[], limit=1)["ids"]
-            ):
-                return reference
+            for aid in [i for i in ids if i]:
+                if (
+                    self.registry.get(ids=[aid], include=[])["ids"]
+                    or self.history.get(where={"article_id": aid}, include=[], limit=1)["ids"]
+                ):
+                    return aid
             for url in [u for u in urls if u]:
                 for collection in (self.registry, self.history):
                     got = collection.get(where={"url": url}, include=["metadatas"], limit=1)

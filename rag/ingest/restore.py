@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rag.archive.access import WriteRights
 from rag.archive.history import Version
@@ -16,7 +17,7 @@ from rag.errors import AccessDeniedError, NewsroomError
 from rag.ingest.chunking import chunk_article
 from rag.ingest.metadata import normalise_url
 from rag.ingest.pipeline import embedding_text
-from rag.models import Article
+from rag.models import Article, stable_id
 
 
 @dataclass
@@ -30,10 +31,13 @@ class Restored:
 
 
 def article_versions(archive: Archive, reference: str) -> list[Version]:
-    """Every version of the article a URL (in any of the forms ingest accepts) or an article id names, oldest
-    first; a `NewsroomError` when the archive has none."""
+    """Every version of the article a URL (in any of the forms ingest accepts), an article id or the path of the
+    .txt/.md file it was ingested from names, oldest first; a `NewsroomError` when the archive has none."""
     reference = reference.strip()
-    aid = archive.store.find_article(reference, [reference, normalise_url(reference)])
+    ids = [reference]
+    if reference and Path(reference).exists():
+        ids.append(stable_id(f"file:{Path(reference).resolve()}"))  # the key ingest gives a file without a URL
+    aid = archive.store.find_article(ids, [reference, normalise_url(reference)])
     found = archive.store.versions(aid) if aid else []
     if not found:
         raise NewsroomError(f"No article with the URL or id '{reference}' is in this archive.")
@@ -51,6 +55,7 @@ def _article(version: Version) -> Article:
             "ingest its file again instead."
         )
     embargo = int(meta.get("embargo_ts") or 0)
+    embargo_until = parse_date(meta.get("embargo_until") or None, name="embargo_until")
     return Article(
         title=str(meta.get("title", "")),
         body=version.body,
@@ -59,7 +64,7 @@ def _article(version: Version) -> Article:
         byline=str(meta.get("byline", "")),
         published_at=parse_date(meta.get("published_at") or None, name="published_at"),
         url=url,
-        embargo_until=datetime.fromtimestamp(embargo, UTC) if embargo > 0 else None,
+        embargo_until=embargo_until or (datetime.fromtimestamp(embargo, UTC) if embargo > 0 else None),
         origin=str(meta.get("origin", "")),
         status=str(meta.get("status", "")) or "published",
         corrected_at=parse_date(meta.get("corrected_at") or None, name="corrected_at"),
@@ -86,6 +91,6 @@ def restore_version(archive: Archive, reference: str, number: int, rights: Write
             raise NewsroomError(f"Version {number} is stored under another article id; ingest its file again instead.")
         chunks = chunk_article(article, settings.chunk_chars, settings.chunk_overlap)
         vectors = archive.embeddings.embed_documents([embedding_text(article, c) for c in chunks])
-        archive.store.write_articles([(article, chunks, vectors)], f"{rights.who} (restored version {number})")
+        archive.store.write_articles([(article, chunks, vectors)], f"{rights.who}: restored version {number}")
         archive.rebuild_lexical()
     return Restored(current.article_id, chosen, current, len(chunks))

@@ -68,7 +68,7 @@ def test_restore_undoes_a_retraction_and_can_itself_be_undone(hash_archive: Arch
     assert any("nine pounds" in t for t in _reader_texts(hash_archive))
     versions = article_versions(hash_archive, URL)
     assert [v.status for v in versions] == ["published", "retracted", "published"]
-    assert versions[-1].written_by == "editor ana@paper.example (restored version 1)"
+    assert versions[-1].written_by == "editor ana@paper.example: restored version 1"
     assert versions[-1].content_hash == versions[0].content_hash  # the very same article, field by field
     restore_version(hash_archive, URL, 2, EDITOR_RIGHTS)  # the retraction again, from the history
     assert _reader_texts(hash_archive) == [] and len(article_versions(hash_archive, URL)) == 4
@@ -164,3 +164,19 @@ def test_an_editor_sees_the_history_of_what_readers_never_see(hash_archive: Arch
     editor = [p.text for p in HybridRetriever(hash_archive).search("harbour toll", 5, role_filter(EDITOR))]
     assert any("twelve" in t for t in editor) and not any("nine" in t for t in editor)
     assert [v.status for v in article_versions(hash_archive, URL)] == ["draft", "draft"]
+
+
+def test_an_article_without_a_url_is_found_by_its_file_and_restored_field_by_field(
+    hash_archive: Archive, tmp_path: Path
+) -> None:
+    path = write_md(tmp_path / "desk" / "ferry.md", "Ferry fares", "Ferry fares stay at two pounds this summer.",
+                    embargo_until="2999-01-01T09:00:00.250000Z")  # fmt: skip
+    assert ingest_paths(hash_archive, [path]).ok
+    write_md(path, "Ferry fares", "Ferry fares rise to three pounds this summer.")
+    assert ingest_paths(hash_archive, [path]).ok
+    versions = article_versions(hash_archive, str(path))
+    assert [v.current for v in versions] == [False, True]
+    restore_version(hash_archive, str(path), 1, EDITOR_RIGHTS)
+    again = article_versions(hash_archive, str(path))
+    assert again[-1].content_hash == again[0].content_hash  # the embargo's fraction of a second kept
+    assert _reader_texts(hash_archive, "ferry fares pounds") == []  # embargoed again, as version 1 was
