@@ -81,24 +81,75 @@ def read_text(data: bytes, where: str) -> str:
 # --- HTML pages: the character set they declare -------------------------------------------------------------
 
 CHARSET_SCAN_BYTES = 8192  # where a page's <meta charset> or XML declaration is looked for
-_META_CHARSET = re.compile(rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([^\s"'/>;]+)""", re.IGNORECASE)
+# Linear on any bytes: a <meta tag runs to its '>' (or the end), and the charset is looked for inside it; the
+# quote after 'charset=' is optional without the two runs of spaces around it competing for the same spaces.
+_META_TAG = re.compile(rb"<meta\b([^>]*)", re.IGNORECASE)
+_CHARSET = re.compile(rb"""\bcharset\s*=\s*(?:["']\s*)?([^\s"'/>;]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([^"']+)["']""")
-# Labels decoded as browsers do (the WHATWG Encoding Standard): Latin-1 and ASCII pages are windows-1252, and so on.
+
+
+def _labels(codec: str, *labels: str) -> dict[str, str]:
+    return dict.fromkeys(labels, codec)
+
+
+# The encodings of the WHATWG Encoding Standard (https://encoding.spec.whatwg.org/#names-and-labels), the only
+# ones browsers read pages in: each label as the standard lists it, and the Python codec that decodes it as a
+# browser does. Any other label (a Python-only codec such as hz, iso2022_kr, cp037 or charmap, and the standard's
+# "replacement" encodings) is refused by name.
 _WHATWG = {
-    **dict.fromkeys(("iso8859-1", "ascii", "cp1252", "x-cp1252"), "windows-1252"),
-    **dict.fromkeys(("iso8859-9", "x-cp1254"), "cp1254"),
-    **dict.fromkeys(("tis-620", "iso8859-11", "dos-874"), "cp874"),
-    **dict.fromkeys(("gb2312", "gbk", "x-gbk", "chinese", "csgb2312"), "gb18030"),
-    **dict.fromkeys(("euc_kr", "euc-kr", "cseuckr", "windows-949"), "cp949"),
-    **dict.fromkeys(("shift_jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "windows-31j"), "cp932"),
-    **dict.fromkeys(("big5", "cn-big5", "x-x-big5", "csbig5"), "big5hkscs"),
-    **dict.fromkeys(("iso-8859-8-i", "csiso88598i", "logical"), "iso8859-8"),
-    **dict.fromkeys(("x-mac-roman", "mac", "csmacintosh"), "mac-roman"),
-    **dict.fromkeys(("x-mac-cyrillic", "x-mac-ukrainian"), "mac-cyrillic"),
-    "x-euc-jp": "euc_jp",
+    **_labels("utf-8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "utf-8", "utf8", "x-unicode20utf8"),
+    # UTF-16 declared in ASCII bytes is not UTF-16 (the bytes say so): browsers read the page as UTF-8
+    **_labels("utf-8", "unicodefffe", "utf-16be"),
+    **_labels("utf-8", "csunicode", "iso-10646-ucs-2", "ucs-2", "unicode", "unicodefeff", "utf-16", "utf-16le"),
+    **_labels("cp866", "866", "cp866", "csibm866", "ibm866"),
+    **_labels("iso8859-2", "csisolatin2", "iso-8859-2", "iso-ir-101", "iso8859-2", "iso88592", "iso_8859-2"),
+    **_labels("iso8859-2", "iso_8859-2:1987", "l2", "latin2"),
+    **_labels("iso8859-3", "csisolatin3", "iso-8859-3", "iso-ir-109", "iso8859-3", "iso88593", "iso_8859-3"),
+    **_labels("iso8859-3", "iso_8859-3:1988", "l3", "latin3"),
+    **_labels("iso8859-4", "csisolatin4", "iso-8859-4", "iso-ir-110", "iso8859-4", "iso88594", "iso_8859-4"),
+    **_labels("iso8859-4", "iso_8859-4:1988", "l4", "latin4"),
+    **_labels("iso8859-5", "csisolatincyrillic", "cyrillic", "iso-8859-5", "iso-ir-144", "iso8859-5", "iso88595"),
+    **_labels("iso8859-5", "iso_8859-5", "iso_8859-5:1988"),
+    **_labels("iso8859-6", "arabic", "asmo-708", "csiso88596e", "csiso88596i", "csisolatinarabic", "ecma-114"),
+    **_labels("iso8859-6", "iso-8859-6", "iso-8859-6-e", "iso-8859-6-i", "iso-ir-127", "iso8859-6", "iso88596"),
+    **_labels("iso8859-6", "iso_8859-6", "iso_8859-6:1987"),
+    **_labels("iso8859-7", "csisolatingreek", "ecma-118", "elot_928", "greek", "greek8", "iso-8859-7"),
+    **_labels("iso8859-7", "iso-ir-126", "iso8859-7", "iso88597", "iso_8859-7", "iso_8859-7:1987", "sun_eu_greek"),
+    **_labels("iso8859-8", "csiso88598e", "csisolatinhebrew", "hebrew", "iso-8859-8", "iso-8859-8-e"),
+    **_labels("iso8859-8", "iso-ir-138", "iso8859-8", "iso88598", "iso_8859-8", "iso_8859-8:1988", "visual"),
+    **_labels("iso8859-8", "csiso88598i", "iso-8859-8-i", "logical"),  # the same letters, in logical order
+    **_labels("iso8859-10", "csisolatin6", "iso-8859-10", "iso-ir-157", "iso8859-10", "iso885910", "l6", "latin6"),
+    **_labels("iso8859-13", "iso-8859-13", "iso8859-13", "iso885913"),
+    **_labels("iso8859-14", "iso-8859-14", "iso8859-14", "iso885914"),
+    **_labels("iso8859-15", "csisolatin9", "iso-8859-15", "iso8859-15", "iso885915", "iso_8859-15", "l9"),
+    **_labels("iso8859-16", "iso-8859-16"),
+    **_labels("koi8-r", "cskoi8r", "koi", "koi8", "koi8-r", "koi8_r"),
+    **_labels("koi8-u", "koi8-u", "koi8-ru"),
+    **_labels("mac-roman", "csmacintosh", "mac", "macintosh", "x-mac-roman"),
+    **_labels("cp874", "dos-874", "iso-8859-11", "iso8859-11", "iso885911", "tis-620", "windows-874"),
+    **_labels("cp1250", "cp1250", "windows-1250", "x-cp1250"),
+    **_labels("cp1251", "cp1251", "windows-1251", "x-cp1251"),
+    # Latin-1 and ASCII pages are windows-1252 (see _WINDOWS_1252)
+    **_labels("windows-1252", "ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1"),
+    **_labels("windows-1252", "iso-ir-100", "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1"),
+    **_labels("windows-1252", "latin1", "us-ascii", "windows-1252", "x-cp1252"),
+    **_labels("cp1253", "cp1253", "windows-1253", "x-cp1253"),
+    **_labels("cp1254", "cp1254", "csisolatin5", "iso-8859-9", "iso-ir-148", "iso8859-9", "iso88599", "iso_8859-9"),
+    **_labels("cp1254", "iso_8859-9:1989", "l5", "latin5", "windows-1254", "x-cp1254"),
+    **_labels("cp1255", "cp1255", "windows-1255", "x-cp1255"),
+    **_labels("cp1256", "cp1256", "windows-1256", "x-cp1256"),
+    **_labels("cp1257", "cp1257", "windows-1257", "x-cp1257"),
+    **_labels("cp1258", "cp1258", "windows-1258", "x-cp1258"),
+    **_labels("mac-cyrillic", "x-mac-cyrillic", "x-mac-ukrainian"),
+    **_labels("gb18030", "chinese", "csgb2312", "csiso58gb231280", "gb2312", "gb_2312", "gb_2312-80", "gbk"),
+    **_labels("gb18030", "iso-ir-58", "x-gbk", "gb18030"),  # GBK pages decoded by its superset, as browsers do
+    **_labels("big5hkscs", "big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5"),
+    **_labels("euc_jp", "cseucpkdfmtjapanese", "euc-jp", "x-euc-jp"),
+    **_labels("iso2022_jp", "csiso2022jp", "iso-2022-jp"),
+    **_labels("cp932", "csshiftjis", "ms932", "ms_kanji", "shift-jis", "shift_jis", "sjis", "windows-31j", "x-sjis"),
+    **_labels("cp949", "cseuckr", "csksc56011987", "euc-kr", "iso-ir-149", "korean", "ks_c_5601-1987"),
+    **_labels("cp949", "ks_c_5601-1989", "ksc5601", "ksc_5601", "windows-949"),
 }
-# Python codecs that are not character sets of web pages (utf-7 is refused by browsers too).
-_NOT_CHARSETS = {"unicode-escape", "raw-unicode-escape", "punycode", "idna", "undefined", "utf-7"}
 # windows-1252 as browsers read it: the five bytes Python's cp1252 leaves undefined are the C1 code points.
 _WINDOWS_1252 = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256))
 
@@ -107,22 +158,17 @@ def declared_charset(data: bytes) -> str | None:
     """The character set a page declares in `<meta charset>`, `<meta http-equiv="Content-Type">` or an XML
     declaration within its first `CHARSET_SCAN_BYTES` bytes, as written; None when it declares none."""
     head = data[:CHARSET_SCAN_BYTES]
-    found = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    found = next(
+        (m for tag in _META_TAG.finditer(head) if (m := _CHARSET.search(head, tag.start(1), tag.end(1)))), None
+    )
+    found = found or _XML_ENCODING.search(head)
     return found.group(1).decode("ascii", errors="replace").strip() if found else None
 
 
 def _codec(label: str) -> str | None:
-    """The Python codec that decodes a page declaring `label` as a browser would, or None for an unknown one."""
-    name = label.lower()
-    try:
-        name = _WHATWG.get(name) or codecs.lookup(name).name
-    except LookupError:
-        return None
-    name = _WHATWG.get(name, name)
-    if name.startswith(("utf-16", "utf-32")):  # declared in ASCII bytes, so it is not: browsers read UTF-8
-        return "utf-8"
-    info = codecs.lookup("cp1252" if name == "windows-1252" else name)
-    return None if info.name in _NOT_CHARSETS or not getattr(info, "_is_text_encoding", True) else name
+    """The Python codec that decodes a page declaring `label` as a browser would, or None for a label the WHATWG
+    Encoding Standard does not list (or lists as "replacement", which browsers do not decode)."""
+    return _WHATWG.get(label.strip(" \t\n\f\r").lower())
 
 
 def read_html(data: bytes, where: str) -> str:

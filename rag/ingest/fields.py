@@ -55,9 +55,21 @@ def text_field(value: Any, name: str, where: str) -> str:
     if name == "byline" and isinstance(value, list) and all(isinstance(v, str) for v in value):
         return ", ".join(v.strip() for v in value if v.strip())
     kind = next((label for t, label in _KINDS.items() if isinstance(value, t)), type(value).__name__)
-    shown = json.dumps(value, ensure_ascii=False, default=str)
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    shown = _shown(value)
     raise LoadError(f"{name} must be text, not {kind} ({shown})", where=where)
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A wrong value as the reason shows it: as JSON where it can be (it usually came from JSON), else as Python
+    writes it (a mapping with dates or numbers as keys, from YAML), clipped to `limit` characters."""
+    try:
+        shown = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):  # keys that are not text, a value that holds itself
+        try:
+            shown = repr(value)
+        except RecursionError:  # nested past Python's limit (a YAML alias loop): say so rather than fail
+            shown = f"a {type(value).__name__} nested too deeply to show"
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 def status_value(value: Any, where: str) -> str:

@@ -33,7 +33,7 @@ def walk(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from _walk_folder(path, {_identity(path)})
+            yield from _walk_folder(path)
         elif problem := _link_problem(path):
             yield path, problem
         else:
@@ -63,23 +63,40 @@ def _link_problem(path: Path) -> str | None:
     return None
 
 
-def _walk_folder(folder: Path, seen: set[tuple[int, int]]) -> Iterator[tuple[Path, str | None]]:
-    try:
-        children = sorted(folder.iterdir())
-    except OSError as exc:
-        yield folder, f"the folder cannot be read ({exc.strerror or exc})"
-        return
-    for child in children:
-        if child.name.startswith("."):  # hidden on Unix, `..notes..md` too: said, never read
+def _walk_folder(top: Path) -> Iterator[tuple[Path, str | None]]:
+    """The files under `top`, each folder's entries in sorted order and a subfolder's files where it sorts, walked
+    with a stack of the folders being read rather than a call per level, so that no depth of folders reaches
+    Python's recursion limit (a folder too deep for the system to open is reported as unreadable)."""
+    stack: list[tuple[Path, tuple[int, int], Iterator[Path]]] = []  # per folder being read: its entries left
+    reading: set[tuple[int, int]] = set()  # the folders on the stack: a link back to one is a loop
+
+    def enter(folder: Path, identity: tuple[int, int]) -> str | None:
+        try:
+            children = sorted(folder.iterdir())
+        except OSError as exc:
+            return f"the folder cannot be read ({exc.strerror or exc})"
+        stack.append((folder, identity, iter(children)))
+        reading.add(identity)
+        return None
+
+    if problem := enter(top, _identity(top)):
+        yield top, problem
+    while stack:
+        folder, identity, children = stack[-1]
+        child = next(children, None)
+        if child is None:  # this folder is done: back to the one holding it
+            stack.pop()
+            reading.discard(identity)
+        elif child.name.startswith("."):  # hidden on Unix, `..notes..md` too: said, never read
             yield child, Skip(HIDDEN_FOLDER if child.is_dir() else HIDDEN_FILE)
         elif problem := _link_problem(child):
             yield child, problem
         elif child.is_dir():
-            identity = _identity(child)
-            if identity in seen:  # a link to a folder that contains it: reading it would never end
+            inner = _identity(child)
+            if inner in reading:  # a link to a folder that contains it: reading it would never end
                 yield child, f"a link back to a folder already being read ({os.readlink(child)}); not followed"
-            else:
-                yield from _walk_folder(child, seen | {identity})
+            elif problem := enter(child, inner):
+                yield child, problem
         elif child.name.endswith(SIDECAR_SUFFIX):  # read with its article; said only when it has none
             stem = child.name[: -len(SIDECAR_SUFFIX)]
             if not any((folder / f"{stem}{suffix}").is_file() for suffix in (".txt", ".md", ".markdown")):

@@ -23,7 +23,9 @@ _NESTING = f"nested more than {MAX_DEPTH} levels deep"
 
 # --- JSON ------------------------------------------------------------------------------------------------------
 
-_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+# A string, or one never closed running to the end of the text: one pass whatever follows a quote. (Requiring the
+# closing quote made every quote of an unclosed string start a scan to the end: minutes on a few hundred KB.)
+_STRING = r'"[^"\\]*(?:\\[\s\S][^"\\]*)*"?'
 _JSON_STRING = re.compile(_STRING)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _JSON_TOKEN = re.compile(rf"{_STRING}|[\[\]{{}},]")

@@ -109,12 +109,26 @@ def load_txt(
     )
 
 
+# Markdown syntax, each pattern linear on any text (an article may be a megabyte, and a hostile one a megabyte of
+# openers that never close). A code block runs to the next ``` (only the last ```, if never closed, scans to the
+# end). Link and image text stops at the next bracket and their address at the next bracket or line end, so
+# the scans from different openers never overlap. Emphasis closes within its line and 300 characters, so each
+# opener costs at most that much.
+_CODE_BLOCK = re.compile(r"```.*?```", flags=re.S)
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^)\[\]\n]*\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\([^)\[\]\n]*\)")
+_BLOCK_MARK = re.compile(r"^[ \t]{0,3}(#{1,6}|>|[-*+]|\d+\.)[ \t]+", flags=re.M)
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(\S(?:[^\n]{0,300}?\S)?)\1")
+# A "# Headline" first line; the headline starts at a non-space, so the spaces before it are matched one way only.
+_HEADING = re.compile(r"\s*#\s+(\S.*)\n")
+
+
 def _markdown_to_text(text: str) -> str:
-    text = re.sub(r"```.*?```", "", text, flags=re.S)
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"^[ \t]{0,3}(#{1,6}|>|[-*+]|\d+\.)[ \t]+", "", text, flags=re.M)
-    return re.sub(r"(\*\*|__|\*|_|`)(\S(?:.*?\S)?)\1", r"\2", text)
+    text = _CODE_BLOCK.sub("", text)
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _BLOCK_MARK.sub("", text)
+    return _EMPHASIS.sub(r"\2", text)
 
 
 def load_md(
@@ -124,7 +138,7 @@ def load_md(
     check_size(len(text), max_chars, where)  # before any work on it
     fields, text = front_matter(text, where)
     fields = {**(meta or {}), **fields}
-    heading = re.match(r"^\s*#\s+(.+)\n", text)
+    heading = _HEADING.match(text)
     title = text_field(field_value(fields, "title"), "title", where) or (heading.group(1) if heading else "")
     if heading and title == heading.group(1):
         text = text[heading.end() :]
@@ -174,15 +188,18 @@ def load_html(text: str, key: str, where: str, max_chars: int = MAX_ARTICLE_CHAR
     )
 
 
+# Linear on any page: a tag never closed runs to the end (not a scan to the end from every "<meta"), and an
+# attribute name is matched from its first character only (not again from each character of a long name).
+_META = re.compile(r"<meta\b[^>]*>?", flags=re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""(?<![\w:-])([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
 def _html_meta(html_text: str, name: str) -> str | None:
     """A `<meta name="status" content="retracted">` value (also `newsroom:status`), unescaped; None when absent."""
     import html
 
-    for tag in re.finditer(r"<meta\b[^>]*>", html_text[:200_000], flags=re.IGNORECASE):
-        attrs = {
-            k.lower(): double or single
-            for k, double, single in re.findall(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag.group())
-        }
+    for tag in _META.finditer(html_text[:200_000]):
+        attrs = {k.lower(): double or single for k, double, single in _ATTRIBUTE.findall(tag.group())}
         if attrs.get("name", attrs.get("property", "")).lower() in (name, f"newsroom:{name}"):
             return html.unescape(attrs.get("content", ""))
     return None

@@ -11,7 +11,7 @@ import pytest
 
 from rag.archive.knowledge import Archive
 from rag.errors import LoadError
-from rag.ingest.encoding import declared_charset, read_html
+from rag.ingest.encoding import CHARSET_SCAN_BYTES, declared_charset, read_html
 from rag.ingest.loaders import load_file
 from rag.ingest.pipeline import ingest_paths
 from rag.ingest.uploads import check_upload
@@ -160,3 +160,100 @@ def test_utf_16_without_a_byte_order_mark_is_not_taken_from_the_tag() -> None:
     page = _page('<meta charset="utf-16">').encode("utf-8")
     assert "Müller sagte" in read_html(page, "page.html")
     assert codecs.BOM_UTF16_LE not in page
+
+
+# --- only the encodings of the WHATWG Encoding Standard ----------------------------------------------------------
+
+SAMPLES = {  # a sentence in each script, and the labels (as pages write them) of encodings that hold it
+    "Мэр объявил в понедельник, что новая линия метро откроется в следующем году.": (
+        ("windows-1251", "cp1251"),
+        ("KOI8-R", "koi8_r"),
+        ("ibm866", "cp866"),
+        ("iso-8859-5", "iso8859_5"),
+        ("x-mac-cyrillic", "mac_cyrillic"),
+    ),
+    "Мер оголосив у понеділок, що нова лінія метро відкриється наступного року.": (("koi8-u", "koi8_u"),),
+    "Burmistrz ogłosił w poniedziałek, że nowa linia tramwajowa zostanie otwarta.": (
+        ("windows-1250", "cp1250"),
+        ("iso-8859-2", "iso8859_2"),
+        ("iso-8859-16", "iso8859_16"),
+    ),
+    "Belediye başkanı pazartesi günü yeni metro hattının açılacağını söyledi.": (
+        ("windows-1254", "cp1254"),
+        ("iso-8859-9", "cp1254"),
+    ),
+    "Ο δήμαρχος ανακοίνωσε ότι η νέα γραμμή του μετρό θα ανοίξει.": (
+        ("windows-1253", "cp1253"),
+        ("iso-8859-7", "iso8859_7"),
+    ),
+    "ראש העיר הודיע כי קו הרכבת החדש ייפתח בשנה הבאה.": (
+        ("windows-1255", "cp1255"),
+        ("iso-8859-8", "iso8859_8"),
+        ("iso-8859-8-i", "iso8859_8"),
+    ),
+    "أعلن رئيس البلدية أن خط المترو الجديد سيفتتح العام المقبل.": (
+        ("windows-1256", "cp1256"),
+        ("iso-8859-6", "iso8859_6"),
+    ),
+    "ผู้ว่าราชการประกาศว่ารถไฟฟ้าสายใหม่จะเปิดให้บริการในปีหน้า": (
+        ("windows-874", "cp874"),
+        ("tis-620", "cp874"),
+    ),
+    "Le maire a annoncé lundi que la nouvelle ligne de métro ouvrira l’année prochaine.": (("windows-1258", "cp1258"),),
+    "Die Straße in Köln wird im März für drei Wochen gesperrt.": (
+        ("macintosh", "mac_roman"),
+        ("iso-8859-3", "iso8859_3"),
+        ("iso-8859-4", "iso8859_4"),
+        ("iso-8859-10", "iso8859_10"),
+        ("iso-8859-13", "iso8859_13"),
+        ("iso-8859-14", "iso8859_14"),
+        ("windows-1257", "cp1257"),
+    ),
+    "東京の港は月曜日に再開したと港湾局が発表した。": (
+        ("Shift_JIS", "shift_jis"),
+        ("euc-jp", "euc_jp"),
+        ("iso-2022-jp", "iso2022_jp"),
+    ),
+    "上海市政府周一宣布，新的地铁线路将于明年开通。": (("gbk", "gbk"), ("gb2312", "gb2312"), ("gb18030", "gb18030")),
+    "台北市政府週一宣布，新的捷運路線將於明年通車。": (("big5", "big5"),),
+    "서울시는 새 지하철 노선이 내년에 개통될 것이라고 발표했다.": (("euc-kr", "euc_kr"),),
+}
+COMMON = [(label, codec, text) for text, labels in SAMPLES.items() for label, codec in labels]
+
+
+@pytest.mark.parametrize(("label", "codec", "text"), COMMON, ids=[label for label, _, _ in COMMON])
+def test_a_page_in_a_web_encoding_is_decoded_as_browsers_do(tmp_path: Path, label: str, codec: str, text: str) -> None:
+    page = f'<html><head><meta charset="{label}"><title>{text[:12]}</title></head><body><p>{text}</p></body></html>'
+    path = _save(tmp_path, "page.html", page.encode(codec))
+    assert text in read_html(path.read_bytes(), str(path))
+
+
+REFUSED = ["hz", "hz-gb-2312", "iso-2022-kr", "csiso2022kr", "iso2022_kr", "iso-2022-cn", "cp037", "cp500", "cp1140"]
+REFUSED += ["charmap", "utf-7", "replacement", "mac-iceland", "cp437", "ptcp154", "johab", "utf-32"]
+
+
+@pytest.mark.parametrize("label", REFUSED)
+def test_a_charset_browsers_do_not_read_is_refused_naming_it(tmp_path: Path, label: str) -> None:
+    """Python decodes these (EBCDIC, 7-bit escapes, DOS code pages...), browsers never do: the page is not read."""
+    path = _save(tmp_path, "odd.html", _page(f'<meta charset="{label}">').encode("utf-8"))
+    with pytest.raises(LoadError) as info:
+        load_file(path)
+    assert info.value.reason == (
+        f"the page declares the character set '{label}', which Newsroom cannot read; save it as UTF-8 and try again"
+    )
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "<meta " * 450 + "charset=" + " " * 5_400 + ">",  # cubic before: a minute and a half
+        "<meta charset='" + " " * 7_000 + "'>",
+        "<meta " + "charset " * 900,
+    ],
+)
+def test_a_head_of_unclosed_meta_tags_and_spaces_is_scanned_at_once(tmp_path: Path, junk: str) -> None:
+    path = _save(tmp_path, "junk.html", _page(junk).encode("utf-8"))
+    assert path.read_bytes().index(b"<title>") < CHARSET_SCAN_BYTES  # all the junk is in the part scanned
+    assert declared_charset(path.read_bytes()) is None
+    assert "Müller sagte, die Straße in Köln werde im März" in _body(path)

@@ -89,3 +89,31 @@ def test_the_ingest_report_lists_every_skipped_file_with_its_reason(hash_archive
     assert HIDDEN_FOLDER in lines[".cache"]
     assert report.ok and re.search(r"\b4 (of another type )?skipped", report.summary())  # skipped is not failed
     assert hash_archive.store.article_count() == 1
+
+
+NESTED = 1_500  # folders inside each other: past Python's recursion limit of 1,000 frames
+
+
+def test_folders_nested_1500_deep_are_read_to_the_bottom(hash_archive: Archive, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    top = _write(inbox / "top.md")
+    folders = [inbox]
+    for _ in range(NESTED):  # one level at a time: Path.mkdir(parents=True) itself recurses per missing level
+        folders.append(folders[-1] / "d")
+        folders[-1].mkdir()
+    bottom = _write(
+        folders[-1] / "bottom.md", "# Ferry strike ends\n\nThe ferry strike ended on Tuesday, the union said.\n"
+    )
+    try:
+        assert list(walk([inbox])) == [(bottom, None), (top, None)]  # sorted: the folder "d" before "top.md"
+        assert load_file(bottom).articles[0].title == "Ferry strike ends"
+        report = ingest_paths(hash_archive, [inbox])
+        assert [(Path(f.path).name, f.status) for f in report.files] == [
+            ("bottom.md", "ingested"),
+            ("top.md", "ingested"),
+        ]
+        assert hash_archive.store.article_count() == 2
+    finally:  # bottom up: shutil.rmtree, which pytest cleans tmp_path with, recurses per level on Python 3.11
+        bottom.unlink()
+        for folder in reversed(folders[1:]):
+            folder.rmdir()

@@ -103,6 +103,38 @@ def test_a_deep_jsonl_line_is_refused_alone_and_the_other_lines_load(tmp_path: P
     )
 
 
+UNCLOSED = 400_000  # characters of a JSON string never closed: a scan that backtracks on it takes ten minutes
+
+
+@pytest.mark.timeout(60)
+def test_an_unclosed_json_string_after_deep_brackets_is_refused_at_once(tmp_path: Path) -> None:
+    """Each quote of an unclosed string once started a scan to the end of the text (quadratic: 6 s at 40 KB)."""
+    hostile = "[" * 70 + '"\\' * (UNCLOSED // 2)
+    error = _refusal(_write(tmp_path / "deep.json", hostile + "\n"))
+    assert error.reason == (
+        f"the JSON is nested more than {MAX_DEPTH} levels deep at line 1 (record 1); an article export nests only "
+        "a few levels"
+    )
+    good = json.dumps({"title": "Bridge reopens", "body": BODY})
+    path = _write(tmp_path / "feed.jsonl", f"{good}\n{hostile}\n")
+    loaded = load_file(path)
+    assert [a.title for a in loaded.articles] == ["Bridge reopens"]
+    assert [(e.where, e.reason) for e in loaded.errors] == [
+        (
+            f"{path} line 2",
+            f"the JSON is nested more than {MAX_DEPTH} levels deep; an article record nests only a few levels",
+        )
+    ]
+
+
+@pytest.mark.timeout(60)
+def test_a_json_string_left_open_after_many_records_is_invalid_json_not_nesting(tmp_path: Path) -> None:
+    record = json.dumps({"title": "Bridge reopens", "body": BODY, "tags": [["harbour"], ["bridge"]]})
+    text = "[" + ",\n".join([record] * 40) + ',\n{"title": "' + '\\"' * (UNCLOSED // 2)
+    error = _refusal(_write(tmp_path / "open.json", text))
+    assert error.reason == "invalid JSON at line 41, column 11: Unterminated string starting at"
+
+
 # --- YAML front matter and sidecars ----------------------------------------------------------------------------
 
 

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, SEED_DIR, SEED_FILE
 
+from rag.archive.knowledge import Archive
 from rag.errors import LoadError
 from rag.ingest.loaders import SUPPORTED, iter_files, load_file
 from rag.ingest.metadata import normalise_url, outlet_from_url
+from rag.ingest.pipeline import ingest_paths
 from rag.models import Article
 
 GOOD = FIXTURES / "good"
@@ -293,6 +295,38 @@ def test_markdown_outlet_from_url_when_missing(tmp_path: Path) -> None:
     assert _one(_write(tmp_path / "a.md", text)).outlet == "The Guardian"
 
 
+STORY = "The harbour bridge reopened on Monday after a two-year refit, the council said."
+HOSTILE_MARKDOWN = {  # each took minutes with patterns that scan to the end of the text per opener
+    "emphasis": f"---\ntitle: T\n---\n{STORY}\n\n{'*a ' * 70_000}\n\n{STORY}\n",
+    "underscores": f"---\ntitle: T\n---\n{STORY}\n\n{'_a ' * 70_000}\n\n{STORY}\n",
+    "code": f"---\ntitle: T\n---\n{STORY}\n\n{'`a ' * 70_000}\n\n{STORY}\n",
+    "images": f"---\ntitle: T\n---\n{STORY}\n\n{'![' * 200_000}\n\n{STORY}\n",
+    "links": f"---\ntitle: T\n---\n{STORY}\n\n{'[a' * 200_000}\n\n{STORY}\n",
+    "link addresses": f"---\ntitle: T\n---\n{STORY}\n\n{'[a](' * 240_000}\n\n{STORY}\n",
+    "code blocks": f"---\ntitle: T\n---\n{STORY}\n\n{'```a ' * 80_000}\n\n{STORY}\n",  # linear already
+    "heading": "#" + " " * 100_000 + "harbour " * 12_500,  # one line: a "# heading" never ended
+}
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("text", list(HOSTILE_MARKDOWN.values()), ids=list(HOSTILE_MARKDOWN))
+def test_markdown_syntax_that_never_closes_is_read_or_refused_at_once(tmp_path: Path, text: str) -> None:
+    path = _write(tmp_path / "hostile.md", text)
+    try:
+        [article] = load_file(path).articles
+    except LoadError as exc:
+        assert exc.reason.startswith("this is not article text")
+    else:
+        assert STORY in article.body or "harbour harbour" in article.body
+
+
+def test_markdown_emphasis_and_links_are_still_removed_within_a_line(tmp_path: Path) -> None:
+    words = " ".join(["flood"] * 40)  # an emphasised passage of 240 characters
+    text = f"# Flood plan\n\nThe *council* voted, **{words}**, and [the mayor](https://x.example/a_(b)) _agreed_.\n"
+    article = _one(_write(tmp_path / "a.md", text))
+    assert article.body == f"The council voted, {words}, and the mayor) agreed."
+
+
 # --- .html -------------------------------------------------------------------------------------------------------
 
 
@@ -355,6 +389,20 @@ def test_html_with_only_scripts_is_refused() -> None:
     with pytest.raises(LoadError) as info:
         load_file(BAD / "scripts-only.html")
     assert info.value.reason == "no article text found in this HTML page"
+
+
+@pytest.mark.timeout(60)
+def test_a_page_with_a_huge_meta_attribute_still_reads_its_status_at_once(tmp_path: Path) -> None:
+    """Attribute names were tried from every character of a long word: minutes for a 150 KB one."""
+    paragraphs = "".join(
+        f"<p>{STORY} The first buses crossed at dawn, and traders welcomed them.</p>" for _ in range(3)
+    )
+    page = (
+        f"<html><head><meta {'a' * 150_000}><meta name='newsroom:status' content='draft'><title>Bridge reopens"
+        f"</title></head><body><article><h1>Bridge reopens</h1>{paragraphs}</article></body></html>"
+    )
+    article = _one(_write(tmp_path / "huge.html", page))
+    assert article.status == "draft" and STORY in article.body
 
 
 # --- .json / .jsonl ----------------------------------------------------------------------------------------------
@@ -703,6 +751,55 @@ def test_a_list_of_names_is_a_byline_and_front_matter_types_are_checked_too(tmp_
     assert load_file(_write(tmp_path / "a.json", json.dumps(record))).articles[0].byline == "Ann Lee, Bo Ray"
     with pytest.raises(LoadError, match=r"title must be text, not a number \(2024\)"):
         load_file(_write(tmp_path / "b.md", "---\ntitle: 2024\n---\nThe harbour reopened on Monday.\n"))
+
+
+KEYS_NOT_TEXT = [  # YAML reads 2023-01-01 as a date and 1 as a number: keys JSON cannot write
+    ("title: {2023-01-01: x}", "title must be text, not an object with fields ({datetime.date(2023, 1, 1): 'x'})"),
+    (
+        "author: [{1: Ann, 2: Bo}, {2023-01-01: x}]",
+        "byline must be text, not a list ([{1: 'Ann', 2: 'Bo'}, {datetime.date(2023, 1, 1): 'x'}])",
+    ),
+    (  # clipped, as every value shown
+        "status: {2024-03-05 10:00:00: retracted after a complaint from the harbour board}",
+        "status must be text, not an object with fields ({datetime.datetime(2024, 3, 5, 10, 0): 'retracted after a...)",
+    ),
+    ("source: {[1, 2]: x}", None),  # a list as a key: malformed YAML, said as such
+]
+
+
+@pytest.mark.parametrize(("front", "reason"), KEYS_NOT_TEXT)
+def test_a_field_with_keys_that_are_not_text_is_refused_with_its_value(
+    tmp_path: Path, front: str, reason: str | None
+) -> None:
+    path = _write(tmp_path / "a.md", f"---\n{front}\n---\nThe harbour reopened on Monday, the port said.\n")
+    with pytest.raises(LoadError) as info:
+        load_file(path)
+    assert info.value.where == str(path)
+    if reason is None:
+        assert info.value.reason.startswith("the YAML front matter (between the '---' lines) is malformed")
+    else:
+        assert info.value.reason == reason
+
+
+def test_a_sidecar_field_with_date_keys_fails_its_article_and_the_batch_goes_on(
+    hash_archive: Archive, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    _write(inbox / "ferry.txt", "Ferry strike ends\nThe ferry strike ended on Tuesday, the union said.\n")
+    _write(inbox / "ferry.meta.yaml", "outlet: {2023-01-01: Port Gazette}\n")
+    _write(inbox / "bridge.md", "---\ncorrection: {2023-01-01: fixed}\n---\nThe harbour reopened on Monday.\n")
+    good = {"title": "Harbour reopens", "body": "The harbour reopened on Monday, the port said."}
+    _write(inbox / "feed.json", json.dumps([good, {**good, "title": {"2023-01-01": "x"}}]))
+    report = ingest_paths(hash_archive, [inbox])
+    lines = {Path(f.path).name: f.errors for f in report.files}
+    assert lines == {
+        "bridge.md": ["correction must be text, not an object with fields ({datetime.date(2023, 1, 1): 'fixed'})"],
+        "feed.json": [
+            f'{inbox / "feed.json"} record 2: title must be text, not an object with fields ({{"2023-01-01": "x"}})'
+        ],
+        "ferry.txt": ["outlet must be text, not an object with fields ({datetime.date(2023, 1, 1): 'Port Gazette'})"],
+    }
+    assert hash_archive.store.article_count() == 1
 
 
 def test_an_article_over_the_size_cap_is_refused_naming_the_setting(tmp_path: Path) -> None:
