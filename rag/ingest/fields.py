@@ -97,6 +97,8 @@ def _yaml_fields(text: str, where: str, what: str) -> dict[str, Any]:
         raise LoadError(f"{what}{where_in} is malformed ({detail})", where=where) from exc
     except RecursionError as exc:  # the backstop: check_yaml stops nesting long before this
         raise too_deep(where, what) from exc
+    except ValueError as exc:  # Python refuses integers of more than 4,300 digits (int_max_str_digits)
+        raise LoadError(f"{what} holds a number too long to read ({str(exc)[:80]})", where=where) from exc
     if not isinstance(loaded, dict):
         raise LoadError(f"{what} is not a mapping of fields", where=where)
     return loaded

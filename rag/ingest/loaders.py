@@ -241,6 +241,8 @@ def parse_json(text: str, where: str, *, whole_file: bool = True) -> Any:
         raise LoadError(f"invalid JSON{at}", where=where) from exc
     except RecursionError as exc:  # the backstop: check_json refuses nesting long before this
         raise too_deep(where) from exc
+    except ValueError as exc:  # Python refuses integers of more than 4,300 digits (int_max_str_digits)
+        raise LoadError(f"the JSON holds a number too long to read ({str(exc)[:80]})", where=where) from exc
 
 
 def load_file(path: Path, max_chars: int = MAX_ARTICLE_CHARS) -> LoadedFile:

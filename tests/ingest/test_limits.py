@@ -289,3 +289,15 @@ def test_without_the_pre_scan_a_recursion_error_is_still_a_load_error(
 ) -> None:
     monkeypatch.setattr(checker, lambda *args, **kwargs: None)
     assert _refusal(_write(tmp_path / name, text)).reason == reason
+
+
+def test_a_number_too_long_for_python_is_refused_with_its_reason(tmp_path: Path) -> None:
+    digits = "7" * 5000
+    record = tmp_path / "long.json"
+    record.write_text(f'[{{"title": "T", "body": "The toll rises to nine pounds in May.", "count": {digits}}}]')
+    with pytest.raises(LoadError, match="number too long"):
+        load_file(record)
+    front = tmp_path / "long.md"
+    front.write_text(f"---\ntitle: T\ncount: {digits}\n---\nThe toll rises to nine pounds in May.\n")
+    with pytest.raises(LoadError, match="number too long"):
+        load_file(front)
