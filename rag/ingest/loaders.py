@@ -170,7 +170,7 @@ def load_html(text: str, key: str, where: str, max_chars: int = MAX_ARTICLE_CHAR
     body = str(fields.get("text") or "")
     if not body.strip():
         raise LoadError("no article text found in this HTML page", where=where)
-    title = str(fields.get("title") or "")
+    title = without_site(str(fields.get("title") or ""), str(fields.get("sitename") or ""))
     first, _, rest = body.partition("\n")
     if title and first.strip() == title.strip() and rest.strip():
         body = rest  # the headline is metadata, not the first paragraph
@@ -192,6 +192,19 @@ def load_html(text: str, key: str, where: str, max_chars: int = MAX_ARTICLE_CHAR
 # attribute name is matched from its first character only (not again from each character of a long name).
 _META = re.compile(r"<meta\b[^>]*>?", flags=re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""(?<![\w:-])([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+_SITE_SUFFIX = re.compile(r"^(.*?\S)\s+[-|–—·:]\s+([^-|–—·:]{1,60})$")
+
+
+def without_site(title: str, site: str) -> str:
+    """A page's headline without the site's name that pages append to it ("Germany's economy shrinks - DW",
+    "Fed holds rates | Reuters"); a suffix that is not the site's name stays ("Biden's plan - explained")."""
+    found = _SITE_SUFFIX.match(title.strip())
+    if not found or not site.strip():
+        return title
+    tail, name = found.group(2).strip().lower(), site.strip().lower()
+    return found.group(1) if tail == name or tail in name or name in tail else title
 
 
 def _html_meta(html_text: str, name: str) -> str | None:

@@ -7,35 +7,7 @@ import sys
 import unicodedata
 from functools import cache
 
-# Lines that are page furniture, not journalism. Matched against a whole (stripped) line.
-_BOILERPLATE = [
-    r"leave a (reply|comment)",
-    r"(post|submit|add) (a )?comment",
-    r"cancel reply",
-    r"comments?( \(\d+\))?",
-    r"\d+ comments?",
-    r"your email address will not be published\.?( required fields are marked ?\*?)?",
-    r"required fields are marked ?\*?",
-    r"save my name, email,? and website in this browser for the next time i comment\.?",
-    r"notify me of (follow-up comments|new posts) by email\.?",
-    r"you must be logged in to post a comment\.?",
-    r"(share|tweet|email|print)( this)?( article| story| page)?( on \w+)?:?",
-    r"share (on|via) (facebook|twitter|x|linkedin|whatsapp|email|reddit)",
-    r"(facebook|twitter|linkedin|whatsapp|reddit|pinterest|email)"
-    r"( ?[|/•·] ?(facebook|twitter|linkedin|whatsapp|reddit|pinterest|email))+",
-    r"(click here to )?subscribe( now| today)?( to [\w' ]+)?[.!]?",
-    r"sign up (for|to) (our|the) [\w' -]*newsletters?[.!]?",
-    r"(get|receive) (our|the) [\w' -]*newsletter[\w' -]*[.!]?",
-    r"follow us on [\w ,&]+[.!]?",
-    r"(we|this (site|website)) uses? cookies[^.]{0,160}\.?",
-    r"(accept|reject|manage) (all )?cookies",
-    r"by (continuing|using) (to use )?this (site|website)[^.]{0,120}cookies[^.]{0,80}\.?",
-    r"advertisement",
-    r"related (articles|stories|posts|coverage)",
-    r"read more:?",
-    r"skip to (main )?content",
-]
-_BOILERPLATE_RE = re.compile(r"^(?:" + "|".join(_BOILERPLATE) + r")$", re.IGNORECASE)
+from rag.ingest.furniture import strip_boilerplate
 
 # Abbreviations that never end a sentence (titles come before a name); "No." only before a number.
 _NEVER_FINAL = frozenset("mr mrs ms dr prof sen rep gov gen col lt sgt capt st vs fig approx e.g i.e".split())
@@ -117,20 +89,8 @@ def normalise(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def is_boilerplate(line: str) -> bool:
-    """True when a line is web page furniture (comment forms, share and cookie lines)."""
-    stripped = line.strip().strip("*•·|-–—").strip()
-    return bool(stripped) and len(stripped) <= 200 and bool(_BOILERPLATE_RE.match(stripped))
-
-
-def strip_boilerplate(text: str) -> str:
-    """Remove boilerplate lines, keeping the paragraph layout of the rest."""
-    kept = [line for line in text.split("\n") if not is_boilerplate(line)]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
-
-
 def clean_body(text: str) -> str:
-    """Normalise and de-boilerplate an article body."""
+    """Normalise an article body and remove its page furniture (`rag.ingest.furniture`)."""
     return strip_boilerplate(normalise(text))
 
 

@@ -882,3 +882,46 @@ def test_a_lone_c1_byte_from_mojibake_never_eats_the_text_after_it() -> None:
     mojibake = "the minister\u00e2\x80\x9d said and then the minister resigned. Later \u00e2\x80\x9c it was over"
     assert strip_controls(mojibake) == "the ministerâ said and then the minister resigned. Later â it was over"
     assert strip_controls("a\x1b]0;title\x07b\x1b[2Jc\x1b[31md") == "abcd"
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "headline"),
+    [
+        ("Germany's economy shrinks - DW", "DW", "Germany's economy shrinks"),
+        (
+            "Germany's economy shrinks – DW – 12/07/2023",
+            "Deutsche Welle",
+            "Germany's economy shrinks – DW – 12/07/2023",
+        ),
+        ("Fed holds rates | Reuters", "Reuters", "Fed holds rates"),
+        ("Fed holds rates | Reuters", "", "Fed holds rates | Reuters"),
+        ("Biden's plan - explained", "The Guardian", "Biden's plan - explained"),
+        (
+            "Tottenham 4-1 Fulham - Premier League: match report",
+            "BBC Sport",
+            "Tottenham 4-1 Fulham - Premier League: match report",
+        ),
+        ("Tottenham beat Fulham · BBC Sport", "BBC", "Tottenham beat Fulham"),
+    ],
+)
+def test_a_headline_loses_the_site_name_pages_append_and_nothing_else(title: str, site: str, headline: str) -> None:
+    from rag.ingest.loaders import without_site
+
+    assert without_site(title, site) == headline
+
+
+def test_an_html_page_headline_is_stored_without_its_site_suffix(tmp_path: Path) -> None:
+    page = tmp_path / "dw.html"
+    paragraphs = "".join(
+        f"<p>The German economy shrank by 0.{n} percent in the third quarter, the statistics office said on Friday, "
+        f"as high energy prices and interest rates weighed on households and industry alike.</p>"
+        for n in range(1, 6)
+    )
+    page.write_text(
+        "<html><head><meta charset='utf-8'><title>Germany's economy shrinks - DW</title>"
+        "<meta property='og:site_name' content='DW'></head><body><article><h1>Germany's economy shrinks</h1>"
+        f"{paragraphs}</article></body></html>",
+        encoding="utf-8",
+    )
+    [article] = load_file(page).articles
+    assert article.title == "Germany's economy shrinks" and article.outlet == "DW"

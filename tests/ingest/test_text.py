@@ -9,15 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import ANY_TEXT, news_texts
 
+from rag.ingest.furniture import is_boilerplate, strip_boilerplate
 from rag.ingest.text import (
     _ESCAPE_SEQUENCES,
     clean_body,
-    is_boilerplate,
     normalise,
     paragraph_spans,
     sentence_spans,
     split_sentences,
-    strip_boilerplate,
 )
 
 # --- normalisation ---------------------------------------------------------------------------------------------
@@ -67,6 +66,18 @@ def test_normalise_keeps_paragraph_breaks_but_not_runs_of_blank_lines() -> None:
         "Read more:",
         "Skip to main content",
         "• Share this story •",
+        "Also Read: ICC Cricket World Cup 2023 Prize Money: How much finalists will win",
+        "Related Pages:",
+        "Related: Why the Fed held rates",
+        "Editors' Recommendations",
+        "More from the US v Google trial: Vertical search, pre-installs and the case of Firefox/Yahoo",
+        "You might also like",
+        "Valve Steam Deck OLED SCORE 89 Engadget 89 Critics - Not yet scored N/A Users - Not yet scored N/A",
+        "© Copyright of Globes Publisher Itonut (1983) Ltd., 2023.",
+        "© AAP",
+        "Copyright 2023 The Associated Press. All rights reserved.",
+        "Support our journalism: become a member from £5 a month.",
+        "Donate now",
     ],
 )
 def test_web_furniture_lines_are_boilerplate(line: str) -> None:
@@ -86,11 +97,26 @@ def test_web_furniture_lines_are_boilerplate(line: str) -> None:
         "Regulators said the cookies sold at the fair contained undeclared nuts.",
         "Comments made by the chancellor on Tuesday rattled the markets.",
         "Related coverage of the inquiry will continue all week, the broadcaster said.",
+        "Copyright infringement claims rose 20% last year, the office said.",
+        "Also read by millions, the column ran for a decade.",
+        "More from the interview appears in Sunday's edition, the editor said.",
+        "Donated organs saved 40 lives last year.",
+        "The studio said the film was not yet scored when the strike began.",
         "",
     ],
 )
 def test_sentences_that_mention_comments_or_subscribers_are_kept(line: str) -> None:
     assert not is_boilerplate(line)
+
+
+def test_embedded_posts_leave_no_link_residue_but_keep_their_words() -> None:
+    line = (
+        "One of those 10,000 Rakes definitely belongs to Royce Lewis. pic.twitter.com/3gRJp2i8eb — MLB (@MLB) "
+        "October 3, 2023"
+    )
+    assert strip_boilerplate(line + "\n📰 https://t.co/oUNhlBkWe3 pic.twitter.com/vMCAMpCFfk — Detroit Lions") == (
+        "One of those 10,000 Rakes definitely belongs to Royce Lewis. — MLB (@MLB) October 3, 2023\n📰 — Detroit Lions"
+    )
 
 
 def test_overlong_line_is_never_boilerplate() -> None:
