@@ -297,6 +297,28 @@ def test_browser_upload_adds_an_article_that_can_then_be_asked_about(app_url: st
     expect(page.get_by_text("[1] Harbour bridge reopens")).to_be_visible()
 
 
+def test_browser_a_deeply_nested_upload_is_refused_and_the_good_file_ingests(
+    app_url: str, page: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    good = tmp_path / "good.md"
+    good.write_text(
+        "---\ntitle: Ferry fares hold\noutlet: Port Gazette\npublished_at: 2024-03-04\n---\n\nFerry fares stay at "
+        "two pounds this summer, the council said on Friday.\n"
+    )
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 10_000 + "]" * 10_000)
+    page.goto(app_url, wait_until="domcontentloaded")
+    expect(page.get_by_text("Add articles")).to_be_visible(timeout=90_000)
+    page.get_by_text("Add articles").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(good), str(deep)])
+    page.get_by_role("button", name="Add to the archive").click()
+    expect(page.get_by_role("cell", name="ingested: 1 article", exact=True).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell").filter(has_text="nested more than 64 levels deep").first).to_be_visible()
+    assert "RecursionError" not in page.content() and "Something went wrong" not in page.content()
+
+
 def test_browser_a_hostile_article_runs_no_script_and_sends_no_request_elsewhere(
     app_url: str, page: Any, tmp_path: Path
 ) -> None:
