@@ -83,9 +83,7 @@ def write_rights(role: str, email: str, *, shared: bool, open_uploads: bool) -> 
         return WriteRights(True, True, "the local user")
     if open_uploads:
         return WriteRights(True, False, f"reader {email}" if email else "a reader (not signed in)")
-    return WriteRights(
-        False, False, "", "Only editors can add articles here. Sign in with an editor's account to add articles."
-    )
+    return WriteRights(False, False, "", "Only editors can add articles to this archive.")
 
 
 def is_loopback(address: str | None) -> bool:

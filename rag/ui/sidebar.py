@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,10 @@ def upload_row(report: FileReport) -> dict[str, Any]:
     articles = report.new + report.replaced + report.unchanged
     folder = str(Path(report.path).parent) + "/"  # the server's upload folder, never shown
     reasons = [e.replace(folder, "") for e in report.errors]
-    return {"file": Path(report.path).name, "status": report.status, "articles": articles, "reason": "; ".join(reasons)}
+    name = Path(report.path).name
+    if Path(report.path).parent.name == "open":  # a reader's upload, saved under its content's hash and its name
+        name = re.sub(r"^[0-9a-f]{12}-", "", name)
+    return {"file": name, "status": report.status, "articles": articles, "reason": "; ".join(reasons)}
 
 
 def upload_result(row: dict[str, Any]) -> str:
@@ -107,7 +111,8 @@ def upload_box(st: Any, engine: ChatEngine, rights: WriteRights) -> None:
     that may not write sees why instead (and is refused on the server whatever it sends)."""
     settings = engine.settings
     if not rights.add:
-        st.caption(md_escape(rights.why_not))
+        sign_in = " Sign in with an editor's account to add some." if _sign_in_configured(st) else ""
+        st.caption(md_escape(rights.why_not + sign_in))
         return
     generation = st.session_state.setdefault("upload_generation", 0)
     with st.expander("Add articles", expanded=bool(st.session_state.get("upload_report"))):

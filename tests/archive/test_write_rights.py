@@ -16,9 +16,9 @@ from rag.archive.access import EDITOR, READER, WriteRights, is_loopback, role_fi
 from rag.archive.knowledge import Archive
 from rag.config import load_settings
 from rag.errors import AccessDeniedError
-from rag.ingest.pipeline import NOT_YOURS, ingest_paths
+from rag.ingest.pipeline import NOT_YOURS, FileReport, ingest_paths
 from rag.retrieval.hybrid import HybridRetriever
-from rag.ui.sidebar import save_uploads
+from rag.ui.sidebar import save_uploads, upload_row
 
 READER_RIGHTS = WriteRights(True, False, "a reader (not signed in)")
 COMMON = {"outlet": "Port Gazette", "published_at": "2024-03-04"}
@@ -131,6 +131,7 @@ def test_an_open_upload_never_overwrites_another_file(tmp_path: Path) -> None:
     editor, _ = save_uploads(settings, WriteRights(True, True, "editor"), [("story.md", b"# E\n\nAn editor's text.\n")])
     assert len({first[0], second[0], editor[0]}) == 3
     assert b"first" in first[0].read_bytes() and b"second" in second[0].read_bytes()
+    assert upload_row(FileReport(str(first[0])))["file"] == "story.md"  # the report shows the reader's own name
 
 
 @pytest.fixture
