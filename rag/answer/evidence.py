@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.answer.names import haystack_of, mentions, names_speaker
+from rag.answer.names import haystack_of, mentions, names_speaker, quotes_speaker
 from rag.answer.topics import concrete, missing_topics, unvoiced_topics
 from rag.models import Passage
 from rag.retrieval.names import named_entities
@@ -59,6 +59,7 @@ class Gaps:
     missing_topics: tuple[str, ...] = ()  # what the question asks about ("about smoking") that no passage holds
     unvoiced_topics: tuple[str, ...] = ()  # "what did Putin say about inflation": found, but never with Putin
     speakers_named: tuple[str, ...] = ()  # the people the question asks the words of
+    unquoted_speakers: tuple[str, ...] = ()  # of those, the ones the passages name but never quote
     topics: int = 0  # how many topics the question names
     parts: int = 1  # how many parts the question has
 
@@ -106,14 +107,23 @@ class Gaps:
                 f"None of the articles found that bear on the question {verb} {_join(self.absent_sources, 'or')}, "
                 "and the archive holds no outlet of that name, so it cannot answer this from the archive."
             )
+        # the people the question asks the words of are named in the passages, but never quoted: the only gap of
+        # sources, which a missing topic explains better when there is one
+        unquoted = bool(self.unquoted_speakers) and self.unquoted_speakers == self.missing_speakers
         topics = tuple(t for t in self.missing_topics if concrete(t)) if self.lacks_topic else ()
-        if self.lacks_topic and not (self.lacks_source or self.lacks_names):  # name what made the refusal
+        if self.lacks_topic and not ((self.lacks_source and not unquoted) or self.lacks_names):  # name the cause
             if not topics:
                 return (
                     f"No article found mentions {_join(self.speakers_named)} together with "
                     f"{_join(self.unvoiced_topics, 'or')}, so the archive does not answer this."
                 )
             absent = tuple(dict.fromkeys((*self.missing_names, *topics)))
+        elif unquoted and not self.lacks_names:
+            names = _join(self.unquoted_speakers)
+            return (
+                f"The articles found mention {names}, but none of them quotes {names}, so the archive does not "
+                "answer this."
+            )
         else:
             absent = self.missing_speakers or tuple(dict.fromkeys((*self.missing_names, *topics)))
         verb = "mention" if len(absent) > 1 else "mentions"
@@ -184,10 +194,15 @@ def _join(items: Sequence[str], last: str = "and", quote: bool = True) -> str:
 def missing_names(question: Question, passages: Sequence[Passage]) -> tuple[str, ...]:
     """The names the question is about that no passage (text, headline or outlet) mentions."""
     haystack = haystack_of(passages)
-    return _absent_names(question, haystack, _voiced(question, haystack))
+    return _absent_names(question, haystack, _named(question, haystack))
 
 
-def _voiced(question: Question, haystack: str) -> set[str]:
+def _institution(name: str, question: str) -> bool:
+    """Whether the question gives a name an article ("the Federal Reserve", "the White House"): no person's."""
+    return re.search(rf"\bthe\s+{re.escape(name)}", question, re.IGNORECASE) is not None
+
+
+def _named(question: Question, haystack: str) -> set[str]:
     """The people whose words the question asks for that the haystack names, by surname too (a passage of a Fed
     article says "Powell said" long after it first named Jerome Powell)."""
     return {name for name in question.speakers if names_speaker(name, haystack)}
@@ -206,9 +221,16 @@ def find_gaps(question: Question, passages: Sequence[Passage]) -> Gaps:
     """The sources and names of the question that the passages cannot speak to."""
     haystack = haystack_of(passages)
     # a name that may be a source or a subject ("reports from Gaza") counts only when no article found mentions it
-    voiced = _voiced(question, haystack)
-    missing = _absent_names(question, haystack, voiced)
-    speakers = tuple(name for name in question.speakers if name not in voiced)
+    named = _named(question, haystack)
+    missing = _absent_names(question, haystack, named)
+    # "what did X say": an answer needs X's words, not a sentence that only names X (a name the question gives an
+    # article, "the Federal Reserve", is an institution's, whose decisions reported are its words)
+    unquoted = tuple(
+        name
+        for name in question.speakers
+        if name in named and not _institution(name, question.text) and not quotes_speaker(name, passages)
+    )
+    speakers = tuple(name for name in question.speakers if name not in named or name in unquoted)
     topics = missing_topics(question, passages)
     unvoiced = () if speakers else unvoiced_topics(question, passages)
     return Gaps(
@@ -221,6 +243,7 @@ def find_gaps(question: Question, passages: Sequence[Passage]) -> Gaps:
         missing_topics=topics,
         unvoiced_topics=unvoiced,
         speakers_named=question.speakers,
+        unquoted_speakers=unquoted,
         topics=len(question.topics),
         parts=len(question.parts),
     )

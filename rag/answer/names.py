@@ -128,3 +128,41 @@ def _surname(name: str) -> str:
     if not shaped or institution(name) or _NOT_SURNAMES.intersection(tokens):
         return ""
     return tokens[-1]
+
+
+# verbs (and "according to") that give someone's words; a sentence with one of them and the person's name, or a
+# quotation mark and the name, quotes them
+_SPEECH_WORDS = frozenset(
+    """say says said saying tell tells told add adds added write writes wrote post posts posted tweet tweets tweeted
+    state states stated explain explains explained argue argues argued warn warns warned insist insists insisted
+    admit admits admitted note notes noted claim claims claimed announce announces announced acknowledge
+    acknowledges acknowledged concede concedes conceded remark remarked comment comments commented respond
+    responds responded reply replies replied urge urges urged declare declares declared joke joked recall recalls
+    recalled predict predicts predicted promise promises promised vow vows vowed stress stresses stressed
+    emphasise emphasised emphasize emphasized according""".split()
+)
+_PRONOUNS = frozenset({"he", "she", "they"})
+_QUOTATION_MARKS = ('"', "“", "”")
+
+
+def quotes_speaker(name: str, passages: Sequence[Passage]) -> bool:
+    """Whether the passages give a person's words, not only their name: a sentence that names them (the whole name,
+    its last or its first word) with a speech verb or a quotation mark ("Powell said", "“We will act,” Powell told
+    ..."), or a sentence whose speaker is "he", "she" or "they" right after a sentence that names them. A name not
+    shaped like a person's (one word, an institution's) counts when it is named, as `names_speaker`."""
+    surname = _surname(name)
+    if not surname:
+        return names_speaker(name, haystack_of(passages))
+    # the whole name, its last word (a person's surname) or its first (a company's short name: "Epic" for Epic Games)
+    forms = {word_string(name), f" {surname} ", f" {words(name)[0]} "}
+    for passage in passages:
+        named_before = False
+        for sentence in passage.sentence_texts() or [passage.text]:
+            found = word_string(sentence)
+            tokens = set(found.split())
+            named = any(form in found for form in forms)
+            speech = bool(_SPEECH_WORDS & tokens) or any(mark in sentence for mark in _QUOTATION_MARKS)
+            if speech and (named or (named_before and _PRONOUNS & tokens)):
+                return True
+            named_before = named
+    return False

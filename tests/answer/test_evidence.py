@@ -16,7 +16,7 @@ from rag.answer.evidence import (
     order_sentence,
 )
 from rag.answer.leads import leading_phrase
-from rag.answer.names import mentions, names_speaker
+from rag.answer.names import mentions, names_speaker, quotes_speaker
 from rag.retrieval.question import understand
 from rag.retrieval.wording import word_string
 
@@ -265,3 +265,28 @@ def test_the_figure_or_date_a_question_asks_first_is_told_from_a_clause() -> Non
     assert not leading_phrase("date", "What did Biden say when he visited Kyiv?")
     assert not any(holds_kind("date", s) for s in ("Mark Zuckerberg spoke.", "Mayor Adams said.", "Theresa May."))
     assert holds_kind("number", "Police said 2000 people marched.") and holds_kind("date", "In 2023 the firm grew.")
+
+
+def test_a_person_is_quoted_only_where_the_passages_give_their_words() -> None:
+    named_only = make_passage("a", ["Zenly's closure was discussed by French politicians and Snap CEO Evan Spiegel."])
+    said = make_passage("b", ["Evan Spiegel said the app had run its course."])
+    marks = make_passage("c", ["“It was a hard call,” Spiegel told staff in a memo."])
+    pronoun = make_passage("d", ["Evan Spiegel wrote to staff on Friday night.", "“We are shutting Zenly,” he added."])
+    later = make_passage("e", ["Evan Spiegel runs Snap.", "The weather was cold.", "“Nothing,” he said."])
+    assert not quotes_speaker("Evan Spiegel", [named_only])
+    assert all(quotes_speaker("Evan Spiegel", [p]) for p in (said, marks, pronoun))
+    assert not quotes_speaker("Evan Spiegel", [later])  # "he" two sentences on may be anyone
+    assert quotes_speaker("Nvidia", [make_passage("f", ["Nvidia shares rose."])])  # no person: named is enough
+
+
+def test_what_a_person_said_is_refused_when_the_archive_only_names_them() -> None:
+    question = understand("What did Snap CEO Evan Spiegel say about shutting down Zenly?")
+    named_only = make_passage(
+        "a", ["Snap decided to shut down Zenly, a move discussed by French politicians and Snap CEO Evan Spiegel."]
+    )
+    gaps = find_gaps(question, [named_only])
+    assert gaps.refuse and gaps.unquoted_speakers and "none of them quotes" in gaps.refusal_text()
+    quoted = make_passage("b", ["Evan Spiegel said shutting down Zenly was a hard decision for Snap."])
+    assert not find_gaps(question, [named_only, quoted]).refuse
+    # an institution's reported decisions are its words: "the Federal Reserve" is no person to be quoted
+    assert not find_gaps(understand("What did the Federal Reserve say about interest rates?"), [FED]).refuse
