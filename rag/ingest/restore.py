@@ -35,12 +35,15 @@ def article_versions(archive: Archive, reference: str) -> list[Version]:
     .txt/.md file it was ingested from names, oldest first; a `NewsroomError` when the archive has none."""
     reference = reference.strip()
     ids = [reference]
-    if reference and Path(reference).exists():
-        ids.append(stable_id(f"file:{Path(reference).resolve()}"))  # the key ingest gives a file without a URL
+    try:
+        if reference and Path(reference).is_file():  # the key ingest gives a file without a URL
+            ids.append(stable_id(f"file:{Path(reference).resolve()}"))
+    except OSError:  # not a path this system can look up (too long, say): a URL or an id
+        pass
     aid = archive.store.find_article(ids, [reference, normalise_url(reference)])
     found = archive.store.versions(aid) if aid else []
     if not found:
-        raise NewsroomError(f"No article with the URL or id '{reference}' is in this archive.")
+        raise NewsroomError(f"No article with the URL or id '{reference[:200]}' is in this archive.")
     return found
 
 
