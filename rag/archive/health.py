@@ -10,10 +10,12 @@ from __future__ import annotations
 import shutil
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from rag.archive.history import all_rows, history_id, keep
+from rag.archive.history import all_rows
 from rag.archive.knowledge import Archive, lexical_path
 from rag.archive.lexical import LexicalIndex
 from rag.archive.locking import write_lock
@@ -120,7 +122,7 @@ def _check_history(store: ArchiveStore, report: CheckReport) -> None:
     """Count the kept versions and flag any that could not be restored (no body, or no article id or content
     hash): they are never deleted, not even by --repair, since no write may destroy a story."""
     unreadable = []
-    for hid, body, meta, _ in all_rows(store.history, store.max_batch):
+    for hid, body, meta in all_rows(store.history, store.max_batch):
         report.versions += 1
         if not body or not meta.get("article_id") or not meta.get("content_hash"):
             unreadable.append(hid)
@@ -147,12 +149,7 @@ def repair(archive: Archive, command: str = "newsroom check --repair") -> CheckR
         if found.orphan_ids:
             found.repaired.append(f"deleted {len(found.orphan_ids)} orphan passage(s)")
         if found.incomplete:  # their text and fields go into the history first: no repair destroys a story
-            got = store.registry.get(ids=found.incomplete, include=["documents", "metadatas"])
-            kept = [
-                (history_id(str(aid), dict(meta or {})), str(doc or ""), dict(meta or {}))
-                for aid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
-            ]
-            keep(store.history, kept, store.max_batch)
+            store.keep_current(found.incomplete)
             store.passages.delete(where={"article_id": {"$in": found.incomplete}})
             store.registry.delete(ids=found.incomplete)
             found.repaired.append(
@@ -186,28 +183,30 @@ def backup(archive: Archive, destination: Path, command: str = "newsroom backup"
         copy = Archive(copy_settings, archive.embeddings)
         target = copy.store
         versions = {aid: r.content_hash for aid, r in source.articles().items()}
-        kept = list(all_rows(source.history, source.max_batch))  # every kept version, as it is
-        for first in range(0, len(kept), target.max_batch):
-            versions_batch = kept[first : first + target.max_batch]
-            target.history.upsert(
-                ids=[r[0] for r in versions_batch],
-                documents=[r[1] for r in versions_batch],
-                metadatas=[r[2] for r in versions_batch],  # type: ignore[misc]
-                embeddings=[r[3] for r in versions_batch],
-            )
-        for collection, into in ((source.passages, target.passages), (source.registry, target.registry)):
+        kept = source.history.count()
+
+        def wanted(collection: Any, cid: str, meta: Mapping[str, Any]) -> bool:
+            """Every kept version and registry row; of the passages, those of registered versions (no orphan)."""
+            if collection is source.history:
+                return True
+            if collection is source.registry:
+                return cid in versions
+            return versions.get(str(meta.get("article_id"))) == str(meta.get("content_hash"))
+
+        copies = (
+            (source.passages, target.passages),
+            (source.registry, target.registry),
+            (source.history, target.history),
+        )
+        for collection, into in copies:
             for offset in range(0, collection.count(), source.max_batch):
                 got = collection.get(
                     include=["documents", "metadatas", "embeddings"], limit=source.max_batch, offset=offset
                 )
-                keep = [  # registry rows, and the passages of their registered versions: never an orphan
+                keep = [
                     i
                     for i, (cid, meta) in enumerate(zip(got["ids"], got["metadatas"] or [], strict=True))
-                    if (
-                        cid in versions
-                        if collection is source.registry
-                        else versions.get(str(meta.get("article_id"))) == str(meta.get("content_hash"))
-                    )
+                    if wanted(collection, str(cid), meta or {})
                 ]
                 for first in range(0, len(keep), target.max_batch):
                     rows = keep[first : first + target.max_batch]
@@ -219,8 +218,8 @@ def backup(archive: Archive, destination: Path, command: str = "newsroom backup"
                     )
         copy.rebuild_lexical()
     report = check(copy)
-    if report.ok and report.versions != len(kept):
-        report.problems.append(Problem("history", f"the copy holds {report.versions} of {len(kept)} kept versions"))
+    if report.ok and report.versions != kept:
+        report.problems.append(Problem("history", f"the copy holds {report.versions} of {kept} kept versions"))
     if not report.ok:
         raise NewsroomError(
             f"The backup in {destination} did not pass its check: " + "; ".join(p.detail for p in report.problems)

@@ -115,11 +115,9 @@ def versions(
     ]
 
 
-def all_rows(collection: Any, batch: int) -> Iterator[tuple[str, str, dict[str, Any], Any]]:
-    """Every kept version as (id, body, metadata, embedding), in pages (for backups and checks)."""
+def all_rows(collection: Any, batch: int) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every kept version as (id, body, metadata), in pages (for checks)."""
     for offset in range(0, collection.count(), batch):
-        got = collection.get(include=["documents", "metadatas", "embeddings"], limit=batch, offset=offset)
-        for i, (hid, doc, meta) in enumerate(
-            zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
-        ):
-            yield str(hid), str(doc or ""), dict(meta or {}), got["embeddings"][i]
+        got = collection.get(include=["documents", "metadatas"], limit=batch, offset=offset)
+        for hid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False):
+            yield str(hid), str(doc or ""), dict(meta or {})

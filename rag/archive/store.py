@@ -17,7 +17,7 @@ import numpy as np
 
 from rag.archive.chroma import chroma_errors, collection_name, make_client
 from rag.archive.filters import MISSING_DATE, ArchiveFilter, outlet_key
-from rag.archive.history import HISTORY_SUFFIX, Version, earlier_rows, keep, superseded, versions
+from rag.archive.history import HISTORY_SUFFIX, Version, earlier_rows, history_id, keep, superseded, versions
 from rag.archive.registry import signature_of
 from rag.config import Settings
 from rag.dates import format_date, timestamp
@@ -274,16 +274,25 @@ class ArchiveStore:
                 embeddings=[[1.0]] * len(articles[window]),
             )
 
-    def _keep_replaced(self, articles: Sequence[Article]) -> None:
-        """Copy the registry records these articles replace with other content into the history."""
-        incoming = {a.article_id: self.content_key(a) for a in articles}
+    def _records(self, article_ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """The registry records (body, metadata) of some articles, by id; an unregistered one is left out."""
         stored: dict[str, tuple[str, dict[str, Any]]] = {}
-        aids = list(incoming)
+        aids = list(article_ids)
         for first in range(0, len(aids), self.max_batch):
             got = self.registry.get(ids=aids[first : first + self.max_batch], include=["documents", "metadatas"])
             for aid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False):
                 stored[str(aid)] = (str(doc or ""), dict(meta or {}))
-        keep(self.history, superseded(stored, incoming), self.max_batch)
+        return stored
+
+    def _keep_replaced(self, articles: Sequence[Article]) -> None:
+        """Copy the registry records these articles replace with other content into the history."""
+        incoming = {a.article_id: self.content_key(a) for a in articles}
+        keep(self.history, superseded(self._records(list(incoming)), incoming), self.max_batch)
+
+    def keep_current(self, article_ids: Sequence[str]) -> None:
+        """Copy these articles' current registry records into the history (before they are unregistered)."""
+        rows = [(history_id(aid, meta), body, meta) for aid, (body, meta) in self._records(article_ids).items()]
+        keep(self.history, rows, self.max_batch)
 
     def versions(self, article_id: str) -> list[Version]:
         """Every version of an article, oldest first, the current one last; empty for an unknown article."""
