@@ -228,7 +228,7 @@ def find_gaps(question: Question, passages: Sequence[Passage]) -> Gaps:
     unquoted = tuple(
         name
         for name in question.speakers
-        if name in named and not _institution(name, question.text) and not quotes_speaker(name, passages)
+        if name in named and not _institution(name, question.text) and not quotes_speaker(name, passages, haystack)
     )
     speakers = tuple(name for name in question.speakers if name not in named or name in unquoted)
     topics = missing_topics(question, passages)

@@ -145,14 +145,15 @@ _PRONOUNS = frozenset({"he", "she", "they"})
 _QUOTATION_MARKS = ('"', "“", "”")
 
 
-def quotes_speaker(name: str, passages: Sequence[Passage]) -> bool:
+def quotes_speaker(name: str, passages: Sequence[Passage], haystack: str | None = None) -> bool:
     """Whether the passages give a person's words, not only their name: a sentence that names them (the whole name,
     its last or its first word) with a speech verb or a quotation mark ("Powell said", "“We will act,” Powell told
     ..."), or a sentence whose speaker is "he", "she" or "they" right after a sentence that names them. A name not
-    shaped like a person's (one word, an institution's) counts when it is named, as `names_speaker`."""
+    shaped like a person's (one word, an institution's) counts when it is named, as `names_speaker` (in
+    `haystack`, the passages' `haystack_of` when the caller holds it already)."""
     surname = _surname(name)
     if not surname:
-        return names_speaker(name, haystack_of(passages))
+        return names_speaker(name, haystack_of(passages) if haystack is None else haystack)
     # the whole name, its last word (a person's surname) or its first (a company's short name: "Epic" for Epic Games)
     forms = {word_string(name), f" {surname} ", f" {words(name)[0]} "}
     for passage in passages:

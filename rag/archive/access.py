@@ -62,11 +62,6 @@ class WriteRights:
     who: str  # recorded with each version it writes
     why_not: str = ""  # for people, when `add` is False
 
-    @property
-    def editor(self) -> bool:
-        """Whether this writer has an editor's rights (replace, retract, restore)."""
-        return self.add and self.change
-
 
 def write_rights(role: str, email: str, *, shared: bool, open_uploads: bool) -> WriteRights:
     """Who may write from the app.

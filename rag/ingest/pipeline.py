@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.archive.access import READER, WriteRights, role_filter
+from rag.archive.history import content_of
 from rag.archive.knowledge import Archive
 from rag.archive.locking import write_lock
 from rag.archive.store import ArticleRecord, visible
@@ -181,9 +182,9 @@ def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileRepor
     # the same article saved again under another name: its content (headline, body, fields) already stored, unless
     # this run replaces the stored one, or read earlier in this run
     contents = {
-        r.content_hash.split("/")[0]: (aid, str(r.metadata.get("origin", "")))
+        content_of(r.content_hash): (aid, str(r.metadata.get("origin", "")))
         for aid, r in existing.items()
-        if incoming.get(aid, r.content_hash.split("/")[0]) == r.content_hash.split("/")[0] and aid in shown
+        if incoming.get(aid, content_of(r.content_hash)) == content_of(r.content_hash) and aid in shown
     }
     seen: dict[str, str] = {}
     jobs: list[_Job] = []
@@ -199,10 +200,11 @@ def _plan(archive: Archive, paths: Iterable[str | Path], reports: list[FileRepor
             report.errors.append(f"{article.origin}: the same article as {same}; skipped")
             continue
         record = existing.get(aid)
-        if refusal := _refusal(record, rights, archive.store.content_key(article)):
+        key = archive.store.content_key(article)
+        if refusal := _refusal(record, rights, key):
             report.errors.append(f"{article.origin}: {refusal}")
             continue
-        if record is not None and record.content_hash == archive.store.content_key(article):
+        if record is not None and record.content_hash == key:
             report.unchanged += 1
             continue
         chunks = chunk_article(article, archive.settings.chunk_chars, archive.settings.chunk_overlap)

@@ -217,5 +217,5 @@ def sidebar(
                 mime="text/markdown",
                 use_container_width=True,
             )
-        upload_box(st, engine, rights or WriteRights(False, False, "", "Only editors can add articles here."))
+        upload_box(st, engine, rights or write_rights(READER, "", shared=True, open_uploads=False))
     return filters
