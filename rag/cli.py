@@ -104,8 +104,8 @@ def _filters(
     from rag.archive.access import EDITOR, role_filter
     from rag.archive.filters import ArchiveFilter
 
-    if role == EDITOR and not settings.allow_editor_cli:
-        raise click.UsageError("--role editor is switched off here: set NEWSROOM_ALLOW_EDITOR_CLI=1 to allow it.")
+    if role == EDITOR:
+        _editor_allowed(settings)
     try:
         return role_filter(role, ArchiveFilter.of(outlets, since, until))
     except NewsroomError as exc:
@@ -155,14 +155,19 @@ def _who(command: str) -> str:
     return f"newsroom {command} ({user}@{socket.gethostname()})"
 
 
+def _editor_allowed(settings: Settings) -> None:
+    """Refuse `--role editor` unless `NEWSROOM_ALLOW_EDITOR_CLI` allows it."""
+    if not settings.allow_editor_cli:
+        raise click.UsageError("--role editor is switched off here: set NEWSROOM_ALLOW_EDITOR_CLI=1 to allow it.")
+
+
 def _editor_only(role: str, settings: Settings, what: str) -> None:
     """Refuse a command that shows or changes what only editors may (retracted, draft and embargoed versions)."""
     if role != "editor":
         raise click.UsageError(
             f"{what} is for editors (it shows retracted, draft and embargoed versions): add --role editor."
         )
-    if not settings.allow_editor_cli:
-        raise click.UsageError("--role editor is switched off here: set NEWSROOM_ALLOW_EDITOR_CLI=1 to allow it.")
+    _editor_allowed(settings)
 
 
 # C0/C1 control codes (ESC and CSI start terminal escape sequences) and bidi overrides, never printed from an
