@@ -88,6 +88,10 @@ def test_a_byte_order_mark_wins_over_the_declared_charset(tmp_path: Path, codec:
 
 @pytest.mark.parametrize("label", ["klingon-8", "x-user-defined", "unicode_escape", "base64", "utf-7"])
 def test_an_unknown_charset_is_refused_naming_it(tmp_path: Path, label: str) -> None:
+    _assert_refused_by_name(tmp_path, label)
+
+
+def _assert_refused_by_name(tmp_path: Path, label: str) -> None:
     path = _save(tmp_path, "odd.html", _page(f'<meta charset="{label}">').encode("utf-8"))
     with pytest.raises(LoadError) as info:
         load_file(path)
@@ -235,12 +239,7 @@ REFUSED += ["charmap", "utf-7", "replacement", "mac-iceland", "cp437", "ptcp154"
 @pytest.mark.parametrize("label", REFUSED)
 def test_a_charset_browsers_do_not_read_is_refused_naming_it(tmp_path: Path, label: str) -> None:
     """Python decodes these (EBCDIC, 7-bit escapes, DOS code pages...), browsers never do: the page is not read."""
-    path = _save(tmp_path, "odd.html", _page(f'<meta charset="{label}">').encode("utf-8"))
-    with pytest.raises(LoadError) as info:
-        load_file(path)
-    assert info.value.reason == (
-        f"the page declares the character set '{label}', which Newsroom cannot read; save it as UTF-8 and try again"
-    )
+    _assert_refused_by_name(tmp_path, label)
 
 
 @pytest.mark.timeout(60)

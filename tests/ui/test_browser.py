@@ -38,6 +38,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _add_articles(page: Any, *files: str) -> None:
+    """Open "Add articles" in the sidebar, choose the files and add them to the archive."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_text("Add articles")).to_be_visible(timeout=90_000)
+    page.get_by_text("Add articles").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(list(files))
+    page.get_by_role("button", name="Add to the archive").click()
+
+
 @pytest.fixture
 def app_url(tmp_path: Path) -> Iterator[str]:
     """A real Streamlit server on a free port with a temp archive; stopped afterwards."""
@@ -206,10 +216,7 @@ def test_browser_timelines_show_the_archive_by_week_and_when_cited_articles_appe
         + "\n"
     )
     page.goto(app_url, wait_until="domcontentloaded")
-    expect(page.get_by_text("Add articles")).to_be_visible(timeout=90_000)
-    page.get_by_text("Add articles").click()
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(story))
-    page.get_by_role("button", name="Add to the archive").click()
+    _add_articles(page, str(story))
     expect(page.get_by_role("cell", name="ingested: 8 articles", exact=True).first).to_be_visible(timeout=90_000)
     expect(page.get_by_text("covers up to 14 Feb 2024").first).to_be_visible()  # the newest date stays in view
     expect(page.get_by_text("The archive at a glance")).to_be_visible()
@@ -278,12 +285,9 @@ def test_browser_upload_adds_an_article_that_can_then_be_asked_about(app_url: st
         "costing 40 million euros, the city council said.\n"
     )
     page.goto(app_url, wait_until="domcontentloaded")
-    expect(page.get_by_text("Add articles")).to_be_visible(timeout=90_000)
-    page.get_by_text("Add articles").click()
     bad = tmp_path / "scan.txt"
     bad.write_bytes(b"%PDF-1.7 not an article")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(article), str(bad)])
-    page.get_by_role("button", name="Add to the archive").click()
+    _add_articles(page, str(article), str(bad))
     expect(page.get_by_role("cell", name="ingested: 1 article", exact=True).first).to_be_visible(timeout=90_000)
     expect(page.get_by_role("cell", name="failed: the content is a PDF, not .txt text").first).to_be_visible()
     assert str(tmp_path) not in page.get_by_test_id("stSidebar").inner_text()  # no server path in the report
@@ -310,10 +314,7 @@ def test_browser_a_deeply_nested_upload_is_refused_and_the_good_file_ingests(
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 10_000 + "]" * 10_000)
     page.goto(app_url, wait_until="domcontentloaded")
-    expect(page.get_by_text("Add articles")).to_be_visible(timeout=90_000)
-    page.get_by_text("Add articles").click()
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(good), str(deep)])
-    page.get_by_role("button", name="Add to the archive").click()
+    _add_articles(page, str(good), str(deep))
     expect(page.get_by_role("cell", name="ingested: 1 article", exact=True).first).to_be_visible(timeout=90_000)
     expect(page.get_by_role("cell").filter(has_text="nested more than 64 levels deep").first).to_be_visible()
     assert "RecursionError" not in page.content() and "Something went wrong" not in page.content()
@@ -342,10 +343,7 @@ def test_browser_a_hostile_article_runs_no_script_and_sends_no_request_elsewhere
         f"euros, the city council said. {leak} <script>alert(3)</script>\n"
     )
     page.goto(app_url, wait_until="domcontentloaded")
-    expect(page.get_by_text("Add articles")).to_be_visible(timeout=90_000)
-    page.get_by_text("Add articles").click()
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(article))
-    page.get_by_role("button", name="Add to the archive").click()
+    _add_articles(page, str(article))
     expect(page.get_by_role("cell", name="ingested: 1 article", exact=True).first).to_be_visible(timeout=90_000)
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill("How much did the harbour bridge refit cost?")
@@ -422,10 +420,7 @@ def test_browser_bare_urls_in_an_article_become_no_links(app_url: str, page: Any
     )
     page.add_init_script(RECORD_LINKS)
     page.goto(app_url, wait_until="domcontentloaded")
-    expect(page.get_by_text("Add articles")).to_be_visible(timeout=90_000)
-    page.get_by_text("Add articles").click()
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(article))
-    page.get_by_role("button", name="Add to the archive").click()
+    _add_articles(page, str(article))
     expect(page.get_by_role("cell", name="ingested: 1 article", exact=True).first).to_be_visible(timeout=90_000)
     expect(page.get_by_role("cell", name="www.evil.example.txt", exact=True).first).to_be_visible()
     box = page.get_by_test_id("stChatInputTextArea")
