@@ -187,8 +187,15 @@ def print_answer(answer: Answer) -> None:
         _say(answer.notice, fg="yellow", err=True)
     from rag.answer.sources import correction_label, sources
     from rag.archive.access import access_label
+    from rag.ingest.text import strip_controls
 
-    _say(answer.text)
+    before, found, after = answer.text.partition(answer.span) if answer.span else (answer.text, "", "")
+    if found:  # the words that answer what was asked stand out inside their quote
+        click.echo(strip_controls(before), nl=False)
+        click.secho(strip_controls(found), bold=True, nl=False)
+        _say(after)
+    else:
+        _say(answer.text)
     if answer.citations:
         click.echo("\nSources")
     for source in sources(answer.citations):

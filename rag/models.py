@@ -147,6 +147,7 @@ class Answer:
     raw_text: str = ""
     confidence: float | None = None  # quote mode: the best sentence's score for the whole question
     support: float | None = None  # quote mode: the probability that the passages answer it (rag/answer/support.py)
+    span: str = ""  # quote mode: the words of the first quote that answer what was asked ("Daniel Leventhal")
 
     def to_public(self) -> dict[str, object]:
         """The JSON shape printed by `newsroom ask --json`."""
@@ -160,6 +161,8 @@ class Answer:
             data["notice"] = self.notice
         if self.support is not None:
             data["support"] = round(self.support, 3)
+        if self.span:
+            data["span"] = self.span
         return data
 
 

