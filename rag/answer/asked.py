@@ -91,6 +91,8 @@ class Asked:
     def wanted(self) -> str:
         """What is asked for, in words ("the number of daily users", "a date")."""
         what = " ".join((*self.qualifiers, *self.measure))
+        if self.kind == "number" and what:
+            return f"how many {what}"
         if self.amount:
             return f"the {what} asked for" if what else "the figure asked for"
         return _WANTED.get(self.kind, "what is asked for")
@@ -191,12 +193,29 @@ def _how(words: list[Word], how: Word) -> Asked:
         if not run and words[nxt.i + 1 : nxt.i + 2] and words[nxt.i + 1].text.lower() == "a":  # "how big a stake"
             run = _run(words, words[nxt.i + 1])
         measure, qualifiers = _measure(run)
+        if word == "many" and run and not measure and (verb := _action(words, run[-1])) is not None:
+            # "how many people died": what is counted is the people who died, not people at all
+            return Asked("number", (verb.text.lower(),), (run[-1].text.lower(),))
         if word == "many":
             return Asked("number", measure, qualifiers)
         if word == "much" and (not run or run[-1].lemma in _MONEY | {"money"}):
             return Asked("money", measure, qualifiers)
         return Asked("quantity", measure, qualifiers)
     return Asked("quote") if _asks_words(words, how) else Asked("reason")
+
+
+_PLAIN_VERBS = frozenset("be have do get make say take give".split())
+
+
+def _action(words: list[Word], noun: Word) -> Word | None:
+    """The verb right after a counted noun that says what happened to it ("people died", "were injured"), unless it
+    says nothing of its own ("people are there")."""
+    for w in words[noun.i + 1 : noun.i + 4]:
+        if w.pos == "VERB":
+            return None if w.lemma in _PLAIN_VERBS else w
+        if w.pos not in ("AUX", "PART", "ADV"):
+            return None
+    return None
 
 
 def _what(words: list[Word], wh: Word) -> Asked:

@@ -30,7 +30,8 @@ from rag.ui.render import answer_markdown
         ("On what date did India face Kenya in the semi-final?", "date", ()),
         ("When Nike reported its results, what did CEO John Donahoe say about China?", "quote", ()),
         ("How many daily active users did Pebble reach at its peak?", "number", ("users",)),
-        ("How many people died in the strikes?", "number", ()),
+        ("How many people died in the strikes?", "number", ("died",)),
+        ("How many people are there?", "number", ()),
         ("At what valuation did the startup raise its seed round?", "money", ("valuation",)),
         ("How much did Chelsea pay for Cole Palmer?", "money", ()),
         ("What did the club's cheapest season ticket cost in 2023?", "money", ()),
@@ -49,7 +50,7 @@ def test_the_question_is_read_for_what_it_asks(question: str, kind: str, measure
 
 def test_daily_users_qualify_the_measure() -> None:
     asked = asked_for("How many daily active users did Pebble reach?")
-    assert asked.qualifiers == ("daily", "active") and asked.wanted == "the daily active users asked for"
+    assert asked.qualifiers == ("daily", "active") and asked.wanted == "how many daily active users"
 
 
 def test_a_candidate_the_question_already_holds_is_no_answer() -> None:

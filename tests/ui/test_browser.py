@@ -134,6 +134,7 @@ def test_browser_asks_a_seed_question_and_sees_the_cited_answer(app_url: str, pa
     expect(page.get_by_text("Sources", exact=True)).to_be_visible(timeout=30_000)
     expect(page.get_by_text("[1] Putin vows to retaliate", exact=False).first).to_be_visible()
     expect(answer.get_by_text("Financial Times · 2023-05-30").first).to_be_visible()  # the source card
+    expect(answer.locator("strong", has_text="eight").first).to_be_visible()  # the answer, highlighted in its quote
     expect(page.get_by_text("Show in the article").first).to_be_visible()
     expect(answer.get_by_text("When the cited articles appeared: [1] 30 May 2023").first).to_be_visible()
     expect(page.get_by_test_id("stStatusWidget").or_(page.get_by_text("Searched the archive:")).first).to_be_visible()
@@ -148,6 +149,13 @@ def test_browser_asks_a_seed_question_and_sees_the_cited_answer(app_url: str, pa
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     answer.screenshot(path=str(SCREENSHOTS / "seed-answer.png"), style=NO_CHAT_BOX)
     assert (SCREENSHOTS / "seed-answer.png").stat().st_size > 10_000
+    # the seed reports injuries in Moscow and a death in Kyiv, no deaths from the strikes on Moscow: a near-miss
+    box.fill("How many people died in the strikes?")
+    box.press("Enter")
+    refusal = page.get_by_test_id("stChatMessage").filter(has_text="none of the articles found gives how many people")
+    expect(refusal.last).to_be_visible(timeout=90_000)
+    expect(refusal.last).to_contain_text("The archive has “Putin vows to retaliate")
+    expect(refusal.last).not_to_contain_text("suffered minor injuries")
 
 
 STORY = [  # a story that develops over six weeks in three outlets
