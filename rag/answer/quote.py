@@ -17,7 +17,7 @@ from rag.answer.base import Turn, refusal, rule_condense
 from rag.answer.bearing import answer_spans
 from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
-from rag.answer.entities import Mention
+from rag.answer.entities import Mention, warm_up
 from rag.answer.evidence import (
     Gaps,
     caption,
@@ -136,6 +136,7 @@ class QuoteAnswerer:
         self.newest = newest  # the archive's newest publication day, against which "last week" is read
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        warm_up()  # the question reader's model loads while the archive opens
 
     def sentence_vectors(self, sentences: list[str]) -> np.ndarray:
         """Vectors of sentences, remembered (least recently used first out) since passages recur across questions."""
