@@ -189,11 +189,11 @@ def print_answer(answer: Answer) -> None:
     from rag.archive.access import access_label
     from rag.ingest.text import strip_controls
 
-    before, found, after = answer.text.partition(answer.span) if answer.span else (answer.text, "", "")
-    if found:  # the words that answer what was asked stand out inside their quote
-        click.echo(strip_controls(before), nl=False)
-        click.secho(strip_controls(found), bold=True, nl=False)
-        _say(after)
+    if answer.span_at is not None:  # the words that answer what was asked stand out inside their quote
+        start, end = answer.span_at
+        click.echo(strip_controls(answer.text[:start]), nl=False)
+        click.secho(strip_controls(answer.text[start:end]), bold=True, nl=False)
+        _say(answer.text[end:])
     else:
         _say(answer.text)
     if answer.citations:

@@ -148,6 +148,7 @@ class Answer:
     confidence: float | None = None  # quote mode: the best sentence's score for the whole question
     support: float | None = None  # quote mode: the probability that the passages answer it (rag/answer/support.py)
     span: str = ""  # quote mode: the words of the first quote that answer what was asked ("Daniel Leventhal")
+    span_at: tuple[int, int] | None = None  # where `span` stands in `text` (inside the first quote)
 
     def to_public(self) -> dict[str, object]:
         """The JSON shape printed by `newsroom ask --json`."""

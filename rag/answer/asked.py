@@ -89,7 +89,7 @@ class Asked:
 
     @property
     def wanted(self) -> str:
-        """What is asked for, in words ("the number of daily users", "a date")."""
+        """What is asked for, in words ("how many daily users", "the valuation asked for", "when it was")."""
         what = " ".join((*self.qualifiers, *self.measure))
         if self.kind == "number" and what:
             return f"how many {what}"

@@ -98,6 +98,14 @@ def within(chosen: list[ScoredSentence], limit: int) -> list[ScoredSentence]:
     return kept
 
 
+def span_in(text: str, sentence: str, span: Mention) -> tuple[int, int] | None:
+    """Where a candidate stands in the answer text: inside its sentence, in the first quote (never in the outlet
+    and date before it)."""
+    first = text.split("\n\n", 1)[0]
+    at = first.find(sentence)
+    return (at + span.start, at + span.end) if at >= 0 else None
+
+
 def near_miss_text(asked: Asked, closest: Passage) -> str:
     """The refusal for a question whose topic the archive covers but whose fact it does not: what is missing, and
     what the archive has instead (the closest article)."""
@@ -224,8 +232,8 @@ class QuoteAnswerer:
                 answer.text = gaps.refusal_text()
             answer.confidence, answer.support = best, support.probability
             return answer
-        asked = asked_for(question)
-        bearer = self.bearer(asked, question, scored)
+        asked = asked_for(understood.text)  # the question as read: normalised and cut to a sane length
+        bearer = self.bearer(asked, understood.text, scored)
         if bearer is None and asked.typed:  # the topic is covered, the fact asked for is not
             answer = refusal(question, passages, self.mode)
             answer.text = near_miss_text(asked, passages[scored[0].passage_rank])
@@ -237,7 +245,8 @@ class QuoteAnswerer:
             rest = [c for c in chosen if c is not lead]
             chosen = [lead, *(rest if len(understood.parts) > 1 else rest[: self.max_sentences - 1])]
         answer = self._compose(understood, within(chosen, MAX_SENTENCES - understood.asks_order), passages)
-        answer.span = bearer[1].text if bearer is not None and bearer[1].label != "QUOTE" else ""
+        if bearer is not None and bearer[1].label != "QUOTE":
+            answer.span, answer.span_at = bearer[1].text, span_in(answer.text, bearer[0].text, bearer[1])
         answer.confidence, answer.support = best, support.probability
         cited = [c.passage for c in answer.citations]
         notices = (

@@ -81,7 +81,7 @@ def render_answer(st: Any, engine: ChatEngine, index: int, message: ChatMessage,
         st.markdown(retrieved_markdown(answer.passages))
     if answer.notice:
         st.warning(md_escape(answer.notice), icon="⚠️")  # it may quote the question or an endpoint's error
-    st.markdown(answer_markdown(answer.text, answer.span))
+    st.markdown(answer_markdown(answer.text, answer.span_at))
     if answer.question and answer.question != message.asked:
         st.caption(f"Searched the archive for: {md_escape(answer.question)}")
     if answer.citations:

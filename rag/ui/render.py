@@ -92,16 +92,17 @@ def plain_escape(text: str) -> str:
     return _LINE_NUMBER.sub(r"\1\\\2", _LINE_MARKER.sub(r"\1\\\2", text))
 
 
-def answer_markdown(text: str, span: str = "") -> str:
+def answer_markdown(text: str, span_at: tuple[int, int] | None = None) -> str:
     """An answer's text for Markdown: escaped, but its [n] citations kept readable (not one followed by a colon,
     which Markdown would read as a link definition: "[1]:" at the start of a line); the words that answer what
-    was asked (`span`) highlighted where the first quote holds them."""
-    escaped = re.sub(r"\\\[(\d+)\\\](?!:)", r"[\1]", md_escape(text))
-    target = md_escape(span.strip()) if span.strip() else ""
-    first = escaped.split("\n\n", 1)[0]
-    if target and target in first:
-        escaped = escaped.replace(target, f":orange-background[**{target}**]", 1)
-    return escaped
+    was asked (at `span_at`, inside the first quote) highlighted, each piece escaped on its own."""
+    if span_at is not None and 0 <= span_at[0] < span_at[1] <= len(text) and text[span_at[0] : span_at[1]].strip():
+        start, end = span_at
+        marked = f":orange-background[**{md_escape(text[start:end])}**]"
+        escaped = f"{md_escape(text[:start])}{marked}{md_escape(text[end:])}"
+    else:
+        escaped = md_escape(text)
+    return re.sub(r"\\\[(\d+)\\\](?!:)", r"[\1]", escaped)
 
 
 def highlight(passage_text: str, quote: str) -> str:
