@@ -106,11 +106,13 @@ class Asked:
 @lru_cache(maxsize=4096)
 def asked_for(question: str) -> Asked:
     """What the question asks for (remembered: follow-ups and evaluations ask again). A question that sets the
-    scene first ("Globes reported that ... . Who is taking over?") is read from its last sentence."""
+    scene first ("Globes reported that ... . Who is taking over?") is read from its last sentence that asks (ends
+    in a question mark), else its last."""
     words = parse(question)
     if not words:
         return Asked()
-    last = [w for w in words if w.sent == words[-1].sent and w.pos != "PUNCT"] or words
+    asking = max((w.sent for w in words if w.text == "?"), default=words[-1].sent)  # "Who won? Thanks!"
+    last = [w for w in words if w.sent == asking and w.pos != "PUNCT"] or words
     wh = _question_word(words, last)
     if wh is None or not _clause_start(words, wh) and _yes_no(words, last):
         return Asked("yesno") if _yes_no(words, last) else Asked()

@@ -41,6 +41,8 @@ from rag.ui.render import answer_markdown
         ("With the new model arriving, is Valve keeping the old one?", "yesno", ()),
         ("Why did Microsoft hand Ubisoft the streaming rights?", "reason", ()),
         ("How did Matthew Bergman describe Snapchat?", "quote", ()),
+        ("Who won the match? Thanks!", "who", ()),
+        ("", "open", ()),
     ],
 )
 def test_the_question_is_read_for_what_it_asks(question: str, kind: str, measure: tuple[str, ...]) -> None:
