@@ -9,16 +9,16 @@ alone (no tagger or parser), and remembered, since passages recur across questio
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from rag.answer.memo import Memo
+
 ENTITY_CACHE_SIZE = 50_000
 _ONLY_ENTITIES = ("tagger", "attribute_ruler", "parser", "lemmatizer")  # the recogniser needs only tok2vec
-_lock = threading.Lock()
-_cache: OrderedDict[str, tuple[Mention, ...]] = OrderedDict()
+_mentions: Memo[tuple[Mention, ...]] = Memo(ENTITY_CACHE_SIZE)
 
 
 @dataclass(frozen=True)
@@ -68,20 +68,12 @@ def warm_up() -> None:
 
 def mentions_of(sentences: Sequence[str]) -> list[tuple[Mention, ...]]:
     """Each sentence's entities (parsed once, then remembered; least recently used first out)."""
-    with _lock:
-        known = {s: _cache[s] for s in sentences if s in _cache}
-    missing = list(dict.fromkeys(s for s in sentences if s not in known))
-    if missing:
-        docs = pipeline().pipe(missing, batch_size=64, disable=list(_ONLY_ENTITIES))
-        for sentence, doc in zip(missing, docs, strict=True):
-            known[sentence] = tuple(Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents)
-    with _lock:
-        for s in dict.fromkeys(sentences):
-            _cache[s] = known[s]
-            _cache.move_to_end(s)
-        while len(_cache) > ENTITY_CACHE_SIZE:
-            _cache.popitem(last=False)
-    return [known[s] for s in sentences]
+    return _mentions.many(sentences, _recognise)
+
+
+def _recognise(sentences: list[str]) -> list[tuple[Mention, ...]]:
+    docs = pipeline().pipe(sentences, batch_size=64, disable=list(_ONLY_ENTITIES))
+    return [tuple(Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents) for doc in docs]
 
 
 def parse(text: str) -> list[Word]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -30,6 +28,7 @@ from rag.answer.evidence import (
     period_notice,
 )
 from rag.answer.leads import LEAD_MARGIN, NamedBonus, distinct, lead_with_kind, lead_with_speaker
+from rag.answer.memo import Memo
 from rag.answer.names import mentions
 from rag.answer.support import Support, dense_top
 from rag.answer.terms import PHRASE_BONUS, TermWeights, Vocabulary
@@ -142,26 +141,15 @@ class QuoteAnswerer:
         self.max_sentences = max_sentences
         self.outlets = outlets  # the archive's outlet names, so questions that name a source are read right
         self.newest = newest  # the archive's newest publication day, against which "last week" is read
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
+        self._vectors: Memo[np.ndarray] = Memo(VECTOR_CACHE_SIZE)
         warm_up()  # the question reader's model loads while the archive opens
 
     def sentence_vectors(self, sentences: list[str]) -> np.ndarray:
         """Vectors of sentences, remembered (least recently used first out) since passages recur across questions."""
-        with self._lock:
-            known = {s: self._vectors[s] for s in sentences if s in self._vectors}
-        missing = list(dict.fromkeys(s for s in sentences if s not in known))
-        if missing:
-            known.update(
-                zip(missing, np.asarray(self.embeddings.embed_documents(missing), dtype=np.float32), strict=True)
-            )
-        with self._lock:  # one update under the lock: other threads' evictions never touch what this call returns
-            for s in dict.fromkeys(sentences):
-                self._vectors[s] = known[s]
-                self._vectors.move_to_end(s)
-            while len(self._vectors) > VECTOR_CACHE_SIZE:
-                self._vectors.popitem(last=False)
-        return np.stack([known[s] for s in sentences])
+        return np.stack(self._vectors.many(sentences, self._embed))
+
+    def _embed(self, sentences: list[str]) -> np.ndarray:
+        return np.asarray(self.embeddings.embed_documents(sentences), dtype=np.float32)
 
     def score(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
         """Every sentence of the passages, scored against the question (best first)."""

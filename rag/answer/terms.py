@@ -10,12 +10,11 @@ Snowball stems), so "shocking" meets "shocked" and "fines" meets "fine".
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.answer.memo import Memo
 from rag.archive.lexical import tokenize
 
 PHRASE_BONUS = 0.04  # per two-word phrase of the question (or part) that a sentence repeats
@@ -81,23 +80,11 @@ class Vocabulary:
 
     def __init__(self, term_weights: TermWeights | None = None) -> None:
         self.term_weights = term_weights
-        self._terms: OrderedDict[str, Terms] = OrderedDict()
-        self._lock = threading.Lock()
+        self._terms: Memo[Terms] = Memo(TOKEN_CACHE_SIZE)
 
     def terms(self, texts: Sequence[str]) -> list[Terms]:
         """Each text's terms."""
-        with self._lock:
-            known = {t: self._terms[t] for t in texts if t in self._terms}
-        missing = list(dict.fromkeys(t for t in texts if t not in known))
-        if missing:
-            known.update(zip(missing, (Terms.of(t.split()) for t in tokenize(missing)), strict=True))
-        with self._lock:
-            for text in dict.fromkeys(texts):
-                self._terms[text] = known[text]
-                self._terms.move_to_end(text)
-            while len(self._terms) > TOKEN_CACHE_SIZE:
-                self._terms.popitem(last=False)
-        return [known[t] for t in texts]
+        return self._terms.many(texts, lambda missing: (Terms.of(t.split()) for t in tokenize(missing)))
 
     def weights(self, asked: Iterable[str], candidates: Sequence[Terms]) -> Mapping[str, float]:
         """The weight of each asked term that a candidate holds (a term none holds, misspelt or not in the
