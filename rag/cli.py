@@ -187,12 +187,11 @@ def print_answer(answer: Answer) -> None:
         _say(answer.notice, fg="yellow", err=True)
     from rag.answer.sources import correction_label, sources
     from rag.archive.access import access_label
-    from rag.ingest.text import strip_controls
 
     if answer.span_at is not None:  # the words that answer what was asked stand out inside their quote
         start, end = answer.span_at
-        click.echo(strip_controls(answer.text[:start]), nl=False)
-        click.secho(strip_controls(answer.text[start:end]), bold=True, nl=False)
+        _say(answer.text[:start], nl=False)
+        _say(answer.text[start:end], bold=True, nl=False)
         _say(answer.text[end:])
     else:
         _say(answer.text)

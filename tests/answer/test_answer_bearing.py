@@ -12,6 +12,7 @@ from support import write_md
 
 from rag.answer.asked import asked_for
 from rag.answer.bearing import answer_spans
+from rag.answer.entities import Mention
 from rag.archive.knowledge import Archive
 from rag.config import Settings
 from rag.ingest.pipeline import ingest_paths
@@ -55,11 +56,14 @@ def test_daily_users_qualify_the_measure() -> None:
     assert asked.qualifiers == ("daily", "active") and asked.wanted == "how many daily active users"
 
 
+def spans_for(question: str, sentences: list[str]) -> list[Mention | None]:
+    """Each sentence's answer to the question, by its words alone (no embedding to compare meanings)."""
+    return answer_spans(asked_for(question), question, sentences)
+
+
 def test_a_candidate_the_question_already_holds_is_no_answer() -> None:
-    question = "Who replaced Rani Zim as chair of Group Psagot?"
-    spans = answer_spans(
-        asked_for(question),
-        question,
+    spans = spans_for(
+        "Who replaced Rani Zim as chair of Group Psagot?",
         ["Rani Zim said Group Psagot had a good year.", "Rani Zim will be replaced by Daniel Leventhal as chair."],
     )
     assert spans[0] is None
@@ -67,30 +71,26 @@ def test_a_candidate_the_question_already_holds_is_no_answer() -> None:
 
 
 def test_an_amount_must_count_what_the_question_measures() -> None:
-    question = "How many daily users does Zenly have?"
     sentences = [
         "Zenly has 40 million registered users.",
         "The app was founded in 2015 by two friends.",
         "Zenly counts 12 million daily users, the company said.",
     ]
-    spans = answer_spans(asked_for(question), question, sentences)
+    spans = spans_for("How many daily users does Zenly have?", sentences)
     assert spans[1] is None, "a year is no count"
     assert spans[2] is not None and spans[2].text.startswith("12 million")
     assert spans[0] is not None, "by its words alone a registered-users figure still counts users"
 
 
 def test_a_sum_may_come_back_as_a_count_followed_by_its_currency() -> None:
-    question = "How much did the refit cost?"
     sentence = "The bridge reopened after a two-year refit costing 40 million euros, the council said."
-    [span] = answer_spans(asked_for(question), question, [sentence])
+    [span] = spans_for("How much did the refit cost?", [sentence])
     assert span is not None and span.text == "40 million"
 
 
 def test_a_length_of_time_does_not_answer_when() -> None:
-    question = "When did the drone attack happen?"
-    spans = answer_spans(
-        asked_for(question),
-        question,
+    spans = spans_for(
+        "When did the drone attack happen?",
         ["It was the fourth attack in three days.", "Drones hit the capital early on Tuesday morning."],
     )
     assert spans[0] is None
