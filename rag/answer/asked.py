@@ -9,7 +9,7 @@ was the score"); the noun's class comes from the short lists below, the only wor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rag.answer.entities import Word, parse
@@ -22,7 +22,7 @@ LABELS: dict[str, frozenset[str]] = {
     "place": frozenset({"GPE", "LOC", "FAC"}),
     "date": frozenset({"DATE", "TIME"}),
     "number": frozenset({"CARDINAL", "QUANTITY", "MONEY"}),
-    "money": frozenset({"MONEY", "PERCENT", "QUANTITY"}),  # "nine pounds" may come back as a weight
+    "money": frozenset({"MONEY", "QUANTITY"}),  # "nine pounds" may come back as a weight
     "percentage": frozenset({"PERCENT"}),
     "quantity": AMOUNT_LABELS | {"DATE", "TIME"},
 }
@@ -58,7 +58,12 @@ _MONEY = frozenset(
 )
 # measures too general to look for beside the amount ("how many people", "how much money")
 _GENERIC_MEASURES = frozenset("money amount number figure total sum people person much many thing".split())
-_SPEECH = frozenset("say tell describe call warn think claim predict argue write respond react explain".split())
+# verbs that give someone's words: a question asks for them, a sentence gives them
+SPEECH_VERBS = frozenset(
+    """say tell describe call warn think claim predict argue write respond react explain add note post tweet state
+    insist admit announce acknowledge concede remark comment reply urge declare joke recall promise vow stress
+    emphasise emphasize suggest reveal confirm deny""".split()
+)
 _MONEY_VERBS = frozenset("cost pay raise earn spend charge fetch sell".split())
 _EITHER = frozenset("investor investors owner owners buyer bidder sponsor backer partner winner".split())
 _YES_NO = frozenset("is are was were do does did has have had can could will would should".split())
@@ -73,6 +78,12 @@ class Asked:
     # yesno, reason or open
     measure: tuple[str, ...] = ()  # what an amount measures, as the question words it ("users", "valuation")
     qualifiers: tuple[str, ...] = ()  # words that narrow the measure ("daily", "annual", "seed")
+    credited: tuple[str, ...] = ()  # whom the question credits with the fact ("according to IoT Analytics"): the
+    # source, which the sentence giving the fact need not name
+    people: tuple[str, ...] = ()  # the question's names of people (by the recogniser): only a person is called by
+    # a surname ("Smith" may be Jonathan Smith; "Media" is not Shameless Media)
+    speaker: str = ""  # whose words a quote question asks for ("Daniel Levy" in "What did Tottenham chairman Daniel
+    # Levy say ..."), when the question names them
 
     @property
     def labels(self) -> frozenset[str]:
@@ -95,6 +106,8 @@ class Asked:
             return f"how many {what}"
         if self.amount:
             return f"the {what} asked for" if what else "the figure asked for"
+        if self.speaker:
+            return f"what {self.speaker} said"
         return _WANTED.get(self.kind, "what is asked for")
 
     @property
@@ -111,6 +124,45 @@ def asked_for(question: str) -> Asked:
     words = parse(question)
     if not words:
         return Asked()
+    asked = replace(_kind(words), people=_people(words))
+    if asked.kind == "quote":
+        asked = replace(asked, speaker=_speaker(words))
+    credited = _credited(words)
+    return replace(asked, credited=credited) if credited else asked
+
+
+def _people(words: list[Word]) -> tuple[str, ...]:
+    """The runs of words the recogniser labels a person."""
+    runs: list[list[str]] = []
+    for i, w in enumerate(words):
+        if w.ent == "PERSON":
+            if i and words[i - 1].ent == "PERSON" and runs:
+                runs[-1].append(w.text)
+            else:
+                runs.append([w.text])
+    return tuple(" ".join(r) for r in runs)
+
+
+def _speaker(words: list[Word]) -> str:
+    """The name of whoever the question asks the words of: the subject of its speech verb ("What did Snap CEO Evan
+    Spiegel say" gives "Evan Spiegel"; "How did Jørn Lyseggen describe ChatGPT", "Jørn Lyseggen"), as the run of
+    proper nouns that ends in it; empty when the subject is no name ("the club's chief financial officer")."""
+    verb = next((w for w in words if w.lemma in SPEECH_VERBS and w.pos == "VERB"), None)
+    subject = next((w for w in words if verb is not None and w.head == verb.i and w.dep == "nsubj"), None)
+    if subject is None or subject.pos != "PROPN":
+        return ""
+    start = subject.i
+    while start > 0 and words[start - 1].pos == "PROPN" and words[start - 1].head in (subject.i, start):
+        start -= 1
+    if subject.ent == "PERSON":  # "Snap CEO Evan Spiegel": the person's words only
+        while start < subject.i and words[start].ent != "PERSON":
+            start += 1
+    while start < subject.i and not words[start].text[:1].isupper():  # "basket weaver Regina Thompson"
+        start += 1
+    return " ".join(w.text for w in words[start : subject.i + 1])
+
+
+def _kind(words: list[Word]) -> Asked:
     asking = max((w.sent for w in words if w.text == "?"), default=words[-1].sent)  # "Who won? Thanks!"
     last = [w for w in words if w.sent == asking and w.pos != "PUNCT"] or words
     wh = _question_word(words, last)
@@ -128,6 +180,31 @@ def asked_for(question: str) -> Asked:
     if text == "why":
         return Asked("reason")
     return _what(words, wh)
+
+
+def _credited(words: list[Word]) -> tuple[str, ...]:
+    """The phrases after "according to" ("according to the Queensland Rugby Union's letter to members" credits
+    "the Queensland Rugby Union's letter to members"): each is the subtree of the preposition's object."""
+    found = []
+    for w in words:
+        if w.lemma == "accord" and w.i + 1 < len(words) and words[w.i + 1].text.lower() == "to":
+            inside = _subtree(words, words[w.i + 1])[1:]
+            if inside:
+                found.append(" ".join(x.text for x in inside))
+    return tuple(found)
+
+
+def _subtree(words: list[Word], root: Word) -> list[Word]:
+    """A word and every word that depends on it, in order."""
+
+    def under(w: Word) -> bool:
+        while w.i != root.i:
+            if w.head == w.i:
+                return False
+            w = words[w.head]
+        return True
+
+    return [w for w in words if under(w) and w.pos != "PUNCT"]
 
 
 _WH = frozenset("who whom whose what which when where why how".split())
@@ -169,38 +246,46 @@ def _yes_no(words: list[Word], last: list[Word]) -> bool:
     return any(w.text.lower() in _YES_NO and _clause_start(words, w) for w in last)
 
 
-def _run(words: list[Word], after: Word) -> list[Word]:
+def _run(words: list[Word], after: Word, proper: bool = False) -> list[Word]:
     """The adjectives and nouns right after a word, ending in a common noun ("which indie label", "which VC firm",
-    "how many daily active users")."""
+    "how many daily active users"), or, when `proper`, in a name too ("how many Steam Decks")."""
     run = []
     for w in words[after.i + 1 :]:
         if w.pos not in ("ADJ", "NOUN", "PROPN") or w.text.lower() in ("many", "much"):
             break
         run.append(w)
-    while run and run[-1].pos != "NOUN":
+    while run and run[-1].pos != "NOUN" and not (proper and run[-1].pos == "PROPN"):
         run.pop()
     return run
 
 
 def _asks_words(words: list[Word], wh: Word) -> bool:
     """Whether the question asks what someone said: "what did X say/warn", "how did X describe"."""
-    return any(w.lemma in _SPEECH and w.pos == "VERB" for w in words[wh.i + 1 :] if w.sent == wh.sent)
+    return any(w.lemma in SPEECH_VERBS and w.pos == "VERB" for w in words[wh.i + 1 :] if w.sent == wh.sent)
+
+
+def _money_verb(words: list[Word], wh: Word) -> bool:
+    """Whether the question's clause turns on paying, costing or raising ("How much did ASOS pay"), so a sum is
+    asked for, not a share ("How much did the stock fall")."""
+    return any(w.lemma in _MONEY_VERBS for w in words[wh.i + 1 :] if w.sent == wh.sent)
 
 
 def _how(words: list[Word], how: Word) -> Asked:
     nxt = words[how.i + 1] if how.i + 1 < len(words) else None
     word = nxt.text.lower() if nxt is not None else ""
     if nxt is not None and (word in ("many", "much") or word in _HOW_FIGURES):
-        run = _run(words, nxt)
+        run = _run(words, nxt, proper=word == "many")  # "how many Steam Decks"
         if not run and words[nxt.i + 1 : nxt.i + 2] and words[nxt.i + 1].text.lower() == "a":  # "how big a stake"
             run = _run(words, words[nxt.i + 1])
         measure, qualifiers = _measure(run)
+        if measure:  # "how many women and girls" counts both
+            measure += tuple(w.text.lower() for w in words if w.head == run[-1].i and w.dep == "conj")
         if word == "many" and run and not measure and (verb := _action(words, run[-1])) is not None:
             # "how many people died": what is counted is the people who died, not people at all
             return Asked("number", (verb.text.lower(),), (run[-1].text.lower(),))
         if word == "many":
             return Asked("number", measure, qualifiers)
-        if word == "much" and (not run or run[-1].lemma in _MONEY | {"money"}):
+        if word == "much" and (run[-1].lemma in _MONEY | {"money"} if run else _money_verb(words, how)):
             return Asked("money", measure, qualifiers)
         return Asked("quantity", measure, qualifiers)
     return Asked("quote") if _asks_words(words, how) else Asked("reason")
@@ -226,7 +311,7 @@ def _what(words: list[Word], wh: Word) -> Asked:
         first = next((w for w in words[wh.i + 2 : wh.i + 8] if w.pos in ("NOUN", "ADJ")), None)
         run = _run(words, words[first.i - 1]) if first is not None else []
     if not run:  # "what did the ticket cost", "what did X say Microsoft paid"
-        if any(w.lemma in _MONEY_VERBS for w in words[wh.i + 1 :] if w.sent == wh.sent):
+        if _money_verb(words, wh):
             return Asked("money")
         return Asked("quote") if _asks_words(words, wh) else Asked()
     noun = run[-1].lemma

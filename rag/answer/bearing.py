@@ -1,7 +1,7 @@
 """Answer-bearing sentences: a sentence may answer a question only if it holds a candidate of the kind asked for
-that the question does not already hold (a person for "who", a place for "where", a sum for "how much"), and, for
-an amount, next to what the amount measures ("10 million daily users" for "how many daily users"; a sentence whose
-only figure is the registered users does not answer it).
+that the question does not already hold (a person for "who", a place for "where", a sum for "how much"); for an
+amount, next to what the amount measures ("10 million daily users" for "how many daily users"; a sentence whose
+only figure is the registered users does not answer it); for "what did X say", X's own words (`constraints.py`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from rag.answer.asked import AMOUNT_LABELS, Asked
+from rag.answer.constraints import said_by
 from rag.answer.entities import Mention, mentions_of
 from rag.archive.lexical import tokenize
 from rag.retrieval.names import named_entities
@@ -26,7 +27,11 @@ _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def answer_spans(
-    asked: Asked, question: str, sentences: Sequence[str], similarity: Similarity | None = None
+    asked: Asked,
+    question: str,
+    sentences: Sequence[str],
+    similarity: Similarity | None = None,
+    before: Sequence[str] | None = None,
 ) -> list[Mention | None]:
     """For each sentence, the candidate that answers the question (for an amount, the one that counts what the
     question measures), or None when the sentence holds no candidate of the kind asked for.
@@ -37,9 +42,17 @@ def answer_spans(
         sentences: the candidate sentences.
         similarity: closeness in meaning of texts to the measure, for an amount whose sentence words the measure
             differently ("kids" for "children"); without it only the words' stems are compared.
+        before: the sentence before each in its passage (for a quote, "he said" after a sentence naming the
+            speaker gives the speaker's words).
     """
     if asked.kind == "quote":
-        return [_quotation(s) for s in sentences]
+        if not asked.speaker:
+            return [_quotation(s) for s in sentences]
+        previous = before if before is not None else [""] * len(sentences)
+        return [
+            (_quotation(s) or Mention(s, "SPEECH", 0, len(s))) if said_by(asked.speaker, s, b) else None
+            for s, b in zip(sentences, previous, strict=True)
+        ]
     if not asked.typed:
         return [None] * len(sentences)
     held = set(words(question))
@@ -61,9 +74,10 @@ def answer_spans(
     spans: list[Mention | None] = []
     unmatched: list[tuple[int, Mention, str]] = []  # amounts whose sentence does not name the measure by its stem
     for i, (sentence, candidates) in enumerate(zip(sentences, found, strict=True)):
-        at = _position(sentence, measure) if candidates else None
-        spans.append(min(candidates, key=lambda m: abs(m.start - at)) if at is not None else None)
-        if at is None and similarity is not None:
+        named = _positions(sentence, measure) if candidates else []
+        beside = [(gap, m) for m in candidates for at in named if (gap := _gap(sentence, m, at)) is not None]
+        spans.append(min(beside, key=lambda x: x[0])[1] if beside else None)
+        if not beside and similarity is not None:
             unmatched.extend((i, m, _window(sentence, m)) for m in candidates)
     if unmatched and similarity is not None:
         phrase = " ".join((*asked.qualifiers, *asked.measure))
@@ -77,7 +91,7 @@ def answer_spans(
     return spans
 
 
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w.,]*\d)")
+_NUMBER = re.compile(r"(?<![\w.,/])\d+(?:[.,]\d+)*(?![\w.,/]*\d)")  # not in "70/30" or "24/7"
 
 
 # a number the recogniser calls a count is a sum when a currency or a scale follows ("40 million euros")
@@ -88,22 +102,49 @@ _SUM = re.compile(
 )
 
 
+# "one" alone is mostly a pronoun ("one reads", "one of the players"); "70/30" is a ratio, "24/7" a phrase
+_NOT_AN_AMOUNT = re.compile(r"^(?:one|\d+/\d+)$", re.IGNORECASE)
+
+
 def _with_numbers(sentence: str, mentions: Sequence[Mention], asked: Asked) -> list[Mention]:
     """The sentence's entities, and for an amount any number the recogniser labelled otherwise or missed ("no
     goals from 104 high turnovers" came back as a product): a number outside a date, a time or an ordinal. For a
     sum, a count followed by a currency is money ("40 million euros")."""
     if not asked.amount:
         return list(mentions)
-    found = [
-        Mention(m.text, "MONEY", m.start, m.end) if m.label == "CARDINAL" and _SUM.match(sentence, m.end) else m
-        for m in mentions
-    ]
+    mentions = [m for m in mentions if not _NOT_AN_AMOUNT.match(m.text)]
+    found = [(_as_sum(sentence, m.start, m.end) or m) if m.label == "CARDINAL" else m for m in mentions]
     for match in _NUMBER.finditer(sentence):
         inside = [m for m in mentions if m.start <= match.start() < m.end]
         if not inside or all(m.label not in AMOUNT_LABELS | {"DATE", "TIME", "ORDINAL"} for m in inside):
-            label = "MONEY" if _SUM.match(sentence, match.end()) else "CARDINAL"
-            found.append(Mention(match.group(), label, match.start(), match.end()))
+            number = Mention(match.group(), "CARDINAL", match.start(), match.end())
+            found.append(_as_sum(sentence, number.start, number.end) or number)
     return found
+
+
+def _as_sum(sentence: str, start: int, end: int) -> Mention | None:
+    """A count written as a sum: a currency follows ("40 million euros") or a currency code comes before ("NIS
+    405 million", which the recogniser reads as an organisation and a count)."""
+    if _SUM.match(sentence, end):
+        return Mention(sentence[start:end], "MONEY", start, end)
+    code = _CODE_BEFORE.search(sentence, 0, start)
+    if code is None or code.group(1) not in _currency_codes():
+        return None
+    scale = _SCALE.match(sentence, end)
+    end = scale.end() if scale else end
+    return Mention(sentence[code.start(1) : end], "MONEY", code.start(1), end)
+
+
+_CODE_BEFORE = re.compile(r"\b([A-Z]{3})\s?$")
+_SCALE = re.compile(r"\s*(?:million|billion|trillion|bn|m)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _currency_codes() -> frozenset[str]:
+    """Currency codes written before a sum: ISO 4217 (from Babel's CLDR data) and the shekel's common "NIS"."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies()) | {"NIS"}
 
 
 def _window(sentence: str, mention: Mention) -> str:
@@ -159,13 +200,28 @@ def _stems(text: str) -> tuple[str, ...]:
     return tuple(tokenize([text])[0].split()) if text.strip() else ()
 
 
-def _position(sentence: str, measure: tuple[str, ...]) -> int | None:
-    """Where the sentence names what the amount measures (the stems match, or one begins the other), or None."""
-    for match in re.finditer(r"[^\W_][\w'-]*", sentence):
-        stem = _stems(match.group().lower())
-        if stem and any(_same(stem[0], m) for m in measure):
-            return match.start()
-    return None
+def _positions(sentence: str, measure: tuple[str, ...]) -> list[int]:
+    """Where the sentence names what the amount measures (the stems match, or one begins the other)."""
+    return [
+        match.start()
+        for match in re.finditer(r"[^\W_][\w'-]*", sentence)
+        if (stem := _stems(match.group().lower())) and any(_same(stem[0], m) for m in measure)
+    ]
+
+
+MEASURE_AFTER = 6  # words from an amount to what it counts, after it ("10 million daily active users")
+MEASURE_BEFORE = 8  # or before it ("fines under the act can reach 6%")
+
+
+def _gap(sentence: str, amount: Mention, at: int) -> int | None:
+    """How many words stand between an amount and the word at `at` that names its measure, or None when they
+    are too far apart to belong together ("its team estimates around 300 to date" does not count the Steam Deck
+    named at the start of the sentence)."""
+    if at >= amount.end:
+        gap = len(sentence[amount.end : at].split())
+        return gap if gap <= MEASURE_AFTER else None
+    gap = len(sentence[at : amount.start].split())
+    return gap if gap <= MEASURE_BEFORE else None
 
 
 def _same(a: str, b: str) -> bool:

@@ -154,16 +154,23 @@ def quotes_speaker(name: str, passages: Sequence[Passage], haystack: str | None 
     surname = _surname(name)
     if not surname:
         return names_speaker(name, haystack_of(passages) if haystack is None else haystack)
-    # the whole name, its last word (a person's surname) or its first (a company's short name: "Epic" for Epic Games)
-    forms = {word_string(name), f" {surname} ", f" {words(name)[0]} "}
     for passage in passages:
-        named_before = False
-        for sentence in passage.sentence_texts() or [passage.text]:
-            found = word_string(sentence)
-            tokens = set(found.split())
-            named = any(form in found for form in forms)
-            speech = bool(_SPEECH_WORDS & tokens) or any(mark in sentence for mark in _QUOTATION_MARKS)
-            if speech and (named or (named_before and _PRONOUNS & tokens)):
-                return True
-            named_before = named
+        sentences = passage.sentence_texts() or [passage.text]
+        if any(voices(name, s, sentences[i - 1] if i else "") for i, s in enumerate(sentences)):
+            return True
     return False
+
+
+def voices(name: str, sentence: str, before: str = "") -> bool:
+    """Whether a sentence gives a person's words: it names them (the whole name, its last word, or its first: a
+    company's short name, "Epic" for Epic Games) with a speech verb or a quotation mark, or its speaker is "he",
+    "she" or "they" right after a sentence (`before`) that names them."""
+    surname = _surname(name) or (words(name) or [""])[-1]
+    forms = {word_string(name), f" {surname} ", f" {(words(name) or [''])[0]} "}
+    found = word_string(sentence)
+    tokens = set(found.split())
+    if not (_SPEECH_WORDS & tokens or any(mark in sentence for mark in _QUOTATION_MARKS)):
+        return False
+    if any(form in found for form in forms):
+        return True
+    return bool(before and _PRONOUNS & tokens) and any(form in word_string(before) for form in forms)

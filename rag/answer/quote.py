@@ -15,6 +15,7 @@ from rag.answer.base import Turn, refusal, rule_condense
 from rag.answer.bearing import answer_spans
 from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
+from rag.answer.constraints import about, subject_names
 from rag.answer.entities import Mention, warm_up
 from rag.answer.evidence import (
     Gaps,
@@ -221,8 +222,10 @@ class QuoteAnswerer:
             answer.confidence, answer.support = best, support.probability
             return answer
         asked = asked_for(understood.text)  # the question as read: normalised and cut to a sane length
-        bearer = self.bearer(asked, understood.text, scored)
-        if bearer is None and asked.typed:  # the topic is covered, the fact asked for is not
+        if asked.speaker and any(mentions(o, word_string(asked.speaker)) for o in understood.outlets):
+            asked = replace(asked, speaker="")  # "What did TechCrunch write": what the outlet reported
+        bearer = self.bearer(asked, understood, scored, passages)
+        if bearer is None and (asked.typed or asked.speaker):  # the topic is covered, the fact asked for is not
             answer = refusal(question, passages, self.mode)
             answer.text = near_miss_text(asked, passages[scored[0].passage_rank])
             answer.confidence, answer.support = best, support.probability
@@ -233,7 +236,7 @@ class QuoteAnswerer:
             rest = [c for c in chosen if c is not lead]
             chosen = [lead, *(rest if len(understood.parts) > 1 else rest[: self.max_sentences - 1])]
         answer = self._compose(understood, within(chosen, MAX_SENTENCES - understood.asks_order), passages)
-        if bearer is not None and bearer[1].label != "QUOTE":
+        if bearer is not None and bearer[1].label not in ("QUOTE", "SPEECH"):
             answer.span, answer.span_at = bearer[1].text, span_in(answer.text, bearer[0].text, bearer[1])
         answer.confidence, answer.support = best, support.probability
         cited = [c.passage for c in answer.citations]
@@ -246,7 +249,7 @@ class QuoteAnswerer:
         return answer
 
     def bearer(
-        self, asked: Asked, question: str, scored: Sequence[ScoredSentence]
+        self, asked: Asked, understood: Question, scored: Sequence[ScoredSentence], passages: Sequence[Passage]
     ) -> tuple[ScoredSentence, Mention] | None:
         """The most relevant sentence that holds what the question asks for (`rag/answer/bearing.py`), with the
         candidate in it; None when none of the sentences close enough to the question holds one."""
@@ -254,9 +257,26 @@ class QuoteAnswerer:
             return None
         floor = self.threshold - BEARING_MARGIN
         pool = sorted((s for s in scored if s.score >= floor and not furniture(s.text)), key=lambda s: -s.relevance)
-        pool = pool[:BEARING_POOL]
-        spans = answer_spans(asked, question, [s.text for s in pool], self.similarity)
+        names = subject_names(understood.entities, understood.outlets, asked.credited)
+        pool = [s for s in pool if self._about(names, asked.people, s, passages)][:BEARING_POOL]
+        spans = answer_spans(
+            asked, understood.text, [s.text for s in pool], self.similarity, [self._before(s, passages) for s in pool]
+        )
         return next(((s, span) for s, span in zip(pool, spans, strict=True) if span is not None), None)
+
+    @staticmethod
+    def _before(sentence: ScoredSentence, passages: Sequence[Passage]) -> str:
+        """The sentence before one in its passage ("" for the first)."""
+        texts = passages[sentence.passage_rank].sentence_texts()
+        at = texts.index(sentence.text) if sentence.text in texts else 0
+        return texts[at - 1] if at else ""
+
+    @staticmethod
+    def _about(
+        names: Sequence[str], people: Sequence[str], sentence: ScoredSentence, passages: Sequence[Passage]
+    ) -> bool:
+        passage = passages[sentence.passage_rank]
+        return about(names, sentence.text, passage.sentence_texts(), passage.title, people)
 
     def similarity(self, phrase: str, texts: Sequence[str]) -> list[float]:
         """How close in meaning each text is to a phrase (cosine of their embeddings)."""

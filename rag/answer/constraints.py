@@ -1,0 +1,98 @@
+"""The question's constraints on a sentence that answers it: the sentence is about what the question names (a
+sentence about Adaptive's seed round does not answer a question about Rainforest's), and a quotation is the asked
+speaker's own words, not someone else's that mention them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from rag.answer.asked import SPEECH_VERBS
+from rag.answer.entities import Word, mentions_of, parse
+from rag.answer.names import SENTENCE_BREAK, mentions, names_speaker, voices
+from rag.retrieval.wording import word_string, words
+
+CONTEXT_SENTENCES = 2  # a sentence may leave its subject to the two before it ("Rainforest ... . The startup ...")
+
+
+def subject_names(names: Sequence[str], outlets: Sequence[str], credited: Sequence[str]) -> list[str]:
+    """The names a question is about, which the sentence answering it must be about too: not the outlets it
+    names, nor the source it credits with the fact ("according to IoT Analytics")."""
+    sources = [set(words(c)) for c in credited]
+    return [n for n in names if n not in outlets and not any(set(words(n)) <= s for s in sources)]
+
+
+def about(names: Sequence[str], sentence: str, passage: Sequence[str], title: str, people: Sequence[str] = ()) -> bool:
+    """Whether a sentence is about what the question names: one of the names stands in it, in the
+    `CONTEXT_SENTENCES` before it in its passage, or in its article's headline (a sentence about Adaptive's seed
+    round does not answer a question about Rainforest's). A person may be called by their surname there, unless the
+    passage names someone else by it ("Will Smith" is not Jonathan Smith); `people` are the question's names of
+    people (only they have surnames: "Media" is not Shameless Media). A question that names nothing
+    constrains nothing."""
+    if not names:
+        return True
+    at = passage.index(sentence) if sentence in passage else 0
+    near = SENTENCE_BREAK.join(word_string(t) for t in (*passage[max(0, at - CONTEXT_SENTENCES) : at + 1], title))
+    if any(mentions(name, near) for name in names):
+        return True
+    surnamed = [n for n in names if any(words(p)[-1:] == words(n)[-1:] for p in people)]
+    return any(names_speaker(name, near) and not _namesake(name, passage) for name in surnamed)
+
+
+def _namesake(name: str, passage: Sequence[str]) -> bool:
+    """Whether the passage names another person with the same surname ("Will Smith" where the question asks about
+    Jonathan Smith), so that the surname alone does not stand for the person asked about."""
+    tokens = words(name)
+    for mentioned in (m for found in mentions_of(passage) for m in found if m.label == "PERSON"):
+        other = words(mentioned.text)
+        if len(other) > 1 and other[-1] == tokens[-1] and other != tokens:
+            return True
+    return False
+
+
+_PRONOUNS = frozenset({"he", "she", "they"})
+
+
+def said_by(speaker: str, sentence: str, before: str = "") -> bool:
+    """Whether a sentence gives the speaker's words: the speaker (their name, surname or first name), or "he",
+    "she" or "they" right after a sentence that names them, is the subject of a speech verb ("“...,” Thompson
+    said", "Levy told reporters ...") or follows "according to". Naming them near a verb of speech is not enough
+    ("The club said Kenwright had worked hard alongside Moshiri" gives the club's words, not Moshiri's)."""
+    if not voices(speaker, sentence, before):  # the cheap test first: a name (or pronoun) and a speech word
+        return False
+    forms = _name_forms(speaker)
+    named_before = any(f" {form} " in word_string(before) for form in forms) if before else False
+    parsed = _parsed(sentence)
+    for w in parsed:
+        if w.lemma == "accord" and w.i + 1 < len(parsed) and parsed[w.i + 1].text.lower() == "to":
+            if any(x.head == w.i + 1 and x.text.lower() in forms for x in parsed):
+                return True
+        if w.lemma not in SPEECH_VERBS or w.pos not in ("VERB", "AUX"):
+            continue
+        for subject in _subjects(parsed, w):
+            # the subject, or a name set beside it ("“...,” the manager, Lena Brandt, said")
+            beside = {x.text.lower() for x in parsed if x.head == subject.i and x.dep == "appos"}
+            named = {subject.text.lower()} | beside
+            if named & forms or (named_before and subject.text.lower() in _PRONOUNS):
+                return True
+    return False
+
+
+def _subjects(parsed: list[Word], verb: Word) -> list[Word]:
+    """A verb's subjects, or, for one without ("... in a post on X, saying “...”"), those of the verb it hangs on."""
+    for _ in range(3):
+        found = [x for x in parsed if x.head == verb.i and x.dep in ("nsubj", "nsubjpass")]
+        if found or verb.dep not in ("advcl", "xcomp", "conj") or verb.head == verb.i:
+            return found
+        verb = parsed[verb.head]
+    return []
+
+
+def _name_forms(name: str) -> frozenset[str]:
+    """The words a sentence may call a person by: their surname, their first name, or any word of the name."""
+    return frozenset(words(name))
+
+
+@lru_cache(maxsize=4096)
+def _parsed(sentence: str) -> list[Word]:
+    return parse(sentence)

@@ -1,0 +1,135 @@
+"""A sentence answers a question only next to the question's constraints (`rag/answer/bearing.py`): it is about
+what the question names, an amount counts what is asked and is a sum when a sum is asked, and a quotation is the
+asked speaker's own words. Otherwise the offline answerer refuses the near-miss and says what is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import make_engine
+from support import write_md
+
+from rag.answer.asked import asked_for
+from rag.answer.bearing import answer_spans
+from rag.answer.constraints import about, said_by, subject_names
+from rag.answer.entities import Mention
+from rag.archive.knowledge import Archive
+from rag.config import Settings
+from rag.ingest.pipeline import ingest_paths
+
+
+def spans_for(question: str, sentences: list[str]) -> list[Mention | None]:
+    return answer_spans(asked_for(question), question, sentences)
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("What did Snap CEO Evan Spiegel say about shutting down Zenly?", "Evan Spiegel"),
+        ("What did Cherokee basket weaver Regina Thompson say about the doll?", "Regina Thompson"),
+        ("How did Jørn Lyseggen describe ChatGPT?", "Jørn Lyseggen"),
+        ("What did the club's chief financial officer warn about prices?", ""),
+    ],
+)
+def test_the_speaker_is_the_subject_of_the_questions_speech_verb(question: str, speaker: str) -> None:
+    asked = asked_for(question)
+    assert asked.kind == "quote" and asked.speaker == speaker
+
+
+def test_the_question_is_read_for_its_source_its_people_and_every_counted_noun() -> None:
+    asked = asked_for("According to IoT Analytics, what share of manufacturers have a digital twin strategy?")
+    assert asked.credited == ("IoT Analytics",)
+    assert asked_for("How many women and girls play rugby in Queensland?").measure == ("women", "girls")
+    assert asked_for("How much will Michigan State pay Jonathan Smith a year?").people == ("Jonathan Smith",)
+
+
+def test_a_sum_is_asked_when_money_changes_hands_and_a_share_otherwise() -> None:
+    assert asked_for("How much did ASOS pay for the Topshop brand?").kind == "money"
+    assert asked_for("How much of its value had the stock lost in 2022?").kind == "quantity"
+    spans = spans_for(
+        "How much did 777 Partners agree to pay for the stake?",
+        ["Moshiri agreed to sell his 94% stake to 777 Partners.", "Zim bought it for NIS 405 million from them."],
+    )
+    assert spans[0] is None, "a share is no price"
+    assert spans[1] is not None and spans[1].text == "NIS 405 million", "a currency code before a sum"
+
+
+def test_a_pronoun_a_ratio_and_a_distant_figure_count_nothing() -> None:
+    spans = spans_for(
+        "How many subscribers does the Epoch Times have?",
+        [
+            "“I’ve had the misfortune of being subscribed to the Epoch Times without my consent,” one reads.",
+            "Subscribers who joined this year were offered a 70/30 split.",
+            "Subscribers were invited to a gala, and the paper, its editors said, has mailed out 300 copies.",
+            "The Epoch Times has 1.5 million subscribers.",
+        ],
+    )
+    assert spans[:3] == [None, None, None]
+    assert spans[3] is not None and spans[3].text == "1.5 million"
+
+
+def test_a_sentence_must_be_about_what_the_question_names() -> None:
+    names = subject_names(("Rainforest",), (), ())
+    adaptive = ["Adaptive, an AI startup based in Amsterdam, raised a seed round at a $100 million valuation."]
+    assert not about(names, adaptive[0], adaptive, "There's something going on with AI startups in France")
+    rainforest = ["Rainforest is a payments startup.", "It raised its seed round at a $40 million valuation."]
+    assert about(names, rainforest[1], rainforest, ""), "named in the sentence before"
+    assert about(names, adaptive[0], adaptive, "Rainforest and Adaptive raise money"), "named in the headline"
+
+
+def test_a_surname_stands_for_a_person_unless_the_passage_has_a_namesake() -> None:
+    people = ("Jonathan Smith",)
+    names = subject_names(("Michigan State", "Jonathan Smith"), (), ())
+    will = ["The Royals agreed a 1-year, $5 million contract with reliever Will Smith.", "Smith earned $5 million."]
+    assert not about(names, will[1], will, "", people)
+    coach = ["Smith will earn $6 million a year, the university said."]
+    assert about(names[1:], coach[0], coach, "", people)
+    assert not about(("Shameless Media",), "The media group earns $1 billion.", [], "", ()), "no person, no surname"
+
+
+def test_the_source_a_question_credits_need_not_be_named_by_the_answer() -> None:
+    asked = asked_for("According to IoT Analytics, what share of manufacturers have a digital twin strategy?")
+    assert subject_names(("IoT Analytics",), (), asked.credited) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "before", "gives"),
+    [
+        ("“Wilma’s name is the only thing Cherokee on that box,” Thompson said.", "", True),
+        ("Thompson told reporters the doll was a mistake.", "", True),
+        ("“It is a mistake,” she said.", "Regina Thompson, a Cherokee basket weaver, saw the doll.", True),
+        ("“It is a mistake,” she said.", "The doll went on sale on Monday.", False),
+        ("The museum said Kenwright had “worked hard” alongside Thompson.", "", False),
+        ("Thompson shamed Mattel in a post on X, saying “the box is wrong”.", "", True),
+        ("According to Thompson, the doll sold out.", "", True),
+    ],
+)
+def test_a_quotation_is_the_speakers_only_when_they_say_it(sentence: str, before: str, gives: bool) -> None:
+    assert said_by("Regina Thompson", sentence, before) is gives
+
+
+def _club(archive: Archive, tmp_path: Path) -> None:
+    write_md(
+        tmp_path / "club" / "club.md",
+        "Harbour FC docked ten points",
+        "Harbour FC were docked ten points on Friday for breaching spending rules, the league said. "
+        "The club said owner Sam Okafor had “worked tirelessly” to meet the rules. "
+        "“We are shocked and disappointed by the decision,” the manager, Lena Brandt, said.",
+        outlet="Port Gazette",
+        published_at="2024-03-08",
+    )
+    assert ingest_paths(archive, [tmp_path / "club"]).ok
+
+
+def test_what_someone_never_said_is_refused_naming_them(archive: Archive, tmp_path: Path, settings: Settings) -> None:
+    _club(archive, tmp_path)
+    engine = make_engine(settings, archive)
+    answer = engine.ask("What did Harbour FC owner Sam Okafor say about the ten-point deduction?")
+    assert answer.refused
+    assert answer.text == (
+        "The archive has “Harbour FC docked ten points” (Port Gazette, 2024-03-08), but none of the articles found "
+        "gives what Sam Okafor said, so it does not answer this."
+    )
+    said = engine.ask("What did Lena Brandt say about the ten-point deduction?")
+    assert not said.refused and "We are shocked and disappointed" in said.text.split("\n\n")[0]
