@@ -92,9 +92,14 @@ def initials(name: str) -> str:
     return "".join(t[0] for t in tokens)
 
 
+_DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]\.?")  # an abbreviation written with full stops: "U.S.", "U.K."
+
+
 def words(text: str) -> list[str]:
-    """Lower-case words of a text without possessive endings ("Google's" -> "google")."""
-    return [POSSESSIVE.sub("", w).lower() for w in TOKEN.findall(text)]
+    """Lower-case words of a text without possessive endings ("Google's" -> "google"); an abbreviation is one word
+    with or without its full stops ("U.S." and "US" are both "us")."""
+    found = [POSSESSIVE.sub("", w).lower() for w in TOKEN.findall(text)]
+    return [w.replace(".", "") if "." in w and _DOTTED.fullmatch(w) else w for w in found]
 
 
 def word_string(text: str) -> str:

@@ -17,6 +17,7 @@ from rag.answer.entities import Mention
 from rag.archive.knowledge import Archive
 from rag.config import Settings
 from rag.ingest.pipeline import ingest_paths
+from rag.retrieval.wording import words
 
 
 def spans_for(question: str, sentences: list[str]) -> list[Mention | None]:
@@ -133,3 +134,8 @@ def test_what_someone_never_said_is_refused_naming_them(archive: Archive, tmp_pa
     )
     said = engine.ask("What did Lena Brandt say about the ten-point deduction?")
     assert not said.refused and "We are shocked and disappointed" in said.text.split("\n\n")[0]
+
+
+def test_an_abbreviation_is_one_word_with_or_without_its_full_stops() -> None:
+    assert words("grown in the U.S. and the U.K.") == words("grown in the US and the UK")
+    assert words("a 3.5% rise at tech.company") == ["a", "3.5", "rise", "at", "tech.company"]
