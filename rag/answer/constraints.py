@@ -15,6 +15,24 @@ from rag.retrieval.wording import word_string, words
 CONTEXT_SENTENCES = 2  # a sentence may leave its subject to the two before it ("Rainforest ... . The startup ...")
 
 
+_NAMED = frozenset("PERSON ORG GPE LOC FAC NORP PRODUCT EVENT WORK_OF_ART LAW".split())
+
+
+def recognised(names: Sequence[str], question: str) -> tuple[str, ...]:
+    """The question's names as the recogniser bounds them, where it finds names inside a longer run of capitals
+    ("YouTuber Ruby Franke" is Ruby Franke; "US Virgin Islands' Epstein-related" holds US and Epstein), so that an
+    article is not taken to miss a name for a word that is no part of it. A name the recogniser does not see, or
+    sees whole, stays as it is."""
+    found = [m.text for m in mentions_of([question])[0] if m.label in _NAMED]
+    kept: list[str] = []
+    for name in names:
+        inside = [f for f in found if f != name and set(words(f)) < set(words(name))]
+        for piece in inside or [name]:
+            if piece not in kept:
+                kept.append(piece)
+    return tuple(kept)
+
+
 def subject_names(names: Sequence[str], outlets: Sequence[str], credited: Sequence[str]) -> list[str]:
     """The names a question is about, which the sentence answering it must be about too: not the outlets it
     names, nor the source it credits with the fact ("according to IoT Analytics")."""

@@ -15,7 +15,7 @@ from rag.answer.base import Turn, refusal, rule_condense
 from rag.answer.bearing import answer_spans
 from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
-from rag.answer.constraints import about, subject_names
+from rag.answer.constraints import about, recognised, subject_names
 from rag.answer.entities import Mention, warm_up
 from rag.answer.evidence import (
     Gaps,
@@ -209,6 +209,7 @@ class QuoteAnswerer:
 
     def _quote(self, question: str, passages: list[Passage]) -> Answer:
         understood = understand(question, self.outlets(), self.newest)
+        understood = replace(understood, entities=recognised(understood.entities, understood.text))
         scored = self.score(question, passages)
         best = scored[0].score if scored else 0.0
         # the question's names and sources must appear in passages relevant enough to quote from: a passage

@@ -12,7 +12,7 @@ from support import write_md
 
 from rag.answer.asked import asked_for
 from rag.answer.bearing import answer_spans
-from rag.answer.constraints import about, said_by, subject_names
+from rag.answer.constraints import about, recognised, said_by, subject_names
 from rag.answer.entities import Mention
 from rag.archive.knowledge import Archive
 from rag.config import Settings
@@ -139,3 +139,9 @@ def test_what_someone_never_said_is_refused_naming_them(archive: Archive, tmp_pa
 def test_an_abbreviation_is_one_word_with_or_without_its_full_stops() -> None:
     assert words("grown in the U.S. and the U.K.") == words("grown in the US and the UK")
     assert words("a 3.5% rise at tech.company") == ["a", "3.5", "rise", "at", "tech.company"]
+
+
+def test_a_name_is_bounded_by_the_recogniser_not_by_a_run_of_capitals() -> None:
+    question = "Parenting YouTuber Ruby Franke pleaded guilty in December. What date was set for her sentencing?"
+    assert recognised(("YouTuber Ruby Franke",), question) == ("Ruby Franke",)
+    assert recognised(("Harbour FC",), "What did Harbour FC say?") == ("Harbour FC",), "seen whole or not at all"
