@@ -229,3 +229,16 @@ def _same(a: str, b: str) -> bool:
         return True
     short, long = sorted((a, b), key=len)
     return len(short) >= MIN_STEM and long.startswith(short)
+
+
+_LOCATIVE = re.compile(r"\b(?:in|at|from|near|outside|inside|into|across|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def place_rank(sentence: str, place: Mention) -> int:
+    """How surely a place answers "where": 0 for a town or country a sentence puts something in ("began on the
+    front foot in Leuven", "based in Hangzhou"), after a preposition of place; 1 for another place after one (the
+    recogniser also calls "League A1" a facility); 2 for a place named in another role ("what the US has
+    categorized", "Fiji, Georgia and Portugal delivering")."""
+    if _LOCATIVE.search(sentence, 0, place.start) is None:
+        return 2
+    return 0 if place.label == "GPE" else 1

@@ -33,6 +33,19 @@ def recognised(names: Sequence[str], question: str) -> tuple[str, ...]:
     return tuple(kept)
 
 
+def recognised_speakers(speakers: Sequence[str], question: str) -> tuple[str, ...]:
+    """The speakers read from the question's wording that the recogniser sees a person or an organisation in, as it
+    bounds them ("Sen. Elizabeth Warren" is Elizabeth Warren; "the US Virgin Islands' Epstein-related claims" holds
+    no one who speaks)."""
+    found = [m.text for m in mentions_of([question])[0] if m.label in ("PERSON", "ORG")]
+    kept: list[str] = []
+    for speaker in speakers:
+        for name in (f for f in found if set(words(f)) <= set(words(speaker))):
+            if name not in kept:
+                kept.append(name)
+    return tuple(kept)
+
+
 def subject_names(names: Sequence[str], outlets: Sequence[str], credited: Sequence[str]) -> list[str]:
     """The names a question is about, which the sentence answering it must be about too: not the outlets it
     names, nor the source it credits with the fact ("according to IoT Analytics")."""

@@ -12,10 +12,10 @@ from langchain_core.embeddings import Embeddings
 
 from rag.answer.asked import Asked, asked_for
 from rag.answer.base import Turn, refusal, rule_condense
-from rag.answer.bearing import answer_spans
+from rag.answer.bearing import answer_spans, place_rank
 from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
-from rag.answer.constraints import about, recognised, subject_names
+from rag.answer.constraints import about, recognised, recognised_speakers, subject_names
 from rag.answer.entities import Mention, warm_up
 from rag.answer.evidence import (
     Gaps,
@@ -209,7 +209,11 @@ class QuoteAnswerer:
 
     def _quote(self, question: str, passages: list[Passage]) -> Answer:
         understood = understand(question, self.outlets(), self.newest)
-        understood = replace(understood, entities=recognised(understood.entities, understood.text))
+        understood = replace(
+            understood,
+            entities=recognised(understood.entities, understood.text),
+            speakers=recognised_speakers(understood.speakers, understood.text),
+        )
         scored = self.score(question, passages)
         best = scored[0].score if scored else 0.0
         # the question's names and sources must appear in passages relevant enough to quote from: a passage
@@ -263,7 +267,10 @@ class QuoteAnswerer:
         spans = answer_spans(
             asked, understood.text, [s.text for s in pool], self.similarity, [self._before(s, passages) for s in pool]
         )
-        return next(((s, span) for s, span in zip(pool, spans, strict=True) if span is not None), None)
+        found = [(s, span) for s, span in zip(pool, spans, strict=True) if span is not None]
+        if asked.kind == "place":  # a town something happened in before a place named in passing, each by relevance
+            found.sort(key=lambda x: place_rank(x[0].text, x[1]))
+        return found[0] if found else None
 
     @staticmethod
     def _before(sentence: ScoredSentence, passages: Sequence[Passage]) -> str:

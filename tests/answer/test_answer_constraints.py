@@ -11,8 +11,8 @@ from conftest import make_engine
 from support import write_md
 
 from rag.answer.asked import asked_for
-from rag.answer.bearing import answer_spans
-from rag.answer.constraints import about, recognised, said_by, subject_names
+from rag.answer.bearing import answer_spans, place_rank
+from rag.answer.constraints import about, recognised, recognised_speakers, said_by, subject_names
 from rag.answer.entities import Mention
 from rag.archive.knowledge import Archive
 from rag.config import Settings
@@ -145,3 +145,21 @@ def test_a_name_is_bounded_by_the_recogniser_not_by_a_run_of_capitals() -> None:
     question = "Parenting YouTuber Ruby Franke pleaded guilty in December. What date was set for her sentencing?"
     assert recognised(("YouTuber Ruby Franke",), question) == ("Ruby Franke",)
     assert recognised(("Harbour FC",), "What did Harbour FC say?") == ("Harbour FC",), "seen whole or not at all"
+
+
+def test_where_prefers_a_town_something_happened_in_to_a_place_named_in_passing() -> None:
+    sentences = [
+        "Belgium beat England 3-2 on Tuesday, a result the US broadcaster called a shock.",
+        "England began on the front foot in Leuven with a free-kick in the fourth minute.",
+    ]
+    spans = spans_for("In which city did Belgium beat England?", sentences)
+    assert [s.text if s else None for s in spans] == ["US", "Leuven"]
+    ranks = [place_rank(sentence, span) for sentence, span in zip(sentences, spans, strict=True) if span]
+    assert ranks == [2, 0]
+
+
+def test_a_speaker_is_someone_the_recogniser_sees() -> None:
+    question = "How much did Leon Black pay to settle the US Virgin Islands' Epstein-related claims against him?"
+    assert recognised_speakers(("US Virgin Islands' Epstein-related",), question) == ()
+    said = "What did Sen. Elizabeth Warren say on X when Apple cut off Beeper Mini?"
+    assert recognised_speakers(("Sen. Elizabeth Warren",), said) == ("Elizabeth Warren",)
