@@ -58,9 +58,12 @@ _MONEY = frozenset(
 )
 # measures too general to look for beside the amount ("how many people", "how much money")
 _GENERIC_MEASURES = frozenset("money amount number figure total sum people person much many thing".split())
-# verbs that give someone's words: a question asks for them, a sentence gives them
-SPEECH_VERBS = frozenset(
-    """say tell describe call warn think claim predict argue write respond react explain add note post tweet state
+# verbs with which a question asks for someone's words ("What did X say", "How did X describe ..."); verbs with
+# other senses ("What did Tesla post in revenue", "What did Apple reveal") do not make a quote question
+_ASKS_WORDS = frozenset("say tell describe call warn think claim predict argue write respond react explain".split())
+# verbs with which a sentence gives someone's words
+SPEECH_VERBS = _ASKS_WORDS | frozenset(
+    """add note post tweet state
     insist admit announce acknowledge concede remark comment reply urge declare joke recall promise vow stress
     emphasise emphasize suggest reveal confirm deny""".split()
 )
@@ -147,7 +150,10 @@ def _speaker(words: list[Word]) -> str:
     """The name of whoever the question asks the words of: the subject of its speech verb ("What did Snap CEO Evan
     Spiegel say" gives "Evan Spiegel"; "How did Jørn Lyseggen describe ChatGPT", "Jørn Lyseggen"), as the run of
     proper nouns that ends in it; empty when the subject is no name ("the club's chief financial officer")."""
-    verb = next((w for w in words if w.lemma in SPEECH_VERBS and w.pos == "VERB"), None)
+    asking = max((w.sent for w in words if w.text == "?"), default=words[-1].sent)  # not a scene-setting sentence
+    wh = next((w for w in words if w.sent == asking and w.text.lower() in _WH), None)
+    after = words[wh.i + 1 :] if wh is not None else []
+    verb = next((w for w in after if w.sent == asking and w.lemma in _ASKS_WORDS and w.pos == "VERB"), None)
     subject = next((w for w in words if verb is not None and w.head == verb.i and w.dep == "nsubj"), None)
     if subject is None or subject.pos != "PROPN":
         return ""
@@ -261,7 +267,7 @@ def _run(words: list[Word], after: Word, proper: bool = False) -> list[Word]:
 
 def _asks_words(words: list[Word], wh: Word) -> bool:
     """Whether the question asks what someone said: "what did X say/warn", "how did X describe"."""
-    return any(w.lemma in SPEECH_VERBS and w.pos == "VERB" for w in words[wh.i + 1 :] if w.sent == wh.sent)
+    return any(w.lemma in _ASKS_WORDS and w.pos == "VERB" for w in words[wh.i + 1 :] if w.sent == wh.sent)
 
 
 def _money_verb(words: list[Word], wh: Word) -> bool:

@@ -69,7 +69,8 @@ def answer_spans(
     ]
     if asked.kind in NAME_KINDS and not any(found):  # the small model misses names it has not seen ("Ana Ruiz"):
         found = [_names(s, held) for s in sentences]  # before refusing, capitalised words count as names
-    if not measure:
+    if not measure:  # no measure to tie an amount to: "one" alone is no count
+        found = [[m for m in candidates if not (asked.amount and m.text.lower() == "one")] for candidates in found]
         return [candidates[0] if candidates else None for candidates in found]
     spans: list[Mention | None] = []
     unmatched: list[tuple[int, Mention, str]] = []  # amounts whose sentence does not name the measure by its stem
@@ -78,7 +79,7 @@ def answer_spans(
         beside = [(gap, m) for m in candidates for at in named if (gap := _gap(sentence, m, at)) is not None]
         spans.append(min(beside, key=lambda x: x[0])[1] if beside else None)
         if not beside and similarity is not None:
-            unmatched.extend((i, m, _window(sentence, m)) for m in candidates)
+            unmatched.extend((i, m, _window(sentence, m)) for m in candidates if m.text.lower() != "one")
     if unmatched and similarity is not None:
         phrase = " ".join((*asked.qualifiers, *asked.measure))
         closeness = similarity(phrase, [w for _, _, w in unmatched])
@@ -102,8 +103,8 @@ _SUM = re.compile(
 )
 
 
-# "one" alone is mostly a pronoun ("one reads", "one of the players"); "70/30" is a ratio, "24/7" a phrase
-_NOT_AN_AMOUNT = re.compile(r"^(?:one|\d+/\d+)$", re.IGNORECASE)
+# "70/30" is a ratio, "24/7" a phrase
+_NOT_AN_AMOUNT = re.compile(r"^(?:\d+/\d+)$")
 
 
 def _with_numbers(sentence: str, mentions: Sequence[Mention], asked: Asked) -> list[Mention]:
@@ -128,7 +129,7 @@ def _as_sum(sentence: str, start: int, end: int) -> Mention | None:
     if _SUM.match(sentence, end):
         return Mention(sentence[start:end], "MONEY", start, end)
     code = _CODE_BEFORE.search(sentence, 0, start)
-    if code is None or code.group(1) not in _currency_codes():
+    if code is None or code.group(1) not in _CURRENCY_CODES:
         return None
     scale = _SCALE.match(sentence, end)
     end = scale.end() if scale else end
@@ -137,14 +138,12 @@ def _as_sum(sentence: str, start: int, end: int) -> Mention | None:
 
 _CODE_BEFORE = re.compile(r"\b([A-Z]{3})\s?$")
 _SCALE = re.compile(r"\s*(?:million|billion|trillion|bn|m)\b", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def _currency_codes() -> frozenset[str]:
-    """Currency codes written before a sum: ISO 4217 (from Babel's CLDR data) and the shekel's common "NIS"."""
-    from babel.numbers import list_currencies
-
-    return frozenset(list_currencies()) | {"NIS"}
+# the codes English-language news writes before a sum: ISO 4217 codes of the much-traded currencies (not all 300:
+# "ALL", "TOP" and "CUP" are codes too) and the shekel's usual "NIS"
+_CURRENCY_CODES = frozenset(
+    """USD EUR GBP JPY CNY RMB INR AUD CAD CHF NZD HKD SGD KRW TWD BRL MXN ARS CLP COP ZAR RUB TRY SEK NOK DKK PLN
+    CZK HUF ILS NIS AED SAR QAR KWD EGP NGN KES GHS PKR BDT LKR PHP IDR MYR THB VND UAH""".split()
+)
 
 
 def _window(sentence: str, mention: Mention) -> str:
@@ -210,7 +209,7 @@ def _positions(sentence: str, measure: tuple[str, ...]) -> list[int]:
 
 
 MEASURE_AFTER = 6  # words from an amount to what it counts, after it ("10 million daily active users")
-MEASURE_BEFORE = 8  # or before it ("fines under the act can reach 6%")
+MEASURE_BEFORE = 7  # or before it ("fines under the act can reach 6%")
 
 
 def _gap(sentence: str, amount: Mention, at: int) -> int | None:
@@ -219,9 +218,11 @@ def _gap(sentence: str, amount: Mention, at: int) -> int | None:
     named at the start of the sentence)."""
     if at >= amount.end:
         gap = len(sentence[amount.end : at].split())
+        if amount.text.lower() == "one":  # mostly a pronoun ("one reads", "one of the players") unless what it
+            return gap if gap == 0 else None  # counts comes right after it ("one goal")
         return gap if gap <= MEASURE_AFTER else None
-    gap = len(sentence[at : amount.start].split())
-    return gap if gap <= MEASURE_BEFORE else None
+    gap = len(sentence[at : amount.start].split()) - 1  # the words between, the measure's own not counted
+    return gap if gap <= MEASURE_BEFORE and amount.text.lower() != "one" else None
 
 
 def _same(a: str, b: str) -> bool:

@@ -5,13 +5,14 @@ speaker's own words, not someone else's that mention them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 from rag.answer.asked import SPEECH_VERBS
 from rag.answer.entities import Word, mentions_of, parse
-from rag.answer.names import SENTENCE_BREAK, mentions, names_speaker, voices
+from rag.answer.memo import Memo
+from rag.answer.names import SENTENCE_BREAK, mentions, names_speaker
 from rag.retrieval.wording import word_string, words
 
+PARSE_CACHE_SIZE = 2048  # sentences whose parse is remembered (a parse is some tens of words)
 CONTEXT_SENTENCES = 2  # a sentence may leave its subject to the two before it ("Rainforest ... . The startup ...")
 
 
@@ -19,18 +20,23 @@ _NAMED = frozenset("PERSON ORG GPE LOC FAC NORP PRODUCT EVENT WORK_OF_ART LAW".s
 
 
 def recognised(names: Sequence[str], question: str) -> tuple[str, ...]:
-    """The question's names as the recogniser bounds them, where it finds names inside a longer run of capitals
-    ("YouTuber Ruby Franke" is Ruby Franke; "US Virgin Islands' Epstein-related" holds US and Epstein), so that an
-    article is not taken to miss a name for a word that is no part of it. A name the recogniser does not see, or
-    sees whole, stays as it is."""
+    """The question's names as the recogniser bounds them, where it finds a name that ends a longer run of capitals
+    ("YouTuber Ruby Franke" is Ruby Franke), so that an article is not taken to miss a name for a word that is no
+    part of it. A name the recogniser does not see, sees whole, or sees only the start of ("US" in "US Virgin
+    Islands"), stays as it is."""
     found = [m.text for m in mentions_of([question])[0] if m.label in _NAMED]
     kept: list[str] = []
     for name in names:
-        inside = [f for f in found if f != name and set(words(f)) < set(words(name))]
-        for piece in inside or [name]:
-            if piece not in kept:
-                kept.append(piece)
+        ending = [f for f in found if f != name and len(words(f)) < len(words(name)) and _ends(name, f)]
+        piece = max(ending, key=len) if ending else name
+        if piece not in kept:
+            kept.append(piece)
     return tuple(kept)
+
+
+def _ends(name: str, piece: str) -> bool:
+    tail = words(piece)
+    return words(name)[-len(tail) :] == tail
 
 
 def recognised_speakers(speakers: Sequence[str], question: str) -> tuple[str, ...]:
@@ -63,7 +69,8 @@ def about(names: Sequence[str], sentence: str, passage: Sequence[str], title: st
     if not names:
         return True
     at = passage.index(sentence) if sentence in passage else 0
-    near = SENTENCE_BREAK.join(word_string(t) for t in (*passage[max(0, at - CONTEXT_SENTENCES) : at + 1], title))
+    window = (*passage[max(0, at - CONTEXT_SENTENCES) : at], sentence, title)
+    near = SENTENCE_BREAK.join(word_string(t) for t in window)
     if any(mentions(name, near) for name in names):
         return True
     surnamed = [n for n in names if any(words(p)[-1:] == words(n)[-1:] for p in people)]
@@ -89,10 +96,11 @@ def said_by(speaker: str, sentence: str, before: str = "") -> bool:
     "she" or "they" right after a sentence that names them, is the subject of a speech verb ("“...,” Thompson
     said", "Levy told reporters ...") or follows "according to". Naming them near a verb of speech is not enough
     ("The club said Kenwright had worked hard alongside Moshiri" gives the club's words, not Moshiri's)."""
-    if not voices(speaker, sentence, before):  # the cheap test first: a name (or pronoun) and a speech word
+    forms = frozenset(words(speaker))
+    found = set(words(sentence))
+    named_before = bool(before) and bool(forms & set(words(before)))
+    if not forms & found and not (named_before and _PRONOUNS & found):  # the cheap test before the parse
         return False
-    forms = _name_forms(speaker)
-    named_before = any(f" {form} " in word_string(before) for form in forms) if before else False
     parsed = _parsed(sentence)
     for w in parsed:
         if w.lemma == "accord" and w.i + 1 < len(parsed) and parsed[w.i + 1].text.lower() == "to":
@@ -109,7 +117,7 @@ def said_by(speaker: str, sentence: str, before: str = "") -> bool:
     return False
 
 
-def _subjects(parsed: list[Word], verb: Word) -> list[Word]:
+def _subjects(parsed: Sequence[Word], verb: Word) -> list[Word]:
     """A verb's subjects, or, for one without ("... in a post on X, saying “...”"), those of the verb it hangs on."""
     for _ in range(3):
         found = [x for x in parsed if x.head == verb.i and x.dep in ("nsubj", "nsubjpass")]
@@ -119,11 +127,9 @@ def _subjects(parsed: list[Word], verb: Word) -> list[Word]:
     return []
 
 
-def _name_forms(name: str) -> frozenset[str]:
-    """The words a sentence may call a person by: their surname, their first name, or any word of the name."""
-    return frozenset(words(name))
+_parses: Memo[tuple[Word, ...]] = Memo(PARSE_CACHE_SIZE)
 
 
-@lru_cache(maxsize=4096)
-def _parsed(sentence: str) -> list[Word]:
-    return parse(sentence)
+def _parsed(sentence: str) -> tuple[Word, ...]:
+    """A sentence's parse, remembered (least recently used first out): a speaker's sentences recur."""
+    return _parses.many([sentence], lambda texts: [tuple(parse(t)) for t in texts])[0]

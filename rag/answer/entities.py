@@ -46,6 +46,8 @@ class Word:
 
 
 _loading = threading.Lock()
+_running = threading.Lock()  # spaCy promises no thread safety: one chat session's text is read at a time
+MAX_CHARS = 5_000  # of a text read (a sentence or a question is far shorter; a runaway one is cut, never slow)
 
 
 def pipeline() -> Any:
@@ -72,13 +74,18 @@ def mentions_of(sentences: Sequence[str]) -> list[tuple[Mention, ...]]:
 
 
 def _recognise(sentences: list[str]) -> list[tuple[Mention, ...]]:
-    docs = pipeline().pipe(sentences, batch_size=64, disable=list(_ONLY_ENTITIES))
+    nlp = pipeline()
+    with _running:
+        docs = list(nlp.pipe([s[:MAX_CHARS] for s in sentences], batch_size=64, disable=list(_ONLY_ENTITIES)))
     return [tuple(Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents) for doc in docs]
 
 
 def parse(text: str) -> list[Word]:
-    """A question's tokens with their lemma, part of speech, dependency and entity label."""
-    doc = pipeline()(text)
+    """A text's tokens (of its first `MAX_CHARS` characters) with their lemma, part of speech, dependency and entity
+    label."""
+    nlp = pipeline()
+    with _running:
+        doc = nlp(text[:MAX_CHARS])
     starts = {s.start: n for n, s in enumerate(doc.sents)}
     words, sent = [], 0
     for t in doc:

@@ -256,8 +256,10 @@ class QuoteAnswerer:
     def bearer(
         self, asked: Asked, understood: Question, scored: Sequence[ScoredSentence], passages: Sequence[Passage]
     ) -> tuple[ScoredSentence, Mention] | None:
-        """The most relevant sentence that holds what the question asks for (`rag/answer/bearing.py`), with the
-        candidate in it; None when none of the sentences close enough to the question holds one."""
+        """The most relevant sentence that holds what the question asks for next to its constraints
+        (`rag/answer/bearing.py`, `rag/answer/constraints.py`), with the candidate in it; for "where", a place
+        something happened in first, and for "what did X say", a quotation first. None when none of the sentences
+        close enough to the question holds one."""
         if not asked.typed and asked.kind != "quote":
             return None
         floor = self.threshold - BEARING_MARGIN
@@ -270,6 +272,8 @@ class QuoteAnswerer:
         found = [(s, span) for s, span in zip(pool, spans, strict=True) if span is not None]
         if asked.kind == "place":  # a town something happened in before a place named in passing, each by relevance
             found.sort(key=lambda x: place_rank(x[0].text, x[1]))
+        elif asked.kind == "quote":  # the speaker's words quoted before their words reported
+            found.sort(key=lambda x: x[1].label != "QUOTE")
         return found[0] if found else None
 
     @staticmethod
