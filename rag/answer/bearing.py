@@ -232,7 +232,11 @@ def _same(a: str, b: str) -> bool:
     return len(short) >= MIN_STEM and long.startswith(short)
 
 
-_LOCATIVE = re.compile(r"\b(?:in|at|from|near|outside|inside|into|across|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|from|near|outside|inside|into|across|throughout)\s+(?:the\s+)?"
+    r"(?:(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+|central\s+|downtown\s+)?$",  # "in central London"
+    re.IGNORECASE,
+)
 
 
 def place_rank(sentence: str, place: Mention) -> int:

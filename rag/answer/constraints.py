@@ -82,8 +82,8 @@ def _namesake(name: str, passage: Sequence[str]) -> bool:
     Jonathan Smith), so that the surname alone does not stand for the person asked about."""
     tokens = words(name)
     for mentioned in (m for found in mentions_of(passage) for m in found if m.label == "PERSON"):
-        other = words(mentioned.text)
-        if len(other) > 1 and other[-1] == tokens[-1] and other != tokens:
+        other = words(mentioned.text)  # "Jonathan D. Smith" is no namesake of Jonathan Smith: a first name is shared
+        if len(other) > 1 and other[-1] == tokens[-1] and not set(other[:-1]) & set(tokens[:-1]):
             return True
     return False
 

@@ -14,7 +14,7 @@ from support import write_md
 from rag.answer.asked import asked_for
 from rag.answer.bearing import answer_spans, place_rank
 from rag.answer.constraints import about, recognised, recognised_speakers, said_by, subject_names
-from rag.answer.entities import Mention
+from rag.answer.entities import Mention, mentions_of
 from rag.archive.knowledge import Archive
 from rag.config import Settings
 from rag.ingest.pipeline import ingest_paths
@@ -103,6 +103,8 @@ def test_a_surname_stands_for_a_person_unless_the_passage_has_a_namesake() -> No
     names = subject_names(("Michigan State", "Jonathan Smith"), (), ())
     will = ["The Royals agreed a 1-year, $5 million contract with reliever Will Smith.", "Smith earned $5 million."]
     assert not about(names, will[1], will, "", people)
+    middle = ["Jonathan D. Smith signed on Monday.", "Smith will earn $6 million a year."]
+    assert about(names, middle[1], middle, "", people), "the same man with his middle initial is no namesake"
     coach = ["Smith will earn $6 million a year, the university said."]
     assert about(names[1:], coach[0], coach, "", people)
     media = ["The media group earns $1 billion."]
@@ -178,6 +180,8 @@ def test_where_prefers_a_town_something_happened_in_to_a_place_named_in_passing(
     assert [s.text if s else None for s in spans] == ["US", "Leuven"]
     ranks = [place_rank(sentence, span) for sentence, span in zip(sentences, spans, strict=True) if span]
     assert ranks == [2, 0]
+    [gaza] = [m for m in mentions_of(["Strikes hit homes in northern Gaza."])[0] if m.text == "Gaza"]
+    assert place_rank("Strikes hit homes in northern Gaza.", gaza) == 0
 
 
 def test_a_speaker_is_someone_the_recogniser_sees() -> None:
