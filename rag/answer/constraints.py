@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from rag.answer.asked import SPEECH_VERBS
 from rag.answer.entities import Word, mentions_of, parse
 from rag.answer.memo import Memo
-from rag.answer.names import SENTENCE_BREAK, mentions, names_speaker
+from rag.answer.names import SENTENCE_BREAK, SPEAKING_PRONOUNS, mentions, names_speaker
 from rag.retrieval.wording import word_string, words
 
 PARSE_CACHE_SIZE = 2048  # sentences whose parse is remembered (a parse is some tens of words)
@@ -88,9 +88,6 @@ def _namesake(name: str, passage: Sequence[str]) -> bool:
     return False
 
 
-_PRONOUNS = frozenset({"he", "she", "they"})
-
-
 def said_by(speaker: str, sentence: str, before: str = "") -> bool:
     """Whether a sentence gives the speaker's words: the speaker (their name, surname or first name), or "he",
     "she" or "they" right after a sentence that names them, is the subject of a speech verb ("“...,” Thompson
@@ -99,7 +96,7 @@ def said_by(speaker: str, sentence: str, before: str = "") -> bool:
     forms = frozenset(words(speaker))
     found = set(words(sentence))
     named_before = bool(before) and bool(forms & set(words(before)))
-    if not forms & found and not (named_before and _PRONOUNS & found):  # the cheap test before the parse
+    if not forms & found and not (named_before and SPEAKING_PRONOUNS & found):  # the cheap test before the parse
         return False
     parsed = _parsed(sentence)
     for w in parsed:
@@ -112,7 +109,7 @@ def said_by(speaker: str, sentence: str, before: str = "") -> bool:
             # the subject, or a name set beside it ("“...,” the manager, Lena Brandt, said")
             beside = {x.text.lower() for x in parsed if x.head == subject.i and x.dep == "appos"}
             named = {subject.text.lower()} | beside
-            if named & forms or (named_before and subject.text.lower() in _PRONOUNS):
+            if named & forms or (named_before and subject.text.lower() in SPEAKING_PRONOUNS):
                 return True
     return False
 

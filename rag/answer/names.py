@@ -141,7 +141,7 @@ _SPEECH_WORDS = frozenset(
     recalled predict predicts predicted promise promises promised vow vows vowed stress stresses stressed
     emphasise emphasised emphasize emphasized according""".split()
 )
-_PRONOUNS = frozenset({"he", "she", "they"})
+SPEAKING_PRONOUNS = frozenset({"he", "she", "they"})  # who "said" after a sentence naming the speaker
 _QUOTATION_MARKS = ('"', "“", "”")
 
 
@@ -173,4 +173,4 @@ def voices(name: str, sentence: str, before: str = "") -> bool:
         return False
     if any(form in found for form in forms):
         return True
-    return bool(before and _PRONOUNS & tokens) and any(form in word_string(before) for form in forms)
+    return bool(before and SPEAKING_PRONOUNS & tokens) and any(form in word_string(before) for form in forms)
