@@ -87,6 +87,8 @@ class Asked:
     # a surname ("Smith" may be Jonathan Smith; "Media" is not Shameless Media)
     speaker: str = ""  # whose words a quote question asks for ("Daniel Levy" in "What did Tottenham chairman Daniel
     # Levy say ..."), when the question names them
+    topic: tuple[str, ...] = ()  # what a quote question asks the words about: the words after its verb of saying
+    # ("hard", "Eddie", "Jones", "works" in "What did Kerevi say about how hard Eddie Jones works?")
 
     @property
     def labels(self) -> frozenset[str]:
@@ -129,7 +131,8 @@ def asked_for(question: str) -> Asked:
         return Asked()
     asked = replace(_kind(words), people=_people(words))
     if asked.kind == "quote":
-        asked = replace(asked, speaker=_speaker(words))
+        verb = _speech_verb(words)
+        asked = replace(asked, speaker=_speaker(words, verb), topic=_topic(words, verb))
     credited = _credited(words)
     return replace(asked, credited=credited) if credited else asked
 
@@ -146,15 +149,22 @@ def _people(words: list[Word]) -> tuple[str, ...]:
     return tuple(" ".join(r) for r in runs)
 
 
-def _speaker(words: list[Word]) -> str:
-    """The name of whoever the question asks the words of: the subject of its speech verb ("What did Snap CEO Evan
-    Spiegel say" gives "Evan Spiegel"; "How did Jørn Lyseggen describe ChatGPT", "Jørn Lyseggen"), as the run of
-    proper nouns that ends in it; empty when the subject is no name ("the club's chief financial officer")."""
-    asking = max((w.sent for w in words if w.text == "?"), default=words[-1].sent)  # not a scene-setting sentence
+def _speech_verb(words: list[Word]) -> Word | None:
+    """The verb of saying in the sentence that asks (not a scene-setting one), after its question word."""
+    asking = max((w.sent for w in words if w.text == "?"), default=words[-1].sent)
     wh = next((w for w in words if w.sent == asking and w.text.lower() in _WH), None)
     after = words[wh.i + 1 :] if wh is not None else []
-    verb = next((w for w in after if w.sent == asking and w.lemma in _ASKS_WORDS and w.pos == "VERB"), None)
+    return next((w for w in after if w.sent == asking and w.lemma in _ASKS_WORDS and w.pos == "VERB"), None)
+
+
+def _speaker(words: list[Word], verb: Word | None) -> str:
+    """The name of whoever the question asks the words of: the subject of its speech verb ("What did Snap CEO Evan
+    Spiegel say" gives "Evan Spiegel"; "How did Jørn Lyseggen describe ChatGPT", "Jørn Lyseggen"), as the run of
+    proper nouns that ends in it, or the name whose officer the subject is ("CMA CGM" for "CMA CGM's chief
+    financial officer"); empty when the subject holds no name ("the club's manager")."""
     subject = next((w for w in words if verb is not None and w.head == verb.i and w.dep == "nsubj"), None)
+    if subject is not None and subject.pos == "NOUN":
+        subject = next((w for w in words if w.head == subject.i and w.dep == "poss"), None)
     if subject is None or subject.pos != "PROPN":
         return ""
     start = subject.i
@@ -166,6 +176,16 @@ def _speaker(words: list[Word]) -> str:
     while start < subject.i and not words[start].text[:1].isupper():  # "basket weaver Regina Thompson"
         start += 1
     return " ".join(w.text for w in words[start : subject.i + 1])
+
+
+def _topic(words: list[Word], verb: Word | None) -> tuple[str, ...]:
+    """The content words after a quote question's verb of saying: what the words asked for are about."""
+    if verb is None:
+        return ()
+    return tuple(w.text for w in words[verb.i + 1 :] if w.sent == verb.sent and w.pos in _CONTENT)
+
+
+_CONTENT = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
 
 
 def _kind(words: list[Word]) -> Asked:

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from rag.answer.asked import AMOUNT_LABELS, Asked
-from rag.answer.constraints import said_by
 from rag.answer.entities import Mention, mentions_of
+from rag.answer.quotations import in_quotation, said_in
 from rag.archive.lexical import tokenize
 from rag.retrieval.names import named_entities
 from rag.retrieval.wording import words
@@ -31,7 +31,7 @@ def answer_spans(
     question: str,
     sentences: Sequence[str],
     similarity: Similarity | None = None,
-    before: Sequence[str] | None = None,
+    contexts: Sequence[tuple[Sequence[str], int]] | None = None,
 ) -> list[Mention | None]:
     """For each sentence, the candidate that answers the question (for an amount, the one that counts what the
     question measures), or None when the sentence holds no candidate of the kind asked for.
@@ -42,16 +42,16 @@ def answer_spans(
         sentences: the candidate sentences.
         similarity: closeness in meaning of texts to the measure, for an amount whose sentence words the measure
             differently ("kids" for "children"); without it only the words' stems are compared.
-        before: the sentence before each in its passage (for a quote, "he said" after a sentence naming the
-            speaker gives the speaker's words).
+        contexts: each sentence's passage (its sentences) and its place in it: for a quote, a quotation that
+            runs over several sentences is attributed once, and "he said" refers to a person named before it.
     """
     if asked.kind == "quote":
         if not asked.speaker:
             return [_quotation(s) for s in sentences]
-        previous = before if before is not None else [""] * len(sentences)
+        around = contexts if contexts is not None else [([s], 0) for s in sentences]
         return [
-            (_quotation(s) or Mention(s, "SPEECH", 0, len(s))) if said_by(asked.speaker, s, b) else None
-            for s, b in zip(sentences, previous, strict=True)
+            _spoken(s, passage, at) if said_in(asked.speaker, passage, at) else None
+            for s, (passage, at) in zip(sentences, around, strict=True)
         ]
     if not asked.typed:
         return [None] * len(sentences)
@@ -186,6 +186,21 @@ def _new(mention: Mention, held: set[str], numbers: set[str]) -> bool:
         return not all(d in numbers for d in digits)
     named = [w for w in words(mention.text) if len(w) > 1]
     return bool(named) and not all(w in held for w in named)
+
+
+def topic_hits(asked: Asked, sentence: str) -> int:
+    """How many of the words a quote question asks the words about (`Asked.topic`) a sentence holds, by stem
+    ("working hard" for "how hard Eddie Jones works")."""
+    topic = set(_stems(" ".join(asked.topic)))
+    return len(topic & set(_stems(sentence))) if topic else 0
+
+
+def _spoken(sentence: str, passage: Sequence[str], at: int) -> Mention:
+    """The speaker's words in a sentence that gives them: what it quotes, the whole sentence when it stands inside a
+    quotation opened before it, or else the sentence as reported speech."""
+    if quoted := _quotation(sentence):
+        return quoted
+    return Mention(sentence, "QUOTE" if in_quotation(passage, at) else "SPEECH", 0, len(sentence))
 
 
 def _quotation(sentence: str) -> Mention | None:

@@ -98,35 +98,46 @@ def said_by(speaker: str, sentence: str, before: str = "") -> bool:
     named_before = bool(before) and bool(forms & set(words(before)))
     if not forms & found and not (named_before and SPEAKING_PRONOUNS & found):  # the cheap test before the parse
         return False
-    parsed = _parsed(sentence)
-    for w in parsed:
-        if w.lemma == "accord" and w.i + 1 < len(parsed) and parsed[w.i + 1].text.lower() == "to":
-            if any(x.head == w.i + 1 and x.text.lower() in forms for x in parsed):
+    tree = parsed(sentence)
+    for w in tree:
+        if w.lemma == "accord" and w.i + 1 < len(tree) and tree[w.i + 1].text.lower() == "to":
+            if any(x.head == w.i + 1 and x.text.lower() in forms for x in tree):
                 return True
         if w.lemma not in SPEECH_VERBS or w.pos not in ("VERB", "AUX"):
             continue
-        for subject in _subjects(parsed, w):
-            # the subject, or a name set beside it ("“...,” the manager, Lena Brandt, said")
-            beside = {x.text.lower() for x in parsed if x.head == subject.i and x.dep == "appos"}
-            named = {subject.text.lower()} | beside
+        for subject in _subjects(tree, w):
+            # the subject, a name set beside it ("“...,” the manager, Lena Brandt, said") or before it as its
+            # employer ("CMA CGM Chief Financial Officer Ramon Fernandez told")
+            named = {x.text.lower() for x in name_of(tree, subject)}
             if named & forms or (named_before and subject.text.lower() in SPEAKING_PRONOUNS):
                 return True
     return False
 
 
-def _subjects(parsed: Sequence[Word], verb: Word) -> list[Word]:
+_NAMING = frozenset({"appos", "compound", "poss", "flat", "nmod"})
+
+
+def name_of(tree: Sequence[Word], subject: Word) -> list[Word]:
+    """A subject and the words that name it with it: set beside it, or its title and employer before it."""
+    found = [subject]
+    for word in found:
+        found.extend(x for x in tree if x.head == word.i and x.dep in _NAMING and x.i != word.i and x not in found)
+    return found
+
+
+def _subjects(tree: Sequence[Word], verb: Word) -> list[Word]:
     """A verb's subjects, or, for one without ("... in a post on X, saying “...”"), those of the verb it hangs on."""
     for _ in range(3):
-        found = [x for x in parsed if x.head == verb.i and x.dep in ("nsubj", "nsubjpass")]
+        found = [x for x in tree if x.head == verb.i and x.dep in ("nsubj", "nsubjpass")]
         if found or verb.dep not in ("advcl", "xcomp", "conj") or verb.head == verb.i:
             return found
-        verb = parsed[verb.head]
+        verb = tree[verb.head]
     return []
 
 
 _parses: Memo[tuple[Word, ...]] = Memo(PARSE_CACHE_SIZE)
 
 
-def _parsed(sentence: str) -> tuple[Word, ...]:
+def parsed(sentence: str) -> tuple[Word, ...]:
     """A sentence's parse, remembered (least recently used first out): a speaker's sentences recur."""
     return _parses.many([sentence], lambda texts: [tuple(parse(t)) for t in texts])[0]

@@ -12,7 +12,7 @@ from langchain_core.embeddings import Embeddings
 
 from rag.answer.asked import Asked, asked_for
 from rag.answer.base import Turn, refusal, rule_condense
-from rag.answer.bearing import answer_spans, place_rank
+from rag.answer.bearing import answer_spans, place_rank, topic_hits
 from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
 from rag.answer.constraints import about, recognised, recognised_speakers, subject_names
@@ -31,6 +31,7 @@ from rag.answer.evidence import (
 from rag.answer.leads import LEAD_MARGIN, NamedBonus, distinct, lead_with_kind, lead_with_speaker
 from rag.answer.memo import Memo
 from rag.answer.names import mentions
+from rag.answer.quotations import quotation_around
 from rag.answer.support import Support, dense_top
 from rag.answer.terms import PHRASE_BONUS, TermWeights, Vocabulary
 from rag.archive.access import access_label
@@ -51,6 +52,7 @@ MEANING = 0.5  # in choosing among sentences that clear the threshold: meaning 0
 RANK_STEP = 0.01  # a sentence from a passage ranked lower by retrieval gives way a little
 BEARING_MARGIN = 0.10  # a sentence holding the answer may score this far below the threshold, no further
 BEARING_POOL = 40  # the most relevant sentences searched for one that holds the answer
+TOPIC_WORDS = 2  # a quote question's words on its topic that a sentence below the floor must hold to be searched
 
 
 @dataclass
@@ -63,6 +65,7 @@ class ScoredSentence:
     overlap: float
     weighted: float = 0.0  # the share of the question's term weight (rare terms weigh more) the sentence holds
     phrases: int = 0  # two-word phrases of the question the sentence repeats
+    position: int = 0  # where the sentence stands among its passage's sentences
 
     @property
     def score(self) -> float:
@@ -154,21 +157,21 @@ class QuoteAnswerer:
 
     def score(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
         """Every sentence of the passages, scored against the question (best first)."""
-        candidates: list[tuple[int, str]] = []
+        candidates: list[tuple[int, str, int]] = []
         seen: set[tuple[str, str]] = set()  # overlapping passages of one article repeat sentences: quote one copy
         for rank, passage in enumerate(passages):
-            for sentence in passage.sentence_texts():
+            for position, sentence in enumerate(passage.sentence_texts()):
                 if len(sentence) >= 20 and (passage.article_id, sentence) not in seen:
                     seen.add((passage.article_id, sentence))
-                    candidates.append((rank, sentence))
+                    candidates.append((rank, sentence, position))
 
         if not candidates:
             return []
-        vectors = self.sentence_vectors([s for _, s in candidates])
+        vectors = self.sentence_vectors([s for _, s, _ in candidates])
         query = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
         sims = vectors @ query / np.clip(np.linalg.norm(vectors, axis=1) * np.linalg.norm(query), 1e-9, None)
         words = content_words(question)
-        asked, *terms = self.vocabulary.terms([question, *(s for _, s in candidates)])
+        asked, *terms = self.vocabulary.terms([question, *(s for _, s, _ in candidates)])
         asked = asked.asked()
         weight = self.vocabulary.weights(asked.words, terms)
         scored = [
@@ -179,8 +182,9 @@ class QuoteAnswerer:
                 len(words & content_words(text)) / max(1, len(words)),
                 asked.weighted_share(found, weight),
                 asked.phrases_in(found),
+                position,
             )
-            for (rank, text), sim, found in zip(candidates, sims, terms, strict=True)
+            for (rank, text, position), sim, found in zip(candidates, sims, terms, strict=True)
         ]
         return sorted(scored, key=lambda s: (-s.score, s.passage_rank))
 
@@ -237,8 +241,8 @@ class QuoteAnswerer:
             return answer
         chosen = self._choose(understood, scored, passages)
         if bearer is not None:
-            lead = bearer[0]
-            rest = [c for c in chosen if c is not lead]
+            lead = self._whole(asked, bearer[0], passages)
+            rest = [c for c in chosen if c is not bearer[0] and c.text not in lead.text]
             chosen = [lead, *(rest if len(understood.parts) > 1 else rest[: self.max_sentences - 1])]
         answer = self._compose(understood, within(chosen, MAX_SENTENCES - understood.asks_order), passages)
         if bearer is not None and bearer[1].label not in ("QUOTE", "SPEECH"):
@@ -263,25 +267,39 @@ class QuoteAnswerer:
         if not asked.typed and asked.kind != "quote":
             return None
         floor = self.threshold - BEARING_MARGIN
-        pool = sorted((s for s in scored if s.score >= floor and not furniture(s.text)), key=lambda s: -s.relevance)
+        # a speaker's words on what the question asks about count however they are worded ("I swear he doesn't even
+        # sleep" for how hard Eddie Jones works): enough of the question's words on it stand in the sentence
+        on_topic = min(TOPIC_WORDS, len(asked.topic))
+        pool = sorted(
+            (
+                s
+                for s in scored
+                if (s.score >= floor or on_topic and topic_hits(asked, s.text) >= on_topic) and not furniture(s.text)
+            ),
+            key=lambda s: -s.relevance,
+        )
         names = subject_names(understood.entities, understood.outlets, asked.credited)
         pool = [s for s in pool if self._about(names, asked.people, s, passages)][:BEARING_POOL]
-        spans = answer_spans(
-            asked, understood.text, [s.text for s in pool], self.similarity, [self._before(s, passages) for s in pool]
-        )
+        contexts = [(passages[s.passage_rank].sentence_texts(), s.position) for s in pool]
+        spans = answer_spans(asked, understood.text, [s.text for s in pool], self.similarity, contexts)
         found = [(s, span) for s, span in zip(pool, spans, strict=True) if span is not None]
         if asked.kind == "place":  # a town something happened in before a place named in passing, each by relevance
             found.sort(key=lambda x: place_rank(x[0].text, x[1]))
-        elif asked.kind == "quote":  # the speaker's words quoted before their words reported
-            found.sort(key=lambda x: x[1].label != "QUOTE")
+        elif asked.kind == "quote":  # words on what the question asks about first, quoted before reported
+            found.sort(key=lambda x: (-topic_hits(asked, x[0].text), x[1].label != "QUOTE"))
         return found[0] if found else None
 
     @staticmethod
-    def _before(sentence: ScoredSentence, passages: Sequence[Passage]) -> str:
-        """The sentence before one in its passage ("" for the first)."""
+    def _whole(asked: Asked, sentence: ScoredSentence, passages: Sequence[Passage]) -> ScoredSentence:
+        """The lead for what a question asks: for a speaker's words, their quotation with up to two of its other
+        sentences around the one found ("“He's up at 4am working hard. We catch him in the gym ..."")."""
+        if asked.kind != "quote":
+            return sentence
         texts = passages[sentence.passage_rank].sentence_texts()
-        at = texts.index(sentence.text) if sentence.text in texts else 0
-        return texts[at - 1] if at else ""
+        if texts[sentence.position : sentence.position + 1] != [sentence.text]:
+            return sentence
+        first, last = quotation_around(texts, sentence.position)
+        return replace(sentence, text=" ".join(texts[first : last + 1]))
 
     @staticmethod
     def _about(

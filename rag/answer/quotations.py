@@ -1,0 +1,128 @@
+"""Whose words a sentence gives when a quotation runs over several sentences. News writing attributes a quotation
+once: "“He's up at 4am working hard. / We catch him in the gym ... / ... fans don't see that,” he said." gives the
+speaker's words in all three sentences; a new paragraph of quotation with no attribution of its own continues the
+speaker quoted just before it; a line that only names the speaker may follow the quotation ("Robert Kyncl, Warner
+Music Group")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rag.answer.asked import SPEECH_VERBS
+from rag.answer.constraints import name_of, parsed, said_by
+from rag.answer.entities import mentions_of
+from rag.retrieval.wording import words
+
+LOOK_BACK = 3  # "he said" at a quotation's end refers to a person named in the three sentences before it opens
+QUOTED_SENTENCES = 3  # a quotation running over several sentences is quoted with up to three of them
+SPEAKER_LINE_WORDS = 8  # a line naming the speaker after a quotation is short and has no verb
+_OPENING = "“"
+_CLOSING = "”"
+_STRAIGHT = '"'
+
+
+def runs(passage: Sequence[str]) -> list[tuple[int, int] | None]:
+    """For each sentence of a passage, the first and the last sentence of the quotation it stands in, or None for a
+    sentence outside quotation marks. A quotation still open at the passage's end runs to its last sentence."""
+    found: list[tuple[int, int] | None] = [None] * len(passage)
+    start: int | None = None
+    for i, sentence in enumerate(passage):
+        inside = start is not None
+        marked = any(mark in sentence for mark in (_OPENING, _CLOSING, _STRAIGHT))
+        if not inside and not marked:
+            continue
+        if start is None:
+            start = i
+        for ch in sentence:
+            if ch == _OPENING:
+                inside = True
+            elif ch == _CLOSING:
+                inside = False
+            elif ch == _STRAIGHT:
+                inside = not inside
+        if not inside:
+            found[start : i + 1] = [(start, i)] * (i + 1 - start)
+            start = None
+    if start is not None:
+        found[start:] = [(start, len(passage) - 1)] * (len(passage) - start)
+    return found
+
+
+def said_in(speaker: str, passage: Sequence[str], at: int) -> bool:
+    """Whether sentence `at` of a passage gives the speaker's words: attributed to them itself (`said_by`), or one
+    sentence of a quotation attributed to them in another of its sentences, continued from their quotation just
+    before it, or followed by a line naming them."""
+    before = passage[at - 1] if at > 0 else ""
+    if said_by(speaker, passage[at], before):
+        return True
+    spans = runs(passage)
+    return spans[at] is not None and _quotation_by(speaker, passage, spans, at, hops=2)
+
+
+def quotation_around(passage: Sequence[str], at: int, most: int = QUOTED_SENTENCES) -> tuple[int, int]:
+    """The sentences to quote for the words at sentence `at`: with the sentences of its quotation around it, up to
+    `most` in all (`at` itself when it stands in no quotation)."""
+    span = runs(passage)[at]
+    if span is None:
+        return at, at
+    first, last = span
+    start = max(first, min(at - (most - 1) // 2, last - most + 1))
+    return start, min(last, start + most - 1)
+
+
+def in_quotation(passage: Sequence[str], at: int) -> bool:
+    """Whether sentence `at` of a passage stands inside quotation marks (perhaps opened sentences before it)."""
+    return runs(passage)[at] is not None
+
+
+def _quotation_by(
+    speaker: str, passage: Sequence[str], spans: Sequence[tuple[int, int] | None], at: int, hops: int
+) -> bool:
+    span = spans[at]
+    if span is None:
+        return False
+    first, last = span
+    referent = _referent(passage, first)  # who "he said" at the quotation's end is
+    if any(said_by(speaker, passage[j], referent) for j in range(first, last + 1)):
+        return True
+    if any(_attributed(passage[j]) for j in range(first, last + 1)):
+        return False  # someone's words, attributed within the quotation: not the speaker's
+    if last + 1 < len(passage) and _speaker_line(speaker, passage[last + 1]):
+        return True
+    # a quotation with no attribution of its own continues the one right before it
+    return hops > 0 and first > 0 and _quotation_by(speaker, passage, spans, first - 1, hops - 1)
+
+
+def _referent(passage: Sequence[str], first: int) -> str:
+    """The person "he" or "she" refers to in a quotation opening at sentence `first`: the subject, when a name, or
+    else the first person named, of the nearest sentence before it that names one (within `LOOK_BACK` sentences;
+    a caption, whose root is no verb, is skipped). Empty when none does."""
+    for sentence in reversed(passage[max(0, first - LOOK_BACK) : first]):
+        tree = parsed(sentence)
+        root = next((w for w in tree if w.dep == "ROOT"), None)
+        if root is None or root.pos not in ("VERB", "AUX"):
+            continue  # a caption ("Eddie Jones with fans during a training session") says nothing
+        subject = next((w for w in tree if w.head == root.i and w.dep in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject.pos == "PROPN":  # "Kerevi is an unabashed Jones fan."
+            return " ".join(w.text for w in name_of(tree, subject))
+        people = [m.text for m in mentions_of([sentence])[0] if m.label == "PERSON"]
+        if people:
+            return people[0]
+    return ""
+
+
+def _attributed(sentence: str) -> bool:
+    """Whether a sentence says who speaks: a verb of saying with a subject ("he said", "Levy told reporters")."""
+    found = parsed(sentence)
+    return any(
+        w.lemma in SPEECH_VERBS and w.pos in ("VERB", "AUX") and any(x.head == w.i and x.dep == "nsubj" for x in found)
+        for w in found
+    )
+
+
+def _speaker_line(speaker: str, line: str) -> bool:
+    """Whether a line only names the speaker, as under a quotation ("Robert Kyncl, Warner Music Group")."""
+    tokens = words(line)
+    if not tokens or len(tokens) > SPEAKER_LINE_WORDS or not set(words(speaker)) & set(tokens):
+        return False
+    return not any(w.pos in ("VERB", "AUX") for w in parsed(line))

@@ -1,0 +1,92 @@
+"""A quotation that runs over several sentences is attributed once (`rag/answer/quotations.py`): every sentence of it
+gives the speaker's words, a new paragraph of quotation with no attribution continues the speaker before it, and
+"he said" refers to the person the passage has just named, never to one named earlier."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.asked import asked_for
+from rag.answer.constraints import said_by
+from rag.answer.quotations import in_quotation, quotation_around, runs, said_in
+
+COACH = [
+    "Mara Voss is an unabashed admirer of her coach.",
+    "Dana Holt at a training session in Lyon.",  # a caption: it names someone but says nothing
+    "“She is at the ground before anyone else.",
+    "I swear she never sleeps.",
+    "The hours she puts into the squad are something fans never see,” she said.",
+    "“We owe her the final.”",
+    "The squad flies home on Monday.",
+]
+
+
+def test_the_sentences_of_one_quotation_are_found_together() -> None:
+    assert runs(COACH) == [None, None, (2, 4), (2, 4), (2, 4), (5, 5), None]
+    assert runs(["He said “it is", "not over” and left.", "She stayed."]) == [(0, 1), (0, 1), None]
+    assert runs(["“An open quotation at the passage's end", "runs on."]) == [(0, 1), (0, 1)]
+    assert in_quotation(COACH, 3) and not in_quotation(COACH, 6)
+
+
+@pytest.mark.parametrize("at", [2, 3, 4, 5])
+def test_every_sentence_of_a_quotation_attributed_once_is_the_speakers(at: int) -> None:
+    assert said_in("Mara Voss", COACH, at)  # "she said" is Voss, not the coach in the caption
+
+
+@pytest.mark.parametrize("at", [0, 1, 6])
+def test_sentences_outside_the_quotation_are_not(at: int) -> None:
+    assert not said_in("Mara Voss", COACH, at)
+
+
+def test_he_said_refers_to_the_person_just_named_not_one_named_earlier() -> None:
+    passage = [
+        "Erik Lind watched from the bench as the winger poked his head into the huddle.",
+        "Perhaps it summed up Tom Reyes's calm that he marked his goal with a shrug.",
+        "“I spent 15 years at the club,” he noted.",
+        "“I can't really celebrate against them.”",
+    ]
+    assert said_in("Tom Reyes", passage, 3)
+    assert not said_in("Erik Lind", passage, 3)
+    assert not said_in("Erik Lind", passage, 2)
+
+
+def test_a_quotation_attributed_to_someone_else_is_not_continued() -> None:
+    passage = [
+        "“The box is wrong,” Thompson said.",
+        "Hoskin had issued a statement on the doll.",
+        "“She led,” he said.",
+        "“She is a champion for the nation.”",
+    ]
+    assert not said_in("Regina Thompson", passage, 3)
+    assert said_in("Chuck Hoskin", passage, 3)
+
+
+def test_a_line_naming_the_speaker_under_a_quotation_attributes_it() -> None:
+    passage = ["“You cannot put technology back in a bottle.", "The genie is not going back.”", "Robert Kyncl, Warner"]
+    assert said_in("Robert Kyncl", passage, 1)
+    assert not said_in("Lucian Grainge", passage, 1)
+
+
+def test_a_quotation_is_quoted_with_the_sentences_around_the_one_found() -> None:
+    assert quotation_around(COACH, 3) == (2, 4)
+    assert quotation_around(COACH, 2, most=2) == (2, 3)
+    assert quotation_around(COACH, 4, most=2) == (3, 4)
+    assert quotation_around(COACH, 6) == (6, 6)
+
+
+def test_an_officer_of_a_named_company_speaks_for_it() -> None:
+    asked = asked_for("With rates collapsing, what did Acme Shipping's chief financial officer warn about price wars?")
+    assert asked.kind == "quote"
+    assert asked.speaker == "Acme Shipping"
+    assert asked.topic == ("price", "wars")
+    assert said_by("Acme Shipping", "“Rates are low,” Acme Shipping Chief Financial Officer Ramon Diaz told reporters.")
+    assert not said_by("Acme Shipping", "“Rates are low,” a rival's chief executive told reporters about Acme Shipping.")
+
+
+def test_a_quote_question_reads_what_the_words_are_about() -> None:
+    assert asked_for("What did Samu Kerevi say about how hard Eddie Jones works?").topic == (
+        "hard",
+        "Eddie",
+        "Jones",
+        "works",
+    )
