@@ -74,10 +74,10 @@ def about(names: Sequence[str], sentence: str, passage: Sequence[str], title: st
     if any(mentions(name, near) for name in names):
         return True
     surnamed = [n for n in names if any(words(p)[-1:] == words(n)[-1:] for p in people)]
-    return any(names_speaker(name, near) and not _namesake(name, passage) for name in surnamed)
+    return any(names_speaker(name, near) and not namesake(name, passage) for name in surnamed)
 
 
-def _namesake(name: str, passage: Sequence[str]) -> bool:
+def namesake(name: str, passage: Sequence[str]) -> bool:
     """Whether the passage names another person with the same surname ("Will Smith" where the question asks about
     Jonathan Smith), so that the surname alone does not stand for the person asked about."""
     tokens = words(name)
@@ -88,12 +88,13 @@ def _namesake(name: str, passage: Sequence[str]) -> bool:
     return False
 
 
-def said_by(speaker: str, sentence: str, before: str = "") -> bool:
+def said_by(speaker: str, sentence: str, before: str = "", by_surname: bool = True) -> bool:
     """Whether a sentence gives the speaker's words: the speaker (their name, surname or first name), or "he",
     "she" or "they" right after a sentence that names them, is the subject of a speech verb ("“...,” Thompson
     said", "Levy told reporters ...") or follows "according to". Naming them near a verb of speech is not enough
-    ("The club said Kenwright had worked hard alongside Moshiri" gives the club's words, not Moshiri's)."""
-    forms = frozenset(words(speaker))
+    ("The club said Kenwright had worked hard alongside Moshiri" gives the club's words, not Moshiri's). Without
+    `by_surname` (the passage names a namesake: Ruby Franke beside Kevin Franke), the surname alone is no one."""
+    forms = frozenset(words(speaker) if by_surname else words(speaker)[:-1] or words(speaker))
     found = set(words(sentence))
     named_before = bool(before) and bool(forms & set(words(before)))
     if not forms & found and not (named_before and SPEAKING_PRONOUNS & found):  # the cheap test before the parse

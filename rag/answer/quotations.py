@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rag.answer.articles import GAP
 from rag.answer.asked import SPEECH_VERBS
-from rag.answer.constraints import name_of, parsed, said_by
+from rag.answer.constraints import name_of, namesake, parsed, said_by
 from rag.answer.entities import mentions_of
 from rag.retrieval.wording import words
 
 LOOK_BACK = 3  # "he said" at a quotation's end refers to a person named in the three sentences before it opens
+LONGEST = 5  # sentences a quotation runs over at most without a closing mark
 QUOTED_SENTENCES = 3  # a quotation running over several sentences is quoted with up to three of them
 SPEAKER_LINE_WORDS = 8  # a line naming the speaker after a quotation is short and has no verb
 _OPENING = "“"
@@ -27,9 +29,22 @@ def runs(passage: Sequence[str]) -> list[tuple[int, int] | None]:
     found: list[tuple[int, int] | None] = [None] * len(passage)
     start: int | None = None
     for i, sentence in enumerate(passage):
+        if sentence == GAP:  # sentences of the article not retrieved: what was open there is unknown
+            if start is not None:
+                found[start:i] = [(start, i - 1)] * (i - start)
+            start = None
+            continue
+        unmarked = not any(mark in sentence for mark in (_OPENING, _CLOSING, _STRAIGHT))
+        if start is not None and unmarked and (i - start >= LONGEST or not _says(sentence)):
+            found[start:i] = [(start, i - 1)] * (i - start)  # a caption or a credit ends what was left open,
+            start = None  # and so does length: a quotation left open this long lost its closing mark
+        if start is not None and sentence.startswith((_OPENING, _STRAIGHT)):
+            # a quotation mark opening a sentence opens a new quotation (or a new paragraph of one: news style
+            # leaves a paragraph that a quotation runs on from unclosed), never closes one
+            found[start:i] = [(start, i - 1)] * (i - start)
+            start = None
         inside = start is not None
-        marked = any(mark in sentence for mark in (_OPENING, _CLOSING, _STRAIGHT))
-        if not inside and not marked:
+        if not inside and unmarked:
             continue
         if start is None:
             start = i
@@ -52,11 +67,12 @@ def said_in(speaker: str, passage: Sequence[str], at: int) -> bool:
     """Whether sentence `at` of a passage gives the speaker's words: attributed to them itself (`said_by`), or one
     sentence of a quotation attributed to them in another of its sentences, continued from their quotation just
     before it, or followed by a line naming them."""
-    before = passage[at - 1] if at > 0 else ""
-    if said_by(speaker, passage[at], before):
+    before = _referent(passage, at)  # who "he said" is
+    by_surname = not namesake(speaker, passage)  # "Franke said" is not Kevin Franke where Ruby Franke is named
+    if said_by(speaker, passage[at], before, by_surname):
         return True
     spans = runs(passage)
-    return spans[at] is not None and _quotation_by(speaker, passage, spans, at, hops=2)
+    return spans[at] is not None and _quotation_by(speaker, passage, spans, at, 2, by_surname)
 
 
 def quotation_around(passage: Sequence[str], at: int, most: int = QUOTED_SENTENCES) -> tuple[int, int]:
@@ -76,21 +92,26 @@ def in_quotation(passage: Sequence[str], at: int) -> bool:
 
 
 def _quotation_by(
-    speaker: str, passage: Sequence[str], spans: Sequence[tuple[int, int] | None], at: int, hops: int
+    speaker: str, passage: Sequence[str], spans: Sequence[tuple[int, int] | None], at: int, hops: int, by_surname: bool
 ) -> bool:
     span = spans[at]
     if span is None:
         return False
     first, last = span
     referent = _referent(passage, first)  # who "he said" at the quotation's end is
-    if any(said_by(speaker, passage[j], referent) for j in range(first, last + 1)):
+    if any(said_by(speaker, passage[j], referent, by_surname) for j in range(first, last + 1)):
         return True
     if any(_attributed(passage[j]) for j in range(first, last + 1)):
         return False  # someone's words, attributed within the quotation: not the speaker's
     if last + 1 < len(passage) and _speaker_line(speaker, passage[last + 1]):
         return True
     # a quotation with no attribution of its own continues the one right before it
-    return hops > 0 and first > 0 and _quotation_by(speaker, passage, spans, first - 1, hops - 1)
+    return hops > 0 and first > 0 and _quotation_by(speaker, passage, spans, first - 1, hops - 1, by_surname)
+
+
+def _says(sentence: str) -> bool:
+    """Whether a sentence says something: its root is a verb (a caption, "(Getty)" or "NEW PODCAST!" does not)."""
+    return any(w.dep == "ROOT" and w.pos in ("VERB", "AUX") for w in parsed(sentence))
 
 
 def _referent(passage: Sequence[str], first: int) -> str:
@@ -98,10 +119,10 @@ def _referent(passage: Sequence[str], first: int) -> str:
     else the first person named, of the nearest sentence before it that names one (within `LOOK_BACK` sentences;
     a caption, whose root is no verb, is skipped). Empty when none does."""
     for sentence in reversed(passage[max(0, first - LOOK_BACK) : first]):
+        if not _says(sentence):
+            continue  # a caption ("Eddie Jones with fans during a training session") names, says nothing
         tree = parsed(sentence)
-        root = next((w for w in tree if w.dep == "ROOT"), None)
-        if root is None or root.pos not in ("VERB", "AUX"):
-            continue  # a caption ("Eddie Jones with fans during a training session") says nothing
+        root = next(w for w in tree if w.dep == "ROOT")
         subject = next((w for w in tree if w.head == root.i and w.dep in ("nsubj", "nsubjpass")), None)
         if subject is not None and subject.pos == "PROPN":  # "Kerevi is an unabashed Jones fan."
             return " ".join(w.text for w in name_of(tree, subject))

@@ -10,6 +10,7 @@ from datetime import date
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from rag.answer.articles import InArticle, article_views
 from rag.answer.asked import Asked, asked_for
 from rag.answer.base import Turn, refusal, rule_condense
 from rag.answer.bearing import answer_spans, place_rank, topic_hits
@@ -279,8 +280,9 @@ class QuoteAnswerer:
             key=lambda s: -s.relevance,
         )
         names = subject_names(understood.entities, understood.outlets, asked.credited)
-        pool = [s for s in pool if self._about(names, asked.people, s, passages)][:BEARING_POOL]
-        contexts = [(passages[s.passage_rank].sentence_texts(), s.position) for s in pool]
+        views = article_views(passages)  # a sentence's context runs on into the next passage of its article
+        pool = [s for s in pool if self._about(names, asked.people, s, passages, views)][:BEARING_POOL]
+        contexts = [(views[s.passage_rank, s.position].sentences, views[s.passage_rank, s.position].at) for s in pool]
         spans = answer_spans(asked, understood.text, [s.text for s in pool], self.similarity, contexts)
         found = [(s, span) for s, span in zip(pool, spans, strict=True) if span is not None]
         if asked.kind == "place":  # a town something happened in before a place named in passing, each by relevance
@@ -295,18 +297,21 @@ class QuoteAnswerer:
         sentences around the one found ("“He's up at 4am working hard. We catch him in the gym ..."")."""
         if asked.kind != "quote":
             return sentence
-        texts = passages[sentence.passage_rank].sentence_texts()
-        if texts[sentence.position : sentence.position + 1] != [sentence.text]:
-            return sentence
-        first, last = quotation_around(texts, sentence.position)
-        return replace(sentence, text=" ".join(texts[first : last + 1]))
+        view = article_views(passages)[sentence.passage_rank, sentence.position]
+        first, last = quotation_around(view.sentences, view.at)
+        own = set(passages[sentence.passage_rank].sentence_texts())  # a citation quotes its own passage only
+        return replace(sentence, text=" ".join(t for t in view.sentences[first : last + 1] if t in own))
 
     @staticmethod
     def _about(
-        names: Sequence[str], people: Sequence[str], sentence: ScoredSentence, passages: Sequence[Passage]
+        names: Sequence[str],
+        people: Sequence[str],
+        sentence: ScoredSentence,
+        passages: Sequence[Passage],
+        views: dict[tuple[int, int], InArticle],
     ) -> bool:
-        passage = passages[sentence.passage_rank]
-        return about(names, sentence.text, passage.sentence_texts(), passage.title, people)
+        view = views[sentence.passage_rank, sentence.position]
+        return about(names, sentence.text, view.sentences, passages[sentence.passage_rank].title, people)
 
     def similarity(self, phrase: str, texts: Sequence[str]) -> list[float]:
         """How close in meaning each text is to a phrase (cosine of their embeddings)."""

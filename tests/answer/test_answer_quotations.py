@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer.articles import GAP, InArticle, article_views
 from rag.answer.asked import asked_for
 from rag.answer.constraints import said_by
 from rag.answer.quotations import in_quotation, quotation_around, runs, said_in
+from rag.models import Passage
 
 COACH = [
     "Mara Voss is an unabashed admirer of her coach.",
@@ -80,7 +82,9 @@ def test_an_officer_of_a_named_company_speaks_for_it() -> None:
     assert asked.speaker == "Acme Shipping"
     assert asked.topic == ("price", "wars")
     assert said_by("Acme Shipping", "“Rates are low,” Acme Shipping Chief Financial Officer Ramon Diaz told reporters.")
-    assert not said_by("Acme Shipping", "“Rates are low,” a rival's chief executive told reporters about Acme Shipping.")
+    assert not said_by(
+        "Acme Shipping", "“Rates are low,” a rival's chief executive told reporters about Acme Shipping."
+    )
 
 
 def test_a_quote_question_reads_what_the_words_are_about() -> None:
@@ -90,3 +94,44 @@ def test_a_quote_question_reads_what_the_words_are_about() -> None:
         "Jones",
         "works",
     )
+
+
+def test_a_new_paragraph_of_quotation_opens_again_and_a_caption_ends_one() -> None:
+    passage = [
+        '"I hold myself to high standards.',  # the paragraph ends unclosed: the quotation runs on ...
+        '"But I felt good coming into it."',  # ... into one that opens again
+        "Mara Voss at training in Lyon.",
+        '"I have to perform for my club first.',
+        "Mara Voss during a training session.",  # a caption: the quotation left open ends before it
+        "The squad flies home on Monday.",
+    ]
+    assert runs(passage) == [(0, 0), (1, 1), None, (3, 3), None, None]
+
+
+def test_a_surname_is_no_one_where_the_article_names_a_namesake() -> None:
+    passage = [
+        "Ruby Franke pleaded guilty on Monday.",
+        "Franke admitted that the punishments were necessary, her lawyer said.",
+        "Kevin Franke said he was relieved.",
+    ]
+    assert said_in("Kevin Franke", passage, 2)
+    assert not said_in("Kevin Franke", passage, 1)
+    assert said_in("Kevin Franke", passage[1:], 0), "without the namesake, the surname is the man asked about"
+
+
+def test_the_passages_of_one_article_read_as_one_text() -> None:
+    body = "Ruby Franke pleaded guilty. Franke said she was sorry. The judge agreed. A hearing follows in May."
+    spans = [(0, 27), (28, 54), (55, 71), (72, 98)]
+
+    def passage(first: int, last: int) -> Passage:
+        start, end = spans[first][0], spans[last][1]
+        return Passage(
+            "c", body[start:end], "a1", "Guilty plea", start=start, end=end, sentences=spans[first : last + 1]
+        )
+
+    views = article_views(
+        [passage(1, 2), passage(0, 1), Passage("x", "Other news.", "a2", "", end=11, sentences=[(0, 11)])]
+    )
+    assert views[0, 0] == InArticle(tuple(body[a:b] for a, b in spans[:3]), 1), "the passage before is read with it"
+    gap = article_views([passage(0, 0), passage(3, 3)])
+    assert gap[1, 0].sentences == ("Ruby Franke pleaded guilty.", GAP, "A hearing follows in May.")
