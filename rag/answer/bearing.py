@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from rag.answer.asked import AMOUNT_LABELS, Asked
-from rag.answer.constraints import parsed
 from rag.answer.entities import Mention, mentions_of
 from rag.answer.quotations import in_quotation, said_in
 from rag.archive.lexical import tokenize
@@ -78,17 +77,9 @@ def answer_spans(
     for i, (sentence, candidates) in enumerate(zip(sentences, found, strict=True)):
         named = _positions(sentence, measure) if candidates else []
         beside = [(gap, m) for m in candidates for at in named if (gap := _gap(sentence, m, at)) is not None]
-        counted = {id(m): _counted(sentence, m) for m in candidates} if asked.kind in COUNT_KINDS else {}
-        # a count of something else ("350 monthly paid subscriptions" for "how many streamers"), or a model's
-        # number ("Steam Deck 2"), counts nothing asked
-        beside = [(gap, m) for gap, m in beside if (c := counted.get(id(m))) is None or c and _counts(c, measure)]
         spans.append(min(beside, key=lambda x: x[0])[1] if beside else None)
         if not beside and similarity is not None:
-            unmatched.extend(
-                (i, m, _window(sentence, m))
-                for m in candidates
-                if m.text.lower() != "one" and counted.get(id(m)) != ""
-            )
+            unmatched.extend((i, m, _window(sentence, m)) for m in candidates if m.text.lower() != "one")
     if unmatched and similarity is not None:
         phrase = " ".join((*asked.qualifiers, *asked.measure))
         closeness = similarity(phrase, [w for _, _, w in unmatched])
@@ -247,30 +238,6 @@ def _gap(sentence: str, amount: Mention, at: int) -> int | None:
         return gap if gap <= MEASURE_AFTER else None
     gap = len(sentence[at : amount.start].split()) - 1  # the words between, the measure's own not counted
     return gap if gap <= MEASURE_BEFORE and amount.text.lower() != "one" else None
-
-
-COUNT_KINDS = frozenset({"number"})  # "how many X": a count names what it counts ("how much" is read in units)
-
-
-def _counted(sentence: str, amount: Mention) -> str | None:
-    """What a number counts by the sentence's parse: the noun it stands before ("subscriptions" in "at least 350
-    monthly paid subscriptions", "step" in "a half-step"), "" when it is part of a name ("Steam Deck 2", "iPhone
-    15"), or None when the parse ties it to no noun."""
-    tree = parsed(sentence)
-    for word in (w for w in tree if amount.start <= w.at < amount.end and w.pos in ("NUM", "ADJ")):  # "half"
-        head = tree[word.head]
-        if head.pos == "PROPN" and head.i < word.i:
-            return ""  # a model's or a series' number
-        if word.dep in ("nummod", "compound", "amod") and head.i > word.i and head.pos == "NOUN":
-            return None if head.text.lower() in _UNITS else head.text
-    return None
-
-
-_UNITS = frozenset({"%", "percent", "pct"})
-
-
-def _counts(counted: str, measure: tuple[str, ...]) -> bool:
-    return any(_same(stem, m) for stem in _stems(counted.lower()) for m in measure)
 
 
 def _same(a: str, b: str) -> bool:

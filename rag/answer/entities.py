@@ -43,7 +43,6 @@ class Word:
     head: int
     ent: str  # the entity label the token is part of, or ""
     sent: int  # which sentence of the text it is in (0 first)
-    at: int = 0  # where it starts in the text (a character offset)
 
 
 _loading = threading.Lock()
@@ -91,5 +90,5 @@ def parse(text: str) -> list[Word]:
     words, sent = [], 0
     for t in doc:
         sent = starts.get(t.i, sent)
-        words.append(Word(t.i, t.text, t.lemma_.lower(), t.pos_, t.dep_, t.head.i, t.ent_type_, sent, t.idx))
+        words.append(Word(t.i, t.text, t.lemma_.lower(), t.pos_, t.dep_, t.head.i, t.ent_type_, sent))
     return words
