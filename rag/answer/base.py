@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from rag.models import Answer, Passage
+from rag.retrieval.question import Question
 
 REFUSAL = "The archive does not cover this: none of its articles answers the question."
 _LEADING_WORDS = frozenset(
@@ -28,6 +29,10 @@ class Turn:
     content: str
 
 
+Focus = str | Question | None  # what quote mode scores sentences against: the question as read for the turn
+# (`read_question`, embedded once), the user's own words when a follow-up was rewritten, or None for the question
+
+
 class Answerer(Protocol):
     """Anything that turns a question and retrieved passages into a cited `Answer`.
 
@@ -38,7 +43,7 @@ class Answerer(Protocol):
 
     mode: str
 
-    def stream(self, question: str, passages: list[Passage], focus: str | None = None) -> Iterator[str | Answer]:
+    def stream(self, question: str, passages: list[Passage], focus: Focus = None) -> Iterator[str | Answer]:
         """Text pieces, then the final `Answer`."""
         ...
 

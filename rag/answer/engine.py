@@ -6,12 +6,13 @@ articles), and picks the answerer the configuration asks for.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
 
-from rag.answer.base import Answerer, Turn, refusal
+from rag.answer.base import Answerer, Focus, Turn, refusal
 from rag.answer.quote import QuoteAnswerer
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
@@ -20,6 +21,25 @@ from rag.errors import LLMUnavailableError
 from rag.ingest.pipeline import IngestReport, Progress, ensure_seeded
 from rag.models import Answer, Passage
 from rag.retrieval.hybrid import HybridRetriever
+from rag.retrieval.question import Question, read_question
+
+
+@dataclass
+class Found:
+    """A turn's question, read once, and the passages retrieved for it."""
+
+    asked: str  # the user's own words
+    standalone: str  # the question rewritten to stand alone (the same words unless a follow-up was rewritten)
+    question: Question  # the stand-alone question as read for the turn, with its embedding
+    passages: list[Passage]
+    condense_ms: float = 0.0  # making it stand alone
+    retrieval_ms: float = 0.0  # reading it (its embedding included) and retrieving the passages
+
+    @property
+    def focus(self) -> Focus:
+        """What quote mode scores sentences against: the question as read, or the user's own words when a
+        follow-up was rewritten."""
+        return self.question if self.standalone == self.asked else self.asked
 
 
 class AnswerStream:
@@ -28,7 +48,7 @@ class AnswerStream:
     When the model fails part-way, the stream ends with quote mode's answer (and a notice saying why).
     """
 
-    def __init__(self, engine: ChatEngine, question: str, passages: list[Passage], focus: str | None = None) -> None:
+    def __init__(self, engine: ChatEngine, question: str, passages: list[Passage], focus: Focus = None) -> None:
         self.engine, self.question, self.passages, self.focus = engine, question, passages, focus
         self.answer: Answer | None = None
 
@@ -86,24 +106,49 @@ class ChatEngine:
         """The question rewritten to stand alone (by the model when there is one, else by rule)."""
         return self.answerer.condense(question, history) if history else question
 
-    def retrieve(self, question: str, filters: ArchiveFilter | None = None, k: int | None = None) -> list[Passage]:
-        """Ranked passages for a stand-alone question."""
+    def read(self, question: str) -> Question:
+        """A stand-alone question read once for its turn: its parts, names, dates and periods, and its embedding,
+        which retrieval and the quote answerer share."""
+        archive = self.archive
+        return read_question(question, archive.outlets(), archive.newest, archive.embeddings.embed_query)
+
+    def retrieve(
+        self, question: str | Question, filters: ArchiveFilter | None = None, k: int | None = None
+    ) -> list[Passage]:
+        """Ranked passages for a stand-alone question (as asked, or as read for the turn)."""
         return self.retriever.search(question, k=k or self.settings.top_k, flt=filters)
 
-    def fallback(self, question: str, passages: list[Passage], exc: Exception, focus: str | None = None) -> Answer:
+    def find(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        filters: ArchiveFilter | None = None,
+        k: int | None = None,
+    ) -> Found:
+        """A turn's first half, the same for every face: the question made to stand alone, read once, and the
+        passages retrieved for it."""
+        started = time.perf_counter()
+        standalone = self.standalone(question, history)
+        condensed = time.perf_counter()
+        read = self.read(standalone)
+        passages = self.retrieve(read, filters, k)
+        retrieved = time.perf_counter()
+        return Found(question, standalone, read, passages, (condensed - started) * 1000, (retrieved - condensed) * 1000)
+
+    def fallback(self, question: str, passages: list[Passage], exc: Exception, focus: Focus = None) -> Answer:
         """Quote-mode answer after the model failed, saying why."""
         answer = self.quote.answer(question, passages, focus)
         answer.notice = f"{exc} Showing quoted sentences from the archive instead."
         return answer
 
-    def answer_passages(self, question: str, passages: list[Passage], focus: str | None = None) -> Answer:
+    def answer_passages(self, question: str, passages: list[Passage], focus: Focus = None) -> Answer:
         """Answer from given passages, falling back to quote mode when the model fails.
 
         Args:
             question: the stand-alone question.
             passages: the passages retrieved for it.
-            focus: the user's own words; quote mode scores sentences against them (they differ from `question`
-                when a follow-up was rewritten by rule).
+            focus: the question as read for the turn (`Found.focus`), or the user's own words; quote mode scores
+                sentences against it (the words differ from `question` when a follow-up was rewritten by rule).
         """
         if not passages:
             return refusal(question, passages, self.answerer.mode)
@@ -117,10 +162,10 @@ class ChatEngine:
         k: int | None = None,
     ) -> Answer:
         """The whole pipeline for one question."""
-        standalone = self.standalone(question, history)
-        return self.answer_passages(standalone, self.retrieve(standalone, filters, k), focus=question)
+        found = self.find(question, history, filters, k)
+        return self.answer_passages(found.standalone, found.passages, focus=found.focus)
 
-    def stream(self, question: str, passages: list[Passage], focus: str | None = None) -> AnswerStream:
+    def stream(self, question: str, passages: list[Passage], focus: Focus = None) -> AnswerStream:
         """A streaming answer over already retrieved passages."""
         return AnswerStream(self, question, passages, focus)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from rag.answer.base import Turn, final_answer, refusal, rule_condense
+from rag.answer.base import Focus, Turn, final_answer, refusal, rule_condense
 from rag.answer.citations import answer_sentences, resolve, sanitise_model_text
 from rag.answer.evidence import claim_supported
 from rag.answer.prompts import render
@@ -185,7 +185,7 @@ class LLMAnswerer:
             notice=notice,
         )
 
-    def stream(self, question: str, passages: list[Passage], focus: str | None = None) -> Iterator[str | Answer]:
+    def stream(self, question: str, passages: list[Passage], focus: Focus = None) -> Iterator[str | Answer]:
         """The model's text as it arrives, then the checked `Answer` (`focus` is not needed: the model reads
         the whole stand-alone question)."""
         raw: list[str] = []
@@ -194,7 +194,7 @@ class LLMAnswerer:
             yield piece
         yield self.finish(question, passages, "".join(raw))
 
-    def answer(self, question: str, passages: list[Passage], focus: str | None = None) -> Answer:
+    def answer(self, question: str, passages: list[Passage], focus: Focus = None) -> Answer:
         """Ask the model and check its answer."""
         return final_answer(self.stream(question, passages, focus))
 

@@ -12,7 +12,7 @@ from langchain_core.embeddings import Embeddings
 
 from rag.answer.articles import InArticle, article_views
 from rag.answer.asked import Asked, asked_for
-from rag.answer.base import Turn, refusal, rule_condense
+from rag.answer.base import Focus, Turn, refusal, rule_condense
 from rag.answer.bearing import answer_spans, place_rank, topic_hits
 from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
@@ -156,8 +156,9 @@ class QuoteAnswerer:
     def _embed(self, sentences: list[str]) -> np.ndarray:
         return np.asarray(self.embeddings.embed_documents(sentences), dtype=np.float32)
 
-    def score(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
-        """Every sentence of the passages, scored against the question (best first)."""
+    def score(self, question: str, passages: list[Passage], vector: Sequence[float] = ()) -> list[ScoredSentence]:
+        """Every sentence of the passages, scored against the question (best first); `vector` is its embedding
+        when the turn has it already."""
         candidates: list[tuple[int, str, int]] = []
         seen: set[tuple[str, str]] = set()  # overlapping passages of one article repeat sentences: quote one copy
         for rank, passage in enumerate(passages):
@@ -169,7 +170,7 @@ class QuoteAnswerer:
         if not candidates:
             return []
         vectors = self.sentence_vectors([s for _, s, _ in candidates])
-        query = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
+        query = np.asarray(vector or self.embeddings.embed_query(question), dtype=np.float32)
         sims = vectors @ query / np.clip(np.linalg.norm(vectors, axis=1) * np.linalg.norm(query), 1e-9, None)
         words = content_words(question)
         asked, *terms = self.vocabulary.terms([question, *(s for _, s, _ in candidates)])
@@ -189,7 +190,7 @@ class QuoteAnswerer:
         ]
         return sorted(scored, key=lambda s: (-s.score, s.passage_rank))
 
-    def answer(self, question: str, passages: list[Passage], focus: str | None = None) -> Answer:
+    def answer(self, question: str, passages: list[Passage], focus: Focus = None) -> Answer:
         """Quote the best-supported sentences, or refuse.
 
         Args:
@@ -198,11 +199,14 @@ class QuoteAnswerer:
             focus: the user's own words; sentences are scored against them when given (they differ from
                 `question` when a follow-up was rewritten by rule).
         """
-        answer = self._quote(focus or question, passages)
+        if isinstance(focus, Question):  # read (and embedded) once for the turn
+            answer = self._quote(focus.text, passages, focus)
+        else:
+            answer = self._quote(focus or question, passages, None)
         answer.question = question
         return answer
 
-    def stream(self, question: str, passages: list[Passage], focus: str | None = None) -> Iterator[str | Answer]:
+    def stream(self, question: str, passages: list[Passage], focus: Focus = None) -> Iterator[str | Answer]:
         """The whole answer at once (quoting is fast), then the `Answer`."""
         answer = self.answer(question, passages, focus)
         yield answer.text
@@ -212,14 +216,14 @@ class QuoteAnswerer:
         """Follow-ups are rewritten by rule (no model)."""
         return rule_condense(question, history)
 
-    def _quote(self, question: str, passages: list[Passage]) -> Answer:
-        understood = understand(question, self.outlets(), self.newest)
+    def _quote(self, question: str, passages: list[Passage], reading: Question | None) -> Answer:
+        understood = reading or understand(question, self.outlets(), self.newest)
         understood = replace(
             understood,
             entities=recognised(understood.entities, understood.text),
             speakers=recognised_speakers(understood.speakers, understood.text),
         )
-        scored = self.score(question, passages)
+        scored = self.score(question, passages, understood.vector)
         best = scored[0].score if scored else 0.0
         # the question's names and sources must appear in passages relevant enough to quote from: a passage
         # that mentions "Reuters" in passing while nothing in it answers the question does not count

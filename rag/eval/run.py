@@ -62,11 +62,10 @@ def run_case(engine: ChatEngine, case: EvalCase, k: int) -> CaseResult:
     started = time.perf_counter()
     try:
         history = [Turn(t["role"], t["content"]) for t in case.history]
-        standalone = engine.standalone(case.question, history)
-        t0 = time.perf_counter()
-        passages = engine.retrieve(standalone, case_filters(case), k)
+        found = engine.find(case.question, history, case_filters(case), k)
+        standalone, passages = found.standalone, found.passages
         t1 = time.perf_counter()
-        answer = engine.answer_passages(standalone, passages, focus=case.question)
+        answer = engine.answer_passages(standalone, passages, focus=found.focus)
         t2 = time.perf_counter()
         metrics = case_metrics(case, answer, passages)
     except Exception as exc:  # an evaluation records any failure of one case and goes on with the next
@@ -86,8 +85,8 @@ def run_case(engine: ChatEngine, case: EvalCase, k: int) -> CaseResult:
     result.metrics = metrics
     result.failures = case_failures(case, answer, metrics)
     result.timings = {
-        "condense_ms": (t0 - started) * 1000,
-        "retrieval_ms": (t1 - t0) * 1000,
+        "condense_ms": found.condense_ms,
+        "retrieval_ms": found.retrieval_ms,
         "answer_ms": (t2 - t1) * 1000,
         "total_ms": (t2 - started) * 1000,
     }

@@ -17,6 +17,7 @@ from rag.archive.store import ArchiveStore, RowSource
 from rag.models import Passage
 from rag.retrieval.clauses import clauses_and_parts, part_of, shared_period
 from rag.retrieval.periods import Period, mentioned_periods
+from rag.retrieval.question import Question
 from rag.retrieval.wording import keywords, mentioned_days, mentioned_outlets
 
 RRF_K = 60
@@ -35,11 +36,13 @@ _BACKGROUND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsroom-den
 
 
 def _dense(
-    store: ArchiveStore, embeddings: Embeddings, rows: RowSource, query: str, n: int, flt: ArchiveFilter
+    store: ArchiveStore, embeddings: Embeddings, rows: RowSource, query: str | Question, n: int, flt: ArchiveFilter
 ) -> list[Passage]:
     """The dense ranking of a question: its `n` nearest passages within the filter (their rows from the keyword
-    index where it holds them)."""
-    return store.dense(embeddings.embed_query(query), n, flt, rows)
+    index where it holds them), by its embedding when it was read with one."""
+    if isinstance(query, Question) and query.vector:
+        return store.dense(list(query.vector), n, flt, rows)
+    return store.dense(embeddings.embed_query(query.text if isinstance(query, Question) else query), n, flt, rows)
 
 
 def fuse(rankings: Sequence[Sequence[Passage] | Ranking], k: int, rrf_k: int = RRF_K) -> list[Passage]:
@@ -113,8 +116,9 @@ class HybridRetriever:
         self.dense_weight = dense_weight
         self.per_article = per_article
 
-    def search(self, query: str, k: int = 8, flt: ArchiveFilter | None = None) -> list[Passage]:
-        """The `k` best passages for `query` that `flt` lets through (embargo always applies)."""
+    def search(self, query: str | Question, k: int = 8, flt: ArchiveFilter | None = None) -> list[Passage]:
+        """The `k` best passages for `query` that `flt` lets through (embargo always applies). A question read for
+        the turn (`read_question`) is not read or embedded again."""
         flt = flt or ArchiveFilter()
         if flt.now is None:  # one moment for the whole search, so every ranking applies the same embargo cutoff
             flt = replace(flt, now=datetime.now(UTC))
@@ -135,16 +139,22 @@ class HybridRetriever:
         allowed = self.archive.store.allowed_ids([p.chunk_id for p in ranked], flt)
         return [p for p in ranked if p.chunk_id in allowed]
 
-    def _keyword_rankings(self, query: str, k: int, pool: int, flt: ArchiveFilter) -> list[Ranking]:
+    def _keyword_rankings(self, question: str | Question, k: int, pool: int, flt: ArchiveFilter) -> list[Ranking]:
         """The keyword rankings of a question: the whole question, each outlet it names, each publication day and
         period it names, and each of its parts."""
         lexical = self.archive.lexical()
         outlets = self.archive.outlets()
+        query = question.text if isinstance(question, Question) else question
         asked = keywords(query, outlets)  # without "article", "reported", "according to"
         scores = lexical.scores(asked)
         rankings: list[Ranking] = [(1.0, lexical.search(asked, pool, flt, scores))]
         named_outlets = mentioned_outlets(query, outlets, flt)
-        clauses, parts = clauses_and_parts(query, outlets)
+        if isinstance(question, Question):  # read once for the turn
+            clauses, parts = list(question.clauses), [p.text for p in question.parts]
+            periods = list(question.periods)
+        else:
+            clauses, parts = clauses_and_parts(query, outlets)
+            periods = mentioned_periods(query, self.archive.newest)
         by_part = [(part, keywords(part, outlets)) for part in parts] if len(parts) > 1 else []
         if self.outlet_boost:
             for outlet in named_outlets:
@@ -156,7 +166,7 @@ class HybridRetriever:
                 if dated is not None:
                     dated = dated.narrowed(named[0]) if named else dated
                     rankings.append((DAY_WEIGHT, lexical.search(asked, k, dated, scores)))
-        for period in mentioned_periods(query, self.archive.newest):  # the answerer reads them the same way
+        for period in periods:  # the answerer reads them the same way
             within = flt.within(period.start, period.end)
             if within is not None:
                 owner = (

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from rag.retrieval.clauses import clauses_and_parts, part_of
@@ -105,6 +105,9 @@ class Question:
     speakers: tuple[str, ...] = ()
     content_words: frozenset[str] = field(default_factory=frozenset)
     topics: tuple[str, ...] = ()  # what the question asks about ("what did the minister say about smoking")
+    clauses: tuple[str, ...] = ()  # its clauses as written, before parts borrow from each other (`clauses.py`)
+    vector: tuple[float, ...] = ()  # its embedding, when read for a turn (`read_question`): retrieval's dense
+    # search and the quote answerer's sentence scores both use it, so it is embedded once
 
 
 def answer_kind(text: str) -> str:
@@ -170,7 +173,20 @@ def understand(
         speakers=tuple(speakers(text, known)),
         content_words=content_words(text),
         topics=tuple(topics(text)),
+        clauses=tuple(clauses),
     )
+
+
+def read_question(
+    text: str,
+    outlets: Iterable[str],
+    reference: date | Callable[[], date | None] | None,
+    embed: Callable[[str], Sequence[float]],
+) -> Question:
+    """A question read once for a turn: what `understand` reads, and its embedding (by `embed`), which retrieval and
+    the quote answerer then share."""
+    question = understand(text, outlets, reference)
+    return replace(question, vector=tuple(float(x) for x in embed(question.text)))
 
 
 # after "about", "regarding" or "concerning"; "about 40 people" is an amount, not a topic

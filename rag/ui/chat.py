@@ -150,10 +150,9 @@ def answer_question(st: Any, engine: ChatEngine, question: str, filters: Archive
         st.markdown(md_escape(question))
     with st.chat_message("assistant"):
         with st.status("Searching the archive…", expanded=False) as status:
-            standalone = engine.standalone(question, turns)
-            passages = engine.retrieve(standalone, filters)
-            status.update(label=retrieval_label(passages), state="complete")
-        stream = engine.stream(standalone, passages, focus=question)
+            found = engine.find(question, turns, filters)
+            status.update(label=retrieval_label(found.passages), state="complete")
+        stream = engine.stream(found.standalone, found.passages, focus=found.focus)
         placeholder = st.empty()
         text = ""
         for piece in stream:

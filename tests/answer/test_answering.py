@@ -9,8 +9,9 @@ import time
 from typing import Any
 
 import pytest
-from conftest import make_engine
+from conftest import SEED_DIR, make_engine
 from fake_openai import FakeOpenAIServer
+from langchain_core.embeddings import Embeddings
 
 from rag.answer.base import Turn, rule_condense
 from rag.answer.citations import cited_share, resolve, sanitise_model_text
@@ -19,6 +20,7 @@ from rag.answer.prompts import prompt_names, render, variables
 from rag.archive.knowledge import Archive
 from rag.config import Settings
 from rag.errors import ConfigError
+from rag.ingest.pipeline import ingest_paths
 from rag.models import Passage
 
 DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
@@ -42,6 +44,34 @@ def test_quote_mode_answers_with_the_verbatim_cited_sentence(seed_archive: Archi
     article = seed_archive.store.article_body(first.passage.article_id)
     assert article is not None and first.quote in article[0]  # verbatim from the article
     assert cited_share(answer.text) == 1.0
+
+
+class Recording(Embeddings):
+    """The real model, recording the questions it embeds."""
+
+    def __init__(self, model: Embeddings) -> None:
+        self.model, self.queries = model, []  # type: list[str]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.model.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        self.queries.append(text)
+        return self.model.embed_query(text)
+
+
+def test_a_turn_reads_and_embeds_its_question_once(settings: Settings, embeddings: Embeddings) -> None:
+    recording = Recording(embeddings)
+    archive = Archive(settings, recording)
+    assert ingest_paths(archive, [SEED_DIR]).ok
+    engine = make_engine(settings, archive)
+    embedded = recording.queries
+    found = engine.find(DRONES)
+    assert found.question.text == DRONES and len(found.question.vector) > 100
+    answer = engine.answer_passages(found.standalone, found.passages, focus=found.focus)
+    assert not answer.refused and "eight" in answer.text
+    assert embedded == [DRONES], "retrieval and the quote answerer share the turn's one embedding"
+    assert engine.ask(DRONES).text == answer.text
 
 
 def test_quote_mode_refuses_what_the_archive_does_not_cover(seed_archive: Archive, settings: Settings) -> None:
