@@ -254,6 +254,16 @@ _LOCATIVE = re.compile(
 )
 
 
+_BACKGROUND = frozenset({"earlier", "previously", "last", "before", "prior", "ago"})
+
+
+def background(sentence: str, date: Mention) -> bool:
+    """Whether a date is written as background, before the news ("Earlier in May, two drones attacked the Kremlin",
+    "two years ago", "last month"): a marker of the past in it or in the two words before or the word after it."""
+    around = words(sentence[: date.start])[-2:] + words(date.text) + words(sentence[date.end :])[:1]
+    return bool(_BACKGROUND.intersection(w.lower() for w in around))
+
+
 def place_rank(sentence: str, place: Mention) -> int:
     """How surely a place answers "where": 0 for a town or country a sentence puts something in ("began on the
     front foot in Leuven", "based in Hangzhou"), after a preposition of place; 1 for another place after one (the

@@ -13,7 +13,7 @@ from langchain_core.embeddings import Embeddings
 from rag.answer.articles import InArticle, article_views
 from rag.answer.asked import Asked, asked_for
 from rag.answer.base import Focus, Turn, refusal, rule_condense
-from rag.answer.bearing import answer_spans, place_rank, topic_hits
+from rag.answer.bearing import answer_spans, background, place_rank, topic_hits
 from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
 from rag.answer.constraints import about, recognised, recognised_speakers, subject_names
@@ -291,6 +291,8 @@ class QuoteAnswerer:
         found = [(s, span) for s, span in zip(pool, spans, strict=True) if span is not None]
         if asked.kind == "place":  # a town something happened in before a place named in passing, each by relevance
             found.sort(key=lambda x: place_rank(x[0].text, x[1]))
+        elif asked.kind == "date":  # the news's own day before a date given as background
+            found.sort(key=lambda x: background(x[0].text, x[1]))
         elif asked.kind == "quote":  # words on what the question asks about first, quoted before reported
             found.sort(key=lambda x: (-topic_hits(asked, x[0].text), x[1].label != "QUOTE"))
         return found[0] if found else None

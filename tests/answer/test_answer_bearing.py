@@ -11,7 +11,7 @@ from conftest import make_engine
 from support import write_md
 
 from rag.answer.asked import asked_for
-from rag.answer.bearing import answer_spans
+from rag.answer.bearing import answer_spans, background
 from rag.answer.entities import Mention
 from rag.archive.knowledge import Archive
 from rag.config import Settings
@@ -138,3 +138,27 @@ def test_a_near_miss_is_refused_with_what_the_archive_has_instead(
         "The archive has “Harbour bridge reopens after refit” (Port Gazette, 2024-03-04), but none of the articles "
         "found gives the figure asked for, so it does not answer this."
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "date", "given_as_background"),
+    [
+        ("Earlier in May, two drones attacked the Kremlin.", "May", True),
+        ("The plant closed two years ago.", "two years", True),
+        ("Last month the council voted for the bridge.", "month", True),
+        ("The assault on Tuesday was the 17th on the capital.", "Tuesday", False),
+        ("The bridge reopens on 15 January.", "15 January", False),
+    ],
+)
+def test_a_date_written_as_background_is_told_from_the_news_day(
+    sentence: str, date: str, given_as_background: bool
+) -> None:
+    at = sentence.index(date)
+    assert background(sentence, Mention(date, "DATE", at, at + len(date))) is given_as_background
+
+
+def test_when_leads_with_the_news_day_before_a_date_given_as_background(
+    seed_archive: Archive, settings: Settings
+) -> None:
+    answer = make_engine(settings, seed_archive).ask("When did the drone attack on Moscow happen?")
+    assert not answer.refused and answer.span == "Tuesday"
