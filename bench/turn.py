@@ -46,6 +46,8 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1 (the first, warming round is not counted)")
     settings = replace(load_settings(), data_dir=args.data_dir, chroma_host=None)
     engine = open_engine(settings, seed=False).engine
     questions = [c.question for c in load_cases(args.cases)]

@@ -254,14 +254,20 @@ _LOCATIVE = re.compile(
 )
 
 
-_BACKGROUND = frozenset({"earlier", "previously", "last", "before", "prior", "ago"})
+_BACKGROUND = frozenset({"earlier", "previously", "ago", "last"})
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 def background(sentence: str, date: Mention) -> bool:
     """Whether a date is written as background, before the news ("Earlier in May, two drones attacked the Kremlin",
-    "two years ago", "last month"): a marker of the past in it or in the two words before or the word after it."""
-    around = words(sentence[: date.start])[-2:] + words(date.text) + words(sentence[date.end :])[:1]
-    return bool(_BACKGROUND.intersection(w.lower() for w in around))
+    "two years ago", "last month"): a marker of the past in it or in the two words before or the word after it.
+    "Last Tuesday" is the news's own week."""
+    around = {
+        w.lower() for w in words(sentence[: date.start])[-2:] + words(date.text) + words(sentence[date.end :])[:1]
+    }
+    if _WEEKDAYS & {w.lower() for w in words(date.text)}:
+        around.discard("last")
+    return bool(_BACKGROUND & around)
 
 
 def place_rank(sentence: str, place: Mention) -> int:

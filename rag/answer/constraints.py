@@ -115,11 +115,14 @@ def said_by(speaker: str, sentence: str, before: str = "", by_surname: bool = Tr
     return False
 
 
-_NAMING = frozenset({"appos", "compound", "poss", "flat", "nmod"})
+_NAMING = frozenset(
+    {"appos", "compound", "flat", "nmod"}
+)  # not "poss": "Ruby Franke's lawyer said" is the lawyer's words
 
 
 def name_of(tree: Sequence[Word], subject: Word) -> list[Word]:
-    """A subject and the words that name it with it: set beside it, or its title and employer before it."""
+    """A subject and the words that name it with it: set beside it ("the manager, Lena Brandt"), or its title and
+    employer before it ("CMA CGM Chief Financial Officer Ramon Fernandez")."""
     found = [subject]
     for word in found:
         found.extend(x for x in tree if x.head == word.i and x.dep in _NAMING and x.i != word.i and x not in found)

@@ -6,6 +6,7 @@ Music Group")."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rag.answer.articles import GAP
@@ -21,6 +22,7 @@ SPEAKER_LINE_WORDS = 8  # a line naming the speaker after a quotation is short a
 _OPENING = "“"
 _CLOSING = "”"
 _STRAIGHT = '"'
+_STRAIGHT_MARK = re.compile(r'(?<!\d)"')  # a straight quotation mark, not the inches of a 65" screen
 
 
 def runs(passage: Sequence[str]) -> list[tuple[int, int] | None]:
@@ -34,8 +36,8 @@ def runs(passage: Sequence[str]) -> list[tuple[int, int] | None]:
                 found[start:i] = [(start, i - 1)] * (i - start)
             start = None
             continue
-        unmarked = not any(mark in sentence for mark in (_OPENING, _CLOSING, _STRAIGHT))
-        if start is not None and unmarked and (i - start >= LONGEST or not _says(sentence)):
+        unmarked = not any(mark in sentence for mark in (_OPENING, _CLOSING)) and not _STRAIGHT_MARK.search(sentence)
+        if start is not None and unmarked and (i - start >= LONGEST or _caption(sentence)):
             found[start:i] = [(start, i - 1)] * (i - start)  # a caption or a credit ends what was left open,
             start = None  # and so does length: a quotation left open this long lost its closing mark
         if start is not None and sentence.startswith((_OPENING, _STRAIGHT)):
@@ -48,12 +50,12 @@ def runs(passage: Sequence[str]) -> list[tuple[int, int] | None]:
             continue
         if start is None:
             start = i
-        for ch in sentence:
+        for k, ch in enumerate(sentence):
             if ch == _OPENING:
                 inside = True
             elif ch == _CLOSING:
                 inside = False
-            elif ch == _STRAIGHT:
+            elif ch == _STRAIGHT and not (k and sentence[k - 1].isdigit()):  # not the inches of a 65" screen
                 inside = not inside
         if not inside:
             found[start : i + 1] = [(start, i)] * (i + 1 - start)
@@ -67,11 +69,12 @@ def said_in(speaker: str, passage: Sequence[str], at: int) -> bool:
     """Whether sentence `at` of a passage gives the speaker's words: attributed to them itself (`said_by`), or one
     sentence of a quotation attributed to them in another of its sentences, continued from their quotation just
     before it, or followed by a line naming them."""
-    before = _referent(passage, at)  # who "he said" is
-    by_surname = not namesake(speaker, passage)  # "Franke said" is not Kevin Franke where Ruby Franke is named
-    if said_by(speaker, passage[at], before, by_surname):
-        return True
     spans = runs(passage)
+    span = spans[at]
+    opens = span[0] if span is not None else at  # "he said" is someone named before the quotation opens
+    by_surname = not namesake(speaker, passage)  # "Franke said" is not Kevin Franke where Ruby Franke is named
+    if said_by(speaker, passage[at], _referent(passage, opens), by_surname):
+        return True
     return spans[at] is not None and _quotation_by(speaker, passage, spans, at, 2, by_surname)
 
 
@@ -103,10 +106,18 @@ def _quotation_by(
         return True
     if any(_attributed(passage[j]) for j in range(first, last + 1)):
         return False  # someone's words, attributed within the quotation: not the speaker's
-    if last + 1 < len(passage) and _speaker_line(speaker, passage[last + 1]):
+    if last + 1 < len(passage) and _speaker_line(speaker, passage[last + 1], by_surname):
         return True
-    # a quotation with no attribution of its own continues the one right before it
-    return hops > 0 and first > 0 and _quotation_by(speaker, passage, spans, first - 1, hops - 1, by_surname)
+    # a quotation with no attribution of its own that opens its sentence (not scare quotes inside one) continues
+    # the one right before it
+    opens = passage[first].startswith((_OPENING, _STRAIGHT))
+    return hops > 0 and first > 0 and opens and _quotation_by(speaker, passage, spans, first - 1, hops - 1, by_surname)
+
+
+def _caption(sentence: str) -> bool:
+    """Whether a sentence inside an open quotation is a caption or a credit, which ends the quotation: it names
+    someone and has no verb at its root ("Samu Kerevi during a training session"); "Never." and "Why?" do not."""
+    return not _says(sentence) and any(m.label in ("PERSON", "ORG") for m in mentions_of([sentence])[0])
 
 
 def _says(sentence: str) -> bool:
@@ -119,6 +130,8 @@ def _referent(passage: Sequence[str], first: int) -> str:
     else the first person named, of the nearest sentence before it that names one (within `LOOK_BACK` sentences;
     a caption, whose root is no verb, is skipped). Empty when none does."""
     for sentence in reversed(passage[max(0, first - LOOK_BACK) : first]):
+        if sentence == GAP:
+            break  # the sentences before it were not retrieved
         if not _says(sentence):
             continue  # a caption ("Eddie Jones with fans during a training session") names, says nothing
         tree = parsed(sentence)
@@ -141,9 +154,12 @@ def _attributed(sentence: str) -> bool:
     )
 
 
-def _speaker_line(speaker: str, line: str) -> bool:
-    """Whether a line only names the speaker, as under a quotation ("Robert Kyncl, Warner Music Group")."""
-    tokens = words(line)
-    if not tokens or len(tokens) > SPEAKER_LINE_WORDS or not set(words(speaker)) & set(tokens):
+def _speaker_line(speaker: str, line: str, by_surname: bool) -> bool:
+    """Whether a line only names the speaker, as under a quotation ("Robert Kyncl, Warner Music Group"): short,
+    without a verb, and opening with their name (in full, or by surname where no namesake is named)."""
+    tokens, name = words(line), words(speaker)
+    if not tokens or len(tokens) > SPEAKER_LINE_WORDS:
+        return False
+    if tokens[: len(name)] != name and not (by_surname and len(name) > 1 and tokens[:1] == name[-1:]):
         return False
     return not any(w.pos in ("VERB", "AUX") for w in parsed(line))

@@ -246,7 +246,7 @@ class QuoteAnswerer:
             return answer
         chosen = self._choose(understood, scored, passages)
         if bearer is not None:
-            lead = self._whole(asked, bearer[0], passages)
+            lead = self._whole(asked, bearer[0], passages, article_views(passages))
             rest = [c for c in chosen if c is not bearer[0] and c.text not in lead.text]
             chosen = [lead, *(rest if len(understood.parts) > 1 else rest[: self.max_sentences - 1])]
         answer = self._compose(understood, within(chosen, MAX_SENTENCES - understood.asks_order), passages)
@@ -298,12 +298,17 @@ class QuoteAnswerer:
         return found[0] if found else None
 
     @staticmethod
-    def _whole(asked: Asked, sentence: ScoredSentence, passages: Sequence[Passage]) -> ScoredSentence:
+    def _whole(
+        asked: Asked,
+        sentence: ScoredSentence,
+        passages: Sequence[Passage],
+        views: dict[tuple[int, int], InArticle],
+    ) -> ScoredSentence:
         """The lead for what a question asks: for a speaker's words, their quotation with up to two of its other
         sentences around the one found ("“He's up at 4am working hard. We catch him in the gym ..."")."""
         if asked.kind != "quote":
             return sentence
-        view = article_views(passages)[sentence.passage_rank, sentence.position]
+        view = views[sentence.passage_rank, sentence.position]
         first, last = quotation_around(view.sentences, view.at)
         own = set(passages[sentence.passage_rank].sentence_texts())  # a citation quotes its own passage only
         return replace(sentence, text=" ".join(t for t in view.sentences[first : last + 1] if t in own))

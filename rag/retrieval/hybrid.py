@@ -149,7 +149,7 @@ class HybridRetriever:
         scores = lexical.scores(asked)
         rankings: list[Ranking] = [(1.0, lexical.search(asked, pool, flt, scores))]
         named_outlets = mentioned_outlets(query, outlets, flt)
-        if isinstance(question, Question):  # read once for the turn
+        if isinstance(question, Question) and question.clauses:  # read once for the turn (`read_question`)
             clauses, parts = list(question.clauses), [p.text for p in question.parts]
             periods = list(question.periods)
         else:

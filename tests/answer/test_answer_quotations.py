@@ -135,3 +135,31 @@ def test_the_passages_of_one_article_read_as_one_text() -> None:
     assert views[0, 0] == InArticle(tuple(body[a:b] for a, b in spans[:3]), 1), "the passage before is read with it"
     gap = article_views([passage(0, 0), passage(3, 3)])
     assert gap[1, 0].sentences == ("Ruby Franke pleaded guilty.", GAP, "A hearing follows in May.")
+
+
+def test_he_said_at_a_quotations_end_is_someone_named_before_it_opens() -> None:
+    passage = ["Mara Voss spoke after training.", "“Eddie Jones is up at 4am.", "He never sleeps,” he said."]
+    assert said_in("Mara Voss", passage, 2) and said_in("Mara Voss", passage, 1)
+    assert not said_in("Eddie Jones", passage, 2)
+
+
+def test_someone_elses_words_about_a_person_are_not_theirs() -> None:
+    assert not said_by("Ruby Franke", "“She is sorry,” Ruby Franke's lawyer said.")
+    assert said_by("Ruby Franke", "“I am sorry,” Ruby Franke said.")
+
+
+def test_scare_quotes_after_a_quotation_do_not_continue_it() -> None:
+    passage = ["“We will win,” Levy said.", "The club calls it “Project Youth”.", "“We go again.”"]
+    assert not said_in("Daniel Levy", passage, 1)
+    assert not said_in("Daniel Levy", passage, 2), "the reporter's sentence between them breaks the run"
+
+
+def test_a_line_naming_a_namesake_attributes_nothing() -> None:
+    passage = ["Kevin Franke and Ruby Franke divorced.", "“It was hard to watch.”", "Ruby Franke in court."]
+    assert not said_in("Kevin Franke", passage, 1)
+
+
+def test_a_short_line_inside_a_quotation_does_not_end_it_and_inches_open_none() -> None:
+    passage = ["“We owe her everything.", "Never.", "She is the best,” Voss said."]
+    assert runs(passage) == [(0, 2)] * 3 and said_in("Mara Voss", passage, 0)
+    assert runs(['Valve sold a 65" screen.', "Later it said more."]) == [None, None]
