@@ -148,7 +148,7 @@ class ChatEngine:
             question: the stand-alone question.
             passages: the passages retrieved for it.
             focus: the question as read for the turn (`Found.focus`), or the user's own words; quote mode scores
-                sentences against it (the words differ from `question` when a follow-up was rewritten by rule).
+                sentences against it (the words differ from `question` when a follow-up was rewritten).
         """
         if not passages:
             return refusal(question, passages, self.answerer.mode)
