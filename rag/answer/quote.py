@@ -238,7 +238,8 @@ class QuoteAnswerer:
         asked = asked_for(understood.text)  # the question as read: normalised and cut to a sane length
         if asked.speaker and any(mentions(o, word_string(asked.speaker)) for o in understood.outlets):
             asked = replace(asked, speaker="")  # "What did TechCrunch write": what the outlet reported
-        bearer = self.bearer(asked, understood, scored, passages)
+        views = article_views(passages)  # a sentence's context runs on into the next passage of its article
+        bearer = self.bearer(asked, understood, scored, passages, views)
         if bearer is None and (asked.typed or asked.speaker):  # the topic is covered, the fact asked for is not
             answer = refusal(question, passages, self.mode)
             answer.text = near_miss_text(asked, passages[scored[0].passage_rank])
@@ -246,7 +247,7 @@ class QuoteAnswerer:
             return answer
         chosen = self._choose(understood, scored, passages)
         if bearer is not None:
-            lead = self._whole(asked, bearer[0], passages, article_views(passages))
+            lead = self._whole(asked, bearer[0], passages, views)
             rest = [c for c in chosen if c is not bearer[0] and c.text not in lead.text]
             chosen = [lead, *(rest if len(understood.parts) > 1 else rest[: self.max_sentences - 1])]
         answer = self._compose(understood, within(chosen, MAX_SENTENCES - understood.asks_order), passages)
@@ -263,12 +264,17 @@ class QuoteAnswerer:
         return answer
 
     def bearer(
-        self, asked: Asked, understood: Question, scored: Sequence[ScoredSentence], passages: Sequence[Passage]
+        self,
+        asked: Asked,
+        understood: Question,
+        scored: Sequence[ScoredSentence],
+        passages: Sequence[Passage],
+        views: dict[tuple[int, int], InArticle],
     ) -> tuple[ScoredSentence, Mention] | None:
         """The most relevant sentence that holds what the question asks for next to its constraints
         (`rag/answer/bearing.py`, `rag/answer/constraints.py`), with the candidate in it; for "where", a place
         something happened in first, and for "what did X say", a quotation first. None when none of the sentences
-        close enough to the question holds one."""
+        close enough to the question holds one. `views` places each sentence in its article (`article_views`)."""
         if not asked.typed and asked.kind != "quote":
             return None
         floor = self.threshold - BEARING_MARGIN
@@ -284,7 +290,6 @@ class QuoteAnswerer:
             key=lambda s: -s.relevance,
         )
         names = subject_names(understood.entities, understood.outlets, asked.credited)
-        views = article_views(passages)  # a sentence's context runs on into the next passage of its article
         pool = [s for s in pool if self._about(names, asked.people, s, passages, views)][:BEARING_POOL]
         contexts = [(views[s.passage_rank, s.position].sentences, views[s.passage_rank, s.position].at) for s in pool]
         spans = answer_spans(asked, understood.text, [s.text for s in pool], self.similarity, contexts)
