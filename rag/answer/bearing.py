@@ -10,10 +10,10 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from rag.answer.asked import AMOUNT_LABELS, Asked
-from rag.answer.entities import Mention, mentions_of
 from rag.answer.quotations import in_quotation, said_in
 from rag.archive.lexical import tokenize
+from rag.retrieval.asked import AMOUNT_LABELS, Asked
+from rag.retrieval.entities import Mention, mentions_of
 from rag.retrieval.names import named_entities
 from rag.retrieval.wording import words
 
@@ -67,7 +67,7 @@ def answer_spans(
         ]
         for sentence, mentions in zip(sentences, mentions_of(sentences), strict=True)
     ]
-    if asked.kind in NAME_KINDS and not any(found):  # the small model misses names it has not seen ("Ana Ruiz"):
+    if asked.named and not any(found):  # the small model misses names it has not seen ("Ana Ruiz"):
         found = [_names(s, held) for s in sentences]  # before refusing, capitalised words count as names
     if not measure:  # no measure to tie an amount to: "one" alone is no count
         found = [[m for m in candidates if not (asked.amount and m.text.lower() == "one")] for candidates in found]
@@ -164,9 +164,6 @@ def point_in_time(mention: Mention) -> bool:
     """Whether a date or time names a moment ("Tuesday", "early on Tuesday morning", "May 30"), not a length of
     time ("three days", "two-year"), which answers "how long", never "when"."""
     return not _DURATION.match(mention.text.strip())
-
-
-NAME_KINDS = frozenset({"person", "who", "organisation"})
 
 
 def _names(sentence: str, held: set[str]) -> list[Mention]:

@@ -15,7 +15,6 @@ from rag.retrieval.names import name_words, named_entities
 from rag.retrieval.question import Question
 from rag.retrieval.wording import word_string, words
 
-NAME_KINDS = frozenset({"person", "name"})
 TOP_SENTENCES = 50  # only the most relevant sentences vote
 HEADLINE_WEIGHT = 1.0  # an article whose headline names the candidate supports it twice (it is what it is about)
 # words that make a name an organisation, a place or a work rather than a person
@@ -55,13 +54,15 @@ def answer_candidates(
     """Names in the best sentences that the question does not already hold, best supported first.
 
     Args:
-        question: the question as read by `understand`.
+        question: the question as read for the turn (`read_question`): only when it asks for a name
+            (`Question.asked`) are there candidates, and only a person's for "who" or "which player".
         sentences: (article id, sentence, relevance) of candidate sentences, most relevant first.
         outlets: the archive's outlet names (never candidates).
         headlines: article id -> headline; a name in the headline of an article that supports it is what the
             article is about, so it counts more than a name the article mentions on the way.
     """
-    if question.kind not in NAME_KINDS:
+    wanted = question.asked
+    if wanted is None or not wanted.named:
         return []
     asked = set(words(question.text))
     best: dict[str, dict[str, float]] = {}
@@ -92,6 +93,6 @@ def answer_candidates(
     ranked = [
         Candidate(n, sum(a.values()) + headline_support(n, a), len(a), sum(best[n].values()))
         for n, a in merged.items()
-        if question.kind != "person" or _person_like(n)
+        if wanted.kind not in ("person", "who") or _person_like(n)
     ]
     return sorted(ranked, key=lambda c: (-round(c.support, 6), -c.own, len(c.name)))

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.answer.asked import SPEECH_VERBS
-from rag.answer.entities import Word, mentions_of, parse
-from rag.answer.memo import Memo
 from rag.answer.names import SENTENCE_BREAK, SPEAKING_PRONOUNS, mentions, names_speaker
+from rag.retrieval.asked import SPEECH_VERBS
+from rag.retrieval.entities import Word, mentions_of, parse
+from rag.retrieval.memo import Memo
 from rag.retrieval.wording import word_string, words
 
 PARSE_CACHE_SIZE = 2048  # sentences whose parse is remembered (a parse is some tens of words)

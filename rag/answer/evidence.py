@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from rag.answer.names import haystack_of, mentions, names_speaker, quotes_speaker
 from rag.answer.topics import concrete, missing_topics, unvoiced_topics
 from rag.models import Passage
+from rag.retrieval.asked import Asked
 from rag.retrieval.names import named_entities
 from rag.retrieval.periods import Period
 from rag.retrieval.question import Question
@@ -36,11 +37,6 @@ _DATE_MENTION = re.compile(rf"{_YEAR}|\b{_MONTH}|\b(?:{_MAY})|\b{_WEEKDAY}\b")
 _NOT_AN_AMOUNT = re.compile(
     rf"\b{_MONTH}\s+{_DAY}|\b{_DAY}\s+{_MONTH}|\b(?:{_MAY})|{_YEAR}"
     r"|\b\d{1,2}:\d\d\b|\b\d{1,2}(?:[.:]\d\d)?\s*[ap]\.?m\b",
-)
-_MONEY = re.compile(
-    r"[$€£¥]\s?\d|\d\s?(?:%|per ?cent\b|percent(?:age points?)?\b)|\d\s*(?:million|billion|trillion|bn)\b"
-    r"|\d\s?m\b(?!\s+(?:tall|long|high|wide|deep))|\b(?:dollars|euros)\b",
-    re.IGNORECASE,
 )
 _NAME_IN_TEXT = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
@@ -259,16 +255,11 @@ def holds_kind(kind: str, sentence: str) -> bool:
     return False
 
 
-def holds_money(sentence: str) -> bool:
-    """Whether a sentence holds a sum of money or a share ("$4.3 billion", "6% of annual turnover", "€35m")."""
-    return bool(_MONEY.search(sentence))
-
-
-def kind_bonus(kind: str, sentence: str) -> float:
-    """A small preference for sentences that hold what the question asks for (a number, a name, a date)."""
-    if kind in ("number", "date") and holds_kind(kind, sentence):
+def kind_bonus(asked: Asked, sentence: str) -> float:
+    """A small preference for sentences that hold what the question asks for (an amount, a date, a name)."""
+    if asked.amount and holds_kind("number", sentence) or asked.kind == "date" and holds_kind("date", sentence):
         return 0.04
-    if kind in ("person", "name") and _NAME_IN_TEXT.search(sentence):
+    if asked.named and _NAME_IN_TEXT.search(sentence):
         return 0.03
     return 0.0
 

@@ -1,17 +1,15 @@
-"""Which quotes lead the offline answer, and which passages a question's outlet or day prefers: the figure or date
-a question asks for first, the person whose words it asks for, each text once, and the outlet and day bonus.
+"""Which quotes lead the offline answer, and which passages a question's outlet or day prefers: the person whose
+words it asks for first, each text once, and the outlet and day bonus.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from rag.answer.evidence import holds_kind, holds_money
 from rag.answer.names import haystack_of, mentions, names_speaker
 from rag.models import Passage
-from rag.retrieval.question import FIGURE_QUESTION, MONEY_QUESTION, Question, QuestionPart
+from rag.retrieval.question import Question, QuestionPart
 from rag.retrieval.wording import word_string
 
 LEAD_MARGIN = 0.10  # the sentence naming the answer may score this far below the threshold (and the sentence
@@ -26,22 +24,6 @@ class _Text(Protocol):
 
 
 Quote = TypeVar("Quote", bound=_Text)
-
-
-_KIND_PHRASES = {
-    "number": re.compile(rf"\bhow (?:much|many)\b|\bwhat (?:percentage|amount)\b|{FIGURE_QUESTION}", re.IGNORECASE),
-    "date": re.compile(r"\bwhen\b|\b(?:what|which) (?:date|year|day)\b", re.IGNORECASE),
-}
-_QUESTION_WORD = re.compile(r"\b(?:what|who|whom|whose|which|why|where|when|how)\b", re.IGNORECASE)
-
-
-def leading_phrase(kind: str, question: str) -> str:
-    """The words that ask for a figure or a date when the question asks for it first ("How much", "When", "What
-    was Binance fined"), not in a clause ("What did Biden say when he visited Kyiv?" asks what he said); empty
-    otherwise."""
-    phrase = _KIND_PHRASES[kind].search(question)
-    first = _QUESTION_WORD.search(question)
-    return phrase.group() if phrase is not None and first is not None and first.start() == phrase.start() else ""
 
 
 def lead_with_speaker(
@@ -110,25 +92,3 @@ class NamedBonus:
         if article not in self._hays:
             self._hays[article] = haystack_of([p for p in self.passages if p.article_id == article])
         return any(mentions(name, self._hays[article]) for name in asked.entities)
-
-
-def lead_with_kind(question: Question, ranked: list[Quote], chosen: list[Quote]) -> list[Quote]:
-    """For a "how much / how many" or "when" question (or "what was the fine", "what's the death toll"): lead
-    with the best eligible sentence that holds an amount (a sum of money or a share first, for a question about
-    money, where one is eligible) or a date, unless the first chosen sentence holds one (the sentence closest
-    in words may not hold the figure)."""
-    kind = question.kind
-    phrase = leading_phrase(kind, question.text) if kind in ("number", "date") else ""
-    if not phrase:
-        return chosen
-    holders = [s for s in ranked if holds_kind(kind, s.text)]
-    money = [s for s in holders if holds_money(s.text)] if MONEY_QUESTION.search(phrase) else []
-    if money:  # "how much", "what was the fine": a sum first, even when the first quote holds another number
-        if chosen and holds_money(chosen[0].text):
-            return chosen
-        holders = money
-    elif chosen and holds_kind(kind, chosen[0].text):
-        return chosen
-    if not holders:
-        return chosen
-    return [holders[0], *(s for s in chosen if s is not holders[0])]

@@ -10,9 +10,9 @@ import re
 from collections.abc import Sequence
 
 from rag.answer.articles import GAP
-from rag.answer.asked import SPEECH_VERBS
 from rag.answer.constraints import name_of, namesake, parsed, said_by
-from rag.answer.entities import mentions_of
+from rag.retrieval.asked import SPEECH_VERBS
+from rag.retrieval.entities import mentions_of
 from rag.retrieval.wording import words
 
 LOOK_BACK = 3  # "he said" at a quotation's end refers to a person named in the three sentences before it opens

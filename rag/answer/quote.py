@@ -11,13 +11,11 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.answer.articles import InArticle, article_views
-from rag.answer.asked import Asked, asked_for
 from rag.answer.base import Focus, Turn, refusal, rule_condense
 from rag.answer.bearing import answer_spans, background, place_rank, topic_hits
 from rag.answer.candidates import answer_candidates
 from rag.answer.citations import content_words
 from rag.answer.constraints import about, recognised, recognised_speakers, subject_names
-from rag.answer.entities import Mention, warm_up
 from rag.answer.evidence import (
     Gaps,
     caption,
@@ -29,8 +27,7 @@ from rag.answer.evidence import (
     outlet_notice,
     period_notice,
 )
-from rag.answer.leads import LEAD_MARGIN, NamedBonus, distinct, lead_with_kind, lead_with_speaker
-from rag.answer.memo import Memo
+from rag.answer.leads import LEAD_MARGIN, NamedBonus, distinct, lead_with_speaker
 from rag.answer.names import mentions
 from rag.answer.quotations import quotation_around
 from rag.answer.support import Support, dense_top
@@ -38,6 +35,9 @@ from rag.answer.terms import PHRASE_BONUS, TermWeights, Vocabulary
 from rag.archive.access import access_label
 from rag.ingest.text import split_sentences
 from rag.models import Answer, Citation, Passage
+from rag.retrieval.asked import Asked, asked_for
+from rag.retrieval.entities import Mention, warm_up
+from rag.retrieval.memo import Memo
 from rag.retrieval.question import Question, understand
 from rag.retrieval.wording import word_string
 
@@ -222,6 +222,7 @@ class QuoteAnswerer:
             understood,
             entities=recognised(understood.entities, understood.text),
             speakers=recognised_speakers(understood.speakers, understood.text),
+            asked=understood.asked or asked_for(understood.text),  # read once per turn; parsed here when not
         )
         scored = self.score(question, passages, understood.vector)
         best = scored[0].score if scored else 0.0
@@ -235,7 +236,7 @@ class QuoteAnswerer:
                 answer.text = gaps.refusal_text()
             answer.confidence, answer.support = best, support.probability
             return answer
-        asked = asked_for(understood.text)  # the question as read: normalised and cut to a sane length
+        asked = understood.asked or asked_for(understood.text)
         if asked.speaker and any(mentions(o, word_string(asked.speaker)) for o in understood.outlets):
             asked = replace(asked, speaker="")  # "What did TechCrunch write": what the outlet reported
         views = article_views(passages)  # a sentence's context runs on into the next passage of its article
@@ -358,7 +359,8 @@ class QuoteAnswerer:
         questions ("Who has won the most World Cups?") and photo captions are not quoted, unless nothing else is
         close enough."""
         named = NamedBonus(passages)
-        bonus = [kind_bonus(question.kind, s.text) + named(question, s.passage_rank) for s in scored]
+        wanted = question.asked or Asked()
+        bonus = [kind_bonus(wanted, s.text) + named(question, s.passage_rank) for s in scored]
         with_bonus = {id(s): s.score + b for s, b in zip(scored, bonus, strict=True)}
         ranking = {id(s): s.relevance + b for s, b in zip(scored, bonus, strict=True)}
         # eligible: close enough to the question on the threshold's scale; then ordered by relevance
@@ -371,7 +373,6 @@ class QuoteAnswerer:
         by_score = sorted(scored, key=lambda s: -with_bonus[id(s)])
         chosen = self._lead_with_name(question, by_score, with_bonus, passages, chosen)
         chosen = lead_with_speaker(question, ranked, ranking, chosen)
-        chosen = lead_with_kind(question, ranked, chosen)  # a figure asked for leads before the speaker
         if len(question.parts) < 2:
             return distinct(chosen)[:MAX_QUOTES]
         vectors = self.sentence_vectors([s.text for s in scored])

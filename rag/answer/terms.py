@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.answer.memo import Memo
 from rag.archive.lexical import tokenize
+from rag.retrieval.memo import Memo
 
 PHRASE_BONUS = 0.04  # per two-word phrase of the question (or part) that a sentence repeats
 MAX_PHRASES = 3  # phrases counted at most

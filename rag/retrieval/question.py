@@ -12,64 +12,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from rag.retrieval.asked import Asked, asked_for
 from rag.retrieval.clauses import clauses_and_parts, part_of
 from rag.retrieval.names import cited_sources, named_entities, speakers
 from rag.retrieval.periods import Period, mentioned_periods
-from rag.retrieval.wording import AUXILIARIES, DATE, TOKEN, content_words, mentioned_days, mentioned_outlets
+from rag.retrieval.wording import DATE, TOKEN, content_words, mentioned_days, mentioned_outlets
 
-_PERSON_NOUNS = frozenset(
-    """person individual player star executive politician candidate musician singer artist athlete actor actress
-    author writer journalist reporter official leader founder ceo manager coach quarterback footballer""".split()
-)
-_ENTITY_NOUNS = _PERSON_NOUNS | frozenset(
-    """company organisation organization firm team platform institution entity group chatbot tool app brand
-    startup network agency bank club league party outlet website service product model exchange country""".split()
-)
-_WHICH_ENTITY = re.compile(
-    rf"\b(?:which|what)\s+(?:(?!(?:{AUXILIARIES})\b)[\w'-]+\s+){{0,2}}?"
-    rf"({'|'.join(sorted(_ENTITY_NOUNS, key=len, reverse=True))})\b"
-)
-_QUESTION_WORDS = {
-    "how much": "number",
-    "how many": "number",
-    "what percentage": "number",
-    "what amount": "number",
-    "what is the value": "number",
-    "when": "date",
-    "what date": "date",
-    "what year": "date",
-    "where": "place",
-    "which city": "place",
-    "which country": "place",
-    "who": "person",
-    "whom": "person",
-    "which person": "person",
-    "which individual": "person",
-    "why": "explanation",
-    "how": "explanation",
-}
-# "What's the death toll", "What was the fine", "What did Binance pay": a figure asked for without "how much". The
-# figure word ends its phrase ("the death toll in Gaza", not "the number one issue" or "the rate-setting
-# committee"); a money verb ends its clause ("What did Microsoft pay for …", not "pay attention to", "raise
-# concerns", "charge Apple with"), and comes before any "say about" ("What did unions say about pay?" is no figure)
-_MONEY_NOUNS = "fines?|costs?|price|budget|revenue|valuation|salary|turnover|profits?|debt|deficit|penalty|bail"
-_MONEY_VERBS = "fined|earn|earned|cost|pay|paid|raise|raised|spend|spent"
-_FIGURE_NOUNS = f"{_MONEY_NOUNS}|toll|total|number|amount|figure|rate|score|size|tally|count|losses"
-_NOT_A_FIGURE = r"(?!\s+of\s+living)"  # "the cost of living crisis" is a subject
-_PHRASE_END = (
-    r"(?!-)(?=\s*(?:$|[?,.;]|(?:of|in|for|on|at|from|to|after|since|over|this|last|so far|when|during|among|by|"
-    r"under|as|imposed|paid|agreed)\b))"
-)
-_SUBJECT_WORD = r"(?:(?!(?:say|says|said|tell|told|think|about|regarding|that|which|who)\b)[\w'’.-]+\s+)"
-FIGURE_QUESTION = (
-    rf"\bwhat(?:['’]s|\s+(?:is|was|are|were|will\s+be))\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,2}}?"
-    rf"(?:{_FIGURE_NOUNS}){_NOT_A_FIGURE}{_PHRASE_END}"
-    rf"|\bwhat\s+(?:did|does|do|will|would)\s+{_SUBJECT_WORD}{{1,5}}?(?:{_MONEY_VERBS}){_PHRASE_END}"
-    rf"|\bwhat\s+(?:was|were|is)\s+{_SUBJECT_WORD}{{1,4}}?(?:fined|paid){_PHRASE_END}"
-)
-MONEY_QUESTION = re.compile(rf"\bhow much\b|\b(?:{_MONEY_NOUNS}|{_MONEY_VERBS})\b", re.IGNORECASE)
-_FIGURE = re.compile(FIGURE_QUESTION, re.IGNORECASE)
-_YES_NO = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
 _ORDER = re.compile(
     r"\b(before|after|earlier|later|prior to|preced\w*|came first|first to|subsequent\w*|more recent)\b", re.IGNORECASE
 )
@@ -98,7 +46,6 @@ class Question:
     dates: tuple[str, ...] = ()
     days: tuple[str, ...] = ()
     periods: tuple[Period, ...] = ()
-    kind: str = "other"
     asks_order: bool = False
     unknown_sources: tuple[str, ...] = ()
     possible_sources: tuple[str, ...] = ()
@@ -108,26 +55,7 @@ class Question:
     clauses: tuple[str, ...] = ()  # its clauses as written, before parts borrow from each other (`clauses.py`)
     vector: tuple[float, ...] = ()  # its embedding, when read for a turn (`read_question`): retrieval's dense
     # search and the quote answerer's sentence scores both use it, so it is embedded once
-
-
-def answer_kind(text: str) -> str:
-    """The kind of answer a question wants: number, date, place, person, yes/no, explanation, or other."""
-    lowered = text.lower().strip()
-    if _YES_NO.match(lowered):
-        return "yesno"
-    best, start = ("", "other"), len(lowered)
-    for phrase, kind in _QUESTION_WORDS.items():
-        match = re.search(rf"\b{re.escape(phrase)}\b", lowered)
-        if match and (not best[0] or match.start() < start):
-            best, start = (phrase, kind), match.start()
-    if best[1] == "explanation" and re.search(r"\bhow (much|many|long|big|large|old)\b", lowered):
-        return "number"
-    figure = _FIGURE.search(lowered)
-    if figure and (best[1] == "other" or figure.start() <= start):
-        return "number"  # "What was the death toll when the hospital was hit?" asks for the toll
-    if best[1] == "other" and (match := _WHICH_ENTITY.search(lowered)):
-        return "person" if match.group(1) in _PERSON_NOUNS else "name"
-    return best[1]
+    asked: Asked | None = None  # what it asks for (`asked.py`, spaCy's parse), when read for a turn
 
 
 def understand(
@@ -166,7 +94,6 @@ def understand(
         dates=tuple(m.group() for m in DATE.finditer(text)),
         days=tuple(mentioned_days(text, published=True)),
         periods=periods,
-        kind=answer_kind(text),
         asks_order=bool(_ORDER.search(text)) and len(named) + len(DATE.findall(text)) >= 2,
         unknown_sources=tuple(sure),
         possible_sources=tuple(possible),
@@ -183,10 +110,10 @@ def read_question(
     reference: date | Callable[[], date | None] | None,
     embed: Callable[[str], Sequence[float]],
 ) -> Question:
-    """A question read once for a turn: what `understand` reads, and its embedding (by `embed`), which retrieval and
-    the quote answerer then share."""
+    """A question read once for a turn: what `understand` reads, what it asks for (`asked_for`) and its embedding (by
+    `embed`), which retrieval and the answerers then share."""
     question = understand(text, outlets, reference)
-    return replace(question, vector=tuple(float(x) for x in embed(question.text)))
+    return replace(question, vector=tuple(float(x) for x in embed(question.text)), asked=asked_for(question.text))
 
 
 # after "about", "regarding" or "concerning"; "about 40 people" is an amount, not a topic

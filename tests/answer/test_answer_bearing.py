@@ -1,4 +1,4 @@
-"""What a question asks for (`rag/answer/asked.py`, spaCy's parse), which sentences can answer it
+"""What a question asks for (`rag/retrieval/asked.py`, spaCy's parse), which sentences can answer it
 (`rag/answer/bearing.py`, spaCy's entities), and the quote answerer built on them: it leads with the sentence
 that holds the answer, highlights the answer, and refuses a near-miss, naming what the archive has instead."""
 
@@ -10,12 +10,12 @@ import pytest
 from conftest import make_engine
 from support import write_md
 
-from rag.answer.asked import asked_for
 from rag.answer.bearing import answer_spans, background
-from rag.answer.entities import Mention
 from rag.archive.knowledge import Archive
 from rag.config import Settings
 from rag.ingest.pipeline import ingest_paths
+from rag.retrieval.asked import asked_for
+from rag.retrieval.entities import Mention
 from rag.ui.render import answer_markdown
 
 

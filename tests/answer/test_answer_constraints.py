@@ -11,13 +11,13 @@ import pytest
 from conftest import make_engine
 from support import write_md
 
-from rag.answer.asked import asked_for
 from rag.answer.bearing import answer_spans, place_rank
 from rag.answer.constraints import about, recognised, recognised_speakers, said_by, subject_names
-from rag.answer.entities import Mention, mentions_of
 from rag.archive.knowledge import Archive
 from rag.config import Settings
 from rag.ingest.pipeline import ingest_paths
+from rag.retrieval.asked import asked_for
+from rag.retrieval.entities import Mention, mentions_of
 from rag.retrieval.wording import words
 
 

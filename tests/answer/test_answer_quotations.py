@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.articles import GAP, InArticle, article_views
-from rag.answer.asked import asked_for
 from rag.answer.constraints import said_by
 from rag.answer.quotations import in_quotation, quotation_around, runs, said_in
 from rag.models import Passage
+from rag.retrieval.asked import asked_for
 
 COACH = [
     "Mara Voss is an unabashed admirer of her coach.",

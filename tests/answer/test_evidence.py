@@ -11,11 +11,9 @@ from rag.answer.evidence import (
     find_gaps,
     furniture,
     holds_kind,
-    holds_money,
     missing_names,
     order_sentence,
 )
-from rag.answer.leads import leading_phrase
 from rag.answer.names import mentions, names_speaker, quotes_speaker
 from rag.retrieval.question import understand
 from rag.retrieval.wording import word_string
@@ -152,12 +150,10 @@ def test_titles_weekdays_and_single_outlet_questions() -> None:
 
 
 def test_what_a_sentence_holds_for_how_much_and_when_questions() -> None:
-    """A year or a day of the month is a date, not an amount; a sum of money or a share is what "how much" wants."""
+    """A year or a day of the month is a date, not an amount."""
     assert holds_kind("number", "Two people suffered minor injuries.")
-    assert holds_kind("number", "Binance will pay $4.3 billion.") and holds_money("Binance will pay $4.3 billion.")
-    assert holds_money("Fines can reach 6% of annual turnover.") and holds_money("a fine of €35m")
+    assert holds_kind("number", "Binance will pay $4.3 billion.") and holds_kind("number", "a fine of €35m")
     assert not holds_kind("number", "On October 7, 2023 the talks began at 10:30 a.m.")
-    assert not holds_money("Eight drones were used.")
     assert holds_kind("date", "The talks began on Tuesday.") and holds_kind("date", "It was first made in 2022.")
     assert not holds_kind("date", "Prices may rise.")
 
@@ -258,11 +254,7 @@ def test_in_a_question_of_several_parts_one_missing_topic_is_a_notice() -> None:
     assert "“housing”" in gaps.partial_notice()
 
 
-def test_the_figure_or_date_a_question_asks_first_is_told_from_a_clause() -> None:
-    """ "When" in a clause ("say when he visited") asks for no date; names that start like months are no dates."""
-    assert leading_phrase("date", "When did the CEO step down?") == "When"
-    assert leading_phrase("number", "According to TechCrunch, how many drones were used?") == "how many"
-    assert not leading_phrase("date", "What did Biden say when he visited Kyiv?")
+def test_names_that_start_like_months_are_no_dates() -> None:
     assert not any(holds_kind("date", s) for s in ("Mark Zuckerberg spoke.", "Mayor Adams said.", "Theresa May."))
     assert holds_kind("number", "Police said 2000 people marched.") and holds_kind("date", "In 2023 the firm grew.")
 

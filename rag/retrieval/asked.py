@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from rag.answer.entities import Word, parse
+from rag.retrieval.entities import Word, parse
 
 AMOUNT_LABELS = frozenset({"MONEY", "CARDINAL", "PERCENT", "QUANTITY"})
 LABELS: dict[str, frozenset[str]] = {
@@ -24,7 +24,8 @@ LABELS: dict[str, frozenset[str]] = {
     "number": frozenset({"CARDINAL", "QUANTITY", "MONEY"}),
     "money": frozenset({"MONEY", "QUANTITY"}),  # "nine pounds" may come back as a weight
     "percentage": frozenset({"PERCENT"}),
-    "quantity": AMOUNT_LABELS | {"DATE", "TIME"},
+    "quantity": AMOUNT_LABELS,
+    "duration": AMOUNT_LABELS | {"DATE", "TIME"},  # "how long", "how old": "three years" is a DATE to the model
 }
 _WANTED = {
     "person": "the person asked for",
@@ -33,7 +34,8 @@ _WANTED = {
     "place": "the place asked for",
     "date": "when it was",
 }
-AMOUNT_KINDS = frozenset({"number", "money", "percentage", "quantity"})
+AMOUNT_KINDS = frozenset({"number", "money", "percentage", "quantity", "duration"})
+NAME_KINDS = frozenset({"person", "who", "organisation"})
 # the classes of the noun a "which"/"what" governs
 _PERSON = frozenset(
     """person individual player star executive politician candidate musician singer artist athlete actor actress
@@ -67,7 +69,7 @@ SPEECH_VERBS = _ASKS_WORDS | frozenset(
     insist admit announce acknowledge concede remark comment reply urge declare joke recall promise vow stress
     emphasise emphasize suggest reveal confirm deny""".split()
 )
-_MONEY_VERBS = frozenset("cost pay raise earn spend charge fetch sell".split())
+_MONEY_VERBS = frozenset("cost pay raise earn spend charge fetch sell fine".split())
 _EITHER = frozenset("investor investors owner owners buyer bidder sponsor backer partner winner".split())
 _YES_NO = frozenset("is are was were do does did has have had can could will would should".split())
 _HOW_FIGURES = frozenset("long old big large far tall fast high".split())
@@ -77,8 +79,8 @@ _HOW_FIGURES = frozenset("long old big large far tall fast high".split())
 class Asked:
     """What a question asks for."""
 
-    kind: str = "open"  # person, who, organisation, place, date, number, money, percentage, quantity, quote,
-    # yesno, reason or open
+    kind: str = "open"  # person, who, organisation, place, date, number, money, percentage, quantity, duration,
+    # quote, yesno, reason or open
     measure: tuple[str, ...] = ()  # what an amount measures, as the question words it ("users", "valuation")
     qualifiers: tuple[str, ...] = ()  # words that narrow the measure ("daily", "annual", "seed")
     credited: tuple[str, ...] = ()  # whom the question credits with the fact ("according to IoT Analytics"): the
@@ -114,6 +116,11 @@ class Asked:
         if self.speaker:
             return f"what {self.speaker} said"
         return _WANTED.get(self.kind, "what is asked for")
+
+    @property
+    def named(self) -> bool:
+        """Whether the answer is a name: a person's, an organisation's or either ("who")."""
+        return self.kind in NAME_KINDS
 
     @property
     def amount(self) -> bool:
@@ -293,7 +300,11 @@ def _asks_words(words: list[Word], wh: Word) -> bool:
 def _money_verb(words: list[Word], wh: Word) -> bool:
     """Whether the question's clause turns on paying, costing or raising ("How much did ASOS pay"), so a sum is
     asked for, not a share ("How much did the stock fall")."""
-    return any(w.lemma in _MONEY_VERBS for w in words[wh.i + 1 :] if w.sent == wh.sent)
+    return any(
+        w.lemma in _MONEY_VERBS or w.text.lower() == "fined"  # the model's lemma of "fined" is "fin"
+        for w in words[wh.i + 1 :]
+        if w.sent == wh.sent
+    )
 
 
 def _how(words: list[Word], how: Word) -> Asked:
@@ -301,8 +312,11 @@ def _how(words: list[Word], how: Word) -> Asked:
     word = nxt.text.lower() if nxt is not None else ""
     if nxt is not None and (word in ("many", "much") or word in _HOW_FIGURES):
         run = _run(words, nxt, proper=word == "many")  # "how many Steam Decks"
-        if not run and words[nxt.i + 1 : nxt.i + 2] and words[nxt.i + 1].text.lower() == "a":  # "how big a stake"
+        if not run and word != "much" and words[nxt.i + 1 : nxt.i + 2] and words[nxt.i + 1].text.lower() == "a":
+            # "how big a stake" (but "how much a year" is a rate: per year)
             run = _run(words, words[nxt.i + 1])
+        if not run and word == "much":  # "how much lower was the risk": the risk is what the amount measures
+            run = _compared(words, nxt)
         measure, qualifiers = _measure(run)
         if measure:  # "how many women and girls" counts both
             measure += tuple(w.text.lower() for w in words if w.head == run[-1].i and w.dep == "conj")
@@ -313,8 +327,17 @@ def _how(words: list[Word], how: Word) -> Asked:
             return Asked("number", measure, qualifiers)
         if word == "much" and (run[-1].lemma in _MONEY | {"money"} if run else _money_verb(words, how)):
             return Asked("money", measure, qualifiers)
-        return Asked("quantity", measure, qualifiers)
+        return Asked("duration" if word in ("long", "old") else "quantity", measure, qualifiers)
     return Asked("quote") if _asks_words(words, how) else Asked("reason")
+
+
+def _compared(words: list[Word], much: Word) -> list[Word]:
+    """The subject that "how much higher/lower/bigger" compares ("how much lower was the risk of death" -> "risk"):
+    the subject of the verb the comparative completes; none when no noun is its subject."""
+    if much.i + 1 >= len(words) or words[much.i + 1].pos != "ADJ" or words[much.i + 1].dep != "acomp":
+        return []
+    verb = words[much.i + 1].head
+    return [w for w in words if w.head == verb and w.dep in ("nsubj", "nsubjpass") and w.pos == "NOUN"][:1]
 
 
 _PLAIN_VERBS = frozenset("be have do get make say take give".split())
@@ -333,7 +356,8 @@ def _action(words: list[Word], noun: Word) -> Word | None:
 
 def _what(words: list[Word], wh: Word) -> Asked:
     run = _run(words, wh)
-    if not run and wh.i + 1 < len(words) and words[wh.i + 1].lemma == "be":  # "what was the Swans' attendance"
+    if not run and wh.i + 1 < len(words) and words[wh.i + 1].lemma == "be" and words[wh.i + 1].dep != "aux":
+        # "what was the Swans' attendance" (not "what is the cost of living crisis doing")
         first = next((w for w in words[wh.i + 2 : wh.i + 8] if w.pos in ("NOUN", "ADJ")), None)
         run = _run(words, words[first.i - 1]) if first is not None else []
     if not run:  # "what did the ticket cost", "what did X say Microsoft paid"

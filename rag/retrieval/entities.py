@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from rag.answer.memo import Memo
+from rag.retrieval.memo import Memo
 
 ENTITY_CACHE_SIZE = 50_000
 _ONLY_ENTITIES = ("tagger", "attribute_ruler", "parser", "lemmatizer")  # the recogniser needs only tok2vec
