@@ -7,19 +7,9 @@ import re
 
 from rag.ingest.text import split_sentences
 from rag.models import Citation, Passage
+from rag.retrieval.wording import content_words
 
 _CITE = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    "a an and are as at be by did do does for from had has have he her his how i in is it its of on or "
-    "said say says she that the their them they this to was were what when where which who why will with "
-    "would you".split()
-)
-
-
-def content_words(text: str) -> set[str]:
-    """Lower-case content words of a text (no stop words)."""
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
 
 
 def answer_sentences(text: str) -> list[str]:

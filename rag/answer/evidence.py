@@ -1,5 +1,5 @@
 """What the retrieved passages can and cannot support for a question: the names and sources they lack, the best
-sentence for each part of the question, and the order of two dated reports (computed from publication dates).
+sentence for each part of the question, and which sentences are page furniture rather than the story's own.
 """
 
 from __future__ import annotations
@@ -311,34 +311,6 @@ def furniture(sentence: str) -> bool:
     ("Combination showing Former FTX CEO, Sam Bankman-Fried (L) and Zhao Changpeng (R), founder and chief executive
     officer of Binance") names people without saying what they did."""
     return asks(sentence) or caption(sentence)
-
-
-def order_sentence(passages: Sequence[Passage], numbers: dict[int, int]) -> str:
-    """For a question about which report came first: the publication order of the first two dated articles cited,
-    as a sentence with their citations (computed from the dates, not read from the text); empty when unknown."""
-    dated: list[tuple[str, int, Passage]] = []
-    seen: set[str] = set()
-    for rank, n in sorted(numbers.items(), key=lambda item: item[1]):
-        p = passages[rank]
-        if p.published_at and p.article_id not in seen:
-            seen.add(p.article_id)
-            dated.append((p.published_at[:10], n, p))
-    if len(dated) < 2:
-        return ""
-    (day_a, n_a, a), (day_b, n_b, b) = dated[0], dated[1]
-    label_a, label_b = a.outlet or "one report", b.outlet or "the other"
-    if day_a == day_b:
-        return f"Both reports were published on {day_a}: {label_a} [{n_a}] and {label_b} [{n_b}]."
-    (first_day, first_n, first), (then_day, then_n, then) = sorted([(day_a, n_a, a), (day_b, n_b, b)])[:2]
-    return (
-        f"By publication date, {_the(first.outlet or 'first')} report of {first_day} [{first_n}] came before "
-        f"{_the(then.outlet or 'other')} report of {then_day} [{then_n}]."
-    )
-
-
-def _the(outlet: str) -> str:
-    """ "the TechCrunch", but "The Verge" (no doubled article)."""
-    return outlet if outlet.lower().startswith("the ") else f"the {outlet}"
 
 
 _CITATION = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")

@@ -14,7 +14,6 @@ from rag.answer.articles import InArticle, article_views
 from rag.answer.base import Focus, Turn, refusal, rule_condense
 from rag.answer.bearing import answer_spans, background, place_rank, topic_hits
 from rag.answer.candidates import answer_candidates
-from rag.answer.citations import content_words
 from rag.answer.constraints import about, recognised, recognised_speakers, subject_names
 from rag.answer.evidence import (
     Gaps,
@@ -23,7 +22,6 @@ from rag.answer.evidence import (
     furniture,
     kind_bonus,
     missing_names,
-    order_sentence,
     outlet_notice,
     period_notice,
 )
@@ -39,7 +37,7 @@ from rag.retrieval.asked import Asked, asked_for
 from rag.retrieval.entities import Mention, warm_up
 from rag.retrieval.memo import Memo
 from rag.retrieval.question import Question, understand
-from rag.retrieval.wording import word_string
+from rag.retrieval.wording import content_words, word_string
 
 VECTOR_CACHE_SIZE = 50_000
 MAX_PER_PART = 2
@@ -251,7 +249,7 @@ class QuoteAnswerer:
             lead = self._whole(asked, bearer[0], passages, views)
             rest = [c for c in chosen if c is not bearer[0] and c.text not in lead.text]
             chosen = [lead, *(rest if len(understood.parts) > 1 else rest[: self.max_sentences - 1])]
-        answer = self._compose(understood, within(chosen, MAX_SENTENCES - understood.asks_order), passages)
+        answer = self._compose(understood, within(chosen, MAX_SENTENCES), passages)
         if bearer is not None and bearer[1].label not in ("QUOTE", "SPEECH"):
             answer.span, answer.span_at = bearer[1].text, span_in(answer.text, bearer[0].text, bearer[1])
         answer.confidence, answer.support = best, support.probability
@@ -447,8 +445,7 @@ class QuoteAnswerer:
         return [holder, *chosen]
 
     def _compose(self, question: Question, chosen: list[ScoredSentence], passages: list[Passage]) -> Answer:
-        """The answer text: each quote with its outlet and date and its citation; the order of two reports when
-        the question asks which came first."""
+        """The answer text: each quote with its outlet and date and its citation."""
         numbers: dict[int, int] = {}
         citations: list[Citation] = []
         parts = []
@@ -478,8 +475,6 @@ class QuoteAnswerer:
                 if where
                 else f"{sentence.text} [{numbers[sentence.passage_rank]}]"
             )
-        if question.asks_order and (order := order_sentence(passages, numbers)):
-            parts.append(order)
         return Answer(
             text="\n\n".join(parts),
             refused=False,

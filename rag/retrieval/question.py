@@ -9,18 +9,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from rag.retrieval.asked import Asked, asked_for
 from rag.retrieval.clauses import clauses_and_parts, part_of
 from rag.retrieval.names import cited_sources, named_entities, speakers
 from rag.retrieval.periods import Period, mentioned_periods
-from rag.retrieval.wording import DATE, TOKEN, content_words, mentioned_days, mentioned_outlets
+from rag.retrieval.wording import TOKEN, mentioned_days, mentioned_outlets
 
-_ORDER = re.compile(
-    r"\b(before|after|earlier|later|prior to|preced\w*|came first|first to|subsequent\w*|more recent)\b", re.IGNORECASE
-)
 _MAX_QUESTION = 2000  # characters read of a question (a longer one is cut, never slow)
 
 
@@ -43,14 +40,11 @@ class Question:
     parts: tuple[QuestionPart, ...]
     entities: tuple[str, ...] = ()
     outlets: tuple[str, ...] = ()
-    dates: tuple[str, ...] = ()
     days: tuple[str, ...] = ()
     periods: tuple[Period, ...] = ()
-    asks_order: bool = False
     unknown_sources: tuple[str, ...] = ()
     possible_sources: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()
-    content_words: frozenset[str] = field(default_factory=frozenset)
     topics: tuple[str, ...] = ()  # what the question asks about ("what did the minister say about smoking")
     clauses: tuple[str, ...] = ()  # its clauses as written, before parts borrow from each other (`clauses.py`)
     vector: tuple[float, ...] = ()  # its embedding, when read for a turn (`read_question`): retrieval's dense
@@ -91,14 +85,11 @@ def understand(
         parts=parts,
         entities=tuple(named_entities(text, known, numbered=True)),
         outlets=tuple(named),
-        dates=tuple(m.group() for m in DATE.finditer(text)),
         days=tuple(mentioned_days(text, published=True)),
         periods=periods,
-        asks_order=bool(_ORDER.search(text)) and len(named) + len(DATE.findall(text)) >= 2,
         unknown_sources=tuple(sure),
         possible_sources=tuple(possible),
         speakers=tuple(speakers(text, known)),
-        content_words=content_words(text),
         topics=tuple(topics(text)),
         clauses=tuple(clauses),
     )

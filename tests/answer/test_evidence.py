@@ -12,7 +12,6 @@ from rag.answer.evidence import (
     furniture,
     holds_kind,
     missing_names,
-    order_sentence,
 )
 from rag.answer.names import mentions, names_speaker, quotes_speaker
 from rag.retrieval.question import understand
@@ -120,16 +119,6 @@ def test_claim_support_checks_numbers_names_negations_and_words() -> None:
     assert claim_supported(marked, [FED])
 
 
-def test_the_order_of_two_reports_comes_from_their_publication_dates() -> None:
-    text = order_sentence([FED, ECB], {0: 1, 1: 2})
-    assert text == (
-        "By publication date, the Euro Daily report of 2023-10-26 [2] came before the Reuters Wire report of "
-        "2023-11-01 [1]."
-    )
-    assert claim_supported(text, [FED, ECB])
-    assert order_sentence([FED], {0: 1}) == ""
-
-
 def test_claim_support_is_not_fooled_by_parts_of_numbers_or_a_made_up_prefix() -> None:
     assert not claim_supported("The Federal Reserve held rates at 5% [1].", [FED])  # 5 is not 5.25
     assert not claim_supported("The Federal Reserve held rates at 25% [1].", [FED])
@@ -146,7 +135,6 @@ def test_a_place_or_subject_next_to_report_words_is_no_unknown_source() -> None:
 
 def test_titles_weekdays_and_single_outlet_questions() -> None:
     assert understand("What did President Biden say on Monday?").entities == ("Biden",)
-    assert not understand("What did Reuters Wire report after the earthquake?", ["Reuters Wire"]).asks_order
 
 
 def test_what_a_sentence_holds_for_how_much_and_when_questions() -> None:

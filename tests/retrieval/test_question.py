@@ -78,12 +78,6 @@ def test_the_kind_of_answer_a_question_wants(question: str, kind: str) -> None:
     assert asked_for(question).kind == kind
 
 
-def test_dates_and_order_questions() -> None:
-    q = understand("Was the TechCrunch report of October 7, 2023 published before the one of 2023-10-09?", OUTLETS)
-    assert q.dates == ("October 7, 2023", "2023-10-09") and q.asks_order
-    assert not understand("What did TechCrunch report about drones?", OUTLETS).asks_order
-
-
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
