@@ -356,8 +356,7 @@ def _action(words: list[Word], noun: Word) -> Word | None:
 
 def _what(words: list[Word], wh: Word) -> Asked:
     run = _run(words, wh)
-    if not run and wh.i + 1 < len(words) and words[wh.i + 1].lemma == "be" and words[wh.i + 1].dep != "aux":
-        # "what was the Swans' attendance" (not "what is the cost of living crisis doing")
+    if not run and wh.i + 1 < len(words) and words[wh.i + 1].lemma == "be":  # "what was the Swans' attendance"
         first = next((w for w in words[wh.i + 2 : wh.i + 8] if w.pos in ("NOUN", "ADJ")), None)
         run = _run(words, words[first.i - 1]) if first is not None else []
     if not run:  # "what did the ticket cost", "what did X say Microsoft paid"
