@@ -169,7 +169,7 @@ def outlet_notice(outlets: Sequence[str], cited: Sequence[Passage]) -> str:
 
 
 _WHEN_WORDS = frozenset(
-    "in during throughout since from after before until between following prior today yesterday this last past "
+    "in on during throughout since from after before until between following prior today yesterday this last past "
     "the".split()
 )
 

@@ -15,7 +15,7 @@ from rag.retrieval.wording import word_string
 LEAD_MARGIN = 0.10  # the sentence naming the answer may score this far below the threshold (and the sentence
 # naming the speaker this far below the best), no further
 OUTLET_BONUS = 0.10  # a part that names an outlet prefers that outlet's sentences
-DAY_BONUS = 0.10  # a part that names a report's publication day prefers sentences of that day's articles
+DAY_BONUS = 0.10  # a part that names a period prefers sentences of that period's articles
 
 
 class _Text(Protocol):
@@ -58,10 +58,10 @@ def distinct(chosen: list[Quote]) -> list[Quote]:
 
 
 class NamedBonus:
-    """The preference for a passage of an outlet, a publication day or a period that the question (or a part of it)
-    names. An outlet's passage is preferred only when it is on the subject too (it mentions one of the names the
-    part asks about, when it asks about any): "what did the Guardian report about Bankman-Fried's trial" does not
-    prefer a Guardian sentence about Snap. Remembered per part and passage (each is asked about every sentence)."""
+    """The preference for a passage of an outlet or a period that the question (or a part of it) names. An outlet's
+    passage is preferred only when it is on the subject too (it mentions one of the names the part asks about, when
+    it asks about any): "what did the Guardian report about Bankman-Fried's trial" does not prefer a Guardian
+    sentence about Snap. Remembered per part and passage (each is asked about every sentence)."""
 
     def __init__(self, passages: Sequence[Passage]) -> None:
         self.passages = passages
@@ -74,7 +74,7 @@ class NamedBonus:
             passage = self.passages[rank]
             outlet = bool(asked.outlets) and passage.outlet in asked.outlets and self._on_subject(asked, rank)
             day = passage.published_at[:10]
-            dated = (asked.days and day in asked.days) or any(p.holds(day) for p in asked.periods)
+            dated = any(p.holds(day) for p in asked.periods)
             self._bonus[key] = (OUTLET_BONUS if outlet else 0.0) + (DAY_BONUS if dated else 0.0)
         return self._bonus[key]
 

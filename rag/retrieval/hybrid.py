@@ -16,16 +16,15 @@ from rag.archive.knowledge import Archive
 from rag.archive.store import ArchiveStore, RowSource
 from rag.models import Passage
 from rag.retrieval.clauses import clauses_and_parts, part_of, shared_period
-from rag.retrieval.periods import Period, mentioned_periods
-from rag.retrieval.question import Question
-from rag.retrieval.wording import keywords, mentioned_days, mentioned_outlets
+from rag.retrieval.periods import Period
+from rag.retrieval.question import Question, all_periods
+from rag.retrieval.wording import keywords, mentioned_outlets
 
 RRF_K = 60
 CANDIDATES = 40
 DENSE_WEIGHT = 0.2  # measured on MultiHop-RAG dev (docs/retrieval.md): keywords rank news best, meaning helps a little
 PART_WEIGHT = 0.5  # each part of a several-part question gets a keyword ranking of its own
 PART_CANDIDATES = 2  # of which only its best passages count: deeper ones, summed over parts, crowd out the best
-DAY_WEIGHT = 1.0  # a part naming a report's publication day gets a keyword ranking within that day (and outlet)
 PERIOD_WEIGHT = 1.0  # so does a period the question names ("after October 4", "last week", "in early November")
 PER_ARTICLE = 4  # at most this many passages of one article in the results, so other articles get a place
 
@@ -154,18 +153,11 @@ class HybridRetriever:
             periods = list(question.periods)
         else:
             clauses, parts = clauses_and_parts(query, outlets)
-            periods = mentioned_periods(query, self.archive.newest)
+            periods = all_periods(query, self.archive.newest)
         by_part = [(part, keywords(part, outlets)) for part in parts] if len(parts) > 1 else []
         if self.outlet_boost:
             for outlet in named_outlets:
                 rankings.append((1.0, lexical.search(asked, k, flt.narrowed(outlet), scores)))
-        for part in parts:  # "the TechCrunch report published on October 7": that outlet's articles of that day
-            for day in mentioned_days(part, published=True):
-                dated = flt.within_day(day)
-                named = mentioned_outlets(part, outlets, flt)[:1] if self.outlet_boost else []
-                if dated is not None:
-                    dated = dated.narrowed(named[0]) if named else dated
-                    rankings.append((DAY_WEIGHT, lexical.search(asked, k, dated, scores)))
         for period in periods:  # the answerer reads them the same way
             within = flt.within(period.start, period.end)
             if within is not None:

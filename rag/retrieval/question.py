@@ -1,7 +1,7 @@
 """What a question asks, read by code from its text and the archive's own outlet names: its parts (`clauses.py`),
-the names and other specific terms it is about (`names.py`), the dates it mentions (`wording.py`), whether it asks
-about the order of two reports, what it asks about and the kind of answer it wants. Used by the answerers
-(evidence per part, honest refusals); retrieval reads the clauses, outlets and days directly.
+the names and other specific terms it is about (`names.py`), the periods it names (`periods.py`), what it asks about
+and, for a turn, what it asks for (`asked.py`) and its embedding. Used by the answerers (evidence per part, honest
+refusals) and by retrieval (clauses, parts, periods, embedding); retrieval reads publication days itself.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from rag.retrieval.asked import Asked, asked_for
 from rag.retrieval.clauses import clauses_and_parts, part_of
 from rag.retrieval.names import cited_sources, named_entities, speakers
 from rag.retrieval.periods import Period, mentioned_periods
-from rag.retrieval.wording import TOKEN, mentioned_days, mentioned_outlets
+from rag.retrieval.wording import TOKEN, mentioned_outlets, publication_periods
 
 _MAX_QUESTION = 2000  # characters read of a question (a longer one is cut, never slow)
 
@@ -28,7 +28,6 @@ class QuestionPart:
     text: str
     outlets: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
-    days: tuple[str, ...] = ()  # ISO days the part names ("published on October 7, 2023" -> "2023-10-07")
     periods: tuple[Period, ...] = ()  # periods that start in this part ("reported after October 4, 2023")
 
 
@@ -40,7 +39,6 @@ class Question:
     parts: tuple[QuestionPart, ...]
     entities: tuple[str, ...] = ()
     outlets: tuple[str, ...] = ()
-    days: tuple[str, ...] = ()
     periods: tuple[Period, ...] = ()
     unknown_sources: tuple[str, ...] = ()
     possible_sources: tuple[str, ...] = ()
@@ -50,6 +48,14 @@ class Question:
     vector: tuple[float, ...] = ()  # its embedding, when read for a turn (`read_question`): retrieval's dense
     # search and the quote answerer's sentence scores both use it, so it is embedded once
     asked: Asked | None = None  # what it asks for (`asked.py`, spaCy's parse), when read for a turn
+
+
+def all_periods(text: str, reference: date | Callable[[], date | None] | None) -> list[Period]:
+    """The periods a question names ("after October 4", "last week") and the reports' publication days it names
+    ("the TechCrunch report published on October 7, 2023"), in the order they are written."""
+    named = mentioned_periods(text, reference)
+    days = [p for p in publication_periods(text) if not any(q.start == p.start and q.end == p.end for q in named)]
+    return sorted([*named, *days], key=lambda p: p.at)
 
 
 def understand(
@@ -67,7 +73,7 @@ def understand(
     known = list(outlets)
     named = mentioned_outlets(text, known)
     sure, possible = cited_sources(text, known) if known else ([], [])
-    periods = tuple(mentioned_periods(text, reference))
+    periods = tuple(all_periods(text, reference))
     clauses, pieces = clauses_and_parts(text, known)
     owners = [part_of(p, clauses) for p in periods]  # where the period is written, not where it was lent
     parts = tuple(
@@ -75,7 +81,6 @@ def understand(
             piece,
             tuple(mentioned_outlets(piece, known)),
             tuple(named_entities(piece, known, numbered=True)),
-            tuple(mentioned_days(piece, published=True)),
             tuple(p for p, owner in zip(periods, owners, strict=True) if owner == index),
         )
         for index, piece in enumerate(pieces)
@@ -85,7 +90,6 @@ def understand(
         parts=parts,
         entities=tuple(named_entities(text, known, numbered=True)),
         outlets=tuple(named),
-        days=tuple(mentioned_days(text, published=True)),
         periods=periods,
         unknown_sources=tuple(sure),
         possible_sources=tuple(possible),

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from rag.archive.filters import ArchiveFilter
-from rag.retrieval.periods import parse_day
+from rag.retrieval.periods import Period, parse_day
 
 # Words that start a question or a clause and are capitalised only because of where they stand.
 FUNCTION_WORDS = frozenset(
@@ -128,6 +128,19 @@ def mentioned_days(text: str, published: bool = False) -> list[str]:
         if day.isoformat() not in days:
             days.append(day.isoformat())
     return days
+
+
+def publication_periods(text: str) -> list[Period]:
+    """The days a text names as a report's publication day ("the TechCrunch report published on October 7, 2023"),
+    each as a period of one day, so that they are searched, preferred and noticed as any period is."""
+    found: list[Period] = []
+    for match in DATE.finditer(text):
+        if not _PUBLISHED.search(text[max(0, match.start() - 80) : match.start()]):
+            continue
+        day = parse_day(match.group())
+        if day is not None and not any(p.start == day for p in found):
+            found.append(Period(day, day, f"on {match.group()}", match.start()))
+    return found
 
 
 def content_words(text: str) -> frozenset[str]:

@@ -255,6 +255,7 @@ def test_the_period_notice_names_each_period_missed_as_a_reader_would_say_it() -
 
     from rag.answer.evidence import period_notice
     from rag.retrieval.periods import Period
+    from rag.retrieval.wording import publication_periods
 
     cited = [make_passage("a", ["A sentence long enough to count."], published_at="2023-10-12T09:00:00Z")]
     october = Period(date(2023, 10, 1), date(2023, 10, 31), "October 2023")
@@ -264,6 +265,11 @@ def test_the_period_notice_names_each_period_missed_as_a_reader_would_say_it() -
     assert period_notice([november, last_week], cited) == (
         "None of the quoted articles was published “in November 2023” or “last week”, as the question asks; "
         "each quote shows its own date."
+    )
+    day = publication_periods("What did the TechCrunch report published on October 7, 2023 say?")
+    assert period_notice(day, cited) == (
+        "None of the quoted articles was published “on October 7, 2023”, as the question asks; each quote shows its "
+        "own date."
     )
 
 

@@ -8,7 +8,7 @@ from rag.retrieval.asked import asked_for
 from rag.retrieval.clauses import split_parts
 from rag.retrieval.names import name_words, named_entities, unknown_sources
 from rag.retrieval.question import topics, understand
-from rag.retrieval.wording import mentioned_days
+from rag.retrieval.wording import mentioned_days, publication_periods
 
 OUTLETS = ["TechCrunch", "The Verge", "The Independent - Sports", "Cnbc | World Business News Leader", "Engadget"]
 
@@ -112,6 +112,15 @@ def test_publication_days_named_in_a_question(text: str, days: list[str]) -> Non
     assert mentioned_days(text, published=True) == days
 
 
+def test_a_publication_day_is_a_period_of_one_day_and_an_events_date_is_none() -> None:
+    (day,) = publication_periods("the story published on Saturday, October 7, 2023")
+    assert day.start == day.end and day.holds("2023-10-07T08:00:00Z") and not day.holds("2023-10-08")
+    assert day.text == "on October 7, 2023"
+    assert publication_periods("What happened in the attack on October 7, 2023?") == []
+    q = understand("What did the TechCrunch report published on October 7, 2023 say about the trial?", OUTLETS)
+    assert [(p.start, p.end) for p in q.periods] == [(day.start, day.end)]
+
+
 def test_every_day_a_text_names_and_each_part_keeps_its_own() -> None:
     assert mentioned_days("the attack on October 7, 2023 and the vote of 2023-10-09") == ["2023-10-07", "2023-10-09"]
     q = understand(
@@ -119,8 +128,7 @@ def test_every_day_a_text_names_and_each_part_keeps_its_own() -> None:
         "did the coverage change?",
         OUTLETS,
     )
-    assert [p.days for p in q.parts] == [("2023-10-06",), ("2023-10-07",)]
-    assert q.days == ("2023-10-06", "2023-10-07")
+    assert [mentioned_days(p.text, published=True) for p in q.parts] == [["2023-10-06"], ["2023-10-07"]]
 
 
 def test_ordinals_timestamps_and_quotations_are_not_names() -> None:
