@@ -307,10 +307,24 @@ def caption(sentence: str) -> bool:
 
 def furniture(sentence: str) -> bool:
     """Whether a sentence is page furniture rather than the story's own statement: an article's own question
-    (`asks`) or a photo's caption or credit. It is quoted only when nothing else is close enough: a caption
-    ("Combination showing Former FTX CEO, Sam Bankman-Fried (L) and Zhao Changpeng (R), founder and chief executive
-    officer of Binance") names people without saying what they did."""
-    return asks(sentence) or caption(sentence)
+    (`asks`), a photo's caption or credit, or a headline in capitals that links to another story. It is quoted only
+    when nothing else is close enough: a caption ("Combination showing Former FTX CEO, Sam Bankman-Fried (L) and
+    Zhao Changpeng (R), founder and chief executive officer of Binance") names people without saying what they
+    did, and "MATTHEW PERRY CAUSE OF DEATH LISTED AS 'ACUTE EFFECTS OF KETAMINE'" is a link to another report."""
+    return asks(sentence) or caption(sentence) or shouted(sentence)
+
+
+SHOUTED_WORDS = 4  # words in capitals that make a line a headline (a sentence may hold a few acronyms)
+_CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’]+\b")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’]+\b")
+
+
+def shouted(sentence: str) -> bool:
+    """Whether a sentence is a headline set in capitals (a teaser for another story that the page embeds in the
+    text): at least four words of capitals and more of them than words in lower case. "NASA and the FBI said" is
+    no headline."""
+    caps = len(_CAPS_WORD.findall(sentence))
+    return caps >= SHOUTED_WORDS and caps > len(_LOWER_WORD.findall(sentence))
 
 
 _CITATION = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")

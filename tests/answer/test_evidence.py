@@ -152,6 +152,21 @@ def test_an_articles_own_questions_are_told_apart_from_its_statements() -> None:
     assert not asks("The minister asked whether the plan would work.")
 
 
+def test_a_headline_in_capitals_is_a_teaser_for_another_story_not_a_statement() -> None:
+    for teaser in (
+        "MATTHEW PERRY CAUSE OF DEATH LISTED AS 'ACUTE EFFECTS OF KETAMINE'",
+        "ULTIMATE FATHER’S DAY GIFT: SON DONATES KIDNEY TO SAVE HIS DAD’S LIFE",
+        "CLICK HERE TO GET THE FOX NEWS APP",
+    ):
+        assert furniture(teaser), teaser
+    for statement in (
+        "NASA and the FBI said the CIA and NSA agreed with the UN.",
+        "US GDP grew 3% as the IMF and WTO noted.",
+        "The BBC's HARDtalk host asked about the NHS.",
+    ):
+        assert not furniture(statement), statement
+
+
 def test_photo_captions_and_credits_are_page_furniture_not_statements() -> None:
     for caption in (
         "Combination showing Former FTX CEO, Sam Bankman-Fried (L) and Zhao Changpeng (R), founder and chief "
