@@ -94,11 +94,6 @@ class ArchiveFilter:
         """The same filter, limited to one outlet."""
         return replace(self, outlets=(outlet,))
 
-    def within_day(self, day: str) -> ArchiveFilter | None:
-        """The same filter, limited to articles published on one ISO day (UTC); None when the filter's own date
-        range leaves nothing of that day."""
-        return self.within(day, day)
-
     def within(self, first: str | date | None, last: str | date | None) -> ArchiveFilter | None:
         """The same filter, limited to articles published from day `first` to day `last` (UTC, both included;
         None leaves that end as the filter has it); None when the filter's own date range leaves nothing."""
