@@ -107,8 +107,8 @@ class ChatEngine:
         return self.answerer.condense(question, history) if history else question
 
     def read(self, question: str) -> Question:
-        """A stand-alone question read once for its turn: its parts, names, dates and periods, and its embedding,
-        which retrieval and the quote answerer share."""
+        """A stand-alone question read once for its turn: its parts, names and periods, what it asks for and its
+        embedding, which retrieval and the quote answerer share."""
         archive = self.archive
         return read_question(question, archive.outlets(), archive.newest, archive.embeddings.embed_query)
 

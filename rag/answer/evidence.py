@@ -15,7 +15,7 @@ from rag.retrieval.asked import Asked
 from rag.retrieval.names import named_entities
 from rag.retrieval.periods import Period
 from rag.retrieval.question import Question
-from rag.retrieval.wording import word_string, words
+from rag.retrieval.wording import DATE, word_string, words
 
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I
@@ -169,7 +169,7 @@ def outlet_notice(outlets: Sequence[str], cited: Sequence[Passage]) -> str:
 
 
 _WHEN_WORDS = frozenset(
-    "in on during throughout since from after before until between following prior today yesterday this last past "
+    "in during throughout since from after before until between following prior today yesterday this last past "
     "the".split()
 )
 
@@ -179,6 +179,8 @@ def _as_when(period: str) -> str:
     first, _, rest = period.partition(" ")
     if first.lower() == "of":
         return f"in {rest}"
+    if DATE.fullmatch(period):  # a publication day: "October 7, 2023"
+        return f"on {period}"
     return period if first.lower() in _WHEN_WORDS else f"in {period}"
 
 

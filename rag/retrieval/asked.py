@@ -72,6 +72,7 @@ SPEECH_VERBS = _ASKS_WORDS | frozenset(
 _MONEY_VERBS = frozenset("cost pay raise earn spend charge fetch sell fine".split())
 _EITHER = frozenset("investor investors owner owners buyer bidder sponsor backer partner winner".split())
 _YES_NO = frozenset("is are was were do does did has have had can could will would should".split())
+_LATER = frozenset("long longer late later early earlier soon sooner".split())
 _HOW_FIGURES = frozenset("long old big large far tall fast high".split())
 
 
@@ -315,6 +316,10 @@ def _how(words: list[Word], how: Word) -> Asked:
         if not run and word != "much" and words[nxt.i + 1 : nxt.i + 2] and words[nxt.i + 1].text.lower() == "a":
             # "how big a stake" (but "how much a year" is a rate: per year)
             run = _run(words, words[nxt.i + 1])
+        if word == "much" and (
+            run[-1].lemma == "time" if run else words[nxt.i + 1 : nxt.i + 2] and words[nxt.i + 1].lemma in _LATER
+        ):
+            return Asked("duration")  # "how much time", "how much longer": a length of time
         if not run and word == "much":  # "how much lower was the risk": the risk is what the amount measures
             run = _compared(words, nxt)
         measure, qualifiers = _measure(run)

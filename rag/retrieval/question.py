@@ -1,7 +1,7 @@
 """What a question asks, read by code from its text and the archive's own outlet names: its parts (`clauses.py`),
 the names and other specific terms it is about (`names.py`), the periods it names (`periods.py`), what it asks about
 and, for a turn, what it asks for (`asked.py`) and its embedding. Used by the answerers (evidence per part, honest
-refusals) and by retrieval (clauses, parts, periods, embedding); retrieval reads publication days itself.
+refusals) and by retrieval (clauses, parts, periods with the publication days among them, embedding).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date
 from rag.retrieval.asked import Asked, asked_for
 from rag.retrieval.clauses import clauses_and_parts, part_of
 from rag.retrieval.names import cited_sources, named_entities, speakers
-from rag.retrieval.periods import Period, mentioned_periods
+from rag.retrieval.periods import MAX_PERIODS, Period, mentioned_periods
 from rag.retrieval.wording import TOKEN, mentioned_outlets, publication_periods
 
 _MAX_QUESTION = 2000  # characters read of a question (a longer one is cut, never slow)
@@ -54,8 +54,9 @@ def all_periods(text: str, reference: date | Callable[[], date | None] | None) -
     """The periods a question names ("after October 4", "last week") and the reports' publication days it names
     ("the TechCrunch report published on October 7, 2023"), in the order they are written."""
     named = mentioned_periods(text, reference)
-    days = [p for p in publication_periods(text) if not any(q.start == p.start and q.end == p.end for q in named)]
-    return sorted([*named, *days], key=lambda p: p.at)
+    spans = [(p.at, p.at + len(p.text)) for p in named]
+    days = [p for p in publication_periods(text) if not any(a <= p.at < b for a, b in spans)]  # not a range's end
+    return sorted([*named, *days], key=lambda p: p.at)[:MAX_PERIODS]
 
 
 def understand(

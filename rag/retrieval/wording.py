@@ -139,7 +139,7 @@ def publication_periods(text: str) -> list[Period]:
             continue
         day = parse_day(match.group())
         if day is not None and not any(p.start == day for p in found):
-            found.append(Period(day, day, f"on {match.group()}", match.start()))
+            found.append(Period(day, day, match.group(), match.start()))
     return found
 
 

@@ -266,7 +266,7 @@ def test_the_period_notice_names_each_period_missed_as_a_reader_would_say_it() -
         "None of the quoted articles was published “in November 2023” or “last week”, as the question asks; "
         "each quote shows its own date."
     )
-    day = publication_periods("What did the TechCrunch report published on October 7, 2023 say?")
+    day = publication_periods("What did the TechCrunch article from October 7, 2023 say?")
     assert period_notice(day, cited) == (
         "None of the quoted articles was published “on October 7, 2023”, as the question asks; each quote shows its "
         "own date."

@@ -8,7 +8,6 @@ from datetime import date
 from rag.retrieval.clauses import clauses_and_parts, shared_period, split_parts
 from rag.retrieval.periods import mentioned_periods
 from rag.retrieval.question import understand
-from rag.retrieval.wording import mentioned_days
 
 
 def test_a_clause_that_is_only_an_outlet_asks_what_its_neighbour_asks() -> None:
@@ -40,7 +39,7 @@ def test_a_clause_that_only_points_at_a_report_by_its_day_asks_what_its_neighbou
     ).parts
     assert [p.outlets for p in parts] == [("Sporting News",), ("CBSSports.com",)]
     assert "promotional offers" in parts[0].text and "CBSSports" not in parts[0].text
-    days = [mentioned_days(p.text, published=True) for p in parts]
+    days = [[(q.start.isoformat() if q.start else "") for q in p.periods] for p in parts]
     assert days == [["2023-09-26"], ["2023-10-02"]]  # its own day, not the neighbour's
     parts = understand(
         "Has TechCrunch's portrayal of the trial changed between the report published on October 2, 2023, and the "
@@ -48,7 +47,10 @@ def test_a_clause_that_only_points_at_a_report_by_its_day_asks_what_its_neighbou
         outlets,
     ).parts
     assert "portrayal of the trial" in parts[1].text
-    assert [mentioned_days(p.text, published=True) for p in parts] == [["2023-10-02"], ["2023-10-07"]]
+    assert [[(q.start.isoformat() if q.start else "") for q in p.periods] for p in parts] == [
+        ["2023-10-02"],
+        ["2023-10-07"],
+    ]
     # a clause with a subject of its own keeps it
     assert (
         split_parts("What did Sporting News report on October 2, 2023 and TechCrunch on the trial?", outlets)[1]

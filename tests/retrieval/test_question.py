@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from rag.retrieval.asked import asked_for
 from rag.retrieval.clauses import split_parts
 from rag.retrieval.names import name_words, named_entities, unknown_sources
-from rag.retrieval.question import topics, understand
+from rag.retrieval.periods import MAX_PERIODS
+from rag.retrieval.question import all_periods, topics, understand
 from rag.retrieval.wording import mentioned_days, publication_periods
 
 OUTLETS = ["TechCrunch", "The Verge", "The Independent - Sports", "Cnbc | World Business News Leader", "Engadget"]
@@ -72,6 +75,8 @@ def test_strong_and_weak_source_phrasings() -> None:
         ("Which company was fined by the EU?", "organisation"),
         ("How long did the strike last?", "duration"),
         ("How much lower was the risk of death?", "quantity"),
+        ("How much time will he spend in prison?", "duration"),
+        ("How much longer will the strike last?", "duration"),
     ],
 )
 def test_the_kind_of_answer_a_question_wants(question: str, kind: str) -> None:
@@ -115,7 +120,12 @@ def test_publication_days_named_in_a_question(text: str, days: list[str]) -> Non
 def test_a_publication_day_is_a_period_of_one_day_and_an_events_date_is_none() -> None:
     (day,) = publication_periods("the story published on Saturday, October 7, 2023")
     assert day.start == day.end and day.holds("2023-10-07T08:00:00Z") and not day.holds("2023-10-08")
-    assert day.text == "on October 7, 2023"
+    assert day.text == "October 7, 2023"  # as written, so that the part that writes it keeps it
+    # a day inside a range the question names is the range's end, no period of its own; at most MAX_PERIODS
+    ranged = all_periods("Were the articles published from October 4, 2023 to October 10, 2023 alike?", None)
+    assert [(p.start, p.end) for p in ranged] == [(date(2023, 10, 4), date(2023, 10, 10))]
+    many = " and ".join(f"the report published on October {d}, 2023" for d in range(1, 9))
+    assert len(all_periods(f"What did {many} say?", None)) == MAX_PERIODS
     assert publication_periods("What happened in the attack on October 7, 2023?") == []
     q = understand("What did the TechCrunch report published on October 7, 2023 say about the trial?", OUTLETS)
     assert [(p.start, p.end) for p in q.periods] == [(day.start, day.end)]
@@ -128,7 +138,10 @@ def test_every_day_a_text_names_and_each_part_keeps_its_own() -> None:
         "did the coverage change?",
         OUTLETS,
     )
-    assert [mentioned_days(p.text, published=True) for p in q.parts] == [["2023-10-06"], ["2023-10-07"]]
+    assert [[(d.start, d.end) for d in p.periods] for p in q.parts] == [
+        [(date(2023, 10, 6), date(2023, 10, 6))],
+        [(date(2023, 10, 7), date(2023, 10, 7))],
+    ]
 
 
 def test_ordinals_timestamps_and_quotations_are_not_names() -> None:
