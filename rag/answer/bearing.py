@@ -259,10 +259,9 @@ def background(sentence: str, date: Mention) -> bool:
     """Whether a date is written as background, before the news ("Earlier in May, two drones attacked the Kremlin",
     "two years ago", "last month"): a marker of the past in it or in the two words before or the word after it.
     "Last Tuesday" is the news's own week."""
-    around = {
-        w.lower() for w in words(sentence[: date.start])[-2:] + words(date.text) + words(sentence[date.end :])[:1]
-    }
-    if _WEEKDAYS & {w.lower() for w in words(date.text)}:
+    own = words(date.text)  # lower case
+    around = set(words(sentence[: date.start])[-2:] + own + words(sentence[date.end :])[:1])
+    if _WEEKDAYS.intersection(own):
         around.discard("last")
     return bool(_BACKGROUND & around)
 

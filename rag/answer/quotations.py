@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rag.answer.articles import GAP
 from rag.answer.constraints import name_of, namesake, parsed, said_by
@@ -22,12 +23,19 @@ SPEAKER_LINE_WORDS = 8  # a line naming the speaker after a quotation is short a
 _OPENING = "“"
 _CLOSING = "”"
 _STRAIGHT = '"'
-_STRAIGHT_MARK = re.compile(r'(?<!\d)"')  # a straight quotation mark, not the inches of a 65" screen
+_MARK = re.compile(r'[“”]|(?<!\d)"')  # a quotation mark; a straight one after a digit is the inches of a 65" screen
+RUNS_CACHE_SIZE = 256  # articles whose quotations are remembered (every sentence of one asks about them)
 
 
 def runs(passage: Sequence[str]) -> list[tuple[int, int] | None]:
     """For each sentence of a passage, the first and the last sentence of the quotation it stands in, or None for a
-    sentence outside quotation marks. A quotation still open at the passage's end runs to its last sentence."""
+    sentence outside quotation marks. A quotation still open at the passage's end runs to its last sentence.
+    Remembered: each sentence of an article asks about the article's quotations."""
+    return list(_runs(tuple(passage)))
+
+
+@lru_cache(maxsize=RUNS_CACHE_SIZE)
+def _runs(passage: tuple[str, ...]) -> tuple[tuple[int, int] | None, ...]:
     found: list[tuple[int, int] | None] = [None] * len(passage)
     start: int | None = None
     for i, sentence in enumerate(passage):
@@ -36,7 +44,8 @@ def runs(passage: Sequence[str]) -> list[tuple[int, int] | None]:
                 found[start:i] = [(start, i - 1)] * (i - start)
             start = None
             continue
-        unmarked = not any(mark in sentence for mark in (_OPENING, _CLOSING)) and not _STRAIGHT_MARK.search(sentence)
+        marks = [m.group() for m in _MARK.finditer(sentence)]
+        unmarked = not marks
         if start is not None and unmarked and (i - start >= LONGEST or _caption(sentence)):
             found[start:i] = [(start, i - 1)] * (i - start)  # a caption or a credit ends what was left open,
             start = None  # and so does length: a quotation left open this long lost its closing mark
@@ -50,19 +59,14 @@ def runs(passage: Sequence[str]) -> list[tuple[int, int] | None]:
             continue
         if start is None:
             start = i
-        for k, ch in enumerate(sentence):
-            if ch == _OPENING:
-                inside = True
-            elif ch == _CLOSING:
-                inside = False
-            elif ch == _STRAIGHT and not (k and sentence[k - 1].isdigit()):  # not the inches of a 65" screen
-                inside = not inside
+        for mark in marks:
+            inside = True if mark == _OPENING else False if mark == _CLOSING else not inside
         if not inside:
             found[start : i + 1] = [(start, i)] * (i + 1 - start)
             start = None
     if start is not None:
         found[start:] = [(start, len(passage) - 1)] * (len(passage) - start)
-    return found
+    return tuple(found)
 
 
 def said_in(speaker: str, passage: Sequence[str], at: int) -> bool:

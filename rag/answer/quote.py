@@ -216,11 +216,12 @@ class QuoteAnswerer:
 
     def _quote(self, question: str, passages: list[Passage], reading: Question | None) -> Answer:
         understood = reading or understand(question, self.outlets(), self.newest)
+        asked = understood.asked or asked_for(understood.text)  # read once per turn; parsed here when not
         understood = replace(
             understood,
             entities=recognised(understood.entities, understood.text),
             speakers=recognised_speakers(understood.speakers, understood.text),
-            asked=understood.asked or asked_for(understood.text),  # read once per turn; parsed here when not
+            asked=asked,
         )
         scored = self.score(question, passages, understood.vector)
         best = scored[0].score if scored else 0.0
@@ -234,7 +235,6 @@ class QuoteAnswerer:
                 answer.text = gaps.refusal_text()
             answer.confidence, answer.support = best, support.probability
             return answer
-        asked = understood.asked or asked_for(understood.text)
         if asked.speaker and any(mentions(o, word_string(asked.speaker)) for o in understood.outlets):
             asked = replace(asked, speaker="")  # "What did TechCrunch write": what the outlet reported
         views = article_views(passages)  # a sentence's context runs on into the next passage of its article
