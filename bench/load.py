@@ -24,8 +24,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.answer.engine import ChatEngine, open_engine  # noqa: E402
 from rag.config import load_settings  # noqa: E402
+from rag.engine.core import ChatEngine, open_engine  # noqa: E402
 from rag.eval.cases import load_cases  # noqa: E402
 
 

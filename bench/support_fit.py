@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.answer.engine import open_engine
 from rag.answer.support import COEFFICIENTS
 from rag.config import load_settings
+from rag.engine.core import open_engine
 from rag.eval.cases import load_cases
 from rag.eval.run import case_filters
 from rag.retrieval.question import understand

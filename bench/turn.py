@@ -22,8 +22,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.answer.engine import ChatEngine, open_engine  # noqa: E402
 from rag.config import load_settings  # noqa: E402
+from rag.engine.core import ChatEngine, open_engine  # noqa: E402
 from rag.eval.cases import load_cases  # noqa: E402
 from rag.models import Answer  # noqa: E402
 
@@ -36,8 +36,7 @@ def as_text(engine: ChatEngine, question: str) -> Answer:
 
 def read_once(engine: ChatEngine, question: str) -> Answer:
     """The turn's path: read and embedded once, shared by retrieval and the answerer."""
-    found = engine.find(question)
-    return engine.answer_passages(found.standalone, found.passages, focus=found.focus)
+    return engine.turn(question).answer
 
 
 def main() -> None:

@@ -16,8 +16,7 @@ from rag.config import Settings, load_settings
 from rag.errors import NewsroomError
 
 if TYPE_CHECKING:  # the engine's modules load only when a command needs them (`newsroom --help` stays fast)
-    from rag.answer.engine import ChatEngine
-    from rag.archive.filters import ArchiveFilter
+    from rag.engine import ArchiveFilter, ChatEngine
     from rag.models import Answer
 
 MULTIHOP_ATTRIBUTION = (
@@ -89,7 +88,7 @@ def _ingest_progress(bar: Any) -> Callable[[int, int], None]:
 
 
 def _engine(settings: Settings) -> ChatEngine:
-    from rag.answer.engine import open_engine
+    from rag.engine import open_engine
 
     opened = open_engine(settings)
     if opened.seeded is not None:
@@ -101,8 +100,7 @@ def _filters(
     outlets: tuple[str, ...], since: str | None, until: str | None, role: str, settings: Settings
 ) -> ArchiveFilter:
     """The filter from --outlet/--since/--until ("--until 2023-11-30" includes that whole day) and --role."""
-    from rag.archive.access import EDITOR, role_filter
-    from rag.archive.filters import ArchiveFilter
+    from rag.engine import EDITOR, ArchiveFilter, role_filter
 
     if role == EDITOR:
         _editor_allowed(settings)
@@ -124,14 +122,12 @@ def cli() -> None:
 @_edge
 def ingest(paths: tuple[str, ...], data_dir: str | None) -> None:
     """Add articles from files and folders (.txt .md .html .json .jsonl) to the archive."""
-    from rag.archive.access import WriteRights
-    from rag.archive.knowledge import Archive
-    from rag.ingest.pipeline import ingest_paths
+    from rag.engine import Desk, WriteRights
 
-    archive = Archive(_settings(data_dir))
+    desk = Desk.open(_settings(data_dir))
     bar = _progress_bar("Ingesting", "passage")
     try:
-        report = ingest_paths(archive, paths, _ingest_progress(bar), rights=WriteRights(True, True, _who("ingest")))
+        report = desk.ingest(paths, _ingest_progress(bar), rights=WriteRights(True, True, _who("ingest")))
     finally:
         bar.close()
     for file_report in report.files:
@@ -176,7 +172,7 @@ def _editor_only(role: str, settings: Settings, what: str) -> None:
 
 def _say(text: str, **style: Any) -> None:
     """Print text that came from an article or a model, inert: its control codes removed."""
-    from rag.ingest.text import strip_controls
+    from rag.engine import strip_controls
 
     click.secho(strip_controls(text), **style)
 
@@ -185,8 +181,7 @@ def print_answer(answer: Answer) -> None:
     """The answer, then each cited article once: its numbers, outlet, date, headline, URL and every quote."""
     if answer.notice:
         _say(answer.notice, fg="yellow", err=True)
-    from rag.answer.sources import correction_label, sources
-    from rag.archive.access import access_label
+    from rag.engine import access_label, correction_label, sources
 
     if answer.span_at is not None:  # the words that answer what was asked stand out inside their quote
         start, end = answer.span_at
@@ -267,7 +262,7 @@ def search(
     if as_json:
         click.echo(json.dumps([p.to_public() for p in passages], ensure_ascii=False, indent=2))
         return
-    from rag.archive.access import access_label
+    from rag.engine import access_label
 
     for rank, p in enumerate(passages, 1):
         label = f" [{access}]" if (access := access_label(p)) else ""
@@ -332,11 +327,9 @@ def chat(port: int, host: str, data_dir: str | None) -> None:
 @_edge
 def check(repair: bool, data_dir: str | None) -> None:
     """Verify the archive: every article's passages present, no orphans, indexes current, no leftovers."""
-    from rag.archive import health
-    from rag.archive.knowledge import Archive
+    from rag.engine import Desk
 
-    archive = Archive(_settings(data_dir))
-    report = health.repair(archive) if repair else health.check(archive)
+    report = Desk.open(_settings(data_dir)).check(repair)
     for action in report.repaired:
         _say(f"repaired: {action}")
     for problem in report.problems:
@@ -357,10 +350,9 @@ def check(repair: bool, data_dir: str | None) -> None:
 @_edge
 def backup(destination: str, data_dir: str | None) -> None:
     """Write a consistent, checked copy of the archive into DESTINATION (open it with --data-dir DESTINATION)."""
-    from rag.archive import health
-    from rag.archive.knowledge import Archive
+    from rag.engine import Desk
 
-    report = health.backup(Archive(_settings(data_dir)), Path(destination))
+    report = Desk.open(_settings(data_dir)).backup(Path(destination))
     _say(
         f"Backed up {report.articles} article(s), {report.passages} passage(s) and {report.versions} earlier "
         f"version(s) to {destination}: checked, OK"
@@ -385,12 +377,11 @@ role_option = click.option(
 def history(reference: str, as_json: bool, role: str, data_dir: str | None) -> None:
     """List every version of the article at URL (or with that id, or ingested from that file): who wrote it, when,
     its status."""
-    from rag.archive.knowledge import Archive
-    from rag.ingest.restore import article_versions
+    from rag.engine import Desk
 
     settings = _settings(data_dir)
     _editor_only(role, settings, "newsroom history")
-    found = article_versions(Archive(settings), reference)
+    found = Desk.open(settings).versions(reference)
     if as_json:
         rows = [
             {
@@ -430,13 +421,11 @@ def _moment(seconds: float) -> str:
 @_edge
 def restore(reference: str, number: int, role: str, data_dir: str | None) -> None:
     """Make an earlier version of the article at URL current again (the version it replaces is kept)."""
-    from rag.archive.access import WriteRights
-    from rag.archive.knowledge import Archive
-    from rag.ingest.restore import restore_version
+    from rag.engine import Desk, WriteRights
 
     settings = _settings(data_dir)
     _editor_only(role, settings, "newsroom restore")
-    done = restore_version(Archive(settings), reference, number, WriteRights(True, True, _who("restore")))
+    done = Desk.open(settings).restore(reference, number, WriteRights(True, True, _who("restore")))
     _say(
         f"Restored version {done.version.number} ({done.version.status}) of '{done.version.title}': "
         f"{done.passages} passage(s) written; version {done.replaced.number} is kept in the history."
@@ -492,7 +481,7 @@ def _compare_reports(old: str, new: str, tolerance: float) -> tuple[list[str], b
 
 def _run_eval(settings: Settings, cases_path: str, corpus: Sequence[str], out: Path, k: int, limit: int | None) -> str:
     """Run an evaluation with progress bars and return the closing summary text."""
-    from rag.answer.engine import open_engine
+    from rag.engine import open_engine
     from rag.eval.cases import load_cases
     from rag.eval.metrics import HEADLINE
     from rag.eval.report import write_report

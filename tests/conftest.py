@@ -20,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from support import HashEmbeddings  # noqa: E402
 
-from rag.answer.engine import ChatEngine, make_answerer  # noqa: E402
 from rag.archive.embeddings import MiniLMEmbeddings  # noqa: E402
 from rag.archive.knowledge import Archive  # noqa: E402
 from rag.config import Settings, env_names, load_settings  # noqa: E402
+from rag.engine.core import ChatEngine, make_answerer  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TESTS = PROJECT_ROOT / "tests"

@@ -19,8 +19,9 @@ from langchain_core.embeddings import Embeddings
 from rag.archive.embeddings import embedding_model_name, make_embeddings
 from rag.archive.filters import MISSING_DATE, NEVER, ArchiveFilter, FilterColumns
 from rag.archive.lexical import LexicalIndex
+from rag.archive.records import ArticleRecord
 from rag.archive.registry import RegistryView
-from rag.archive.store import ArchiveStats, ArchiveStore, ArticleRecord
+from rag.archive.store import ArchiveStats, ArchiveStore
 from rag.config import Settings
 
 LEXICAL_RECHECK_SECONDS = 5.0  # how soon a long-running process sees articles another one wrote

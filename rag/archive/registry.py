@@ -18,10 +18,20 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from rag.archive.store import ArchiveStore, ArticleRecord
+from rag.archive.records import ArticleRecord
+
+
+class RegistryFeed(Protocol):
+    """What the registry's change feed reads from the store (`ArchiveStore`)."""
+
+    def articles(self) -> dict[str, ArticleRecord]: ...
+
+    def articles_written_since(self, moment: float) -> Iterable[ArticleRecord]: ...
+
+    def article_count(self) -> int: ...
+
 
 MARGIN_SECONDS = 120.0  # how far before its last look a process asks again (writes in flight, clock skew)
 FULL_LISTING_SECONDS = 600.0  # how often the whole registry is listed again whatever the change feed says
@@ -75,7 +85,7 @@ class RegistryView:
         """True once the registry has been listed."""
         return self._loaded
 
-    def update(self, store: ArchiveStore) -> Snapshot:
+    def update(self, store: RegistryFeed) -> Snapshot:
         """Bring the held records in step with the store's registry and return them.
 
         The feed asks for the records written since the earlier of this process's last look (its own clock) and

@@ -18,6 +18,7 @@ import numpy as np
 from rag.archive.chroma import chroma_errors, collection_name, make_client
 from rag.archive.filters import MISSING_DATE, ArchiveFilter, outlet_key
 from rag.archive.history import HISTORY_SUFFIX, Version, earlier_rows, history_id, keep, superseded, versions
+from rag.archive.records import ArticleRecord
 from rag.archive.registry import signature_of
 from rag.config import Settings
 from rag.dates import format_date, timestamp
@@ -28,16 +29,6 @@ COUNT_SECONDS = 5.0  # how long a passage count of a large archive is trusted fo
 COUNT_CACHED_FROM = 20_000  # passages from which counting on every search costs more than it tells
 _ROW_FIELDS = ("documents", "metadatas", "distances")
 DENSE_OVERFETCH = 4  # unfiltered neighbours asked for per wanted passage before falling back to a filtered query
-
-
-@dataclass
-class ArticleRecord:
-    """What the registry knows of a stored article."""
-
-    article_id: str
-    content_hash: str
-    passages: int
-    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

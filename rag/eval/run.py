@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from rag.answer.base import Turn
-from rag.answer.engine import ChatEngine
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.config import Settings
 from rag.dates import day_bounds
+from rag.engine.core import ChatEngine
 from rag.eval.cases import EvalCase
 from rag.eval.metrics import case_failures, case_metrics, summarise, summarise_by
 from rag.eval.records import CaseResult, EvalReport
@@ -59,21 +58,17 @@ def run_case(engine: ChatEngine, case: EvalCase, k: int) -> CaseResult:
         expect=case.expect,
         reference=case.answer,
     )
-    started = time.perf_counter()
     try:
         history = [Turn(t["role"], t["content"]) for t in case.history]
-        found = engine.find(case.question, history, case_filters(case), k)
-        standalone, passages = found.standalone, found.passages
-        t1 = time.perf_counter()
-        answer = engine.answer_passages(standalone, passages, focus=found.focus)
-        t2 = time.perf_counter()
+        turn = engine.turn(case.question, history, case_filters(case), k)
+        answer, passages = turn.answer, turn.passages
         metrics = case_metrics(case, answer, passages)
     except Exception as exc:  # an evaluation records any failure of one case and goes on with the next
         result.error = f"{type(exc).__name__}: {exc}"
         result.metrics = {"case_pass": 0.0}
         result.failures = [f"the case could not run ({result.error})"]
         return result
-    result.standalone_question = standalone
+    result.standalone_question = turn.standalone
     result.answer = answer.text
     result.refused = answer.refused
     result.mode = answer.mode
@@ -84,12 +79,7 @@ def run_case(engine: ChatEngine, case: EvalCase, k: int) -> CaseResult:
     result.passages = [p.to_public() for p in passages]
     result.metrics = metrics
     result.failures = case_failures(case, answer, metrics)
-    result.timings = {
-        "condense_ms": found.condense_ms,
-        "retrieval_ms": found.retrieval_ms,
-        "answer_ms": (t2 - t1) * 1000,
-        "total_ms": (t2 - started) * 1000,
-    }
+    result.timings = dict(turn.timings)
     return result
 
 

@@ -15,7 +15,8 @@ from rag.archive.access import READER, WriteRights, role_filter
 from rag.archive.history import content_of
 from rag.archive.knowledge import Archive
 from rag.archive.locking import write_lock
-from rag.archive.store import ArticleRecord, visible
+from rag.archive.records import ArticleRecord
+from rag.archive.store import visible
 from rag.errors import AccessDeniedError, LoadError, NewsroomError
 from rag.ingest.chunking import chunk_article
 from rag.ingest.loaders import Skip, load_file, walk

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from rag.answer.engine import ChatEngine, open_engine
-from rag.answer.sources import Source, correction_label, sources
-from rag.archive.access import READER, access_label, role_filter
-from rag.archive.filters import ArchiveFilter
-from rag.archive.store import ArchiveStats
 from rag.config import Settings, load_settings
+from rag.engine import (
+    READER,
+    ArchiveFilter,
+    ArchiveStats,
+    ChatEngine,
+    Source,
+    access_label,
+    correction_label,
+    open_engine,
+    role_filter,
+    sources,
+)
 from rag.errors import NewsroomError
 from rag.eval.feedback import feedback_case, save_feedback
 from rag.models import Passage
@@ -57,9 +64,7 @@ def render_source(st: Any, engine: ChatEngine, source: Source) -> None:
         st.markdown(f"**{source.label} {md_escape(p.title)}**  \n{meta}{link}")
         st.markdown(highlight(source.text(), source.quote))
         with st.expander("Show in the article"):
-            stored = engine.archive.store.article_body(
-                p.article_id, role_filter(st.session_state.get("access_role", READER))
-            )
+            stored = engine.article_body(p.article_id, st.session_state.get("access_role", READER))
             if stored is None:
                 st.caption("This article is no longer in the archive.")
                 return
@@ -131,7 +136,7 @@ def empty_state(st: Any, engine: ChatEngine, stats: ArchiveStats) -> None:
     """What the archive holds and three example questions to click."""
     st.markdown(holdings_line(stats))
     if "examples" not in st.session_state:
-        st.session_state["examples"] = example_questions(engine.archive.store.recent_passages())
+        st.session_state["examples"] = example_questions(engine.recent_passages())
     columns = st.columns(max(1, len(st.session_state["examples"])))
     for column, question in zip(columns, st.session_state["examples"], strict=False):
         if column.button(md_escape(question), key=f"example-{question}", use_container_width=True):
@@ -139,7 +144,7 @@ def empty_state(st: Any, engine: ChatEngine, stats: ArchiveStats) -> None:
             st.rerun()
     if stats.last_date:
         st.subheader("The archive at a glance")
-        draw_archive_timeline(st, engine.archive.records())
+        draw_archive_timeline(st, engine.records())
 
 
 def answer_question(st: Any, engine: ChatEngine, question: str, filters: ArchiveFilter) -> None:
@@ -150,16 +155,15 @@ def answer_question(st: Any, engine: ChatEngine, question: str, filters: Archive
         st.markdown(md_escape(question))
     with st.chat_message("assistant"):
         with st.status("Searching the archive…", expanded=False) as status:
-            found = engine.find(question, turns, filters)
-            status.update(label=retrieval_label(found.passages), state="complete")
-        stream = engine.stream(found.standalone, found.passages, focus=found.focus)
+            run = engine.start(question, turns, filters)
+            status.update(label=retrieval_label(run.passages), state="complete")
         placeholder = st.empty()
         text = ""
-        for piece in stream:
+        for piece in run:
             text += piece
             placeholder.markdown(answer_markdown(text) + " ▌")
         placeholder.empty()
-    answer = stream.result()
+    answer = run.record().answer
     messages.append(ChatMessage("user", question))
     messages.append(ChatMessage("assistant", answer.text, answer=answer, asked=question))
 
@@ -194,7 +198,7 @@ def chat_page(st: Any) -> None:
     """Draw the chat page; errors become short messages, never tracebacks."""
     try:
         engine = get_engine(st, load_settings())
-        stats = engine.archive.stats()
+        stats = engine.stats()
     except NewsroomError as exc:
         st.error(md_escape(str(exc)))
         return

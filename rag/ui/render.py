@@ -8,12 +8,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
-from rag.answer.base import Turn
-from rag.answer.sources import Source, correction_label, sources
-from rag.archive.access import access_label
-from rag.ingest.text import paragraph_spans, strip_controls
+from rag.engine import (
+    Source,
+    Turn,
+    access_label,
+    correction_label,
+    named_entities,
+    paragraph_spans,
+    sources,
+    strip_controls,
+)
 from rag.models import Answer
-from rag.retrieval.names import named_entities
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:=])")
 _SPEAKER = re.compile(

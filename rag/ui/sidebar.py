@@ -8,14 +8,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rag.answer.engine import ChatEngine
-from rag.archive.access import EDITOR, READER, WriteRights, is_loopback, role_for, write_rights
-from rag.archive.filters import ArchiveFilter
-from rag.archive.store import ArchiveStats
 from rag.config import Settings
+from rag.engine import (
+    EDITOR,
+    READER,
+    UPLOAD_TYPES,
+    ArchiveFilter,
+    ArchiveStats,
+    ChatEngine,
+    FileReport,
+    WriteRights,
+    is_loopback,
+    role_for,
+    save_upload,
+    write_rights,
+)
 from rag.errors import AccessDeniedError, LoadError, NewsroomError
-from rag.ingest.pipeline import FileReport, ingest_paths
-from rag.ingest.uploads import UPLOAD_TYPES, save_upload
 from rag.ui.render import export_markdown, md_escape
 from rag.ui.timeline import coverage, draw_archive_timeline
 
@@ -134,14 +142,13 @@ def upload_box(st: Any, engine: ChatEngine, rights: WriteRights) -> None:
             summary = ""
             if saved:
                 try:
-                    report = ingest_paths(engine.archive, saved, progress, "newsroom chat upload", rights)
+                    report = engine.desk.ingest(saved, progress, "newsroom chat upload", rights)
                     refused = len(rows)  # refused by the upload check, before ingest
                     rows += [upload_row(r) for r in report.files]
                     summary = (f"{refused} file(s) refused; " if refused else "") + report.summary()
                 except NewsroomError as exc:
                     summary = str(exc)
             bar.empty()
-            engine.archive.refresh()
             st.session_state["upload_report"] = {"rows": rows, "summary": summary}
             st.session_state["upload_generation"] = generation + 1
             st.rerun()
@@ -202,7 +209,7 @@ def sidebar(
         access_box(st, role, email)
         if stats.last_date:
             with st.expander("Timeline"):
-                draw_archive_timeline(st, engine.archive.records())
+                draw_archive_timeline(st, engine.records())
         filters = filters_box(st, stats)
         if st.button("New conversation", icon=":material/add_comment:", use_container_width=True):
             st.session_state["messages"] = []

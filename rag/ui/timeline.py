@@ -8,9 +8,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from rag.answer.sources import Source
-from rag.archive.store import ArchiveStats, ArticleRecord
-from rag.ingest.text import strip_controls
+from rag.engine import ArchiveStats, ArticleRecord, Source, strip_controls
 from rag.ui.render import md_escape
 
 MAX_OUTLETS = 6  # outlets drawn in their own colour; the rest are "Other outlets"

@@ -66,12 +66,15 @@ def test_a_turn_reads_and_embeds_its_question_once(settings: Settings, embedding
     assert ingest_paths(archive, [SEED_DIR]).ok
     engine = make_engine(settings, archive)
     embedded = recording.queries
-    found = engine.find(DRONES)
-    assert found.question.text == DRONES and len(found.question.vector) > 100
-    answer = engine.answer_passages(found.standalone, found.passages, focus=found.focus)
+    turn = engine.turn(DRONES)
+    question = turn.found.question
+    assert question is not None and question.text == DRONES and len(question.vector) > 100
+    answer = turn.answer
     assert not answer.refused and "eight" in answer.text
     assert embedded == [DRONES], "retrieval and the quote answerer share the turn's one embedding"
+    assert turn.timings["total_ms"] >= turn.timings["retrieval_ms"] > 0
     assert engine.ask(DRONES).text == answer.text
+    assert engine.answer_passages(DRONES, turn.passages, focus=question).text == answer.text
 
 
 def test_quote_mode_refuses_what_the_archive_does_not_cover(seed_archive: Archive, settings: Settings) -> None:
@@ -96,12 +99,12 @@ def test_llm_answer_streams_and_citations_are_checked(seed_archive: Archive, set
     reply = f"{first} [{m}]. Shoigu said Ukraine had used eight drones [{n}][9]."
     with FakeOpenAIServer(reply=reply) as server:
         engine = make_engine(llm_settings(settings, server), seed_archive)
-        passages = engine.retrieve(DRONES)
-        stream = engine.stream(DRONES, passages)
-        pieces = list(stream)
+        run = engine.start(DRONES)
+        passages = run.passages
+        pieces = list(run)
         assert len(pieces) > 3 and "".join(pieces) == reply
-        answer = stream.answer
-        assert answer is not None and answer.mode == "llm" and not answer.refused
+        answer = run.record().answer
+        assert answer.mode == "llm" and not answer.refused
         # first use numbers the citations: [m] becomes [1] and [n] becomes [2]; [9] was not shown, so it is dropped
         assert answer.text == f"{first} [1]. Shoigu said Ukraine had used eight drones [2]."
         assert [c.n for c in answer.citations] == [1, 2] and not answer.notice
@@ -135,10 +138,9 @@ def test_a_stream_cut_mid_answer_falls_back_to_quote_mode(seed_archive: Archive,
     reply = "Shoigu said Ukraine used eight drones in the attack on Moscow, none of which hit their targets [1]."
     with FakeOpenAIServer(reply=reply, cut_stream_after=3) as server:
         engine = make_engine(llm_settings(settings, server), seed_archive)
-        passages = engine.retrieve(DRONES)
-        stream = engine.stream(DRONES, passages)
-        shown = "".join(stream)
-    answer = stream.result()
+        run = engine.start(DRONES)
+        shown = "".join(run)
+    answer = run.record().answer
     assert shown and len(shown) < len(reply)  # the reader saw the start of the model's text, then it stopped
     assert answer.mode == "quote" and "eight" in answer.text and "quoted sentences" in answer.notice
 

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 from conftest import SEED_CASES, make_engine
 
 from rag.answer.base import Turn
-from rag.answer.engine import ChatEngine
 from rag.archive.knowledge import Archive
 from rag.cli import cli
 from rag.config import Settings
+from rag.engine.core import ChatEngine
 from rag.errors import LoadError
 from rag.eval.cases import EvalCase, load_cases
 from rag.eval.metrics import citation_validity, retrieval_metrics, token_f1

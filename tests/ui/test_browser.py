@@ -249,8 +249,8 @@ def test_browser_timelines_show_the_archive_by_week_and_when_cited_articles_appe
 def test_browser_evaluation_page_compares_two_reports(app_url: str, page: Any, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    from rag.answer.engine import open_engine
     from rag.config import load_settings
+    from rag.engine.core import open_engine
     from rag.eval.cases import load_cases
     from rag.eval.report import write_report
     from rag.eval.run import run_eval

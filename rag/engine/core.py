@@ -1,4 +1,5 @@
-"""The answering pipeline shared by the CLI, the app and the evaluation: history -> question -> passages -> answer.
+"""The chat engine shared by the CLI, the app and the evaluation: it runs a turn (`rag/engine/turn.py`) and answers
+the few questions faces ask of the archive (its holdings, an article's text, uploads).
 
 `open_engine(settings)` is the one way to build it: it opens the archive (seeding an empty one with the bundled
 articles), and picks the answerer the configuration asks for.
@@ -7,73 +8,26 @@ articles), and picks the answerer the configuration asks for.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from rag.answer.base import Answerer, Focus, Turn, refusal
+from rag.answer.base import Answerer, Focus, Turn
 from rag.answer.quote import QuoteAnswerer
+from rag.archive.access import role_filter
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
+from rag.archive.records import ArticleRecord
+from rag.archive.store import ArchiveStats
 from rag.config import Settings
-from rag.errors import LLMUnavailableError
+from rag.engine.desk import Desk
+from rag.engine.turn import Found, TurnRecord, TurnRun
 from rag.ingest.pipeline import IngestReport, Progress, ensure_seeded
 from rag.models import Answer, Passage
 from rag.retrieval.hybrid import HybridRetriever
 from rag.retrieval.question import Question, read_question
-
-
-@dataclass
-class Found:
-    """A turn's question, read once, and the passages retrieved for it."""
-
-    asked: str  # the user's own words
-    standalone: str  # the question rewritten to stand alone (the same words unless a follow-up was rewritten)
-    question: Question  # the stand-alone question as read for the turn, with its embedding
-    passages: list[Passage]
-    condense_ms: float = 0.0  # making it stand alone
-    retrieval_ms: float = 0.0  # reading it (its embedding included) and retrieving the passages
-
-    @property
-    def focus(self) -> Focus:
-        """What quote mode scores sentences against: the question as read, or the user's own words when a
-        follow-up was rewritten."""
-        return self.question if self.standalone == self.asked else self.asked
-
-
-class AnswerStream:
-    """Iterate to receive answer text as it is produced; `.answer` holds the checked answer afterwards.
-
-    When the model fails part-way, the stream ends with quote mode's answer (and a notice saying why).
-    """
-
-    def __init__(self, engine: ChatEngine, question: str, passages: list[Passage], focus: Focus = None) -> None:
-        self.engine, self.question, self.passages, self.focus = engine, question, passages, focus
-        self.answer: Answer | None = None
-
-    def __iter__(self) -> Iterator[str]:
-        if not self.passages:
-            self.answer = self.engine.answer_passages(self.question, self.passages, self.focus)
-            yield self.answer.text
-            return
-        try:
-            for piece in self.engine.answerer.stream(self.question, self.passages, self.focus):
-                if isinstance(piece, Answer):
-                    self.answer = piece
-                else:
-                    yield piece
-        except LLMUnavailableError as exc:
-            self.answer = self.engine.fallback(self.question, self.passages, exc, self.focus)
-
-    def result(self) -> Answer:
-        """The checked answer (running the stream to its end first when nobody has)."""
-        if self.answer is None:
-            for _ in self:
-                pass
-        if self.answer is None:  # an answerer whose stream ended without its answer
-            raise RuntimeError(f"The {self.engine.answerer.mode} answerer ended without an answer.")
-        return self.answer
 
 
 class ChatEngine:
@@ -96,6 +50,27 @@ class ChatEngine:
             self.quote = QuoteAnswerer(
                 archive.embeddings, outlets=archive.outlets, term_weights=archive.term_weights, newest=archive.newest
             )
+
+    @property
+    def desk(self) -> Desk:
+        """The archive's upkeep (uploads, checks, versions) for the faces."""
+        return Desk(self.archive)
+
+    def stats(self) -> ArchiveStats:
+        """What the archive holds: articles, outlets, first and last publication days."""
+        return self.archive.stats()
+
+    def records(self) -> list[ArticleRecord]:
+        """Every article's registry record (for the archive's timeline)."""
+        return self.archive.records()
+
+    def recent_passages(self) -> list[tuple[str, str]]:
+        """(headline, passage) from the newest articles, for example questions."""
+        return self.archive.store.recent_passages()
+
+    def article_body(self, article_id: str, role: str) -> tuple[str, dict[str, Any]] | None:
+        """An article's whole text and metadata as `role` may see it; None when it is gone or hidden from them."""
+        return self.archive.store.article_body(article_id, role_filter(role))
 
     @property
     def mode_label(self) -> str:
@@ -125,8 +100,7 @@ class ChatEngine:
         filters: ArchiveFilter | None = None,
         k: int | None = None,
     ) -> Found:
-        """A turn's first half, the same for every face: the question made to stand alone, read once, and the
-        passages retrieved for it."""
+        """A turn's first half: the question made to stand alone, read once, and the passages retrieved for it."""
         started = time.perf_counter()
         standalone = self.standalone(question, history)
         condensed = time.perf_counter()
@@ -135,24 +109,26 @@ class ChatEngine:
         retrieved = time.perf_counter()
         return Found(question, standalone, read, passages, (condensed - started) * 1000, (retrieved - condensed) * 1000)
 
-    def fallback(self, question: str, passages: list[Passage], exc: Exception, focus: Focus = None) -> Answer:
-        """Quote-mode answer after the model failed, saying why."""
-        answer = self.quote.answer(question, passages, focus)
-        answer.notice = f"{exc} Showing quoted sentences from the archive instead."
-        return answer
+    def start(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        filters: ArchiveFilter | None = None,
+        k: int | None = None,
+    ) -> TurnRun:
+        """A turn with its passages found: iterate it for the answer's text as it comes, then take its `record()`.
+        The one way every face runs a turn."""
+        return TurnRun(self.find(question, history, filters, k), self.answerer, self._fallback)
 
-    def answer_passages(self, question: str, passages: list[Passage], focus: Focus = None) -> Answer:
-        """Answer from given passages, falling back to quote mode when the model fails.
-
-        Args:
-            question: the stand-alone question.
-            passages: the passages retrieved for it.
-            focus: the question as read for the turn (`Found.focus`), or the user's own words; quote mode scores
-                sentences against it (the words differ from `question` when a follow-up was rewritten).
-        """
-        if not passages:
-            return refusal(question, passages, self.answerer.mode)
-        return AnswerStream(self, question, passages, focus).result()
+    def turn(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        filters: ArchiveFilter | None = None,
+        k: int | None = None,
+    ) -> TurnRecord:
+        """One whole turn, answered to the end."""
+        return self.start(question, history, filters, k).record()
 
     def ask(
         self,
@@ -161,13 +137,33 @@ class ChatEngine:
         filters: ArchiveFilter | None = None,
         k: int | None = None,
     ) -> Answer:
-        """The whole pipeline for one question."""
-        found = self.find(question, history, filters, k)
-        return self.answer_passages(found.standalone, found.passages, focus=found.focus)
+        """One whole turn's answer."""
+        return self.turn(question, history, filters, k).answer
 
-    def stream(self, question: str, passages: list[Passage], focus: Focus = None) -> AnswerStream:
-        """A streaming answer over already retrieved passages."""
-        return AnswerStream(self, question, passages, focus)
+    def answer_passages(self, question: str, passages: list[Passage], focus: Focus = None) -> Answer:
+        """Answer from passages found elsewhere (a benchmark's, a test's), falling back to quote mode when the model
+        fails.
+
+        Args:
+            question: the stand-alone question.
+            passages: the passages retrieved for it.
+            focus: the question as read (a `Question`), or the user's own words; quote mode scores sentences against
+                it (the words differ from `question` when a follow-up was rewritten).
+        """
+        if isinstance(focus, Question):
+            found = Found(question, question, focus, passages)
+        else:
+            found = Found(focus or question, question, None, passages)
+        return TurnRun(found, self.answerer, self._fallback).record().answer
+
+    def fallback(self, question: str, passages: list[Passage], exc: Exception, focus: Focus = None) -> Answer:
+        """Quote-mode answer after the model failed, saying why."""
+        answer = self.quote.answer(question, passages, focus)
+        answer.notice = f"{exc} Showing quoted sentences from the archive instead."
+        return answer
+
+    def _fallback(self, found: Found, exc: Exception) -> Answer:
+        return self.fallback(found.standalone, found.passages, exc, found.focus)
 
 
 def make_answerer(settings: Settings, archive: Archive) -> Answerer:
