@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.answer.names import SENTENCE_BREAK, SPEAKING_PRONOUNS, mentions, names_speaker
+from rag.answer.mentions import SENTENCE_BREAK, SPEAKING_PRONOUNS, mentions, names_speaker
 from rag.retrieval.asked import SPEECH_VERBS
 from rag.retrieval.entities import Word, mentions_of, parse
 from rag.retrieval.memo import Memo

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from rag.answer.names import haystack_of, mentions, names_speaker
+from rag.answer.mentions import haystack_of, mentions, names_speaker
 from rag.models import Passage
 from rag.retrieval.question import Question, QuestionPart
 from rag.retrieval.wording import word_string

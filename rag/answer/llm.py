@@ -11,7 +11,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from rag.answer.base import Focus, Turn, final_answer, refusal, rule_condense
 from rag.answer.citations import answer_sentences, resolve, sanitise_model_text
-from rag.answer.evidence import claim_supported
+from rag.answer.claims import claim_supported
 from rag.answer.prompts import render
 from rag.config import Settings
 from rag.errors import LLMUnavailableError

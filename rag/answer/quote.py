@@ -15,18 +15,11 @@ from rag.answer.base import Focus, Turn, refusal, rule_condense
 from rag.answer.bearing import answer_spans, background, place_rank, topic_hits
 from rag.answer.candidates import answer_candidates
 from rag.answer.constraints import about, recognised, recognised_speakers, subject_names
-from rag.answer.evidence import (
-    Gaps,
-    caption,
-    find_gaps,
-    furniture,
-    kind_bonus,
-    missing_names,
-    outlet_notice,
-    period_notice,
-)
+from rag.answer.gaps import Gaps, find_gaps, missing_names, outlet_notice, period_notice
+from rag.answer.kinds import kind_bonus
 from rag.answer.leads import LEAD_MARGIN, NamedBonus, distinct, lead_with_speaker
-from rag.answer.names import mentions
+from rag.answer.mentions import mentions
+from rag.answer.nonprose import caption, furniture
 from rag.answer.quotations import quotation_around
 from rag.answer.support import Support, dense_top
 from rag.answer.terms import PHRASE_BONUS, TermWeights, Vocabulary
@@ -117,6 +110,11 @@ def near_miss_text(asked: Asked, closest: Passage) -> str:
         f"The archive has {has}{f' ({where})' if where else ''}, but none of the articles found gives "
         f"{asked.wanted}, so it does not answer this."
     )
+
+
+def best_of(scored: Sequence[ScoredSentence]) -> float:
+    """The score of the best sentence (0 when there is none)."""
+    return scored[0].score if scored else 0.0
 
 
 def relevance(similarity: float, weighted: float, phrases: int, passage_rank: int) -> float:
@@ -215,44 +213,25 @@ class QuoteAnswerer:
         return rule_condense(question, history)
 
     def _quote(self, question: str, passages: list[Passage], reading: Question | None) -> Answer:
-        understood = reading or understand(question, self.outlets(), self.newest)
-        asked = understood.asked or asked_for(understood.text)  # read once per turn; parsed here when not
-        understood = replace(
-            understood,
-            entities=recognised(understood.entities, understood.text),
-            speakers=recognised_speakers(understood.speakers, understood.text),
-            asked=asked,
-        )
+        """The answer's steps, in order: read, score, gate, find the sentence that bears the answer, choose, lead,
+        compose, annotate."""
+        understood = self._read(question, reading)
         scored = self.score(question, passages, understood.vector)
-        best = scored[0].score if scored else 0.0
-        # the question's names and sources must appear in passages relevant enough to quote from: a passage
-        # that mentions "Reuters" in passing while nothing in it answers the question does not count
-        gaps = self.gaps(understood, scored, passages)
-        support = self.support(understood, best, passages)
-        if gaps.refuse or not scored or best < self.threshold or not support.enough:
-            answer = refusal(question, passages, self.mode)
-            if gaps.refuse or gaps.missing_names:
-                answer.text = gaps.refusal_text()
-            answer.confidence, answer.support = best, support.probability
-            return answer
-        if asked.speaker and any(mentions(o, word_string(asked.speaker)) for o in understood.outlets):
-            asked = replace(asked, speaker="")  # "What did TechCrunch write": what the outlet reported
+        gaps, support = self.gaps(understood, scored, passages), self.support(understood, best_of(scored), passages)
+        if gaps.refuse or best_of(scored) < self.threshold or not support.enough:  # nothing close enough to quote
+            return self._refuse(question, passages, best_of(scored), support, gaps)
+        asked = understood.asked or Asked()
         views = article_views(passages)  # a sentence's context runs on into the next passage of its article
         bearer = self.bearer(asked, understood, scored, passages, views)
         if bearer is None and (asked.typed or asked.speaker):  # the topic is covered, the fact asked for is not
-            answer = refusal(question, passages, self.mode)
+            answer = self._refuse(question, passages, best_of(scored), support)
             answer.text = near_miss_text(asked, passages[scored[0].passage_rank])
-            answer.confidence, answer.support = best, support.probability
             return answer
-        chosen = self._choose(understood, scored, passages)
-        if bearer is not None:
-            lead = self._whole(asked, bearer[0], passages, views)
-            rest = [c for c in chosen if c is not bearer[0] and c.text not in lead.text]
-            chosen = [lead, *(rest if len(understood.parts) > 1 else rest[: self.max_sentences - 1])]
+        chosen = self._lead(asked, understood, bearer, self._choose(understood, scored, passages), passages, views)
         answer = self._compose(understood, within(chosen, MAX_SENTENCES), passages)
         if bearer is not None and bearer[1].label not in ("QUOTE", "SPEECH"):
             answer.span, answer.span_at = bearer[1].text, span_in(answer.text, bearer[0].text, bearer[1])
-        answer.confidence, answer.support = best, support.probability
+        answer.confidence, answer.support = best_of(scored), support.probability
         cited = [c.passage for c in answer.citations]
         notices = (
             gaps.partial_notice(),
@@ -261,6 +240,47 @@ class QuoteAnswerer:
         )
         answer.notice = " ".join(n for n in notices if n)
         return answer
+
+    def _read(self, question: str, reading: Question | None) -> Question:
+        """The question as read for the turn (read here when the caller has not), with the names and speakers the
+        passages can be searched for, and what it asks for."""
+        understood = reading or understand(question, self.outlets(), self.newest)
+        asked = understood.asked or asked_for(understood.text)  # read once per turn; parsed here when not
+        if asked.speaker and any(mentions(o, word_string(asked.speaker)) for o in understood.outlets):
+            asked = replace(asked, speaker="")  # "What did TechCrunch write": what the outlet reported
+        return replace(
+            understood,
+            entities=recognised(understood.entities, understood.text),
+            speakers=recognised_speakers(understood.speakers, understood.text),
+            asked=asked,
+        )
+
+    def _refuse(
+        self, question: str, passages: list[Passage], best: float, support: Support, gaps: Gaps | None = None
+    ) -> Answer:
+        """A refusal that says what is missing: the names or sources the passages lack, when they lack any."""
+        answer = refusal(question, passages, self.mode)
+        if gaps is not None and (gaps.refuse or gaps.missing_names):
+            answer.text = gaps.refusal_text()
+        answer.confidence, answer.support = best, support.probability
+        return answer
+
+    def _lead(
+        self,
+        asked: Asked,
+        understood: Question,
+        bearer: tuple[ScoredSentence, Mention] | None,
+        chosen: list[ScoredSentence],
+        passages: Sequence[Passage],
+        views: dict[tuple[int, int], InArticle],
+    ) -> list[ScoredSentence]:
+        """The chosen sentences led by the one that bears the answer (a speaker's whole quotation for "what did X
+        say"), then at most two others, or one line per part of a question of several parts."""
+        if bearer is None:
+            return chosen
+        lead = self._whole(asked, bearer[0], passages, views)
+        rest = [c for c in chosen if c is not bearer[0] and c.text not in lead.text]
+        return [lead, *(rest if len(understood.parts) > 1 else rest[: self.max_sentences - 1])]
 
     def bearer(
         self,

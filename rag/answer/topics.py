@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.answer.names import PREFIX, names_speaker
+from rag.answer.mentions import PREFIX, names_speaker
 from rag.answer.terms import ignored_terms
 from rag.archive.lexical import tokenize
 from rag.models import Passage

@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from rag.archive.article_record import ArticleRecord
 from rag.archive.embeddings import embedding_model_name, make_embeddings
 from rag.archive.filters import MISSING_DATE, NEVER, ArchiveFilter, FilterColumns
 from rag.archive.lexical import LexicalIndex
-from rag.archive.records import ArticleRecord
 from rag.archive.registry import RegistryView
 from rag.archive.store import ArchiveStats, ArchiveStore
 from rag.config import Settings

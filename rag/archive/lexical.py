@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
+from rag.archive.article_record import ArticleRecord
 from rag.archive.bm25 import PHRASE_WEIGHT, Scorer
 from rag.archive.filters import ArchiveFilter, FilterColumns, outlet_key
 from rag.archive.kept import KeptMasks, KeptRows
-from rag.archive.records import ArticleRecord
 from rag.archive.store import ArchiveStore, passage_from
 from rag.dates import date_forms
 from rag.models import Passage

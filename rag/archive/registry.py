@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from rag.archive.records import ArticleRecord
+from rag.archive.article_record import ArticleRecord
 
 
 class RegistryFeed(Protocol):

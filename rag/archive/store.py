@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from rag.archive.article_record import ArticleRecord
 from rag.archive.chroma import chroma_errors, collection_name, make_client
 from rag.archive.filters import MISSING_DATE, ArchiveFilter, outlet_key
 from rag.archive.history import HISTORY_SUFFIX, Version, earlier_rows, history_id, keep, superseded, versions
-from rag.archive.records import ArticleRecord
 from rag.archive.registry import signature_of
 from rag.config import Settings
 from rag.dates import format_date, timestamp

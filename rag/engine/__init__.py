@@ -39,7 +39,7 @@ _PUBLIC = {
     # what a face shows
     "ArchiveFilter": "rag.archive.filters",
     "ArchiveStats": "rag.archive.store",
-    "ArticleRecord": "rag.archive.records",
+    "ArticleRecord": "rag.archive.article_record",
     "Source": "rag.answer.sources",
     "correction_label": "rag.answer.sources",
     "sources": "rag.answer.sources",
@@ -90,8 +90,8 @@ if TYPE_CHECKING:
         role_for,
         write_rights,
     )
+    from rag.archive.article_record import ArticleRecord
     from rag.archive.filters import ArchiveFilter
-    from rag.archive.records import ArticleRecord
     from rag.archive.store import ArchiveStats
     from rag.engine.core import ChatEngine, OpenedEngine, open_engine
     from rag.engine.desk import Desk

@@ -17,9 +17,9 @@ from langchain_core.embeddings import Embeddings
 from rag.answer.base import Answerer, Focus, Turn
 from rag.answer.quote import QuoteAnswerer
 from rag.archive.access import role_filter
+from rag.archive.article_record import ArticleRecord
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
-from rag.archive.records import ArticleRecord
 from rag.archive.store import ArchiveStats
 from rag.config import Settings
 from rag.engine.desk import Desk

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from rag.answer.citations import answer_sentences, cited_share
-from rag.answer.evidence import claim_supported
+from rag.answer.claims import claim_supported
 from rag.eval.cases import EvalCase
 from rag.eval.records import CaseResult, Metrics
 from rag.ingest.metadata import normalise_url

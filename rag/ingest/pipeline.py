@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from rag.archive.access import READER, WriteRights, role_filter
+from rag.archive.article_record import ArticleRecord
 from rag.archive.history import content_of
 from rag.archive.knowledge import Archive
 from rag.archive.locking import write_lock
-from rag.archive.records import ArticleRecord
 from rag.archive.store import visible
 from rag.errors import AccessDeniedError, LoadError, NewsroomError
 from rag.ingest.chunking import chunk_article

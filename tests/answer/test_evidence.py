@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from support import make_passage
 
-from rag.answer.evidence import (
-    asks,
-    claim_supported,
-    concrete,
-    find_gaps,
-    furniture,
-    holds_kind,
-    missing_names,
-)
-from rag.answer.names import mentions, names_speaker, quotes_speaker
+from rag.answer.claims import claim_supported
+from rag.answer.gaps import find_gaps, missing_names
+from rag.answer.kinds import holds_kind
+from rag.answer.mentions import mentions, names_speaker, quotes_speaker
+from rag.answer.nonprose import asks, furniture
+from rag.answer.topics import concrete
 from rag.retrieval.question import understand
 from rag.retrieval.wording import word_string
 

@@ -253,7 +253,7 @@ def test_the_period_notice_names_each_period_missed_as_a_reader_would_say_it() -
 
     from support import make_passage
 
-    from rag.answer.evidence import period_notice
+    from rag.answer.gaps import period_notice
     from rag.retrieval.periods import Period
     from rag.retrieval.wording import publication_periods
 

@@ -19,8 +19,10 @@ import pytest
 from conftest import PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"  # untracked: what a failed run looked like
+# The docs' screenshots are taken on purpose, never by a plain test run (which leaves tracked files alone):
+#   NEWSROOM_SCREENSHOTS=docs/screenshots uv run pytest tests/system/test_browser.py
+SCREENSHOTS = Path(os.environ.get("NEWSROOM_SCREENSHOTS") or ARTIFACTS / "screenshots").resolve()
 
 NO_CHAT_BOX = (
     "[data-testid='stBottom'], [data-testid='stHeader'] { display: none !important; }"  # they float over a long answer

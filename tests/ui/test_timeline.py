@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from rag.answer.sources import sources
-from rag.archive.records import ArticleRecord
+from rag.archive.article_record import ArticleRecord
 from rag.archive.store import ArchiveStats
 from rag.models import Citation, Passage
 from rag.ui.timeline import (

@@ -1,5 +1,6 @@
-"""What the retrieved passages can and cannot support for a question: the names and sources they lack, the best
-sentence for each part of the question, and which sentences are page furniture rather than the story's own.
+"""What the retrieved passages lack for a question: the sources the archive does not carry, the names, speakers and
+topics no passage close enough mentions, and the notices an answer then carries (a period or an outlet the question
+names that no quote comes from).
 """
 
 from __future__ import annotations
@@ -8,37 +9,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.answer.names import haystack_of, mentions, names_speaker, quotes_speaker
+from rag.answer.mentions import haystack_of, mentions, names_speaker, quotes_speaker
 from rag.answer.topics import concrete, missing_topics, unvoiced_topics
 from rag.models import Passage
-from rag.retrieval.asked import Asked
-from rag.retrieval.names import named_entities
 from rag.retrieval.periods import Period
 from rag.retrieval.question import Question
-from rag.retrieval.wording import DATE, word_string, words
-
-_NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I
-)
-# month names and their usual abbreviations, whole words only ("Mark", "Mayor" and "Junior" are none); "May" alone
-# is a month only next to a day or a year ("May I add", "Theresa May")
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?"
-    r"|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
-)
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?\b"
-_MAY = rf"May\s+(?:{_DAY}|(?:19|20)\d\d\b)|{_DAY}\s+May\b"
-_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-_FOLLOWS_A_YEAR = r"(?!\s+(?!(?:the|a|an|and|or|to|in|on|at|for|as|when|after|before|with|by|of|but)\b)[a-z])"
-_YEAR = rf"\b(?:19|20)\d\d\b{_FOLLOWS_A_YEAR}"  # "in 2023 the" is a year; "2000 people" is not
-# a sentence that says when: a year, a month, a weekday
-_DATE_MENTION = re.compile(rf"{_YEAR}|\b{_MONTH}|\b(?:{_MAY})|\b{_WEEKDAY}\b")
-# what is a date or a time, not an amount: years, days of a month ("October 7", "7 October", "Oct. 7th"), clock times
-_NOT_AN_AMOUNT = re.compile(
-    rf"\b{_MONTH}\s+{_DAY}|\b{_DAY}\s+{_MONTH}|\b(?:{_MAY})|{_YEAR}"
-    r"|\b\d{1,2}:\d\d\b|\b\d{1,2}(?:[.:]\d\d)?\s*[ap]\.?m\b",
-)
-_NAME_IN_TEXT = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+from rag.retrieval.wording import DATE
 
 
 @dataclass(frozen=True)
@@ -245,145 +221,3 @@ def find_gaps(question: Question, passages: Sequence[Passage]) -> Gaps:
         topics=len(question.topics),
         parts=len(question.parts),
     )
-
-
-def holds_kind(kind: str, sentence: str) -> bool:
-    """Whether a sentence holds what a "how much / how many" (an amount: a year or a day of the month is none) or a
-    "when" question asks for."""
-    if kind == "number":
-        return bool(_NUMBER.search(_NOT_AN_AMOUNT.sub(" ", sentence)))
-    if kind == "date":
-        return bool(_DATE_MENTION.search(sentence))
-    return False
-
-
-def kind_bonus(asked: Asked, sentence: str) -> float:
-    """A small preference for sentences that hold what the question asks for (an amount, a date, a name)."""
-    if asked.amount and holds_kind("number", sentence) or asked.kind == "date" and holds_kind("date", sentence):
-        return 0.04
-    if asked.named and _NAME_IN_TEXT.search(sentence):
-        return 0.03
-    return 0.0
-
-
-def asks(sentence: str) -> bool:
-    """Whether a sentence is itself a question ("Who has won the most World Cups?"): an article's question is a
-    subheading or a rhetorical turn, never the evidence that answers one."""
-    return sentence.rstrip(" \"'”’)]").endswith("?")
-
-
-# a photo's caption or credit: "… in this courtroom sketch", "Combination showing …", "From left: …", or a credit
-# that ends the sentence ("Photograph: Michael Regan/Getty Images", "… (Getty Images)", "Credit: AFP"). A credit is
-# capitalised words joined by "/", "|", "via" and the like, so a credit the page glued to the story's next sentence
-# ("Credit: AP Wednesday's report from ADP suggested …") and prose with a colon ("consumer credit: balances rose")
-# are no captions; nor is news about Getty Images or a Reuters/Ipsos poll. Each alternative is linear in the text.
-_CREDIT_WORD = r"(?-i:(?:(?![a-z])[^\W_]|[a-z]+[A-Z])[\w.'’&-]*)"  # "Getty", "USA", "Press-Enterprise", "iStock"
-_CREDIT_JOIN = r"(?:\s+|\s*[/|,&–]\s*|\s+-\s+|\s+(?:via|for|of|and|on|from)\s+)"  # never empty
-_CREDIT = rf"{_CREDIT_WORD}(?:{_CREDIT_JOIN}{_CREDIT_WORD})*"
-_CREDIT_END = r"\s*\)?\s*\.?\s*$"
-_CAPTION = re.compile(
-    r"\bin this (?:undated |handout |file |courtroom |photo |video )*(?:sketch|illustration|photo(?:graph)?)"
-    r"(?=\s*(?:taken|released|made|provided|obtained|dated|from|by|shows?|[.,)]|$))"
-    r"|^\s*(?:an? )?combination (?:photo|picture|image|of (?:file )?(?:photos|pictures|images)|showing)\b"
-    r"|^\s*(?:from left|l-r|left to right)\b"
-    rf"|\b(?:photograph|photographer|photo|picture|image|credit|photo credit|image credit|image source)\s*[:,]\s*"
-    rf"{_CREDIT}{_CREDIT_END}"
-    rf"|(?:^|[(.|]\s*)(?:photo|photograph|photography|illustration) by\s+{_CREDIT}{_CREDIT_END}"
-    rf"|(?:^|[(/|:©]|\bvia)\s*getty(?: images)?(?:\s*/\s*{_CREDIT})?{_CREDIT_END}"
-    r"|(?-i:\bREUTERS/[A-Z])|(?-i:\bAP Photo/)",
-    re.IGNORECASE,
-)
-# where the people of a photo stand: "Harry Kane (centre)", "Sam Bankman-Fried (L) and Zhao Changpeng (R)"
-_POSITION = re.compile(r"(?<![\w(])\((L|R|C|left|right|cent(?:er|re)|middle)\)", re.IGNORECASE)
-
-
-def caption(sentence: str) -> bool:
-    """Whether a sentence is a photo's caption or credit: the people it names are pictured, not reported on. One
-    written-out position is a caption ("Harry Kane (centre)"); one letter alone is a party, a trademark or a
-    copyright ("Gov. Glenn Youngkin (R)", "Kleenex (R)"), two are a caption."""
-    marks = _POSITION.findall(sentence)
-    if len(marks) >= 2 or any(len(m) > 1 for m in marks):
-        return True
-    return bool(_CAPTION.search(sentence))
-
-
-def furniture(sentence: str) -> bool:
-    """Whether a sentence is page furniture rather than the story's own statement: an article's own question
-    (`asks`), a photo's caption or credit, or a headline in capitals that links to another story. It is quoted only
-    when nothing else is close enough: a caption ("Combination showing Former FTX CEO, Sam Bankman-Fried (L) and
-    Zhao Changpeng (R), founder and chief executive officer of Binance") names people without saying what they
-    did, and "MATTHEW PERRY CAUSE OF DEATH LISTED AS 'ACUTE EFFECTS OF KETAMINE'" is a link to another report."""
-    return asks(sentence) or caption(sentence) or shouted(sentence)
-
-
-SHOUTED_WORDS = 4  # words in capitals that make a line a headline (a sentence may hold a few acronyms)
-_CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’]+\b")
-_LOWER_WORD = re.compile(r"\b[a-z][a-z'’]+\b")
-
-
-def shouted(sentence: str) -> bool:
-    """Whether a sentence is a headline set in capitals (a teaser for another story that the page embeds in the
-    text): at least four words of capitals and more of them than words in lower case. "NASA and the FBI said" is
-    no headline."""
-    caps = len(_CAPS_WORD.findall(sentence))
-    return caps >= SHOUTED_WORDS and caps > len(_LOWER_WORD.findall(sentence))
-
-
-_CITATION = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_NEGATION = re.compile(r"\b(not|no|never|none|nobody|nothing|neither|nor|without)\b|n['’]t\b", re.I)
-# words an answer uses to talk about its sources, which no passage needs to contain
-_SOURCE_TALK = frozenset(
-    "report reports reported article articles publication published date came before after both".split()
-)
-
-
-def _markup_free(text: str) -> str:
-    """The words a reader would read: no scripts, tags, images or link targets (a link keeps its label)."""
-    text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.I | re.S)
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"<[^>]{1,200}>", " ", text)
-    return re.sub(r"\s+", " ", text)
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def claim_supported(sentence: str, passages: Sequence[Passage], min_overlap: float = 0.6) -> bool:
-    """Whether the passages a sentence cites support it: a verbatim quote is; otherwise its numbers and names
-    must all occur in them, a negation must be matched, and most of its words must be theirs.
-
-    Args:
-        sentence: one answer sentence, with its [n] citations.
-        passages: the passages it cites.
-        min_overlap: share of the sentence's content words that the passages must contain.
-    """
-    if not passages:
-        return False
-    claim = _markup_free(_CITATION.sub("", sentence)).strip()
-    if not claim:
-        return False
-    core = claim
-    for p in passages:  # only the "Outlet, date: " prefix the quote answerer itself writes is set aside
-        for prefix in (f"{p.outlet}, {p.published_at[:10]}: ", f"{p.outlet}: ", f"{p.published_at[:10]}: "):
-            if len(prefix) > 2 and core.startswith(prefix):
-                core = core[len(prefix) :]
-                break
-    source = " ".join(f"{p.text} {p.title} {p.outlet} {p.published_at}" for p in passages)
-    squashed = _squash(source)
-    if len(_squash(core)) >= 15 and (_squash(core).rstrip(".") in squashed or _squash(claim) in squashed):
-        return True
-    numbers = set(_DIGITS.findall(source))  # whole numbers only: "5%" is not found in "5.25%"
-    if any(n not in numbers for n in _DIGITS.findall(core)):
-        return False
-    haystack = word_string(source)
-    if any(not mentions(name, haystack) for name in named_entities(core)):
-        return False
-    if _NEGATION.search(core) and not _NEGATION.search(source):
-        return False
-    content = [w for w in words(core) if len(w) > 2 and w not in _SOURCE_TALK and not w.isdigit()]
-    if not content:
-        return True
-    return sum(1 for w in content if f" {w} " in haystack) / len(content) >= min_overlap
