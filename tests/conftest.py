@@ -1,14 +1,21 @@
 """Shared fixtures: real embedding model (loaded once), real Chroma in temp dirs, isolated settings.
 
-Tests live in folders that mirror `rag/` (tests/ingest, tests/archive, ...). This folder is put on `sys.path`,
-so every test file can `from conftest import ...`, `from support import ...` and `from fake_openai import ...`;
-test file names are unique across the folders (pytest imports them by their base name).
+Tests live in three tiers, each in folders that mirror `rag/`:
+- `tests/unit`: no embedding model, no spaCy pipeline, no Chroma store, no server or other process, no browser.
+  `refuse_heavy_parts` below refuses each of them there, so a test that needs one fails and belongs a tier up;
+  `uv run pytest tests/unit` is the quick loop;
+- `tests/integration`: the real embedding model, spaCy and real Chroma in temp dirs;
+- `tests/system`: whole processes: the browser test, a real `chroma run` server, the CLI, the benchmark data.
+`uv run pytest` runs all three (it is the CI command). This folder is put on `sys.path`, so every test file can
+`from conftest import ...`, `from support import ...` and `from fake_openai import ...`; test file names are
+unique across the folders (pytest imports them by their base name).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -40,6 +47,60 @@ DEFAULT_BENCH_DATA = PROJECT_ROOT.parent / "shared" / "data" / "multihop-rag"
 # Property tests: no per-example deadline (a loaded CI machine is slow, not wrong), no example database on disk.
 hypothesis_settings.register_profile("newsroom", deadline=None, database=None)
 hypothesis_settings.load_profile("newsroom")
+
+
+UNIT = TESTS / "unit"
+# fixtures that bring what the unit tier must not use: the model, a Chroma store, a server, the benchmark data
+HEAVY_FIXTURES = frozenset(
+    {"embeddings", "archive", "hash_archive", "seeded", "seed_archive", "chroma_server", "bench_data"}
+)
+
+
+_GUARD = pytest.StashKey[pytest.MonkeyPatch]()
+
+
+def _refused(what: str) -> object:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a unit test may not use {what}: move the test to tests/integration or tests/system")
+
+    return refuse
+
+
+def refuse_heavy_parts(patcher: pytest.MonkeyPatch) -> None:
+    """What the unit tier may not use: the embedding model, spaCy's pipeline, Chroma clients, new processes."""
+    import chromadb
+
+    import rag.retrieval.entities
+
+    patcher.setattr(MiniLMEmbeddings, "__init__", _refused("the embedding model"))
+    patcher.setattr(rag.retrieval.entities, "pipeline", _refused("spaCy's pipeline"))
+    for client in ("PersistentClient", "HttpClient", "EphemeralClient"):
+        patcher.setattr(chromadb, client, _refused("a Chroma store"))
+    patcher.setattr(subprocess.Popen, "__init__", _refused("another process"))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """In tests/unit: a test that asks for a heavy fixture or the browser fails before anything is built, and the
+    heavy parts are refused from its setup (fixtures of every scope) to its teardown (`refuse_heavy_parts`)."""
+    if UNIT in item.path.parents:
+        heavy = sorted(HEAVY_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+        if heavy or item.get_closest_marker("browser"):
+            pytest.fail(f"a unit test may not use {heavy or 'the browser'}: move it to tests/integration or system")
+        patcher = pytest.MonkeyPatch()
+        refuse_heavy_parts(patcher)
+        item.stash[_GUARD] = patcher
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    try:
+        return (yield)
+    finally:
+        patcher = item.stash.get(_GUARD, None)
+        if patcher is not None:
+            patcher.undo()
 
 
 @pytest.fixture(autouse=True)

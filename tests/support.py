@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 from hypothesis import strategies as st
 from langchain_core.embeddings import Embeddings
 
-from rag.models import Answer, Citation, Passage
+from rag.ingest.text import sentence_spans
+from rag.models import Answer, Article, Chunk, Citation, Passage
 
 if TYPE_CHECKING:
     from rag.archive.knowledge import Archive
@@ -190,3 +191,73 @@ _token = st.one_of(
 # Any text at all: letters of every script, digits, punctuation, symbols, odd spaces, control and format characters;
 # mostly short, sometimes long enough for many passages.
 ANY_TEXT = st.one_of(st.lists(_token, max_size=40), st.lists(_token, min_size=100, max_size=300)).map("".join)
+
+
+# --- a German page, for character-set tests -------------------------------------------------------------------
+
+GERMAN_HEADLINE = "Straße in Köln wird gesperrt"
+GERMAN_PARAGRAPHS = (
+    "Müller sagte, die Straße in Köln werde im März für drei Wochen gesperrt. Die Stadt begründete die Sperrung "
+    "mit Bauarbeiten an der Brücke über den Rhein, die seit Jahren überfällig seien.",
+    "Anwohner äußerten Verständnis, fürchten aber längere Wege. Die Verkehrsbetriebe kündigten Ersatzbusse an, "
+    "die alle zehn Minuten fahren sollen.",
+    "Die Arbeiten sollen nach Angaben der Stadt Ende März abgeschlossen sein. Danach dürfen wieder Fahrzeuge "
+    "über die Straße fahren, zunächst jedoch nur mit Tempo 30.",
+)
+
+
+def german_page(head: str = "", paragraphs: tuple[str, ...] = GERMAN_PARAGRAPHS) -> str:
+    """A German news page (for character-set tests), with `head` in its <head>."""
+    body = "".join(f"<p>{p}</p>\n" for p in paragraphs)
+    return (
+        f'<!DOCTYPE html>\n<html lang="de">\n<head>\n{head}\n<title>{GERMAN_HEADLINE}</title>\n</head>\n<body>\n'
+        f"<article>\n<h1>{GERMAN_HEADLINE}</h1>\n{body}</article>\n</body>\n</html>\n"
+    )
+
+
+def check_chunks(article: Article, chunks: list[Chunk], limit: int, overlap: int = 0) -> None:
+    """Every invariant a passage must hold; with `overlap`, a passage may start with the last sentences of the
+    one before (at most `overlap` characters of them) and always moves on past its end."""
+    body = article.body
+    sentences = sentence_spans(body)
+    starts, ends = {a for a, _ in sentences}, {b for _, b in sentences}
+    assert [c.index for c in chunks] == list(range(len(chunks)))
+    previous: Chunk | None = None
+    pieces: list[tuple[int, int]] = []
+    for chunk in chunks:
+        assert chunk.article_id == article.article_id
+        assert chunk.text == body[chunk.start : chunk.end]
+        assert 0 < len(chunk.text) <= limit
+        assert chunk.sentences, chunk
+        assert chunk.start == chunk.sentences[0][0] and chunk.end == chunk.sentences[-1][1]
+        for a, b in chunk.sentences:
+            assert chunk.start <= a < b <= chunk.end
+        carried = [s for s in chunk.sentences if previous is not None and s[1] <= previous.end]
+        if previous is not None:
+            assert chunk.end > previous.end and chunk.start > previous.start
+            assert previous.end - chunk.start <= overlap if carried else previous.end <= chunk.start
+            assert tuple(carried) == previous.sentences[len(previous.sentences) - len(carried) :]
+        pieces.extend(chunk.sentences[len(carried) :])
+        previous = chunk
+    # The passages cover the sentences in order: each sentence is one piece, or consecutive pieces of it
+    # when it is longer than the limit.
+    cursor = 0
+    for a, b in sentences:
+        own = []
+        while cursor < len(pieces) and pieces[cursor][1] <= b:
+            own.append(pieces[cursor])
+            cursor += 1
+        assert own, (a, b)
+        assert own[0][0] == a and own[-1][1] == b
+        if b - a <= limit:
+            assert own == [(a, b)]
+        assert all(body[x:y].strip() == body[x:y] for x, y in own)
+    assert cursor == len(pieces)
+    # Passages start and end on sentence boundaries unless a sentence alone is over the limit.
+    for chunk in chunks:
+        first = next(s for s in sentences if s[0] <= chunk.start < s[1])
+        last = next(s for s in sentences if s[0] < chunk.end <= s[1])
+        if first[1] - first[0] <= limit:
+            assert chunk.start in starts
+        if last[1] - last[0] <= limit:
+            assert chunk.end in ends

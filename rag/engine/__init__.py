@@ -2,7 +2,7 @@
 
 A face opens an engine (`open_engine`), runs turns with it (`ChatEngine.start` / `ChatEngine.turn`, records in
 `rag/engine/turn.py`), keeps the archive through its `Desk`, and renders the records and value types listed here.
-It never imports the archive, ingest, retrieval or answer modules itself (tests/test_layers.py holds it to that), so
+It never imports the archive, ingest, retrieval or answer modules itself (tests/unit/test_layers.py holds it to that), so
 they can change without the faces noticing.
 
 Names load on first use, so that `newsroom --help` does not load the models.

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.archive.knowledge import Archive
 from rag.errors import LoadError
 from rag.ingest.loaders import read_text
-from rag.ingest.pipeline import FileReport, ingest_paths
+from rag.ingest.pipeline import FileReport
 from rag.ingest.uploads import check_upload, safe_name, save_upload
 from rag.ui.sidebar import upload_row
 
@@ -73,22 +72,3 @@ def test_unicode_upload_names_are_kept_and_never_collide(tmp_path: Path) -> None
     assert saved[:4] == ["東京.txt", "大阪.txt", "ü.txt", "_.txt"] and len(set(saved)) == len(names)
     assert all(len(n.encode()) <= 200 for n in saved) and safe_name("a/b.txt") == safe_name("a/b.txt")
     assert safe_name("u\u0308.txt") == safe_name("ü.txt")  # one name, however the browser composed it
-
-
-def test_uploads_named_alike_each_keep_their_own_article(hash_archive: Archive, tmp_path: Path) -> None:
-    uploads = tmp_path / "uploads"
-    stories = {
-        "東京.txt": "Tokyo's harbour reopened on Monday, the port authority said.",
-        "大阪.txt": "Osaka's tram line closed for repairs on Tuesday, the city said.",
-        "_.txt": "A ferry strike was called off on Wednesday, the union said.",
-        "ü.txt": "The Überseequartier opened its first shops on Thursday, the developer said.",
-    }
-    for name, text in stories.items():  # one at a time, as a user uploads them in turn
-        path = save_upload(uploads, name, text.encode(), 1024)
-        report = ingest_paths(hash_archive, [path])
-        assert [f.status for f in report.files] == ["ingested"], report.files
-    assert hash_archive.store.article_count() == 4
-    titles = {r.metadata["title"] for r in hash_archive.store.articles().values()}
-    assert titles == set(stories.values())
-    again = ingest_paths(hash_archive, [save_upload(uploads, "東京.txt", b"Tokyo's harbour closed again.", 1024)])
-    assert [f.status for f in again.files] == ["replaced"] and hash_archive.store.article_count() == 4

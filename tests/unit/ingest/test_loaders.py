@@ -11,11 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, SEED_DIR, SEED_FILE
 
-from rag.archive.knowledge import Archive
 from rag.errors import LoadError
 from rag.ingest.loaders import SUPPORTED, iter_files, load_file
 from rag.ingest.metadata import normalise_url, outlet_from_url
-from rag.ingest.pipeline import ingest_paths
 from rag.models import Article
 
 GOOD = FIXTURES / "good"
@@ -483,15 +481,6 @@ def test_json_record_without_title_takes_first_sentence(tmp_path: Path) -> None:
     assert article.title == "Mr. Lee won the vote."
 
 
-def test_multihop_corpus_loads_609_articles(bench_data: Path) -> None:
-    loaded = load_file(bench_data / "corpus.json")
-    assert loaded.errors == []
-    assert len(loaded.articles) == 609
-    assert len({a.article_id for a in loaded.articles}) == 609
-    assert all(a.title and a.body and a.outlet and a.url and a.published_at for a in loaded.articles)
-    assert len({a.outlet for a in loaded.articles}) == 49
-
-
 # --- bad input (RELIABILITY row 7) -------------------------------------------------------------------------------
 
 
@@ -709,7 +698,7 @@ def test_records_without_url_are_distinct_by_title(tmp_path: Path) -> None:
     assert len({a.article_id for a in loaded.articles}) == 3
 
 
-# --- metadata helpers (dates: tests/test_dates.py) ------------------------------------------------------------------
+# --- metadata helpers (dates: tests/unit/test_dates.py) ---------------------------------------------------------------
 
 
 def test_url_helpers() -> None:
@@ -781,27 +770,6 @@ def test_a_field_with_keys_that_are_not_text_is_refused_with_its_value(
         assert info.value.reason == reason
 
 
-def test_a_sidecar_field_with_date_keys_fails_its_article_and_the_batch_goes_on(
-    hash_archive: Archive, tmp_path: Path
-) -> None:
-    inbox = tmp_path / "inbox"
-    _write(inbox / "ferry.txt", "Ferry strike ends\nThe ferry strike ended on Tuesday, the union said.\n")
-    _write(inbox / "ferry.meta.yaml", "outlet: {2023-01-01: Port Gazette}\n")
-    _write(inbox / "bridge.md", "---\ncorrection: {2023-01-01: fixed}\n---\nThe harbour reopened on Monday.\n")
-    good = {"title": "Harbour reopens", "body": "The harbour reopened on Monday, the port said."}
-    _write(inbox / "feed.json", json.dumps([good, {**good, "title": {"2023-01-01": "x"}}]))
-    report = ingest_paths(hash_archive, [inbox])
-    lines = {Path(f.path).name: f.errors for f in report.files}
-    assert lines == {
-        "bridge.md": ["correction must be text, not an object with fields ({datetime.date(2023, 1, 1): 'fixed'})"],
-        "feed.json": [
-            f'{inbox / "feed.json"} record 2: title must be text, not an object with fields ({{"2023-01-01": "x"}})'
-        ],
-        "ferry.txt": ["outlet must be text, not an object with fields ({datetime.date(2023, 1, 1): 'Port Gazette'})"],
-    }
-    assert hash_archive.store.article_count() == 1
-
-
 def test_an_article_over_the_size_cap_is_refused_naming_the_setting(tmp_path: Path) -> None:
     path = _write(tmp_path / "long.txt", "The harbour reopened on Monday, the port said. " * 30_000)  # 1.4 M chars
     with pytest.raises(LoadError) as error:
@@ -826,13 +794,6 @@ def test_text_that_is_not_an_article_is_refused_with_what_it_looks_like(
 ) -> None:
     with pytest.raises(LoadError, match=f"this is not article text: it looks like .*{kind}"):
         load_file(_write(tmp_path / "blob.txt", content))
-
-
-def test_every_multihop_article_reads_as_prose(bench_data: Path) -> None:
-    from rag.ingest.screening import prose_problem
-
-    corpus = json.loads((bench_data / "corpus.json").read_text(encoding="utf-8"))
-    assert [a["title"] for a in corpus if prose_problem(a["body"])] == []
 
 
 def test_links_that_loop_or_point_nowhere_are_reported_and_real_links_followed(tmp_path: Path) -> None:

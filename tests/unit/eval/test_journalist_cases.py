@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -52,15 +51,6 @@ def test_the_dev_set_has_every_form_many_outlets_and_verified_near_misses() -> N
     for r in near:
         assert r["must_include"] == [] and "near-miss" in r["tags"]  # type: ignore[operator]
         assert "->" in str(r["note"]) or "→" in str(r["note"]), r["id"]  # each search with its count
-
-
-def test_every_answer_is_verbatim_in_its_article(bench_data: Path) -> None:
-    corpus = {a["url"]: a for a in json.loads((bench_data / "corpus.json").read_text(encoding="utf-8"))}
-    for r in _records():
-        if r["expect"] != "answer":
-            continue
-        bodies = [corpus[str(url)]["body"] for url in r["sources"]]  # type: ignore[attr-defined]
-        assert any(str(r["evidence"]) in body for body in bodies), r["id"]
 
 
 @pytest.mark.parametrize("name", ["journalist_cases.jsonl", "journalist_dev_cases.jsonl", "seed_cases.jsonl"])

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -131,29 +129,6 @@ def test_backup_is_a_checked_copy_that_opens_with_data_dir(
     assert CliRunner().invoke(cli, ["check", "--data-dir", str(copy)]).exit_code == 0
     with pytest.raises(NewsroomError, match="not empty"):
         health.backup(archive, copy)
-
-
-@pytest.mark.slow
-def test_backup_while_another_process_reads(archive: Archive, settings: Settings, tmp_path: Path) -> None:
-    assert ingest_paths(archive, [SEED_DIR, stories(tmp_path / "in")]).ok
-    script = (
-        "import sys, time\nfrom rag.config import load_settings\nfrom rag.archive.knowledge import Archive\n"
-        "from rag.retrieval.hybrid import HybridRetriever\n"
-        f"a = Archive(load_settings(env_file=None).with_data_dir({str(settings.data_dir)!r}))\n"
-        "end = time.monotonic() + 8\nn = 0\n"
-        "while time.monotonic() < end:\n    assert HybridRetriever(a).search('drones over Moscow', k=3)\n    n += 1\n"
-        "print(n)\n"
-    )
-    server = (
-        {"CHROMA_HOST": settings.chroma_host, "CHROMA_PORT": str(settings.chroma_port)} if settings.chroma_host else {}
-    )
-    env = {**os.environ, **server, "NEWSROOM_COLLECTION": settings.collection}
-    looping = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    time.sleep(2)
-    report = health.backup(archive, tmp_path / "copy")
-    out, err = looping.communicate(timeout=60)
-    assert looping.returncode == 0, err.decode()[-2000:]
-    assert int(out.decode().strip()) > 0 and report.ok and report.articles == 2 + 1
 
 
 def test_check_and_repair_on_the_command_line(hash_archive: Archive, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from conftest import PROJECT_ROOT
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"  # untracked: what a failed run looked like
 # The docs' screenshots are taken on purpose, never by a plain test run (which leaves tracked files alone):
-#   NEWSROOM_SCREENSHOTS=docs/screenshots uv run pytest tests/system/test_browser.py
+#   NEWSROOM_SCREENSHOTS=docs/screenshots uv run pytest tests/system/ui/test_browser.py
 SCREENSHOTS = Path(os.environ.get("NEWSROOM_SCREENSHOTS") or ARTIFACTS / "screenshots").resolve()
 
 NO_CHAT_BOX = (

@@ -8,32 +8,14 @@ import codecs
 from pathlib import Path
 
 import pytest
+from support import GERMAN_HEADLINE, GERMAN_PARAGRAPHS, german_page
 
-from rag.archive.knowledge import Archive
 from rag.errors import LoadError
 from rag.ingest.encoding import CHARSET_SCAN_BYTES, declared_charset, read_html
 from rag.ingest.loaders import load_file
-from rag.ingest.pipeline import ingest_paths
 from rag.ingest.uploads import check_upload
 
-HEADLINE = "Straße in Köln wird gesperrt"
-ARTICLE = (
-    "Müller sagte, die Straße in Köln werde im März für drei Wochen gesperrt. Die Stadt begründete die Sperrung "
-    "mit Bauarbeiten an der Brücke über den Rhein, die seit Jahren überfällig seien.",
-    "Anwohner äußerten Verständnis, fürchten aber längere Wege. Die Verkehrsbetriebe kündigten Ersatzbusse an, "
-    "die alle zehn Minuten fahren sollen.",
-    "Die Arbeiten sollen nach Angaben der Stadt Ende März abgeschlossen sein. Danach dürfen wieder Fahrzeuge "
-    "über die Straße fahren, zunächst jedoch nur mit Tempo 30.",
-)
 QUOTE = "„Wir müssen jeden Morgen über die Brücke“, sagte eine Bäckerin aus dem Viertel."  # „ and “: windows-1252
-
-
-def _page(head: str = "", paragraphs: tuple[str, ...] = ARTICLE) -> str:
-    body = "".join(f"<p>{p}</p>\n" for p in paragraphs)
-    return (
-        f'<!DOCTYPE html>\n<html lang="de">\n<head>\n{head}\n<title>{HEADLINE}</title>\n</head>\n<body>\n'
-        f"<article>\n<h1>{HEADLINE}</h1>\n{body}</article>\n</body>\n</html>\n"
-    )
 
 
 def _save(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -61,28 +43,28 @@ def _body(path: Path) -> str:
     ],
 )
 def test_a_german_page_in_its_declared_charset_keeps_its_words(tmp_path: Path, head: str, codec: str) -> None:
-    path = _save(tmp_path, "koeln.html", _page(head).encode(codec))
+    path = _save(tmp_path, "koeln.html", german_page(head).encode(codec))
     body = _body(path)
     assert "Müller sagte, die Straße in Köln werde im März für drei Wochen gesperrt." in body
     assert "Anwohner äußerten Verständnis" in body and "ü" in body and "\ufffd" not in body
-    assert load_file(path).articles[0].title == HEADLINE
+    assert load_file(path).articles[0].title == GERMAN_HEADLINE
 
 
 def test_latin_1_is_read_as_windows_1252_as_browsers_do(tmp_path: Path) -> None:
     """Pages labelled ISO-8859-1 are mostly windows-1252: its curly quotes (0x84, 0x93) must survive."""
-    page = _page('<meta charset="iso-8859-1">', (*ARTICLE, QUOTE)).encode("cp1252")
+    page = german_page('<meta charset="iso-8859-1">', (*GERMAN_PARAGRAPHS, QUOTE)).encode("cp1252")
     assert b"\x84" in page and b"\x93" in page
     assert QUOTE in _body(_save(tmp_path, "quote.html", page))
 
 
 def test_an_xml_declaration_names_the_charset_too(tmp_path: Path) -> None:
-    page = '<?xml version="1.0" encoding="ISO-8859-1"?>\n' + _page()
+    page = '<?xml version="1.0" encoding="ISO-8859-1"?>\n' + german_page()
     assert "Müller sagte" in _body(_save(tmp_path, "koeln.xhtml.htm", page.encode("latin-1")))
 
 
 @pytest.mark.parametrize("codec", ["utf-8-sig", "utf-16", "utf-32"])
 def test_a_byte_order_mark_wins_over_the_declared_charset(tmp_path: Path, codec: str) -> None:
-    page = _page('<meta charset="iso-8859-1">').encode(codec)  # saved as Unicode, the old tag left in
+    page = german_page('<meta charset="iso-8859-1">').encode(codec)  # saved as Unicode, the old tag left in
     assert "Müller sagte, die Straße in Köln" in _body(_save(tmp_path, "koeln.html", page))
 
 
@@ -92,7 +74,7 @@ def test_an_unknown_charset_is_refused_naming_it(tmp_path: Path, label: str) -> 
 
 
 def _assert_refused_by_name(tmp_path: Path, label: str) -> None:
-    path = _save(tmp_path, "odd.html", _page(f'<meta charset="{label}">').encode("utf-8"))
+    path = _save(tmp_path, "odd.html", german_page(f'<meta charset="{label}">').encode("utf-8"))
     with pytest.raises(LoadError) as info:
         load_file(path)
     assert info.value.reason == (
@@ -101,14 +83,14 @@ def _assert_refused_by_name(tmp_path: Path, label: str) -> None:
 
 
 def test_a_page_declaring_utf_8_that_is_not_is_refused_as_before(tmp_path: Path) -> None:
-    path = _save(tmp_path, "liar.html", _page('<meta charset="utf-8">').encode("latin-1"))
+    path = _save(tmp_path, "liar.html", german_page('<meta charset="utf-8">').encode("latin-1"))
     with pytest.raises(LoadError) as info:
         load_file(path)
     assert info.value.reason.startswith("not UTF-8 text (invalid byte 0xdf on line 5); save it as UTF-8")
 
 
 def test_a_page_declaring_nothing_must_be_utf_8(tmp_path: Path) -> None:
-    path = _save(tmp_path, "bare.html", _page().encode("latin-1"))
+    path = _save(tmp_path, "bare.html", german_page().encode("latin-1"))
     with pytest.raises(LoadError) as info:
         load_file(path)
     assert info.value.reason.startswith("not UTF-8 text (invalid byte 0xdf on line 5)")
@@ -116,7 +98,7 @@ def test_a_page_declaring_nothing_must_be_utf_8(tmp_path: Path) -> None:
 
 
 def test_bytes_the_declared_charset_lacks_are_refused(tmp_path: Path) -> None:
-    page = _page('<meta charset="iso-2022-jp">').encode("utf-8")  # a 7-bit charset: every UTF-8 letter is wrong
+    page = german_page('<meta charset="iso-2022-jp">').encode("utf-8")  # a 7-bit charset: every UTF-8 letter is wrong
     with pytest.raises(LoadError) as info:
         read_html(page, "page.html")
     assert info.value.reason == (
@@ -140,28 +122,16 @@ def test_declared_charset_reads_the_first_kilobytes_only() -> None:
 
 
 def test_uploads_accept_a_page_in_its_declared_charset_and_refuse_an_unknown_one() -> None:
-    check_upload("koeln.html", _page('<meta charset="iso-8859-1">').encode("latin-1"), 2**20)
+    check_upload("koeln.html", german_page('<meta charset="iso-8859-1">').encode("latin-1"), 2**20)
     with pytest.raises(LoadError, match="declares the character set 'klingon-8'"):
-        check_upload("odd.html", _page('<meta charset="klingon-8">').encode("latin-1"), 2**20)
+        check_upload("odd.html", german_page('<meta charset="klingon-8">').encode("latin-1"), 2**20)
     with pytest.raises(LoadError, match="not UTF-8"):
         check_upload("koeln.txt", "Müller sagte, die Straße in Köln.".encode("latin-1"), 2**20)
 
 
-def test_an_iso_8859_1_page_is_stored_with_its_words_intact(hash_archive: Archive, tmp_path: Path) -> None:
-    path = _save(tmp_path, "koeln.html", _page('<meta charset="iso-8859-1">').encode("latin-1"))
-    report = ingest_paths(hash_archive, [path])
-    assert [f.status for f in report.files] == ["ingested"], [f.describe() for f in report.files]
-    [article_id] = hash_archive.store.articles()
-    stored = hash_archive.store.article_body(article_id)
-    assert stored is not None
-    body, meta = stored
-    assert "Müller sagte, die Straße in Köln werde im März für drei Wochen gesperrt." in body
-    assert meta["title"] == HEADLINE
-
-
 def test_utf_16_without_a_byte_order_mark_is_not_taken_from_the_tag() -> None:
     """A page whose tag says UTF-16 is ASCII-compatible bytes after all: browsers read it as UTF-8."""
-    page = _page('<meta charset="utf-16">').encode("utf-8")
+    page = german_page('<meta charset="utf-16">').encode("utf-8")
     assert "Müller sagte" in read_html(page, "page.html")
     assert codecs.BOM_UTF16_LE not in page
 
@@ -252,7 +222,7 @@ def test_a_charset_browsers_do_not_read_is_refused_naming_it(tmp_path: Path, lab
     ],
 )
 def test_a_head_of_unclosed_meta_tags_and_spaces_is_scanned_at_once(tmp_path: Path, junk: str) -> None:
-    path = _save(tmp_path, "junk.html", _page(junk).encode("utf-8"))
+    path = _save(tmp_path, "junk.html", german_page(junk).encode("utf-8"))
     assert path.read_bytes().index(b"<title>") < CHARSET_SCAN_BYTES  # all the junk is in the part scanned
     assert declared_charset(path.read_bytes()) is None
     assert "Müller sagte, die Straße in Köln werde im März" in _body(path)

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -302,22 +299,6 @@ def test_bad_setting_is_a_short_error(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # --- the installed console script --------------------------------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_installed_newsroom_script_answers_in_a_fresh_process(tmp_path: Path) -> None:
-    script = shutil.which("newsroom") or str(Path(sys.executable).parent / "newsroom")
-    assert Path(script).is_file()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSROOM_", "OPENAI_", "CHROMA_"))}
-    env["NEWSROOM_DATA_DIR"] = str(tmp_path / "script-data")
-    done = subprocess.run(
-        [script, "ask", DRONES, "--json"], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path
-    )
-    assert done.returncode == 0, done.stderr
-    assert "First run" in done.stderr
-    answer = json.loads(done.stdout)
-    assert answer["refused"] is False
-    assert "eight" in answer["answer"]
 
 
 def test_article_fields_reach_the_terminal_without_their_control_codes(tmp_path: Path, cli_env: None) -> None:

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pytest
-from support import ingest_md
 
 from rag.archive.bm25 import Scorer
-from rag.archive.filters import ArchiveFilter, FilterColumns
-from rag.archive.knowledge import Archive
+from rag.archive.filters import FilterColumns
 from rag.archive.lexical import tokenize
 from rag.archive.pairs import PhrasePostings, phrase_keys
 
@@ -108,27 +105,3 @@ def test_postings_stay_exact_across_many_additions_and_merges() -> None:
             docs, counts = postings.find(key)
             found = {(key, int(d)): c for d, c in zip(docs, counts, strict=True)}
             assert found == {kd: float(c) for kd, c in expected.items() if kd[0] == key}
-
-
-def test_the_archive_ranks_the_phrase_first(archive: Archive, tmp_path: Path) -> None:
-    ingest_md(
-        archive,
-        tmp_path / "articles",
-        [
-            (
-                "apart.md",
-                "Bank staff rate the canteen highly",
-                "Staff at the bank gave the canteen high rates in a survey. Interest in the new menu is strong, the "
-                "bank said.",
-                {},
-            ),
-            (
-                "phrase.md",
-                "Bank holds steady",
-                "The bank kept interest rates unchanged on Thursday. Staff were told of the decision in the canteen.",
-                {},
-            ),
-        ],
-    )
-    found = archive.lexical().search("What did the bank do with interest rates?", 2, ArchiveFilter())
-    assert [p.title for p in found] == ["Bank holds steady", "Bank staff rate the canteen highly"]

@@ -2,71 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from conftest import SEED_FILE
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import ANY_TEXT, news_texts
+from support import ANY_TEXT, check_chunks, news_texts
 
 from rag.ingest.chunking import HARD_LIMIT, chunk_article
 from rag.ingest.loaders import load_file
-from rag.ingest.text import clean_body, sentence_spans
-from rag.models import Article, Chunk
+from rag.ingest.text import clean_body
+from rag.models import Article
 
 
 def _article(body: str, key: str = "file:/tmp/a.txt") -> Article:
     return Article(title="Test", body=body, source_key=key)
-
-
-def _check(article: Article, chunks: list[Chunk], limit: int, overlap: int = 0) -> None:
-    """Every invariant a passage must hold; with `overlap`, a passage may start with the last sentences of the
-    one before (at most `overlap` characters of them) and always moves on past its end."""
-    body = article.body
-    sentences = sentence_spans(body)
-    starts, ends = {a for a, _ in sentences}, {b for _, b in sentences}
-    assert [c.index for c in chunks] == list(range(len(chunks)))
-    previous: Chunk | None = None
-    pieces: list[tuple[int, int]] = []
-    for chunk in chunks:
-        assert chunk.article_id == article.article_id
-        assert chunk.text == body[chunk.start : chunk.end]
-        assert 0 < len(chunk.text) <= limit
-        assert chunk.sentences, chunk
-        assert chunk.start == chunk.sentences[0][0] and chunk.end == chunk.sentences[-1][1]
-        for a, b in chunk.sentences:
-            assert chunk.start <= a < b <= chunk.end
-        carried = [s for s in chunk.sentences if previous is not None and s[1] <= previous.end]
-        if previous is not None:
-            assert chunk.end > previous.end and chunk.start > previous.start
-            assert previous.end - chunk.start <= overlap if carried else previous.end <= chunk.start
-            assert tuple(carried) == previous.sentences[len(previous.sentences) - len(carried) :]
-        pieces.extend(chunk.sentences[len(carried) :])
-        previous = chunk
-    # The passages cover the sentences in order: each sentence is one piece, or consecutive pieces of it
-    # when it is longer than the limit.
-    cursor = 0
-    for a, b in sentences:
-        own = []
-        while cursor < len(pieces) and pieces[cursor][1] <= b:
-            own.append(pieces[cursor])
-            cursor += 1
-        assert own, (a, b)
-        assert own[0][0] == a and own[-1][1] == b
-        if b - a <= limit:
-            assert own == [(a, b)]
-        assert all(body[x:y].strip() == body[x:y] for x, y in own)
-    assert cursor == len(pieces)
-    # Passages start and end on sentence boundaries unless a sentence alone is over the limit.
-    for chunk in chunks:
-        first = next(s for s in sentences if s[0] <= chunk.start < s[1])
-        last = next(s for s in sentences if s[0] < chunk.end <= s[1])
-        if first[1] - first[0] <= limit:
-            assert chunk.start in starts
-        if last[1] - last[0] <= limit:
-            assert chunk.end in ends
 
 
 PARAGRAPH = (
@@ -83,7 +32,7 @@ def test_short_article_is_one_passage() -> None:
     assert len(chunks) == 1
     assert chunks[0].text == article.body
     assert chunks[0].sentences == ((0, 31), (32, 58))
-    _check(article, chunks, 1000)
+    check_chunks(article, chunks, 1000)
 
 
 def test_default_passages_are_at_most_1000_characters_of_whole_sentences() -> None:
@@ -91,7 +40,7 @@ def test_default_passages_are_at_most_1000_characters_of_whole_sentences() -> No
     article = _article(body)
     chunks = chunk_article(article)
     assert len(chunks) > 3
-    _check(article, chunks, 1000)
+    check_chunks(article, chunks, 1000)
     for chunk in chunks:
         assert chunk.text[-1] in ".!?"
         assert chunk.text[0].isupper() or chunk.text[0] == "“"
@@ -117,7 +66,7 @@ def test_long_sentence_without_punctuation_is_cut_at_words_under_the_hard_limit(
     article = _article(body)
     chunks = chunk_article(article, max_chars=max_chars)
     limit = min(max_chars, HARD_LIMIT)
-    _check(article, chunks, limit)
+    check_chunks(article, chunks, limit)
     assert all(len(c.text) <= HARD_LIMIT for c in chunks)
     # Words are at most 12 letters, so every cut falls on a space: nothing lost or glued.
     assert " ".join(c.text for c in chunks) == body
@@ -127,14 +76,14 @@ def test_single_5000_character_word_is_cut_hard() -> None:
     article = _article("x" * 5000)
     chunks = chunk_article(article, max_chars=5000)
     assert [len(c.text) for c in chunks] == [1200, 1200, 1200, 1200, 200]
-    _check(article, chunks, HARD_LIMIT)
+    check_chunks(article, chunks, HARD_LIMIT)
 
 
 def test_max_chars_is_capped_at_the_hard_limit() -> None:
     body = " ".join(PARAGRAPH.strip() for _ in range(30))
     article = _article(body)
     chunks = chunk_article(article, max_chars=5000)
-    _check(article, chunks, HARD_LIMIT)
+    check_chunks(article, chunks, HARD_LIMIT)
 
 
 def test_non_positive_max_chars_is_refused() -> None:
@@ -158,8 +107,8 @@ def test_passages_never_span_two_articles() -> None:
         assert "Second article" not in chunk.text
     for chunk in chunks_b:
         assert "council" not in chunk.text
-    _check(a, chunks_a, 1000)
-    _check(b, chunks_b, 1000)
+    check_chunks(a, chunks_a, 1000)
+    check_chunks(b, chunks_b, 1000)
 
 
 def test_chunking_is_deterministic() -> None:
@@ -171,7 +120,7 @@ def test_seed_article_chunks() -> None:
     article = load_file(SEED_FILE).articles[0]
     chunks = chunk_article(article)
     assert len(chunks) > 1
-    _check(article, chunks, 1000)
+    check_chunks(article, chunks, 1000)
     assert chunks[-1].text.endswith("Additional reporting by Lucy Fisher in London")
 
 
@@ -184,7 +133,7 @@ _limits = st.one_of(st.sampled_from([1000, 200, 500, 1200, 3000]), st.integers(m
 @given(text=news_texts(paragraphs=6, sentences=8), max_chars=_limits)
 def test_chunk_property_generated_news_texts(text: str, max_chars: int) -> None:
     article = _article(clean_body(text))  # bodies are always cleaned by the loaders
-    _check(article, chunk_article(article, max_chars=max_chars), min(max_chars, HARD_LIMIT))
+    check_chunks(article, chunk_article(article, max_chars=max_chars), min(max_chars, HARD_LIMIT))
 
 
 @settings(max_examples=50)
@@ -192,7 +141,7 @@ def test_chunk_property_generated_news_texts(text: str, max_chars: int) -> None:
 def test_chunk_property_any_cleaned_text(raw: str, max_chars: int) -> None:
     """Any text at all, cleaned as the loaders clean every body before it is chunked."""
     article = _article(clean_body(raw))
-    _check(article, chunk_article(article, max_chars=max_chars), min(max_chars, HARD_LIMIT))
+    check_chunks(article, chunk_article(article, max_chars=max_chars), min(max_chars, HARD_LIMIT))
 
 
 @settings(max_examples=50)
@@ -204,7 +153,7 @@ def test_chunk_property_any_cleaned_text(raw: str, max_chars: int) -> None:
 def test_chunk_property_with_overlap(text: str, max_chars: int, share: float) -> None:
     article = _article(clean_body(text))
     overlap = int(max_chars * share)
-    _check(article, chunk_article(article, max_chars=max_chars, overlap=overlap), max_chars, overlap)
+    check_chunks(article, chunk_article(article, max_chars=max_chars, overlap=overlap), max_chars, overlap)
 
 
 def test_a_fact_told_across_a_passage_boundary_is_whole_in_one_passage() -> None:
@@ -214,16 +163,9 @@ def test_a_fact_told_across_a_passage_boundary_is_whole_in_one_passage() -> None
     overlapping = chunk_article(_article(body), max_chars=1000, overlap=300)
     assert not any(fact in c.text for c in plain)  # the plain passages cut between the two sentences
     assert any(fact in c.text for c in overlapping)
-    _check(_article(body), overlapping, 1000, 300)
+    check_chunks(_article(body), overlapping, 1000, 300)
 
 
 def test_overlap_over_half_a_passage_is_refused() -> None:
     with pytest.raises(ValueError, match="overlap"):
         chunk_article(_article("One sentence here. Another one there."), max_chars=400, overlap=201)
-
-
-def test_chunk_property_on_the_multihop_corpus(bench_data: Path) -> None:
-    loaded = load_file(bench_data / "corpus.json")
-    assert len(loaded.articles) == len(json.loads((bench_data / "corpus.json").read_text()))
-    for article in loaded.articles:
-        _check(article, chunk_article(article), 1000)
