@@ -1,14 +1,15 @@
 """Retrieval latency of the shipped `HybridRetriever` against the previous pipeline, in one run on one store.
 
-The previous pipeline (before docs/retrieval.md) is rebuilt here from today's parts: Chroma's filtered query for
-the whole question and again within each named outlet, BM25 likewise, plain reciprocal-rank fusion. The arms run
-alternately over the same questions, so the machine's state is the same for all. The shipped search keeps what it
-computed between searches (each term's BM25, decoded passages, filter masks, the outlets), so the
-arms keep that honest: every arm but "shipped" starts each question with nothing kept (`Archive.forget_kept`),
-so none profits from another's work on the same question; "shipped" runs first and finds only what the last arm
-left of the question before (a chat or `newsroom eval` keeps more, from every earlier question), and "shipped,
-nothing kept" is the same search from cold (a question about nothing asked before, on an archive of any size). With
-`--phrases`, a fourth arm runs the shipped search with keyword phrases off (words alone, as before run P).
+The previous pipeline (before the steps of docs/lab/2026-retrieval-notebook.md) is rebuilt here from today's parts:
+Chroma's filtered query for the whole question and again within each named outlet, BM25 likewise, plain
+reciprocal-rank fusion. The arms run alternately over the same questions, so the machine's state is the same for
+all. The shipped search keeps what it computed between searches (each term's BM25, decoded passages, filter masks,
+the outlets), so the arms keep that honest: every arm but "shipped" starts each question with nothing kept
+(`Archive.forget_kept`), so none profits from another's work on the same question; "shipped" runs first and finds
+only what the last arm left of the question before (a chat or `newsroom eval` keeps more, from every earlier
+question), and "shipped, nothing kept" is the same search from cold (a question about nothing asked before, on an
+archive of any size). With `--phrases`, a fourth arm runs the shipped search with keyword phrases off (words alone,
+as before run P).
 Usage:
 
     uv run python bench/retrieval_latency.py eval-runs/dev/store-<hash> \

@@ -1,4 +1,4 @@
-"""Re-ranking tried on top of the shipped retrieval (docs/retrieval.md, "Re-ranking"), on a store that
+"""Re-ranking tried on top of the shipped retrieval (docs/lab/2026-retrieval-notebook.md, "Re-ranking"), on a store that
 `newsroom eval --corpus` built: sentence-level rankings of passages, choosing a retrieved article's passage by its
 best sentence, and a fusion learned by logistic regression (two folds by question, so its figures are held out).
 

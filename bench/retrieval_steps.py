@@ -1,4 +1,4 @@
-"""The retrieval steps of docs/retrieval.md, measured on a store that `newsroom eval --corpus` built.
+"""The retrieval steps of docs/lab/2026-retrieval-notebook.md, measured on a store that `newsroom eval --corpus` built.
 
 Every variant re-ranks the same store in memory (exact cosine over the stored vectors, BM25 built here), so the
 table of steps takes seconds per row; the shipped pipeline is `rag/retrieval/hybrid.py`, measured end to end by

@@ -1,5 +1,5 @@
 """The retrieval pipelines `bench/retrieval_steps.py` measures: the `Variant` settings, the shipped steps of
-docs/retrieval.md in order (`STEPS`), and the variants tried beside them (`TRIED`)."""
+docs/lab/2026-retrieval-notebook.md in order (`STEPS`), and the variants tried beside them (`TRIED`)."""
 
 from __future__ import annotations
 

@@ -99,13 +99,14 @@ def _engine(settings: Settings) -> ChatEngine:
 def _filters(
     outlets: tuple[str, ...], since: str | None, until: str | None, role: str, settings: Settings
 ) -> ArchiveFilter:
-    """The filter from --outlet/--since/--until ("--until 2023-11-30" includes that whole day) and --role."""
-    from rag.engine import EDITOR, ArchiveFilter, role_filter
+    """The user's filter from --outlet/--since/--until ("--until 2023-11-30" includes that whole day), once
+    --role editor is known to be allowed here (the engine applies the role's access rules)."""
+    from rag.engine import EDITOR, ArchiveFilter
 
     if role == EDITOR:
         _editor_allowed(settings)
     try:
-        return role_filter(role, ArchiveFilter.of(outlets, since, until))
+        return ArchiveFilter.of(outlets, since, until)  # the engine applies the role's access rules
     except NewsroomError as exc:
         raise click.BadParameter(str(exc)) from exc
 
@@ -230,7 +231,7 @@ def ask(
     settings = _settings(data_dir)
     filters = _filters(outlets, since, until, role, settings)
     engine = _engine(settings)
-    answer = engine.ask(question, filters=filters, k=k)
+    answer = engine.ask(question, filters=filters, k=k, role=role)
     if as_json:
         click.echo(json.dumps(answer.to_public(), ensure_ascii=False, indent=2))
     else:
@@ -258,7 +259,7 @@ def search(
     settings = _settings(data_dir)
     filters = _filters(outlets, since, until, role, settings)
     engine = _engine(settings)
-    passages = engine.retrieve(query, filters, k)
+    passages = engine.retrieve(query, filters, k, role)
     if as_json:
         click.echo(json.dumps([p.to_public() for p in passages], ensure_ascii=False, indent=2))
         return

@@ -67,15 +67,20 @@ def _refused(what: str) -> object:
 
 
 def refuse_heavy_parts(patcher: pytest.MonkeyPatch) -> None:
-    """What the unit tier may not use: the embedding model, spaCy's pipeline, Chroma clients, new processes."""
+    """What the unit tier may not use, whether it builds it or finds it built (a session fixture): the embedding
+    model, spaCy's pipeline, Chroma (its clients and its collections), new processes."""
     import chromadb
+    from chromadb.api.models.Collection import Collection
 
     import rag.retrieval.entities
 
-    patcher.setattr(MiniLMEmbeddings, "__init__", _refused("the embedding model"))
+    for method in ("__init__", "_encode_batch"):
+        patcher.setattr(MiniLMEmbeddings, method, _refused("the embedding model"))
     patcher.setattr(rag.retrieval.entities, "pipeline", _refused("spaCy's pipeline"))
     for client in ("PersistentClient", "HttpClient", "EphemeralClient"):
-        patcher.setattr(chromadb, client, _refused("a Chroma store"))
+        patcher.setattr(chromadb, client, _refused("a Chroma store"), raising=False)
+    for method in ("add", "get", "query", "upsert", "update", "delete", "count", "peek"):
+        patcher.setattr(Collection, method, _refused("a Chroma store"))
     patcher.setattr(subprocess.Popen, "__init__", _refused("another process"))
 
 
@@ -87,18 +92,21 @@ def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
         heavy = sorted(HEAVY_FIXTURES.intersection(getattr(item, "fixturenames", ())))
         if heavy or item.get_closest_marker("browser"):
             pytest.fail(f"a unit test may not use {heavy or 'the browser'}: move it to tests/integration or system")
-        patcher = pytest.MonkeyPatch()
+        patcher = item.stash[_GUARD] = pytest.MonkeyPatch()  # stashed first: a patch that fails is still undone
         refuse_heavy_parts(patcher)
-        item.stash[_GUARD] = patcher
     return (yield)
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """The unit guard ends with its test's teardown; for the session's last test, before the session's own
+    fixtures are finalised (they belong to the tiers that built them)."""
+    patcher = item.stash.get(_GUARD, None)
+    if patcher is not None and nextitem is None:
+        patcher.undo()
     try:
         return (yield)
     finally:
-        patcher = item.stash.get(_GUARD, None)
         if patcher is not None:
             patcher.undo()
 

@@ -261,3 +261,11 @@ def check_chunks(article: Article, chunks: list[Chunk], limit: int, overlap: int
             assert chunk.start in starts
         if last[1] - last[0] <= limit:
             assert chunk.end in ends
+
+
+def two_stories(folder: Path) -> Path:
+    """A folder holding two short Markdown articles (a bridge reopening, a ferry strike ending)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_md(folder / "bridge.md", "Harbour bridge reopens", "The harbour bridge reopened on Monday after a refit.")
+    write_md(folder / "ferry.md", "Ferry strike ends", "The ferry strike ended on Tuesday, the union said.")
+    return folder

@@ -214,11 +214,11 @@ class QuoteAnswerer:
 
     def _quote(self, question: str, passages: list[Passage], reading: Question | None) -> Answer:
         """The answer's steps, in order: read, score, gate, find the sentence that bears the answer, choose, lead,
-        compose, annotate."""
+        compose; then the answer span and the notices are set on the composed answer."""
         understood = self._read(question, reading)
         scored = self.score(question, passages, understood.vector)
         gaps, support = self.gaps(understood, scored, passages), self.support(understood, best_of(scored), passages)
-        if gaps.refuse or best_of(scored) < self.threshold or not support.enough:  # nothing close enough to quote
+        if gaps.refuse or not scored or best_of(scored) < self.threshold or not support.enough:  # nothing to quote
             return self._refuse(question, passages, best_of(scored), support, gaps)
         asked = understood.asked or Asked()
         views = article_views(passages)  # a sentence's context runs on into the next passage of its article

@@ -8,10 +8,11 @@ Four signals, each cheap and each meaningful on its own:
 - whether the question relies on a source the archive does not carry.
 
 They are combined by logistic regression (`bench/support_fit.py` fits the coefficients on the MultiHop-RAG dev
-questions, answerable against unanswerable, and reports the held-out figures; docs/answers.md shows the refusal
-curve). Every signal comes from what the reader was shown, never from the whole index, so a refusal cannot depend
-on embargoed articles. The probability is calibrated on that benchmark's mix (one question in nine unanswerable),
-so it ranks questions well on any archive but its exact value is a benchmark's estimate.
+questions, answerable against unanswerable, and reports the held-out figures; the refusal curve is in
+docs/lab/2026-answers-notebook.md). Every signal comes from what the reader was shown, never from the whole index,
+so a refusal cannot depend on embargoed articles. The probability is calibrated on that benchmark's mix (one
+question in nine unanswerable), so it ranks questions well on any archive but its exact value is a benchmark's
+estimate.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from rag.models import Passage
 # logistic regression, fitted by `bench/support_fit.py` on the MultiHop-RAG dev questions (1,330: 1,182 answerable,
 # 148 not); order: best sentence, dense top, missing names (0-3), unknown source (0/1), intercept
 COEFFICIENTS = (24.29, 3.27, -2.67, -7.31, -8.24)
-REFUSE_BELOW = 0.75  # the offline answer refuses when the probability is lower (the refusal curve: docs/answers.md)
+REFUSE_BELOW = 0.75  # the offline answer refuses when the probability is lower (the refusal curve: docs/lab/)
 MAX_MISSING = 3
 
 

@@ -27,7 +27,7 @@ from rag.archive.pairs import PhrasePostings, phrase_keys
 
 K1 = 1.5  # the Lucene BM25 parameters (bm25s' defaults, which this index replaced)
 B = 0.75
-PHRASE_WEIGHT = 0.25  # measured on MultiHop-RAG dev (docs/retrieval.md, run P): phrases help at a quarter of a word
+PHRASE_WEIGHT = 0.25  # measured on MultiHop-RAG dev (docs/lab/, run P): phrases help at a quarter of a word
 KEPT_ENTRIES = 2_000_000  # (term, passage) scores kept between queries (12 bytes each, one more a term); past this
 # all are dropped
 

@@ -2,8 +2,9 @@
 
 A face opens an engine (`open_engine`), runs turns with it (`ChatEngine.start` / `ChatEngine.turn`, records in
 `rag/engine/turn.py`), keeps the archive through its `Desk`, and renders the records and value types listed here.
-It never imports the archive, ingest, retrieval or answer modules itself (tests/unit/test_layers.py holds it to that), so
-they can change without the faces noticing.
+It never imports the archive, ingest, retrieval or answer modules itself, nor reaches them through the engine's
+attributes (tests/unit/test_layers.py holds it to both), so they can change without the faces noticing. Access
+rules are applied by the engine: a face passes the user's role, never a filter it widened itself.
 
 Names load on first use, so that `newsroom --help` does not load the models.
 """
@@ -33,7 +34,6 @@ _PUBLIC = {
     "WriteRights": "rag.archive.access",
     "access_label": "rag.archive.access",
     "is_loopback": "rag.archive.access",
-    "role_filter": "rag.archive.access",
     "role_for": "rag.archive.access",
     "write_rights": "rag.archive.access",
     # what a face shows
@@ -69,7 +69,6 @@ __all__ = [
     "named_entities",
     "open_engine",
     "paragraph_spans",
-    "role_filter",
     "role_for",
     "save_upload",
     "sources",
@@ -86,7 +85,6 @@ if TYPE_CHECKING:
         WriteRights,
         access_label,
         is_loopback,
-        role_filter,
         role_for,
         write_rights,
     )
@@ -102,9 +100,11 @@ if TYPE_CHECKING:
     from rag.retrieval.names import named_entities
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _PUBLIC:
-        raise AttributeError(f"module 'rag.engine' has no attribute {name!r}")
-    value = getattr(import_module(_PUBLIC[name]), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # type checkers read the imports above, so a misspelt name is an error there too
+
+    def __getattr__(name: str) -> Any:
+        if name not in _PUBLIC:
+            raise AttributeError(f"module 'rag.engine' has no attribute {name!r}")
+        value = getattr(import_module(_PUBLIC[name]), name)
+        globals()[name] = value
+        return value

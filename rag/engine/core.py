@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 
 from rag.answer.base import Answerer, Focus, Turn
 from rag.answer.quote import QuoteAnswerer
-from rag.archive.access import role_filter
+from rag.archive.access import READER, role_filter
 from rag.archive.article_record import ArticleRecord
 from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
@@ -88,10 +88,15 @@ class ChatEngine:
         return read_question(question, archive.outlets(), archive.newest, archive.embeddings.embed_query)
 
     def retrieve(
-        self, question: str | Question, filters: ArchiveFilter | None = None, k: int | None = None
+        self,
+        question: str | Question,
+        filters: ArchiveFilter | None = None,
+        k: int | None = None,
+        role: str = READER,
     ) -> list[Passage]:
-        """Ranked passages for a stand-alone question (as asked, or as read for the turn)."""
-        return self.retriever.search(question, k=k or self.settings.top_k, flt=filters)
+        """Ranked passages for a stand-alone question (as asked, or as read for the turn), among the articles
+        `role` may see: the user's filters narrow the search, the role's access rules always apply."""
+        return self.retriever.search(question, k=k or self.settings.top_k, flt=role_filter(role, filters))
 
     def find(
         self,
@@ -99,13 +104,14 @@ class ChatEngine:
         history: Sequence[Turn] = (),
         filters: ArchiveFilter | None = None,
         k: int | None = None,
+        role: str = READER,
     ) -> Found:
         """A turn's first half: the question made to stand alone, read once, and the passages retrieved for it."""
         started = time.perf_counter()
         standalone = self.standalone(question, history)
         condensed = time.perf_counter()
         read = self.read(standalone)
-        passages = self.retrieve(read, filters, k)
+        passages = self.retrieve(read, filters, k, role)
         retrieved = time.perf_counter()
         return Found(question, standalone, read, passages, (condensed - started) * 1000, (retrieved - condensed) * 1000)
 
@@ -115,10 +121,12 @@ class ChatEngine:
         history: Sequence[Turn] = (),
         filters: ArchiveFilter | None = None,
         k: int | None = None,
+        role: str = READER,
     ) -> TurnRun:
         """A turn with its passages found: iterate it for the answer's text as it comes, then take its `record()`.
-        The one way every face runs a turn."""
-        return TurnRun(self.find(question, history, filters, k), self.answerer, self._fallback)
+        The one way every face runs a turn. `filters` are the user's (outlets, dates); `role` decides what else
+        may be seen (a reader: published articles, embargoes checked now)."""
+        return TurnRun(self.find(question, history, filters, k, role), self.answerer, self._fallback)
 
     def turn(
         self,
@@ -126,9 +134,10 @@ class ChatEngine:
         history: Sequence[Turn] = (),
         filters: ArchiveFilter | None = None,
         k: int | None = None,
+        role: str = READER,
     ) -> TurnRecord:
         """One whole turn, answered to the end."""
-        return self.start(question, history, filters, k).record()
+        return self.start(question, history, filters, k, role).record()
 
     def ask(
         self,
@@ -136,9 +145,10 @@ class ChatEngine:
         history: Sequence[Turn] = (),
         filters: ArchiveFilter | None = None,
         k: int | None = None,
+        role: str = READER,
     ) -> Answer:
         """One whole turn's answer."""
-        return self.turn(question, history, filters, k).answer
+        return self.turn(question, history, filters, k, role).answer
 
     def answer_passages(self, question: str, passages: list[Passage], focus: Focus = None) -> Answer:
         """Answer from passages found elsewhere (a benchmark's, a test's), falling back to quote mode when the model

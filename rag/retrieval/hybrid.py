@@ -22,7 +22,7 @@ from rag.retrieval.wording import keywords, mentioned_outlets
 
 RRF_K = 60
 CANDIDATES = 40
-DENSE_WEIGHT = 0.2  # measured on MultiHop-RAG dev (docs/retrieval.md): keywords rank news best, meaning helps a little
+DENSE_WEIGHT = 0.2  # measured on MultiHop-RAG dev (docs/lab/): keywords rank news best, meaning helps a little
 PART_WEIGHT = 0.5  # each part of a several-part question gets a keyword ranking of its own
 PART_CANDIDATES = 2  # of which only its best passages count: deeper ones, summed over parts, crowd out the best
 PERIOD_WEIGHT = 1.0  # so does a period the question names ("after October 4", "last week", "in early November")

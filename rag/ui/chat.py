@@ -14,7 +14,6 @@ from rag.engine import (
     access_label,
     correction_label,
     open_engine,
-    role_filter,
     sources,
 )
 from rag.errors import NewsroomError
@@ -147,7 +146,7 @@ def empty_state(st: Any, engine: ChatEngine, stats: ArchiveStats) -> None:
         draw_archive_timeline(st, engine.records())
 
 
-def answer_question(st: Any, engine: ChatEngine, question: str, filters: ArchiveFilter) -> None:
+def answer_question(st: Any, engine: ChatEngine, question: str, filters: ArchiveFilter, role: str = READER) -> None:
     """Retrieve (shown in a status box), stream the answer, then keep it in the session history."""
     messages: list[ChatMessage] = st.session_state["messages"]
     turns = [m.turn() for m in messages]
@@ -155,7 +154,7 @@ def answer_question(st: Any, engine: ChatEngine, question: str, filters: Archive
         st.markdown(md_escape(question))
     with st.chat_message("assistant"):
         with st.status("Searching the archive…", expanded=False) as status:
-            run = engine.start(question, turns, filters)
+            run = engine.start(question, turns, filters, role=role)
             status.update(label=retrieval_label(run.passages), state="complete")
         placeholder = st.empty()
         text = ""
@@ -220,7 +219,7 @@ def draw_conversation(st: Any, engine: ChatEngine, stats: ArchiveStats) -> bool:
     role, email = current_role(st, engine.settings)
     st.session_state["access_role"] = role  # this session's own: never in a cache shared across sessions
     rights = session_rights(st, engine.settings, role, email)  # decided anew on every run, never from the client
-    filters = role_filter(role, sidebar(st, engine, stats, role, email, rights))
+    filters = sidebar(st, engine, stats, role, email, rights)  # the user's own; the engine applies the role's rules
     st.title("Newsroom")
     messages = st.session_state["messages"]
     if not messages:
@@ -234,5 +233,5 @@ def draw_conversation(st: Any, engine: ChatEngine, stats: ArchiveStats) -> bool:
     question = st.chat_input("Ask the archive a question") or st.session_state.pop("pending_question", None)
     if not question:
         return False
-    answer_question(st, engine, question.strip(), filters)
+    answer_question(st, engine, question.strip(), filters, role)
     return True

@@ -147,3 +147,53 @@ def test_the_checker_sees_lazy_and_type_checking_imports_and_circles(tmp_path: P
     assert layer_of("rag.chat") == -1 and layer_of("rag.configuration") == -1  # a new module must be placed
     assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert _circles({"a": {"b"}, "b": set()}) == []
+
+
+# the engine's parts that a face could reach through an engine's attributes (`engine.archive.store`)
+INTERNAL_ATTRIBUTES = frozenset({"archive", "retriever", "answerer", "store"})
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if layer_of(module_name(p)) == FACES], ids=module_name)
+def test_faces_never_reach_internals_through_the_engines_attributes(path: Path) -> None:
+    reached = [
+        f"line {node.lineno}: .{node.attr}"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute)
+        and (
+            node.attr in INTERNAL_ATTRIBUTES
+            or node.attr == "quote"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "engine"
+        )
+    ]
+    assert reached == [], f"{module_name(path)} reaches into the engine: {reached}"
+
+
+def test_the_engine_surface_is_one_list_and_every_name_resolves() -> None:
+    import rag.engine as surface
+
+    source = ast.parse((RAG / "engine" / "__init__.py").read_text(encoding="utf-8"))
+    typed = {
+        alias.name: node.module
+        for guard in source.body
+        if isinstance(guard, ast.If) and ast.unparse(guard.test) == "TYPE_CHECKING"
+        for node in guard.body
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+    }
+    public: dict[str, str] = surface._PUBLIC  # type: ignore[attr-defined]
+    assert sorted(surface.__all__) == sorted(public) == sorted(typed)
+    assert typed == public, "each name is imported for type checkers from the module it loads from"
+    assert all(getattr(surface, name) is not None for name in public)
+    with pytest.raises(AttributeError):
+        surface.ChatEngin  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_retrieval_and_ingest_are_peers_neither_imports_the_other() -> None:
+    crossing = {
+        name: sorted(m for m in imports if m.startswith(other))
+        for name, imports in GRAPH.items()
+        for own, other in (("rag.retrieval", "rag.ingest"), ("rag.ingest", "rag.retrieval"))
+        if name.startswith(own) and any(m.startswith(other) for m in imports)
+    }
+    assert crossing == {}

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import _GUARD, HEAVY_FIXTURES, UNIT, pytest_runtest_setup
+from conftest import _GUARD, HEAVY_FIXTURES, UNIT, pytest_runtest_setup, refuse_heavy_parts
 
 from rag.archive.embeddings import MiniLMEmbeddings
 from rag.retrieval.entities import pipeline
@@ -85,3 +85,23 @@ def test_a_chroma_store_is_refused(tmp_path: object) -> None:
 def test_another_process_is_refused() -> None:
     with pytest.raises(AssertionError, match="another process"):
         subprocess.run([sys.executable, "-c", "pass"], check=False)
+
+
+def test_a_model_built_elsewhere_is_refused_too() -> None:
+    model = MiniLMEmbeddings.model_construct()  # as if a session fixture had built it before this test
+    with pytest.raises(AssertionError, match="embedding model"):
+        model.embed_query("drones")
+
+
+def test_the_guard_undoes_what_it_patched() -> None:
+    import rag.retrieval.entities
+
+    def held() -> tuple[object, ...]:
+        return (MiniLMEmbeddings.__init__, rag.retrieval.entities.pipeline, subprocess.Popen.__init__)
+
+    before = held()
+    patcher = pytest.MonkeyPatch()
+    refuse_heavy_parts(patcher)
+    assert rag.retrieval.entities.pipeline is not before[1]
+    patcher.undo()
+    assert held() == before

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import SEED_DIR
-from support import write_md
+from support import two_stories, write_md
 
 from rag.archive import health
 from rag.archive.filters import ArchiveFilter
@@ -26,13 +26,6 @@ BOTH_BACKENDS = True  # each test that uses `settings` runs on the embedded stor
 GHOST = "The lighthouse keeper on Skerry Rock counted eleven grey seals on the north ledge at dawn."
 
 
-def stories(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    write_md(folder / "bridge.md", "Harbour bridge reopens", "The harbour bridge reopened on Monday after a refit.")
-    write_md(folder / "ferry.md", "Ferry strike ends", "The ferry strike ended on Tuesday, the union said.")
-    return folder
-
-
 def write_unregistered(archive: Archive, path: Path) -> None:
     """What a write killed between its two steps leaves: passages stored, the article not registered."""
     [article] = load_file(path).articles
@@ -44,7 +37,7 @@ def write_unregistered(archive: Archive, path: Path) -> None:
 
 
 def test_a_freshly_ingested_archive_passes_its_check(hash_archive: Archive, tmp_path: Path) -> None:
-    assert ingest_paths(hash_archive, [stories(tmp_path / "in")]).ok
+    assert ingest_paths(hash_archive, [two_stories(tmp_path / "in")]).ok
     report = health.check(hash_archive)
     assert report.ok and (report.articles, report.passages) == (2, 2), report.problems
 
@@ -52,7 +45,7 @@ def test_a_freshly_ingested_archive_passes_its_check(hash_archive: Archive, tmp_
 def test_passages_of_an_unregistered_article_are_never_retrieved_and_repair_deletes_them(
     hash_archive: Archive, tmp_path: Path
 ) -> None:
-    assert ingest_paths(hash_archive, [stories(tmp_path / "in")]).ok
+    assert ingest_paths(hash_archive, [two_stories(tmp_path / "in")]).ok
     ghost = write_md(tmp_path / "ghost.md", "Seals on Skerry Rock", GHOST)
     write_unregistered(hash_archive, ghost)
     assert hash_archive.store.passages.count() == 3 and hash_archive.store.article_count() == 2
@@ -71,7 +64,7 @@ def test_passages_of_an_unregistered_article_are_never_retrieved_and_repair_dele
 def test_an_article_missing_passages_is_unregistered_and_a_re_ingest_converges(
     hash_archive: Archive, tmp_path: Path
 ) -> None:
-    folder = stories(tmp_path / "in")
+    folder = two_stories(tmp_path / "in")
     long_body = " ".join(f"Paragraph {n} says the harbour bridge reopened after a refit." for n in range(200))
     write_md(folder / "long.md", "The long bridge report", long_body)
     assert ingest_paths(hash_archive, [folder]).ok
@@ -91,7 +84,7 @@ def test_an_article_missing_passages_is_unregistered_and_a_re_ingest_converges(
 def test_leftover_temporary_files_are_reported_and_removed_but_a_live_one_is_left_alone(
     hash_archive: Archive, tmp_path: Path
 ) -> None:
-    assert ingest_paths(hash_archive, [stories(tmp_path / "in")]).ok
+    assert ingest_paths(hash_archive, [two_stories(tmp_path / "in")]).ok
     uploads = hash_archive.settings.data_dir / "uploads"
     uploads.mkdir()
     stale, live = uploads / ".killed.txt.part", uploads / ".arriving.txt.part"  # an upload being saved
@@ -107,7 +100,7 @@ def test_leftover_temporary_files_are_reported_and_removed_but_a_live_one_is_lef
 def test_a_keyword_index_out_of_step_is_reported_and_repair_writes_it_again(
     hash_archive: Archive, tmp_path: Path
 ) -> None:
-    assert ingest_paths(hash_archive, [stories(tmp_path / "in")]).ok
+    assert ingest_paths(hash_archive, [two_stories(tmp_path / "in")]).ok
     index = hash_archive.lexical()
     db = index._db()
     db.execute("DELETE FROM docs WHERE id = (SELECT MIN(id) FROM docs)")  # a passage lost from the index
@@ -119,7 +112,7 @@ def test_a_keyword_index_out_of_step_is_reported_and_repair_writes_it_again(
 def test_backup_is_a_checked_copy_that_opens_with_data_dir(
     archive: Archive, settings: Settings, tmp_path: Path
 ) -> None:
-    assert ingest_paths(archive, [SEED_DIR, stories(tmp_path / "in")]).ok
+    assert ingest_paths(archive, [SEED_DIR, two_stories(tmp_path / "in")]).ok
     write_unregistered(archive, write_md(tmp_path / "ghost.md", "Seals on Skerry Rock", GHOST))
     copy = tmp_path / "backup"
     report = health.backup(archive, copy)

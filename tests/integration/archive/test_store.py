@@ -23,7 +23,6 @@ from rag.models import Article, Chunk
 from rag.retrieval.hybrid import HybridRetriever
 
 BOTH_BACKENDS = True  # each test that uses `settings` runs on the embedded store and on a `chroma run` server
-CLI = "from rag.cli import main; main()"
 
 
 # --- filters: outlet, dates, embargo, in both halves of hybrid search ------------------------------------------------

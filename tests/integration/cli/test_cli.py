@@ -1,4 +1,5 @@
-"""The `newsroom` command end to end: real files, real model, real Chroma; CliRunner and the installed script."""
+"""The `newsroom` command end to end through CliRunner: real files, real model, real Chroma (the installed script
+in a process of its own: tests/system/cli/test_cli_process.py)."""
 
 from __future__ import annotations
 

@@ -30,7 +30,3 @@ def test_an_iso_8859_1_page_is_stored_with_its_words_intact(hash_archive: Archiv
 
 
 # --- only the encodings of the WHATWG Encoding Standard ----------------------------------------------------------
-
-
-REFUSED = ["hz", "hz-gb-2312", "iso-2022-kr", "csiso2022kr", "iso2022_kr", "iso-2022-cn", "cp037", "cp500", "cp1140"]
-REFUSED += ["charmap", "utf-7", "replacement", "mac-iceland", "cp437", "ptcp154", "johab", "utf-32"]

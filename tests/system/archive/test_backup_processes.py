@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED_DIR
-from support import write_md
+from support import two_stories
 
 from rag.archive import health
 from rag.archive.knowledge import Archive
@@ -21,16 +21,9 @@ from rag.ingest.pipeline import ingest_paths
 BOTH_BACKENDS = True  # each test that uses `settings` runs on the embedded store and on a `chroma run` server
 
 
-def stories(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    write_md(folder / "bridge.md", "Harbour bridge reopens", "The harbour bridge reopened on Monday after a refit.")
-    write_md(folder / "ferry.md", "Ferry strike ends", "The ferry strike ended on Tuesday, the union said.")
-    return folder
-
-
 @pytest.mark.slow
 def test_backup_while_another_process_reads(archive: Archive, settings: Settings, tmp_path: Path) -> None:
-    assert ingest_paths(archive, [SEED_DIR, stories(tmp_path / "in")]).ok
+    assert ingest_paths(archive, [SEED_DIR, two_stories(tmp_path / "in")]).ok
     script = (
         "import sys, time\nfrom rag.config import load_settings\nfrom rag.archive.knowledge import Archive\n"
         "from rag.retrieval.hybrid import HybridRetriever\n"

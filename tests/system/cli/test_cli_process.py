@@ -10,17 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-
-from rag.cli import cli
 
 DRONES = "How many drones did Sergei Shoigu say Ukraine used?"
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    result = CliRunner().invoke(cli, list(args), prog_name="newsroom", env=env)
-    assert "Traceback" not in result.output
-    return result
 
 
 # --- the installed console script --------------------------------------------------------------------------------

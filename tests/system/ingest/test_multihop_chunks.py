@@ -11,8 +11,6 @@ from support import check_chunks
 from rag.ingest.chunking import chunk_article
 from rag.ingest.loaders import load_file
 
-# --- properties over generated texts -------------------------------------------------------------------------
-
 
 def test_chunk_property_on_the_multihop_corpus(bench_data: Path) -> None:
     loaded = load_file(bench_data / "corpus.json")
