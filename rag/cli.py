@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from rag.config import Settings, load_settings
+from rag.counts import counted
 from rag.errors import NewsroomError
 
 if TYPE_CHECKING:  # the engine's modules load only when a command needs them (`newsroom --help` stays fast)
     from rag.engine import ArchiveFilter, ChatEngine
-    from rag.models import Answer
+    from rag.models import Answer, Passage
 
 MULTIHOP_ATTRIBUTION = (
     'Data: MultiHop-RAG (Tang & Yang, 2024, "MultiHop-RAG: Benchmarking Retrieval-Augmented Generation for '
@@ -109,6 +110,20 @@ def _filters(
         return ArchiveFilter.of(outlets, since, until)  # the engine applies the role's access rules
     except NewsroomError as exc:
         raise click.BadParameter(str(exc)) from exc
+
+
+def _known_outlets(engine: ChatEngine, outlets: tuple[str, ...], role: str) -> None:
+    """An --outlet the archive does not hold is a usage error (exit 2) that lists the outlets it does hold: a
+    search of nothing would print nothing and look like an empty answer."""
+    unknown = engine.unknown_outlets(outlets, role)
+    if not unknown:
+        return
+    known = engine.known_outlets(role)
+    held = ", ".join(known) if known else "no outlets yet"
+    names = ", ".join(f"'{n}'" for n in unknown)
+    raise click.BadParameter(
+        f"the archive holds no outlet named {names}. Outlets in the archive: {held}.", param_hint="'--outlet'"
+    )
 
 
 @click.group()
@@ -231,6 +246,7 @@ def ask(
     settings = _settings(data_dir)
     filters = _filters(outlets, since, until, role, settings)
     engine = _engine(settings)
+    _known_outlets(engine, outlets, role)
     answer = engine.ask(question, filters=filters, k=k, role=role)
     if as_json:
         click.echo(json.dumps(answer.to_public(), ensure_ascii=False, indent=2))
@@ -242,6 +258,7 @@ def ask(
 @click.argument("query")
 @click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True, help="Passages to return.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--verbose", "-v", is_flag=True, help="Also show each passage's retrieval score.")
 @with_filters
 @data_dir_option
 @_edge
@@ -249,6 +266,7 @@ def search(
     query: str,
     k: int,
     as_json: bool,
+    verbose: bool,
     outlets: tuple[str, ...],
     since: str | None,
     until: str | None,
@@ -259,19 +277,42 @@ def search(
     settings = _settings(data_dir)
     filters = _filters(outlets, since, until, role, settings)
     engine = _engine(settings)
+    _known_outlets(engine, outlets, role)
     passages = engine.retrieve(query, filters, k, role)
     if as_json:
         click.echo(json.dumps([p.to_public() for p in passages], ensure_ascii=False, indent=2))
         return
+    if not passages:
+        _say("No passages found.")
+    for rank, p in enumerate(passages, 1):
+        _say(passage_header(rank, p))
+        for line in excerpt_lines(p.text):
+            _say(f"    {line}")
+        if verbose:
+            _say(f"    score {p.score:.4f} (fused rank of keyword and meaning search)")
+
+
+EXCERPT_WIDTH = 100
+EXCERPT_LINES = 3
+
+
+def passage_header(rank: int, passage: Passage) -> str:
+    """One line per passage: rank, outlet, date, headline (and "[draft]" or "[embargoed until …]" for an editor)."""
     from rag.engine import access_label
 
-    for rank, p in enumerate(passages, 1):
-        label = f" [{access}]" if (access := access_label(p)) else ""
-        _say(
-            f"{rank:>2}. {p.score:.4f}  {p.outlet or 'Unknown outlet'} · {p.published_at[:10] or 'undated'} · "
-            f"{p.title}{label}"
-        )
-        _say(f"    {p.text[:300]}{'…' if len(p.text) > 300 else ''}")
+    label = f" [{access}]" if (access := access_label(passage)) else ""
+    when = passage.published_at[:10] or "undated"
+    return f"{rank:>2}. {passage.outlet or 'Unknown outlet'} · {when} · {passage.title}{label}"
+
+
+def excerpt_lines(text: str, width: int = EXCERPT_WIDTH, lines: int = EXCERPT_LINES) -> list[str]:
+    """A passage's start as a few wrapped lines (its paragraphs run together), ending in "…" when cut."""
+    import textwrap
+
+    wrapped = textwrap.wrap(" ".join(text.split()), width=width, break_long_words=True)
+    if len(wrapped) <= lines:
+        return wrapped
+    return [*wrapped[: lines - 1], textwrap.shorten(" ".join(wrapped[lines - 1 :]), width - 1, placeholder="") + " …"]
 
 
 @cli.command()
@@ -336,12 +377,13 @@ def check(repair: bool, data_dir: str | None) -> None:
     for problem in report.problems:
         _say(f"problem:  {problem.kind}: {problem.detail}")
     _say(
-        f"{report.articles} article(s), {report.passages} passage(s), {report.versions} earlier version(s) kept: "
-        + ("OK" if report.ok else "NOT OK")
+        f"{counted(report.articles, 'article')}, {counted(report.passages, 'passage')}, "
+        f"{counted(report.versions, 'earlier version')} kept: " + ("OK" if report.ok else "NOT OK")
     )
     if not report.ok:
         raise click.ClickException(
-            f"{len(report.problems)} problem(s) found" + ("" if repair else "; `newsroom check --repair` fixes them")
+            f"{counted(len(report.problems), 'problem')} found"
+            + ("" if repair else "; `newsroom check --repair` fixes them")
         )
 
 
@@ -355,8 +397,8 @@ def backup(destination: str, data_dir: str | None) -> None:
 
     report = Desk.open(_settings(data_dir)).backup(Path(destination))
     _say(
-        f"Backed up {report.articles} article(s), {report.passages} passage(s) and {report.versions} earlier "
-        f"version(s) to {destination}: checked, OK"
+        f"Backed up {counted(report.articles, 'article')}, {counted(report.passages, 'passage')} and "
+        f"{counted(report.versions, 'earlier version')} to {destination}: checked, OK"
     )
 
 
@@ -400,7 +442,7 @@ def history(reference: str, as_json: bool, role: str, data_dir: str | None) -> N
         ]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    _say(f"{found[-1].title} ({found[-1].article_id}): {len(found)} version(s), oldest first")
+    _say(f"{found[-1].title} ({found[-1].article_id}): {counted(len(found), 'version')}, oldest first")
     for v in found:
         mark = "current" if v.current else f"restore with: --version {v.number}"
         _say(f"{v.number:>3}. {_moment(v.written_at) or 'time not recorded'} · {v.status} · by {v.written_by}")
@@ -429,7 +471,7 @@ def restore(reference: str, number: int, role: str, data_dir: str | None) -> Non
     done = Desk.open(settings).restore(reference, number, WriteRights(True, True, _who("restore")))
     _say(
         f"Restored version {done.version.number} ({done.version.status}) of '{done.version.title}': "
-        f"{done.passages} passage(s) written; version {done.replaced.number} is kept in the history."
+        f"{counted(done.passages, 'passage')} written; version {done.replaced.number} is kept in the history."
     )
 
 

@@ -74,9 +74,8 @@ class Gaps:
                 "this from the archive."
             )
         if self.absent_sources:
-            verb = "mention" if len(self.absent_sources) > 1 else "mentions"
             return (
-                f"None of the articles found that bear on the question {verb} {_join(self.absent_sources, 'or')}, "
+                f"None of the articles found that bear on the question mention {_join(self.absent_sources, 'or')}, "
                 "and the archive holds no outlet of that name, so it cannot answer this from the archive."
             )
         # the people the question asks the words of are named in the passages, but never quoted: the only gap of
@@ -98,9 +97,8 @@ class Gaps:
             )
         else:
             absent = self.missing_speakers or tuple(dict.fromkeys((*self.missing_names, *topics)))
-        verb = "mention" if len(absent) > 1 else "mentions"
         return (
-            f"None of the articles found that bear on the question {verb} {_join(absent, 'or')}, so the archive "
+            f"None of the articles found that bear on the question mention {_join(absent, 'or')}, so the archive "
             "does not answer this."
         )
 
@@ -109,9 +107,8 @@ class Gaps:
         mentions."""
         notes = []
         if self.missing_names:
-            verb = "mention" if len(self.missing_names) > 1 else "mentions"
             notes.append(
-                f"None of the articles found that bear on the question {verb} {_join(self.missing_names)}; the "
+                f"None of the articles found that bear on the question mention {_join(self.missing_names)}; the "
                 "answer covers the rest of the question."
             )
         topics = [t for t in self.missing_topics if t not in self.missing_names]

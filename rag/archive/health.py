@@ -21,6 +21,7 @@ from rag.archive.lexical import LexicalIndex
 from rag.archive.locking import write_lock
 from rag.archive.registry import signature_of
 from rag.archive.store import ArchiveStore
+from rag.counts import counted
 from rag.errors import NewsroomError
 
 LEFTOVER_AGE_SECONDS = 600.0  # a temporary file or folder this old is no live write's
@@ -83,8 +84,8 @@ def check(archive: Archive, now: float | None = None) -> CheckReport:
         report.problems.append(
             Problem(
                 "orphan-passages",
-                f"{len(report.orphan_ids)} passage(s) belong to no registered article or to an outdated version "
-                "(left by an interrupted write); they are never shown, and --repair deletes them",
+                f"{counted(len(report.orphan_ids), 'passage')} belonging to no registered article or to an outdated "
+                "version (left by an interrupted write); they are never shown, and --repair deletes them",
             )
         )
     for aid, record in sorted(records.items()):
@@ -107,8 +108,8 @@ def check(archive: Archive, now: float | None = None) -> CheckReport:
         report.problems.append(
             Problem(
                 "keyword-index",
-                f"the keyword index disagrees with the store: {len(indexed - registered)} passage(s) only in the "
-                f"index, {len(registered - indexed)} missing from it",
+                f"the keyword index disagrees with the store: {counted(len(indexed - registered), 'passage')} only "
+                f"in the index, {len(registered - indexed)} missing from it",
             )
         )
     _check_history(store, report)
@@ -130,7 +131,8 @@ def _check_history(store: ArchiveStore, report: CheckReport) -> None:
         report.problems.append(
             Problem(
                 "history",
-                f"{len(unreadable)} kept version(s) lack their text or their article id ({', '.join(unreadable[:3])}"
+                f"{counted(len(unreadable), 'kept version')} without their text or their article id "
+                f"({', '.join(unreadable[:3])}"
                 f"{', ...' if len(unreadable) > 3 else ''}); they are kept as they are, not repaired",
             )
         )
@@ -147,13 +149,13 @@ def repair(archive: Archive, command: str = "newsroom check --repair") -> CheckR
         for first in range(0, len(found.orphan_ids), store.max_batch):
             store.passages.delete(ids=found.orphan_ids[first : first + store.max_batch])
         if found.orphan_ids:
-            found.repaired.append(f"deleted {len(found.orphan_ids)} orphan passage(s)")
+            found.repaired.append(f"deleted {counted(len(found.orphan_ids), 'orphan passage')}")
         if found.incomplete:  # their text and fields go into the history first: no repair destroys a story
             store.keep_current(found.incomplete)
             store.passages.delete(where={"article_id": {"$in": found.incomplete}})
             store.registry.delete(ids=found.incomplete)
             found.repaired.append(
-                f"unregistered {len(found.incomplete)} incomplete article(s), their text kept in the history; "
+                f"unregistered {counted(len(found.incomplete), 'incomplete article')}, their text kept in the history; "
                 "ingest them again, or `newsroom restore` them"
             )
         for path in found.leftovers:
@@ -162,7 +164,10 @@ def repair(archive: Archive, command: str = "newsroom check --repair") -> CheckR
             else:
                 path.unlink(missing_ok=True)
         if found.leftovers:
-            found.repaired.append(f"removed {len(found.leftovers)} leftover temporary file(s) or folder(s)")
+            what = counted(
+                len(found.leftovers), "leftover temporary file or folder", "leftover temporary files or folders"
+            )
+            found.repaired.append(f"removed {what}")
         archive.reset_lexical()
         found.repaired.append("rebuilt the keyword index")
     after = check(archive)

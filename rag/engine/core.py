@@ -16,14 +16,15 @@ from langchain_core.embeddings import Embeddings
 
 from rag.answer.base import Answerer, Focus, Turn
 from rag.answer.quote import QuoteAnswerer
-from rag.archive.access import READER, role_filter
+from rag.archive.access import EDITOR, READER, role_filter
 from rag.archive.article_record import ArticleRecord
-from rag.archive.filters import ArchiveFilter
+from rag.archive.filters import ArchiveFilter, outlet_key
 from rag.archive.knowledge import Archive
 from rag.archive.store import ArchiveStats
 from rag.config import Settings
 from rag.engine.desk import Desk
 from rag.engine.turn import Found, TurnRecord, TurnRun
+from rag.engine.widen import limited, widened_notice
 from rag.ingest.pipeline import IngestReport, Progress, ensure_seeded
 from rag.models import Answer, Passage
 from rag.retrieval.hybrid import HybridRetriever
@@ -67,6 +68,18 @@ class ChatEngine:
     def recent_passages(self) -> list[tuple[str, str]]:
         """(headline, passage) from the newest articles, for example questions."""
         return self.archive.store.recent_passages()
+
+    def known_outlets(self, role: str = READER) -> list[str]:
+        """The outlets `role` may see articles from (an editor also those of drafts and embargoed articles)."""
+        if role == EDITOR:
+            return sorted({str(r.metadata.get("outlet") or "") for r in self.archive.records()} - {""})
+        return self.archive.outlets()
+
+    def unknown_outlets(self, names: Sequence[str], role: str = READER) -> list[str]:
+        """The names of `names` that are no outlet `role` may see (compared as filters compare them: any case and
+        spacing), so a face can say so instead of searching nothing."""
+        known = {outlet_key(o) for o in self.known_outlets(role)}
+        return [n for n in names if outlet_key(n) not in known]
 
     def article_body(self, article_id: str, role: str) -> tuple[str, dict[str, Any]] | None:
         """An article's whole text and metadata as `role` may see it; None when it is gone or hidden from them."""
@@ -126,7 +139,15 @@ class ChatEngine:
         """A turn with its passages found: iterate it for the answer's text as it comes, then take its `record()`.
         The one way every face runs a turn. `filters` are the user's (outlets, dates); `role` decides what else
         may be seen (a reader: published articles, embargoes checked now)."""
-        return TurnRun(self.find(question, history, filters, k, role), self.answerer, self._fallback)
+        found = self.find(question, history, filters, k, role)
+        widen = None
+        if filters is not None and limited(filters):
+            users = filters  # a refusal under the user's own filters names them, and what the archive has beyond
+
+            def widen() -> str:
+                return widened_notice(users, self.retrieve(found.question or found.standalone, None, k, role))
+
+        return TurnRun(found, self.answerer, self._fallback, widen)
 
     def turn(
         self,

@@ -72,8 +72,15 @@ class TurnRun:
     When the model fails part-way, the answer is quote mode's (`fallback`), with a notice saying why.
     """
 
-    def __init__(self, found: Found, answerer: Answerer, fallback: Callable[[Found, Exception], Answer]) -> None:
+    def __init__(
+        self,
+        found: Found,
+        answerer: Answerer,
+        fallback: Callable[[Found, Exception], Answer],
+        widen: Callable[[], str] | None = None,
+    ) -> None:
         self.found, self.answerer, self.fallback = found, answerer, fallback
+        self.widen = widen  # for a search the user limited: what the archive has without the limits, in words
         self.answer: Answer | None = None
         self._started = time.perf_counter()
         self._ended = self._started
@@ -98,6 +105,8 @@ class TurnRun:
                         yield piece
             except LLMUnavailableError as exc:
                 self.answer = self.fallback(found, exc)
+        if self.answer is not None and self.answer.refused and self.widen is not None:
+            self.answer.notice = " ".join(n for n in (self.answer.notice, self.widen()) if n)
         self._ended = time.perf_counter()
 
     def record(self) -> TurnRecord:

@@ -17,6 +17,7 @@ from rag.archive.history import content_of
 from rag.archive.knowledge import Archive
 from rag.archive.locking import write_lock
 from rag.archive.store import visible
+from rag.counts import counted
 from rag.errors import AccessDeniedError, LoadError, NewsroomError
 from rag.ingest.chunking import chunk_article
 from rag.ingest.loaders import Skip, load_file, walk
@@ -97,10 +98,11 @@ class IngestReport:
         """A closing line for people."""
         failed = sum(1 for f in self.files if f.errors)
         skipped = sum(1 for f in self.files if f.skipped)
+        articles = self.count("new") + self.count("replaced") + self.count("unchanged")
         return (
-            f"{len(self.files)} file(s): {self.count('new')} new, {self.count('replaced')} replaced, "
-            f"{self.count('unchanged')} unchanged article(s), {self.passages} passages written, "
-            f"{failed} file(s) with errors, "
+            f"{counted(len(self.files), 'file')}: {self.count('new')} new, {self.count('replaced')} replaced, "
+            f"{self.count('unchanged')} unchanged {'article' if articles == 1 else 'articles'}, "
+            f"{counted(self.passages, 'passage')} written, {counted(failed, 'file')} with errors, "
             + (f"{skipped} skipped, " if skipped else "")
             + f"in {self.seconds:.1f} s"
             + (f" ({self.passages / self.seconds:.0f} passages/s)" if self.passages and self.seconds > 0 else "")

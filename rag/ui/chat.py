@@ -29,7 +29,7 @@ from rag.ui.render import (
     safe_url,
 )
 from rag.ui.sidebar import current_role, session_rights, sidebar
-from rag.ui.timeline import draw_archive_timeline, draw_cited_timeline, human_day
+from rag.ui.timeline import MIN_CHART_ARTICLES, draw_archive_timeline, draw_cited_timeline, human_day
 
 
 def get_engine(st: Any, settings: Settings) -> ChatEngine:
@@ -138,10 +138,10 @@ def empty_state(st: Any, engine: ChatEngine, stats: ArchiveStats) -> None:
         st.session_state["examples"] = example_questions(engine.recent_passages())
     columns = st.columns(max(1, len(st.session_state["examples"])))
     for column, question in zip(columns, st.session_state["examples"], strict=False):
-        if column.button(md_escape(question), key=f"example-{question}", use_container_width=True):
+        if column.button(md_escape(question), key=f"example-{question}", width="stretch"):
             st.session_state["pending_question"] = question
             st.rerun()
-    if stats.last_date:
+    if stats.last_date and stats.articles >= MIN_CHART_ARTICLES:  # the line above says what a small archive holds
         st.subheader("The archive at a glance")
         draw_archive_timeline(st, engine.records())
 
@@ -170,7 +170,8 @@ def answer_question(st: Any, engine: ChatEngine, question: str, filters: Archive
 def retrieval_label(passages: list[Passage]) -> str:
     """The retrieval step for people: how many passages from how many articles."""
     articles = len({p.article_id for p in passages})
-    return f"Searched the archive: {len(passages)} passages from {articles} article{'s' if articles != 1 else ''}"
+    found = f"{len(passages)} passage{'s' if len(passages) != 1 else ''}"
+    return f"Searched the archive: {found} from {articles} article{'s' if articles != 1 else ''}"
 
 
 def retrieved_markdown(passages: list[Passage], words: int = 12) -> str:

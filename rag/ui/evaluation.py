@@ -171,9 +171,9 @@ def evaluation_page(st: Any, root: Path | None = None) -> None:
     )
     st.subheader("Metrics, overall and by question type")
     rows = table_rows({"all questions": summary["overall"], **summary["by_type"]})
-    st.dataframe(rows, hide_index=True, use_container_width=True, height=36 * (len(rows) + 1) + 2)  # no scrolling
+    st.dataframe(rows, hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2)  # no scrolling
     if bars := chart_rows(summary["by_type"]):
-        st.bar_chart(bars, stack=False, use_container_width=True)
+        st.bar_chart(bars, stack=False, width="stretch")
     failed = report.failed()
     st.subheader(f"Failed cases ({len(failed)} of {len(report.cases)})")
     if not failed:

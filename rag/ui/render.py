@@ -177,7 +177,8 @@ def source_line(source: Source) -> str:
     url = safe_url(p.url)
     head = f"[{title}]({url})" if url else title
     meta = ", ".join(x for x in (p.outlet, p.byline and f"by {p.byline}", p.published_at[:10]) if x)
-    line = f"- {plain_escape(source.label)} {head}" + (f" — {plain_escape(meta)}" if meta else "")
+    # the citation numbers ("[1] [3]") are written as in the answer above them: numbers, nothing to escape
+    line = f"- {source.label} {head}" + (f" — {plain_escape(meta)}" if meta else "")
     line += f" ({plain_escape(correction_label(p))})" if p.corrected_at else ""
     return line + (f" **{plain_escape(access.upper())}**" if (access := access_label(p)) else "")
 

@@ -25,7 +25,7 @@ from rag.engine import (
 )
 from rag.errors import AccessDeniedError, LoadError, NewsroomError
 from rag.ui.render import export_markdown, md_escape
-from rag.ui.timeline import coverage, draw_archive_timeline
+from rag.ui.timeline import MIN_CHART_ARTICLES, coverage, draw_archive_timeline
 
 
 def _day(text: str) -> date | None:
@@ -70,12 +70,43 @@ def upload_row(report: FileReport) -> dict[str, Any]:
     return {"file": name, "status": report.status, "articles": articles, "reason": "; ".join(reasons)}
 
 
-def upload_result(row: dict[str, Any]) -> str:
-    """ "ingested: 1 article", "failed: the content is a PDF, not .txt text": what happened to a file, and why."""
-    if row["reason"]:
-        return f"{row['status']}: {row['reason']}"
+# what happened to a file, in a reporter's words
+_OUTCOMES = {
+    "ingested": "added",
+    "replaced": "replaced",
+    "unchanged": "unchanged",
+    "retracted": "retracted",
+    "skipped": "skipped",
+    "failed": "refused",
+}
+
+
+def _articles(count: int) -> str:
+    return f"{count} article{'s' * (count != 1)}"
+
+
+def upload_outcome(row: dict[str, Any]) -> str:
+    """ "added 1 article", "unchanged", "refused": what happened to a file (its reason has a column of its own)."""
+    outcome = _OUTCOMES.get(str(row["status"]), str(row["status"]))
     count = int(row["articles"])
-    return f"{row['status']}: {count} article{'s' * (count != 1)}"
+    return f"{outcome} {_articles(count)}" if outcome in ("added", "replaced") and count else outcome
+
+
+def upload_summary(rows: list[dict[str, Any]]) -> str:
+    """One plain line for a whole upload: "8 articles added · 1 unchanged · 2 files refused"."""
+    articles: dict[str, int] = {}
+    files: dict[str, int] = {}
+    for row in rows:
+        outcome = _OUTCOMES.get(str(row["status"]), str(row["status"]))
+        if outcome in ("added", "replaced", "unchanged", "retracted"):
+            articles[outcome] = articles.get(outcome, 0) + max(1, int(row["articles"]))
+        else:
+            files[outcome] = files.get(outcome, 0) + 1
+    parts = [
+        f"{_articles(n)} {outcome}" if i == 0 else f"{n} {outcome}" for i, (outcome, n) in enumerate(articles.items())
+    ]
+    parts += [f"{n} file{'s' * (n != 1)} {outcome}" for outcome, n in files.items()]
+    return " · ".join(parts)
 
 
 def session_rights(st: Any, settings: Settings, role: str, email: str) -> WriteRights:
@@ -139,26 +170,32 @@ def upload_box(st: Any, engine: ChatEngine, rights: WriteRights) -> None:
             def progress(done: int, total: int) -> None:
                 bar.progress(done / total if total else 1.0, text=f"Ingesting… {done}/{total} passages")
 
-            summary = ""
+            problem = ""
             if saved:
                 try:
                     report = engine.desk.ingest(saved, progress, "newsroom chat upload", rights)
-                    refused = len(rows)  # refused by the upload check, before ingest
                     rows += [upload_row(r) for r in report.files]
-                    summary = (f"{refused} file(s) refused; " if refused else "") + report.summary()
                 except NewsroomError as exc:
-                    summary = str(exc)
+                    problem = str(exc)
+            summary = problem or upload_summary(rows)
             bar.empty()
             st.session_state["upload_report"] = {"rows": rows, "summary": summary}
             st.session_state["upload_generation"] = generation + 1
             st.rerun()
         if report := st.session_state.get("upload_report"):
-            # two columns fit the sidebar; st.table renders Markdown in its cells, so everything is escaped
-            st.table(
-                [{"file": md_escape(row["file"]), "result": md_escape(upload_result(row))} for row in report["rows"]]
-            )
             if report["summary"]:
-                st.caption(md_escape(report["summary"]))
+                st.markdown(md_escape(report["summary"]))
+            # st.table wraps its cells (reasons are read in full); it renders Markdown in them, so all is escaped
+            st.table(
+                [
+                    {
+                        "file": md_escape(row["file"]),
+                        "outcome": md_escape(upload_outcome(row)),
+                        "reason": md_escape(row["reason"]),
+                    }
+                    for row in report["rows"]
+                ]
+            )
 
 
 def current_role(st: Any, settings: Settings) -> tuple[str, str]:
@@ -207,11 +244,11 @@ def sidebar(
         st.markdown(archive_summary(stats))
         st.caption(f"Answers: {engine.mode_label}")
         access_box(st, role, email)
-        if stats.last_date:
+        if stats.last_date and stats.articles >= MIN_CHART_ARTICLES:
             with st.expander("Timeline"):
                 draw_archive_timeline(st, engine.records())
         filters = filters_box(st, stats)
-        if st.button("New conversation", icon=":material/add_comment:", use_container_width=True):
+        if st.button("New conversation", icon=":material/add_comment:", width="stretch"):
             st.session_state["messages"] = []
             st.session_state.pop("pending_question", None)
             st.rerun()
@@ -222,7 +259,7 @@ def sidebar(
                 export_markdown(messages),
                 file_name="newsroom-conversation.md",
                 mime="text/markdown",
-                use_container_width=True,
+                width="stretch",
             )
         upload_box(st, engine, rights or write_rights(READER, "", shared=True, open_uploads=False))
     return filters

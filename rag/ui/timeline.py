@@ -128,13 +128,18 @@ def archive_chart_spec(series: dict[str, dict[date, int]], unit: str) -> dict[st
     }
 
 
+MIN_CHART_ARTICLES = 5  # fewer articles than this are listed in words: a chart of one or two reads as a solid block
+MIN_CITED_DAYS = 2  # an answer's sources are drawn on a timeline only when they appeared on different days
+
+
 def draw_archive_timeline(st: Any, records: Sequence[ArticleRecord]) -> None:
-    """A stacked bar chart of the archive's articles per week (or month) by outlet."""
+    """A stacked bar chart of the archive's articles per week (or month) by outlet. Callers draw it for an archive
+    of `MIN_CHART_ARTICLES` or more; a line of words says what a smaller one holds."""
     series, unit, undated = articles_over_time(records)
     if not series:
         st.caption("No article in the archive has a publication date, so there is no timeline to draw.")
         return
-    st.vega_lite_chart(archive_chart_spec(series, unit), use_container_width=True)
+    st.vega_lite_chart(archive_chart_spec(series, unit), width="stretch")
     if undated:
         st.caption(f"{undated} undated article{'s' * (undated != 1)} not shown.")
 
@@ -206,5 +211,5 @@ def draw_cited_timeline(st: Any, cited: Sequence[Source], stats: ArchiveStats) -
     if caption := cited_caption(cited, stats):
         st.caption(caption)
     points = cited_points(cited)
-    if points:
-        st.vega_lite_chart(cited_chart_spec(points), use_container_width=True)
+    if len({p["day"] for p in points}) >= MIN_CITED_DAYS:  # one day is said by the caption; a dot adds nothing
+        st.vega_lite_chart(cited_chart_spec(points), width="stretch")

@@ -16,7 +16,7 @@ from conftest import PROJECT_ROOT
 
 # lowest first; a module may import its own layer and any layer below it
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("rag.config", "rag.errors", "rag.models", "rag.dates", "rag.resources")),
+    ("base", ("rag.config", "rag.errors", "rag.models", "rag.dates", "rag.resources", "rag.counts")),
     ("archive", ("rag.archive",)),
     ("ingest", ("rag.ingest",)),
     ("retrieval", ("rag.retrieval",)),

@@ -16,6 +16,7 @@ from langchain_core.embeddings import Embeddings
 from rag.answer.base import Turn, rule_condense
 from rag.answer.citations import cited_share
 from rag.answer.llm import REFUSAL_MARKER
+from rag.archive.filters import ArchiveFilter
 from rag.archive.knowledge import Archive
 from rag.config import Settings
 from rag.ingest.pipeline import ingest_paths
@@ -73,6 +74,21 @@ def test_a_turn_reads_and_embeds_its_question_once(settings: Settings, embedding
     assert turn.timings["total_ms"] >= turn.timings["retrieval_ms"] > 0
     assert engine.ask(DRONES).text == answer.text
     assert engine.answer_passages(DRONES, turn.passages, focus=question).text == answer.text
+
+
+def test_a_refusal_under_the_users_filters_names_them_and_what_the_archive_has_beyond(
+    seed_archive: Archive, settings: Settings
+) -> None:
+    engine = make_engine(settings, seed_archive)
+    limited = ArchiveFilter.of(since="2024-01-01")
+    answer = engine.ask(DRONES, filters=limited)
+    assert answer.refused and not answer.citations
+    assert answer.notice == (
+        "The search was limited to articles published on or after 1 Jan 2024. Without those limits, the closest "
+        "articles in the archive are “Putin vows to retaliate after Ukrainian drone strikes on Moscow” (Financial "
+        "Times, 2023-05-30)."
+    )
+    assert not engine.ask(DRONES).notice  # an answer without limits, or one found within them, carries no such notice
 
 
 def test_quote_mode_refuses_what_the_archive_does_not_cover(seed_archive: Archive, settings: Settings) -> None:

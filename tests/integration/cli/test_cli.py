@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -127,7 +128,7 @@ def test_ingest_with_a_bad_file_prints_the_report_and_exits_1(tmp_path: Path, cl
     assert any(line.startswith("ingested") and "good.md" in line and "1 new article" in line for line in lines)
     assert any(line.startswith("failed") and "bad.json" in line for line in lines)
     assert "invalid JSON" in result.stdout
-    assert "1 file(s) with errors" in result.stdout
+    assert "1 file with errors" in result.stdout
 
 
 def test_ingest_all_good_exits_0_and_again_reports_unchanged(tmp_path: Path, cli_env: None) -> None:
@@ -137,7 +138,7 @@ def test_ingest_all_good_exits_0_and_again_reports_unchanged(tmp_path: Path, cli
 
     first = run("ingest", str(folder))  # NEWSROOM_DATA_DIR from the environment
     assert first.exit_code == 0, first.output
-    assert "2 new" in first.stdout and "0 file(s) with errors" in first.stdout
+    assert "2 new" in first.stdout and "0 files with errors" in first.stdout
 
     second = run("ingest", str(folder))
     assert second.exit_code == 0, second.output
@@ -265,8 +266,22 @@ def test_search_since_until_filter(mixed_data: Data) -> None:
 def test_search_plain_text(mixed_data: Data) -> None:
     result = mixed_data.run("search", "drone ban airport", "-k", "2")
     assert result.exit_code == 0, result.output
-    assert result.stdout.lstrip().startswith("1.")
-    assert "Drone ban near the airport" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0] == " 1. Valley Courier · 2023-08-15 · Drone ban near the airport"  # rank, outlet, date, headline
+    headers = [line for line in lines if re.match(r" ?\d+\. ", line)]
+    excerpts = [line for line in lines if line not in headers]
+    assert len(headers) == 2 and excerpts and all(line.startswith("    ") and len(line) <= 104 for line in excerpts)
+    assert "score" not in result.stdout  # fusion scores mean nothing to a reader; --verbose shows them
+    verbose = mixed_data.run("search", "drone ban airport", "-k", "1", "--verbose")
+    assert verbose.exit_code == 0 and "    score 0." in verbose.stdout
+
+
+def test_an_outlet_the_archive_lacks_is_a_usage_error_naming_those_it_has(mixed_data: Data) -> None:
+    for command in (("search", "drones"), ("ask", "How many drones?")):
+        result = mixed_data.run(*command, "--outlet", "Nowhere", "--outlet", "valley courier")
+        assert result.exit_code == 2, result.output
+        assert "no outlet named 'Nowhere'" in result.output and "valley courier" not in result.output.split(".")[0]
+        assert "Harbour Gazette" in result.output and "Valley Courier" in result.output
 
 
 # --- config ----------------------------------------------------------------------------------------------------
@@ -346,7 +361,7 @@ def test_ingest_of_a_file_nested_too_deep_reports_it_and_ingests_the_rest(tmp_pa
     assert any(line.startswith("ingested") and "good.md" in line and "1 new article" in line for line in lines)
     assert any(line.startswith("failed") and "deep.json" in line for line in lines)
     assert "the JSON is nested more than 64 levels deep at line 1 (record 1)" in result.stdout
-    assert "1 file(s) with errors" in result.stdout and "Traceback" not in result.output + result.stderr
+    assert "1 file with errors" in result.stdout and "Traceback" not in result.output + result.stderr
 
 
 def test_ingest_of_a_folder_reports_hidden_files_and_other_types(tmp_path: Path, cli_env: None) -> None:
@@ -368,4 +383,4 @@ def test_ingest_of_a_folder_reports_hidden_files_and_other_types(tmp_path: Path,
         [at] = [n for n, line in enumerate(blocks) if line.startswith("skipped") and line.endswith(name)]
         assert reason in blocks[at + 1], (name, blocks[at : at + 2])
     assert any(line.startswith("ingested") and line.split()[1].endswith("good.md") for line in blocks)
-    assert "1 new" in result.stdout and "0 file(s) with errors" in result.stdout
+    assert "1 new" in result.stdout and "0 files with errors" in result.stdout

@@ -40,7 +40,7 @@ def test_a_folder_of_hostile_inputs_ingests_every_good_article_and_reports_every
     assert "record 4: title must be text, not a list" in blocks["wrong-types.json"]
     good = sum(1 for r in expect.values() if r is None) + 1  # and the good line of mixed.jsonl
     check = runner.invoke(cli, ["check", "--data-dir", data_dir])
-    assert check.exit_code == 0 and f"{good} article(s)" in check.output, check.output
+    assert check.exit_code == 0 and f"{good} articles" in check.output, check.output
     search = runner.invoke(cli, ["search", "tram old town", "--json", "--data-dir", data_dir])
     assert "Tram returns" in search.output and ESC not in search.output and "\\u001b" not in search.output
     again = runner.invoke(cli, ["ingest", str(folder), "--data-dir", data_dir])

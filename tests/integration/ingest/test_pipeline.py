@@ -181,7 +181,7 @@ def test_failing_file_among_good_ones_is_reported_and_the_rest_ingested(archive:
     assert by_name["c_empty.txt"].status == "failed"
     assert "empty" in by_name["c_empty.txt"].errors[0]
     assert "invalid JSON" in by_name["b_broken.json"].describe()
-    assert "2 file(s) with errors" in report.summary()
+    assert "2 files with errors" in report.summary()
     assert archive.store.registry.count() == 2
     titles = {m["title"] for m in archive.store.registry.get(include=["metadatas"])["metadatas"]}
     assert titles == {"Harbour wall repaired", "Ferry timetable changes"}

@@ -227,7 +227,7 @@ def test_browser_timelines_show_the_archive_by_week_and_when_cited_articles_appe
     )
     page.goto(app_url, wait_until="domcontentloaded")
     _add_articles(page, str(story))
-    expect(page.get_by_role("cell", name="ingested: 8 articles", exact=True).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name="added 8 articles", exact=True).first).to_be_visible(timeout=90_000)
     expect(page.get_by_text("covers up to 14 Feb 2024").first).to_be_visible()  # the newest date stays in view
     expect(page.get_by_text("The archive at a glance")).to_be_visible()
     chart = page.get_by_test_id("stMainBlockContainer").get_by_test_id("stVegaLiteChart").first
@@ -298,8 +298,13 @@ def test_browser_upload_adds_an_article_that_can_then_be_asked_about(app_url: st
     bad = tmp_path / "scan.txt"
     bad.write_bytes(b"%PDF-1.7 not an article")
     _add_articles(page, str(article), str(bad))
-    expect(page.get_by_role("cell", name="ingested: 1 article", exact=True).first).to_be_visible(timeout=90_000)
-    expect(page.get_by_role("cell", name="failed: the content is a PDF, not .txt text").first).to_be_visible()
+    expect(page.get_by_role("cell", name="added 1 article", exact=True).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name="refused", exact=True).first).to_be_visible()
+    # the reason in a column of its own, whole (wrapped, never clipped), and the upload summed up in plain words
+    reason = page.get_by_role("cell", name="the content is a PDF, not .txt text", exact=True).first
+    expect(reason).to_be_visible()
+    assert reason.evaluate("cell => cell.scrollWidth <= cell.clientWidth + 1"), "the reason is clipped"
+    expect(page.get_by_text("1 article added · 1 file refused", exact=True)).to_be_visible()
     assert str(tmp_path) not in page.get_by_test_id("stSidebar").inner_text()  # no server path in the report
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.get_by_test_id("stSidebar").screenshot(path=str(SCREENSHOTS / "upload-report.png"))
@@ -325,7 +330,7 @@ def test_browser_a_deeply_nested_upload_is_refused_and_the_good_file_ingests(
     deep.write_text("[" * 10_000 + "]" * 10_000)
     page.goto(app_url, wait_until="domcontentloaded")
     _add_articles(page, str(good), str(deep))
-    expect(page.get_by_role("cell", name="ingested: 1 article", exact=True).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name="added 1 article", exact=True).first).to_be_visible(timeout=90_000)
     expect(page.get_by_role("cell").filter(has_text="nested more than 64 levels deep").first).to_be_visible()
     assert "RecursionError" not in page.content() and "Something went wrong" not in page.content()
 
@@ -354,7 +359,7 @@ def test_browser_a_hostile_article_runs_no_script_and_sends_no_request_elsewhere
     )
     page.goto(app_url, wait_until="domcontentloaded")
     _add_articles(page, str(article))
-    expect(page.get_by_role("cell", name="ingested: 1 article", exact=True).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name="added 1 article", exact=True).first).to_be_visible(timeout=90_000)
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill("How much did the harbour bridge refit cost?")
     box.press("Enter")
@@ -431,7 +436,7 @@ def test_browser_bare_urls_in_an_article_become_no_links(app_url: str, page: Any
     page.add_init_script(RECORD_LINKS)
     page.goto(app_url, wait_until="domcontentloaded")
     _add_articles(page, str(article))
-    expect(page.get_by_role("cell", name="ingested: 1 article", exact=True).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name="added 1 article", exact=True).first).to_be_visible(timeout=90_000)
     expect(page.get_by_role("cell", name="www.evil.example.txt", exact=True).first).to_be_visible()
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill("How much did the harbour bridge refit cost?")

@@ -34,7 +34,7 @@ def test_names_no_passage_mentions_are_found_and_two_of_them_refuse() -> None:
     alone = find_gaps(understand("What did the Bank of England decide about interest rates?"), [FED, ECB])
     assert alone.missing_names == ("Bank of England",) and alone.refuse  # the only name it is about is absent
     assert alone.refusal_text() == (
-        "None of the articles found that bear on the question mentions “Bank of England”, so the archive does not "
+        "None of the articles found that bear on the question mention “Bank of England”, so the archive does not "
         "answer this."
     )
     one = find_gaps(understand("Did Jerome Powell and the Bank of England agree on rates?"), [FED, ECB])

@@ -87,3 +87,16 @@ def test_the_answerer_scores_against_the_users_words_when_a_follow_up_was_rewrit
     as_asked = Scripted(["."])
     TurnRun(found("How many drones?"), as_asked, quoted).record()
     assert rewritten.focus == ["and Shoigu?"] and as_asked.focus == [None]  # None: the question itself
+
+
+def test_a_refusal_under_the_users_filters_says_so_and_what_lies_beyond_them() -> None:
+    asked: list[str] = []
+
+    def widen() -> str:
+        asked.append("widened")
+        return "The search was limited to The Guardian."
+
+    refused = TurnRun(found(passages=[]), Scripted(["."]), quoted, widen).record()
+    assert refused.answer.refused and refused.notice == "The search was limited to The Guardian."
+    answered = TurnRun(found(), Scripted(["Eight drones."]), quoted, widen).record()
+    assert not answered.answer.refused and answered.notice == "" and asked == ["widened"]  # only for a refusal

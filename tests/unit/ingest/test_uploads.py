@@ -11,7 +11,7 @@ from rag.errors import LoadError
 from rag.ingest.loaders import read_text
 from rag.ingest.pipeline import FileReport
 from rag.ingest.uploads import check_upload, safe_name, save_upload
-from rag.ui.sidebar import upload_row
+from rag.ui.sidebar import upload_outcome, upload_row, upload_summary
 
 
 @pytest.mark.parametrize(
@@ -64,6 +64,25 @@ def test_the_upload_report_row_names_the_file_never_the_server_path(tmp_path: Pa
         "reason": "feed.jsonl:3: the record has no text",
     }
     assert str(tmp_path) not in str(row)
+
+
+def test_the_upload_report_says_what_happened_in_plain_words() -> None:
+    rows = [
+        {"file": "feed.jsonl", "status": "ingested", "articles": 8, "reason": ""},
+        {"file": "one.md", "status": "ingested", "articles": 1, "reason": ""},
+        {"file": "again.md", "status": "unchanged", "articles": 1, "reason": ""},
+        {"file": "scan.pdf", "status": "failed", "articles": 0, "reason": "the content is a PDF, not .txt text"},
+        {"file": "deep.json", "status": "failed", "articles": 0, "reason": "nested more than 64 levels deep"},
+    ]
+    assert [upload_outcome(r) for r in rows] == [
+        "added 8 articles",
+        "added 1 article",
+        "unchanged",
+        "refused",
+        "refused",
+    ]
+    assert upload_summary(rows) == "9 articles added · 1 unchanged · 2 files refused"
+    assert upload_summary(rows[2:4]) == "1 article unchanged · 1 file refused"
 
 
 def test_unicode_upload_names_are_kept_and_never_collide(tmp_path: Path) -> None:

@@ -62,7 +62,8 @@ def test_export_markdown_has_citations_quotes_and_links() -> None:
     text = export_markdown(messages, NOW)
     assert text.startswith("# Newsroom conversation — 2026-11-26 09:30 UTC")
     assert "**You:** How many drones?" in text
-    assert "- \\[1\\] [Drones \\*hit\\* Moscow](https://ft.example/drones) — FT, by Jane Doe, 2023-05-30" in text
+    assert "- [1] [Drones \\*hit\\* Moscow](https://ft.example/drones) — FT, by Jane Doe, 2023-05-30" in text
+    assert "\\[" not in text  # citation numbers read the same in the answer and in its sources
     assert "   > Shoigu said eight drones were used." in text  # readable as plain text: no needless escapes
 
 
@@ -85,7 +86,7 @@ def test_export_lists_an_article_cited_twice_once_with_both_quotes() -> None:
     second = replace(first, chunk_id="c2", text="None hit.", start=36, end=45)
     answer.citations.append(Citation(n=2, passage=second, quote="None hit."))
     text = export_markdown([ChatMessage("assistant", "x", answer=answer, asked="q")], NOW)
-    assert text.count("[Drones \\*hit\\* Moscow]") == 1 and "- \\[1\\] \\[2\\] [Drones" in text
+    assert text.count("[Drones \\*hit\\* Moscow]") == 1 and "- [1] [2] [Drones" in text
     assert "   > Shoigu said eight drones were used." in text and "   > None hit." in text
 
 
