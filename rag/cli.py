@@ -197,15 +197,16 @@ def print_answer(answer: Answer) -> None:
     """The answer, then each cited article once: its numbers, outlet, date, headline, URL and every quote."""
     if answer.notice:
         _say(answer.notice, fg="yellow", err=True)
-    from rag.engine import access_label, correction_label, sources
+    from rag.engine import access_label, correction_label, shown, sources
 
-    if answer.span_at is not None:  # the words that answer what was asked stand out inside their quote
-        start, end = answer.span_at
-        _say(answer.text[:start], nl=False)
-        _say(answer.text[start:end], bold=True, nl=False)
-        _say(answer.text[end:])
+    text, span_at = shown(answer)  # one number per article, as in the sources below
+    if span_at is not None:  # the words that answer what was asked stand out inside their quote
+        start, end = span_at
+        _say(text[:start], nl=False)
+        _say(text[start:end], bold=True, nl=False)
+        _say(text[end:])
     else:
-        _say(answer.text)
+        _say(text)
     if answer.citations:
         click.echo("\nSources")
     for source in sources(answer.citations):
@@ -219,10 +220,9 @@ def print_answer(answer: Answer) -> None:
         _say(f"{source.label} {head}")
         if p.url:
             _say(f"    {p.url}")
-        for n, quote in source.quotes:
-            # a quote that holds quotation marks of its own is shown as it is, never in doubled marks
-            shown = quote if any(m in quote for m in '“”"') else f"“{quote}”"
-            _say(f"    {shown}" if len(source.citations) == 1 else f"    [{n}] {shown}")
+        for _, quote in source.quotes:  # every quote of the article, under its one number
+            # a quote that holds quotation marks of its own is printed as it is, never in doubled marks
+            _say(f"    {quote}" if any(m in quote for m in '“”"') else f"    “{quote}”")
 
 
 @cli.command()

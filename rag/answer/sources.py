@@ -1,22 +1,38 @@
-"""The sources list of an answer: each cited article once, with every sentence the answer quotes from it.
+"""The sources list of an answer: each cited article once, under one number, with every sentence the answer quotes
+from it.
 
 An answer may cite two passages of one article (they overlap, or one part of the question is answered further
-down the article); readers want the article listed once, with its citation numbers and all its quotes.
+down the article). The answer keeps a citation per passage (the evaluation checks each claim against the passage
+it cites), but readers see one number per article: `shown` writes the answer's [n] as its article's number, and
+each `Source` lists all of the article's quotes under that number.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.models import Citation, Passage
+from rag.models import Answer, Citation, Passage
+
+_NUMBER = re.compile(r"\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quoted stretch of an article with a sentence of context on either side (empty at a passage's edge)."""
+
+    before: str
+    text: str
+    after: str
 
 
 @dataclass(frozen=True)
 class Source:
-    """One cited article: its citations in the order of their numbers."""
+    """One cited article: its citations in the order of their numbers, and the number readers see for it."""
 
     citations: tuple[Citation, ...]
+    number: int = 0  # the article's number in the answer as shown (`shown`); 0: the citations' own numbers
 
     @property
     def passage(self) -> Passage:
@@ -25,13 +41,31 @@ class Source:
 
     @property
     def label(self) -> str:
-        """The citation numbers as the answer shows them: "[1]" or "[1] [3]"."""
-        return " ".join(f"[{c.n}]" for c in self.citations)
+        """The article's number as the answer shows it: "[1]"."""
+        return f"[{self.number}]" if self.number else " ".join(f"[{c.n}]" for c in self.citations)
 
     @property
     def quotes(self) -> list[tuple[int, str]]:
         """(number, quoted sentences) of each citation; a citation without a quote stands for its whole passage."""
         return [(c.n, c.quote or c.passage.text) for c in self.citations]
+
+    @property
+    def in_context(self) -> list[Quote]:
+        """Each quoted stretch with the sentence before and after it in its passage, in the article's order."""
+        quotes = []
+        for citation in sorted(self.citations, key=lambda c: c.passage.start):
+            if not citation.quote:
+                continue
+            sentences = citation.passage.sentence_texts()
+            held = [i for i, s in enumerate(sentences) if s.strip() and s.strip() in citation.quote]
+            if not held:
+                quotes.append(Quote("", citation.quote, ""))
+                continue
+            first, last = held[0], held[-1]
+            before = sentences[first - 1] if first > 0 else ""
+            after = sentences[last + 1] if last + 1 < len(sentences) else ""
+            quotes.append(Quote(before, " ".join(sentences[first : last + 1]), after))
+        return quotes
 
     @property
     def quote(self) -> str:
@@ -68,11 +102,31 @@ class Source:
 
 
 def sources(citations: Sequence[Citation]) -> list[Source]:
-    """The cited articles, each once, in the order the answer first cites them."""
+    """The cited articles, each once and numbered from 1, in the order the answer first cites them."""
     grouped: dict[str, list[Citation]] = {}
     for c in sorted(citations, key=lambda c: c.n):
         grouped.setdefault(c.passage.article_id, []).append(c)
-    return [Source(tuple(group)) for group in grouped.values()]
+    return [Source(tuple(group), number) for number, group in enumerate(grouped.values(), 1)]
+
+
+def shown(answer: Answer) -> tuple[str, tuple[int, int] | None]:
+    """The answer's text as readers see it, each [n] written as its article's number ("[1] … [2]" citing two
+    passages of one article reads "[1] … [1]", and "[1] [1]" once), with the answer span moved to match."""
+    numbers = {c.n: source.number for source in sources(answer.citations) for c in source.citations}
+    if not numbers:
+        return answer.text, answer.span_at
+
+    def renumber(text: str) -> str:
+        text = _NUMBER.sub(
+            lambda m: f"[{numbers[int(m.group(1))]}]" if int(m.group(1)) in numbers else m.group(0), text
+        )
+        return re.sub(r"(\[\d+\])(?:[ \t]*\1)+", r"\1", text)  # "[1] [1]" once
+
+    span = answer.span_at
+    if span is not None:
+        shift = len(renumber(answer.text[: span[0]])) - span[0]
+        span = (span[0] + shift, span[1] + shift)
+    return renumber(answer.text), span
 
 
 def correction_label(p: Passage) -> str:

@@ -41,6 +41,8 @@ _PUBLIC = {
     "ArchiveStats": "rag.archive.store",
     "ArticleRecord": "rag.archive.article_record",
     "Source": "rag.answer.sources",
+    "Quote": "rag.answer.sources",
+    "shown": "rag.answer.sources",
     "correction_label": "rag.answer.sources",
     "sources": "rag.answer.sources",
     "named_entities": "rag.retrieval.names",
@@ -56,6 +58,7 @@ __all__ = [
     "EDITOR",
     "FileReport",
     "OpenedEngine",
+    "Quote",
     "READER",
     "Source",
     "Turn",
@@ -71,6 +74,7 @@ __all__ = [
     "paragraph_spans",
     "role_for",
     "save_upload",
+    "shown",
     "sources",
     "strip_controls",
     "write_rights",
@@ -78,7 +82,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from rag.answer.base import Turn
-    from rag.answer.sources import Source, correction_label, sources
+    from rag.answer.sources import Quote, Source, correction_label, shown, sources
     from rag.archive.access import (
         EDITOR,
         READER,

@@ -14,6 +14,7 @@ from rag.engine import (
     access_label,
     correction_label,
     open_engine,
+    shown,
     sources,
 )
 from rag.errors import NewsroomError
@@ -26,6 +27,7 @@ from rag.ui.render import (
     example_questions,
     highlight,
     md_escape,
+    quote_markdown,
     safe_url,
 )
 from rag.ui.sidebar import current_role, session_rights, sidebar
@@ -61,7 +63,11 @@ def render_source(st: Any, engine: ChatEngine, source: Source) -> None:
         url = safe_url(p.url)
         link = f" · [original article]({url})" if url else ""
         st.markdown(f"**{source.label} {md_escape(p.title)}**  \n{meta}{link}")
-        st.markdown(highlight(source.text(), source.quote))
+        quotes = source.in_context
+        for quote in quotes:  # each quoted stretch, marked, with a sentence of context either side
+            st.markdown(quote_markdown(quote))
+        if not quotes:  # a citation without a quote stands for its whole passage
+            st.markdown(highlight(source.text(), source.quote))
         with st.expander("Show in the article"):
             stored = engine.article_body(p.article_id, st.session_state.get("access_role", READER))
             if stored is None:
@@ -85,7 +91,7 @@ def render_answer(st: Any, engine: ChatEngine, index: int, message: ChatMessage,
         st.markdown(retrieved_markdown(answer.passages))
     if answer.notice:
         st.warning(md_escape(answer.notice), icon="⚠️")  # it may quote the question or an endpoint's error
-    st.markdown(answer_markdown(answer.text, answer.span_at))
+    st.markdown(answer_markdown(*shown(answer)))  # one number per article, as on the source cards
     if answer.question and answer.question != message.asked:
         st.caption(f"Searched the archive for: {md_escape(answer.question)}")
     if answer.citations:

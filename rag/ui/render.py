@@ -9,12 +9,14 @@ from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 from rag.engine import (
+    Quote,
     Source,
     Turn,
     access_label,
     correction_label,
     named_entities,
     paragraph_spans,
+    shown,
     sources,
     strip_controls,
 )
@@ -122,6 +124,12 @@ def highlight(passage_text: str, quote: str) -> str:
     return escaped
 
 
+def quote_markdown(quote: Quote) -> str:
+    """A quoted stretch marked (highlighted and bold) between the sentences before and after it, all escaped."""
+    marked = f":orange-background[**{md_escape(quote.text)}**]"
+    return " ".join(x for x in (md_escape(quote.before), marked, md_escape(quote.after)) if x)
+
+
 def context_paragraphs(body: str, start: int, end: int, around: int = 1) -> tuple[list[str], list[str], list[str]]:
     """The paragraphs before, of, and after a passage at body[start:end] (`around` on each side)."""
     spans = paragraph_spans(body)
@@ -192,7 +200,7 @@ def export_markdown(messages: Sequence[ChatMessage], now: datetime | None = None
         if message.role == "user":
             lines += [f"**You:** {plain_escape(message.content)}", ""]
             continue
-        text = re.sub(r"\\\[(\d+)\\\]", r"[\1]", plain_escape(answer.text if answer else message.content))
+        text = re.sub(r"\\\[(\d+)\\\]", r"[\1]", plain_escape(shown(answer)[0] if answer else message.content))
         lines += [f"**Newsroom:** {text}", ""]
         if answer and answer.question and message.asked and answer.question != message.asked:
             lines += [f"_Searched as: {plain_escape(answer.question)}_", ""]

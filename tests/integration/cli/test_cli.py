@@ -204,10 +204,13 @@ def test_ask_unrelated_question_is_refused(seed_dir_data: Data) -> None:
     assert 0.0 <= answer["support"] < 0.75
 
 
-def test_ask_with_a_filter_that_excludes_everything_refuses(seed_dir_data: Data) -> None:
-    result = seed_dir_data.run("ask", DRONES, "--json", "--outlet", "Nowhere Times")
+def test_ask_with_a_filter_that_excludes_everything_refuses_and_says_what_lies_beyond(seed_dir_data: Data) -> None:
+    result = seed_dir_data.run("ask", DRONES, "--json", "--since", "2030-01-01")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["refused"] is True
+    answer = json.loads(result.stdout)
+    assert answer["refused"] is True
+    assert answer["notice"].startswith("The search was limited to articles published on or after 1 Jan 2030.")
+    assert "“Putin vows to retaliate after Ukrainian drone strikes on Moscow” (Financial Times" in answer["notice"]
 
 
 def test_ask_first_run_seeds_an_empty_archive(tmp_path: Path, cli_env: None) -> None:
@@ -335,14 +338,18 @@ def test_article_fields_reach_the_terminal_without_their_control_codes(tmp_path:
         assert not any(c in result.output for c in "\x1b\x07\u202e"), repr(result.output)
 
 
-def test_the_sources_list_shows_an_article_cited_twice_once(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_sources_list_shows_an_article_cited_twice_once_under_one_number(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     answer = cited_answer()
     second = replace(answer.citations[0].passage, chunk_id="c2", text="None hit.", start=36, end=45)
     answer.citations.append(Citation(n=2, passage=second, quote="None hit."))
+    answer.text += " None hit. [2]"
     print_answer(answer)
     out = capsys.readouterr().out
-    assert out.count("Drones *hit* Moscow") == 1 and "[1] [2] FT · 2023-05-30 · Drones *hit* Moscow" in out
-    assert "    [1] “Shoigu said eight drones were used.”" in out and "    [2] “None hit.”" in out
+    assert out.startswith("Shoigu said eight drones were used. [1] None hit. [1]\n")  # the article's one number
+    assert out.count("Drones *hit* Moscow") == 1 and "[1] FT · 2023-05-30 · Drones *hit* Moscow" in out
+    assert "    “Shoigu said eight drones were used.”\n    “None hit.”" in out and "[2]" not in out
 
 
 # --- ingest: limits and every file accounted for ---------------------------------------------------------------

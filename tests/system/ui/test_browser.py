@@ -139,6 +139,13 @@ def test_browser_asks_a_seed_question_and_sees_the_cited_answer(app_url: str, pa
     expect(answer.locator("strong", has_text="eight").first).to_be_visible()  # the answer, highlighted in its quote
     expect(page.get_by_text("Show in the article").first).to_be_visible()
     expect(answer.get_by_text("When the cited articles appeared: [1] 30 May 2023").first).to_be_visible()
+    # one number for the one article however many of its passages are quoted; each quote marked, with a sentence
+    # of context either side instead of the whole passage
+    words = answer.inner_text().split("Sources")[0]  # the answer above its source cards
+    assert "[1]" in words and "[2]" not in words, words
+    expect(answer.locator("strong").filter(has_text="Shoigu said Ukraine had used eight drones").first).to_be_visible()
+    card = answer.inner_text().split("Sources", 1)[1].split("Show in the article")[0]
+    assert card.count("[1]") == 1 and "[2]" not in card and "Pantsir" in card, card  # the next sentence, as context
     expect(page.get_by_test_id("stStatusWidget").or_(page.get_by_text("Searched the archive:")).first).to_be_visible()
     # the chat box keeps the focus after an answer: its border is the theme's blue, not the red of an error
     page.wait_for_timeout(500)
@@ -491,3 +498,69 @@ def test_browser_the_evaluation_page_makes_no_links_from_a_report(app_url: str, 
     assert f"Who runs tips@evil.example? {text}" in shown and f"reference: {text}" in shown
     assert "www.evil.example 0.5" in shown, shown  # the metric a report names
     assert not stray_links(page, app_url, set()), page.evaluate("window.__links")
+
+
+def _ask(page: Any, question: str, expect_text: str) -> Any:
+    """Ask in the chat box and wait for the newest answer holding `expect_text`."""
+    from playwright.sync_api import expect
+
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    box.press("Enter")
+    answer = page.get_by_test_id("stChatMessage").filter(has_text=expect_text).last
+    expect(answer).to_be_visible(timeout=90_000)
+    return answer
+
+
+def test_browser_a_refusal_under_a_filter_names_it_and_what_lies_beyond(
+    app_url: str, page: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    article = tmp_path / "bridge.md"
+    article.write_text(
+        "---\ntitle: Harbour bridge reopens\noutlet: Port Gazette\npublished_at: 2024-03-04\n---\n\n"
+        "The harbour bridge reopened on Monday after a two-year refit costing 40 million euros.\n"
+    )
+    page.goto(app_url, wait_until="domcontentloaded")
+    _add_articles(page, str(article))
+    expect(page.get_by_role("cell", name="added 1 article", exact=True).first).to_be_visible(timeout=90_000)
+    page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").click()
+    page.get_by_role("option", name="Port Gazette").click()
+    page.keyboard.press("Escape")
+    answer = _ask(page, "How many drones did Sergei Shoigu say Ukraine used?", "The search was limited to")
+    notice = answer.get_by_text("The search was limited to articles from Port Gazette", exact=False)
+    expect(notice).to_be_visible()
+    assert "Putin vows to retaliate after Ukrainian drone strikes on Moscow" in notice.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    answer.screenshot(path=str(SCREENSHOTS / "filtered-refusal.png"), style=NO_CHAT_BOX)
+
+
+SESSION_QUESTIONS = (
+    "How many drones did Sergei Shoigu say Ukraine used?",
+    "What did Putin say about the drone strikes?",
+    "Where did the drones hit?",
+    "When did the drone attack on Moscow happen?",
+    "Who is Yuriy Ignat?",
+    "How many people were injured?",
+    "What did Ukraine say about the attack?",
+    "Which suburb did a drone explode over?",
+    "What is the Bank of England's interest rate?",
+    "What happened in Kyiv on Sunday?",
+)
+
+
+def test_browser_a_session_of_ten_questions_logs_no_warnings(app_url: str, page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(app_url, wait_until="domcontentloaded")
+    expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=90_000)
+    for n, question in enumerate(SESSION_QUESTIONS, 1):
+        box = page.get_by_test_id("stChatInputTextArea")
+        box.fill(question)
+        box.press("Enter")
+        expect(page.get_by_role("radio", name="Thumbs up")).to_have_count(n, timeout=90_000)  # one per answer
+    page.wait_for_timeout(1000)
+    log = (tmp_path / "streamlit.log").read_text(encoding="utf-8")
+    warnings = [line for line in log.splitlines() if "warn" in line.lower() or "deprecat" in line.lower()]
+    assert warnings == [], warnings

@@ -1,11 +1,12 @@
-"""The sources list: each cited article once, with its citation numbers and every sentence quoted from it."""
+"""The sources list: each cited article once, under one number, with every sentence quoted from it in context; the
+answer's text numbered the same way."""
 
 from __future__ import annotations
 
 from support import make_passage
 
-from rag.answer.sources import sources
-from rag.models import Citation, Passage
+from rag.answer.sources import Quote, shown, sources
+from rag.models import Answer, Citation, Passage
 
 BODY = (
     "The council voted on Tuesday. The budget rose by 4%. Critics said the rise was too small. "
@@ -22,7 +23,7 @@ def _slice(chunk_id: str, start: int, end: int, article: str = "a") -> Passage:
     return p
 
 
-def test_an_article_cited_twice_is_listed_once_with_both_numbers_and_quotes() -> None:
+def test_an_article_cited_twice_is_listed_once_under_one_number_with_both_quotes() -> None:
     first, second = _slice("a0", 0, 87), _slice("a1", 52, len(BODY))
     other = make_passage("b0", ["Another report."], article_id="b", title="Headline b")
     citations = [
@@ -31,7 +32,7 @@ def test_an_article_cited_twice_is_listed_once_with_both_numbers_and_quotes() ->
         Citation(3, second, "The vote was 7 to 2."),
     ]
     listed = sources(citations)
-    assert [s.label for s in listed] == ["[1] [3]", "[2]"]
+    assert [s.label for s in listed] == ["[1]", "[2]"]  # one number per article, in the order first cited
     assert listed[0].quotes == [(1, "The budget rose by 4%."), (3, "The vote was 7 to 2.")]
     assert listed[0].text() == BODY  # the overlapping passages joined once, never repeated
     assert (listed[0].start, listed[0].end) == (0, len(BODY))
@@ -49,3 +50,32 @@ def test_a_citation_without_a_quote_stands_for_its_passage() -> None:
     p = make_passage("c0", ["Whole passage text."], article_id="c")
     assert sources([Citation(1, p)])[0].quotes == [(1, "Whole passage text.")]
     assert sources([]) == []
+
+
+def test_the_answer_shows_each_articles_one_number_and_keeps_its_span_on_the_words() -> None:
+    first, second = _slice("a0", 0, 87), _slice("a1", 52, len(BODY))
+    other = make_passage("b0", ["Another report."], article_id="b", title="Headline b")
+    text = "X: The budget rose by 4%. [1]\n\nY: Another report. [2]\n\nX: The vote was 7 to 2. [3] [1]"
+    at = text.index("7 to 2")
+    answer = Answer(
+        text=text,
+        refused=False,
+        citations=[Citation(1, first), Citation(2, other), Citation(3, second)],
+        span="7 to 2",
+        span_at=(at, at + 6),
+    )
+    words, span = shown(answer)
+    assert words == "X: The budget rose by 4%. [1]\n\nY: Another report. [2]\n\nX: The vote was 7 to 2. [1]"
+    assert span is not None and words[span[0] : span[1]] == "7 to 2"
+    assert shown(Answer(text="No citations [2023].", refused=True)) == ("No citations [2023].", None)
+
+
+def test_each_quote_is_shown_with_a_sentence_of_context_either_side() -> None:
+    sentences = ["The council voted on Tuesday.", "The budget rose by 4%.", "Critics said it was too small."]
+    passage = make_passage("d0", sentences, article_id="d")
+    at_start = make_passage("d1", sentences, article_id="d")
+    listed = sources([Citation(1, passage, "The budget rose by 4%."), Citation(2, at_start, sentences[0])])
+    assert listed[0].in_context == [
+        Quote("The council voted on Tuesday.", "The budget rose by 4%.", "Critics said it was too small."),
+        Quote("", "The council voted on Tuesday.", "The budget rose by 4%."),
+    ]

@@ -86,7 +86,7 @@ def test_export_lists_an_article_cited_twice_once_with_both_quotes() -> None:
     second = replace(first, chunk_id="c2", text="None hit.", start=36, end=45)
     answer.citations.append(Citation(n=2, passage=second, quote="None hit."))
     text = export_markdown([ChatMessage("assistant", "x", answer=answer, asked="q")], NOW)
-    assert text.count("[Drones \\*hit\\* Moscow]") == 1 and "- [1] [2] [Drones" in text
+    assert text.count("[Drones \\*hit\\* Moscow]") == 1 and "- [1] [Drones" in text  # one number per article
     assert "   > Shoigu said eight drones were used." in text and "   > None hit." in text
 
 
