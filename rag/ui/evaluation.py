@@ -1,4 +1,5 @@
-"""The Evaluation page: open a `newsroom eval` report, see its tables and charts, browse failed cases."""
+"""The Evaluation page: open a `newsroom eval` report (or run the bundled one from the page), read its figures in
+plain words, compare two runs, and open any case: its question, answer, what was expected and the passages read."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 from rag.config import load_settings
 from rag.errors import NewsroomError
+from rag.eval.bundled import run_bundled
+from rag.eval.glossary import explanation, plain_name
 from rag.eval.records import CaseResult, EvalReport
 from rag.eval.report import TABLE_METRICS, MetricChange, changes
 from rag.ui.render import md_escape
@@ -39,25 +42,49 @@ def cell(value: Any) -> str:
 
 
 def table_rows(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows for st.dataframe, one per metric present and one column per group, so the table fits the page
-    however many metrics there are ("–" where a metric does not apply to a group)."""
+    """Rows for st.dataframe, one per metric that some group has, in plain words with what it tells, and one column
+    per group that has any figure beyond its count of questions ("–" where a metric does not apply to a group)."""
     present = [m for m in TABLE_METRICS if any(g.get(m) is not None for g in groups.values())]
+    kept = {name: g for name, g in groups.items() if any(g.get(m) is not None for m in present if m != "cases")}
 
     def shown(metric: str, value: Any) -> str:
         return f"{value:.1f}" if "_ms_" in metric and isinstance(value, (int, float)) else cell(value)
 
-    return [{"metric": m, **{name: shown(m, g.get(m)) for name, g in groups.items()}} for m in present]
+    return [
+        {
+            "metric": plain_name(m),
+            **{name: shown(m, g.get(m)) for name, g in kept.items()},
+            "what it tells": explanation(m),
+        }
+        for m in present
+        if any(g.get(m) is not None for g in kept.values())
+    ]
 
 
-CHART_METRICS = ("hits@10", "mrr@10", "facts@10", "reference_in_answer", "evidence_quoted_if_found", "refused")
+CHART_METRICS = ("hits@10", "mrr@10", "facts@10", "must_include", "evidence_quoted_if_found", "case_pass")
 
 
-def chart_rows(groups: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
-    """metric -> {group: value} for a native bar chart of the main metrics by question type."""
-    return {
-        m: {name: float(g[m]) for name, g in groups.items() if isinstance(g.get(m), (int, float))}
+def chart_spec(groups: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """A Vega-Lite bar chart of the main figures (each a share, on a 0-1 axis) by question type; None when there is
+    nothing to draw."""
+    values = [
+        {"metric": plain_name(m), "type": name, "value": float(g[m])}
         for m in CHART_METRICS
-        if any(isinstance(g.get(m), (int, float)) for g in groups.values())
+        for name, g in groups.items()
+        if isinstance(g.get(m), (int, float))
+    ]
+    if not values:
+        return None
+    return {
+        "data": {"values": values},
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": {"field": "metric", "type": "nominal", "title": None, "sort": None, "axis": {"labelAngle": 0}},
+            "xOffset": {"field": "type"},
+            "y": {"field": "value", "type": "quantitative", "title": None, "scale": {"domain": [0, 1]}},
+            "color": {"field": "type", "type": "nominal", "title": "question type", "legend": {"orient": "bottom"}},
+            "tooltip": [{"field": "metric"}, {"field": "type"}, {"field": "value", "format": ".3f"}],
+        },
     }
 
 
@@ -86,7 +113,7 @@ def comparison_markdown(found: list[MetricChange]) -> str:
     lines = ["| metric | before | after | change |", "|---|---:|---:|---|"]
     for c in found:
         shown = [f"{v:.1f} ms" if _timing(c.metric) else f"{v:.3f}" for v in (c.before, c.after)]
-        lines.append(f"| {md_escape(c.metric)} | {shown[0]} | {shown[1]} | {change_cell(c)} |")
+        lines.append(f"| {md_escape(plain_name(c.metric))} | {shown[0]} | {shown[1]} | {change_cell(c)} |")
     return "\n".join(lines)
 
 
@@ -123,8 +150,8 @@ def render_case(st: Any, case: CaseResult) -> None:
         st.warning(md_escape(reason))
     st.markdown(f"**{'Refused' if case.refused else 'Answer'}:**")
     st.text(case.answer)
-    metrics = {k: round(v, 3) for k, v in case.metrics.items() if v is not None}
-    st.caption(md_escape(" · ".join(f"{k} {v}" for k, v in metrics.items())))  # names from the report file
+    metrics = {plain_name(k): round(v, 3) for k, v in case.metrics.items() if v is not None}
+    st.caption(md_escape(" · ".join(f"{k} {v}" for k, v in metrics.items())))  # names may come from the report file
     for rank, p in enumerate(case.passages, 1):
         label = f"{rank}. {p['title'][:90]} — {p['outlet'] or 'Unknown outlet'}, {p['published_at'][:10] or 'undated'}"
         with st.expander(md_escape(label)):
@@ -147,7 +174,7 @@ def evaluation_page(st: Any, root: Path | None = None) -> None:
     typed = st.text_input("Or open another report file", value="", placeholder="eval-runs/seed/report.json")
     path: Path | None = Path(typed) if typed else Path(chosen) if chosen else None
     if path is None:
-        st.info("No report yet. Run `uv run newsroom eval tests/eval/seed_cases.jsonl --out eval-runs/seed`.")
+        first_run(st)
         return
     report = load_report(path)
     if report is None:
@@ -169,22 +196,45 @@ def evaluation_page(st: Any, root: Path | None = None) -> None:
         f"Answer mode: **{md_escape(str(summary['config']['answer_mode']))}** · "
         f"k = {md_escape(str(summary['config']['k']))} · {md_escape(str(summary['overall']['cases']))} cases"
     )
-    st.subheader("Metrics, overall and by question type")
+    st.subheader("Figures, overall and by question type")
     rows = table_rows({"all questions": summary["overall"], **summary["by_type"]})
     st.dataframe(rows, hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2)  # no scrolling
-    if bars := chart_rows(summary["by_type"]):
-        st.bar_chart(bars, stack=False, width="stretch")
+    if spec := chart_spec(summary["by_type"]):
+        st.vega_lite_chart(spec, width="stretch")
     failed = report.failed()
-    st.subheader(f"Failed cases ({len(failed)} of {len(report.cases)})")
+    st.subheader("Cases")
+    st.markdown(f"{len(report.cases) - len(failed)} of {len(report.cases)} passed.")
     if not failed:
         st.success("Every case passed.")
-        return
-    types = sorted({c.type for c in failed})
+    which = st.radio("Show", ["failed cases", "all cases"], horizontal=True, index=0 if failed else 1)
+    cases = failed if which == "failed cases" else report.cases
+    types = sorted({c.type for c in cases})
     kind = st.selectbox("Question type", ["all", *types])
-    shown = [c for c in failed if kind == "all" or c.type == kind]
-    labels = [f"{c.id}: {c.question[:100]}" for c in shown]
-    picked = st.selectbox("Case", labels)
+    shown = [c for c in cases if kind == "all" or c.type == kind]
+    labels = [f"{'✗' if c in failed else '✓'} {c.id}: {c.question[:100]}" for c in shown]
+    picked = st.selectbox("Case", labels) if labels else None
     if picked:
         render_case(st, shown[labels.index(picked)])
     if report.attribution:
         st.caption(md_escape(report.attribution))
+
+
+def first_run(st: Any) -> None:
+    """No report yet: what the page shows, and the bundled evaluation (the seed's questions) run from here."""
+    st.info(
+        "No evaluation report yet. Run the seed article's questions now (about a minute), or run your own cases "
+        "with `newsroom eval CASES --out DIR`."
+    )
+    if not st.button("Run the bundled evaluation", type="primary"):
+        return
+    bar = st.progress(0.0, text="Preparing the seed articles…")
+
+    def progress(done: int, total: int, hit_rate: float) -> None:
+        bar.progress(done / total if total else 1.0, text=f"Question {done} of {total}")
+
+    try:
+        run_bundled(load_settings(), progress)
+    except NewsroomError as exc:
+        st.error(md_escape(str(exc)))
+        return
+    st.rerun()

@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from conftest import make_engine
 from streamlit.testing.v1 import AppTest
 
@@ -31,8 +32,13 @@ def test_evaluation_page_shows_tables_charts_and_failed_cases(
     at = AppTest.from_string(script, default_timeout=60).run()
     assert not at.exception
     assert len(at.dataframe) == 1  # one metric per row, overall and each question type as columns: it fits
-    assert list(at.dataframe[0].value.columns) == ["metric", "all questions", "general", "null"]
-    assert "Failed cases (1 of 2)" in [h.value for h in at.subheader]
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["metric", "all questions", "general", "null", "what it tells"]
+    metrics = list(table["metric"])
+    assert "Answer holds the fact" in metrics and "must_include" not in metrics  # plain names, each explained
+    assert all(table["what it tells"])
+    assert "1 of 2 passed." in [m.value for m in at.markdown]
+    assert at.radio[0].value == "failed cases"
     assert any("wrong-expectation" in str(o) for sb in at.selectbox for o in sb.options)
     shown = " ".join(m.value for m in at.markdown)
     assert "Who is the mayor of Moscow?" in shown and "expected **refuse**" in shown
@@ -42,16 +48,24 @@ def test_evaluation_page_shows_tables_charts_and_failed_cases(
     assert at.text_input[0].value == "" and at.text_input[0].placeholder == "eval-runs/seed/report.json"
     cells = [str(v) for table in at.dataframe for v in table.value.to_numpy().ravel()]
     assert "None" not in cells and "nan" not in cells and "–" in cells  # metrics that do not apply show "–"
-    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")  # a native, interactive chart
+    charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")  # a native, interactive chart
+    spec = json.loads(charts[0].proto.spec)
+    assert spec["encoding"]["y"]["scale"]["domain"] == [0, 1]  # shares drawn on a 0-1 axis
+    at.radio[0].set_value("all cases").run()  # every case can be opened, the passing ones too
+    assert any(o.startswith("✓ ok:") for o in at.selectbox[-1].options)
 
 
-def test_evaluation_page_without_reports_explains_how_to_make_one(tmp_path: Path) -> None:
-    script = (
-        "import streamlit as st\nfrom pathlib import Path\nfrom rag.ui.evaluation import evaluation_page\n"
-        f"evaluation_page(st, Path({str(tmp_path / 'none')!r}))\n"
-    )
-    at = AppTest.from_string(script, default_timeout=30).run()
+def test_evaluation_page_without_reports_runs_the_bundled_evaluation_from_the_page(
+    tmp_path: Path, embeddings: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSROOM_EVAL_DIR", str(tmp_path / "runs"))
+    script = "import streamlit as st\nfrom rag.ui.evaluation import evaluation_page\nevaluation_page(st)\n"
+    at = AppTest.from_string(script, default_timeout=300).run()
     assert not at.exception and "newsroom eval" in at.info[0].value
+    at.button[0].click().run()  # runs the seed's questions on a store of the seed articles, then shows the report
+    assert not at.exception
+    assert (tmp_path / "runs" / "seed" / "report.json").is_file()
+    assert at.selectbox[0].value.endswith("seed/report.json") and len(at.dataframe) == 1
 
 
 def test_evaluation_page_compares_two_reports_with_each_change_coloured(
@@ -83,7 +97,8 @@ def test_evaluation_page_compares_two_reports_with_each_change_coloured(
     shown = "\n".join(m.value for m in at.markdown)
     assert "1 regressed" in shown and "the `--compare` gate fails" in shown
     rows = {line.split("|")[1].strip(): line for line in shown.splitlines() if line.startswith("| ")}
-    assert ":red[−0.500 ▼ regression]" in rows["must\\_include"]
-    assert ":orange[−0.010 ▼ worse]" in rows["citations\\_valid"]
-    assert ":green[" in rows["total\\_ms\\_p50"] and "▲ better" in rows["total\\_ms\\_p50"]
-    assert ":gray[+0.000 no change]" in rows["case\\_pass"]
+    assert ":red[−0.500 ▼ regression]" in rows["Answer holds the fact"]  # plain names, as in the table
+    assert ":orange[−0.010 ▼ worse]" in rows["Citations valid"]
+    typical = "Question to answer, typical \\(ms\\)"
+    assert ":green[" in rows[typical] and "▲ better" in rows[typical]
+    assert ":gray[+0.000 no change]" in rows["Questions passed"]

@@ -490,7 +490,7 @@ def test_browser_the_evaluation_page_makes_no_links_from_a_report(app_url: str, 
     (tmp_path / "eval-runs" / "links" / "report.json").write_text(json.dumps(report), encoding="utf-8")
     page.add_init_script(RECORD_LINKS)
     page.goto(f"{app_url}/evaluation", wait_until="domcontentloaded")
-    expect(page.get_by_text("Failed cases (1 of 1)")).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("0 of 1 passed.")).to_be_visible(timeout=90_000)
     expect(page.get_by_text("Who runs www.evil.example?").first).to_be_visible(timeout=30_000)
     page.get_by_test_id("stExpander").first.click()  # the ranked passage
     page.wait_for_timeout(1500)
@@ -564,3 +564,20 @@ def test_browser_a_session_of_ten_questions_logs_no_warnings(app_url: str, page:
     log = (tmp_path / "streamlit.log").read_text(encoding="utf-8")
     warnings = [line for line in log.splitlines() if "warn" in line.lower() or "deprecat" in line.lower()]
     assert warnings == [], warnings
+
+
+def test_browser_the_evaluation_page_runs_the_bundled_evaluation_and_opens_a_case(app_url: str, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_url}/evaluation", wait_until="domcontentloaded")
+    expect(page.get_by_text("No evaluation report yet", exact=False)).to_be_visible(timeout=90_000)
+    page.get_by_role("button", name="Run the bundled evaluation").click()
+    expect(page.get_by_text("passed.", exact=False).first).to_be_visible(timeout=300_000)
+    expect(page.get_by_text("Figures, overall and by question type")).to_be_visible()  # in plain names (AppTest)
+    expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    page.get_by_text("all cases", exact=True).click()
+    expect(page.get_by_text("Question:", exact=False).first).to_be_visible(timeout=30_000)  # the case drill-down
+    expect(page.get_by_text("expected", exact=False).first).to_be_visible()
+    page.wait_for_timeout(1500)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.get_by_test_id("stMainBlockContainer").screenshot(path=str(SCREENSHOTS / "evaluation-first-run.png"))
