@@ -88,10 +88,10 @@ def _ingest_progress(bar: Any) -> Callable[[int, int], None]:
     return progress
 
 
-def _engine(settings: Settings) -> ChatEngine:
+def _engine(settings: Settings, warm: bool = True) -> ChatEngine:
     from rag.engine import open_engine
 
-    opened = open_engine(settings)
+    opened = open_engine(settings, warm=warm)
     if opened.seeded is not None:
         click.echo(f"First run: loaded the bundled seed articles ({opened.seeded.summary()}).", err=True)
     return opened.engine
@@ -276,7 +276,7 @@ def search(
     """Show the ranked passages for a query."""
     settings = _settings(data_dir)
     filters = _filters(outlets, since, until, role, settings)
-    engine = _engine(settings)
+    engine = _engine(settings, warm=False)  # a search reads no question with spaCy
     _known_outlets(engine, outlets, role)
     passages = engine.retrieve(query, filters, k, role)
     if as_json:

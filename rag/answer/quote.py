@@ -27,7 +27,7 @@ from rag.archive.access import access_label
 from rag.ingest.text import split_sentences
 from rag.models import Answer, Citation, Passage
 from rag.retrieval.asked import Asked, asked_for
-from rag.retrieval.entities import Mention, warm_up
+from rag.retrieval.entities import Mention
 from rag.retrieval.memo import Memo
 from rag.retrieval.question import Question, understand
 from rag.retrieval.wording import content_words, word_string
@@ -143,7 +143,6 @@ class QuoteAnswerer:
         self.outlets = outlets  # the archive's outlet names, so questions that name a source are read right
         self.newest = newest  # the archive's newest publication day, against which "last week" is read
         self._vectors: Memo[np.ndarray] = Memo(VECTOR_CACHE_SIZE)
-        warm_up()  # the question reader's model loads while the archive opens
 
     def sentence_vectors(self, sentences: list[str]) -> np.ndarray:
         """Vectors of sentences, remembered (least recently used first out) since passages recur across questions."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
@@ -22,13 +22,16 @@ from rag.archive.filters import ArchiveFilter, outlet_key
 from rag.archive.knowledge import Archive
 from rag.archive.store import ArchiveStats
 from rag.config import Settings
-from rag.engine.desk import Desk
 from rag.engine.turn import Found, TurnRecord, TurnRun
 from rag.engine.widen import limited, widened_notice
 from rag.ingest.pipeline import IngestReport, Progress, ensure_seeded
 from rag.models import Answer, Passage
+from rag.retrieval.entities import warm_up
 from rag.retrieval.hybrid import HybridRetriever
 from rag.retrieval.question import Question, read_question
+
+if TYPE_CHECKING:
+    from rag.engine.desk import Desk
 
 
 class ChatEngine:
@@ -54,7 +57,9 @@ class ChatEngine:
 
     @property
     def desk(self) -> Desk:
-        """The archive's upkeep (uploads, checks, versions) for the faces."""
+        """The archive's upkeep (uploads, checks, versions) for the faces (its modules load on first use)."""
+        from rag.engine.desk import Desk
+
         return Desk(self.archive)
 
     def stats(self) -> ArchiveStats:
@@ -223,6 +228,7 @@ def open_engine(
     embeddings: Embeddings | None = None,
     answerer: Answerer | None = None,
     progress: Progress | None = None,
+    warm: bool = True,
 ) -> OpenedEngine:
     """Open the archive and build the chat engine: the one way the CLI, the app and the evaluation start.
 
@@ -232,7 +238,11 @@ def open_engine(
         embeddings: an embedding model to share (default: the one the settings ask for, loaded lazily).
         answerer: an answerer to use instead of the configured one (tests script the model this way).
         progress: called with (passages embedded, passages to embed) while seeding.
+        warm: load the question reader's model (spaCy) in the background while the archive opens; a command that
+            only searches (`newsroom search`) reads no question that way and leaves the second core free.
     """
+    if warm:
+        warm_up()
     archive = Archive(settings, embeddings)
     seeded = ensure_seeded(archive, progress) if seed else None
     chosen = answerer or make_answerer(settings, archive)
