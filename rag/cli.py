@@ -302,7 +302,8 @@ def passage_header(rank: int, passage: Passage) -> str:
 
     label = f" [{access}]" if (access := access_label(passage)) else ""
     when = passage.published_at[:10] or "undated"
-    return f"{rank:>2}. {passage.outlet or 'Unknown outlet'} · {when} · {passage.title}{label}"
+    outlet = " ".join(passage.outlet.split()) or "Unknown outlet"
+    return f"{rank:>2}. {outlet} · {when} · {' '.join(passage.title.split())}{label}"  # one line, whatever the title
 
 
 def excerpt_lines(text: str, width: int = EXCERPT_WIDTH, lines: int = EXCERPT_LINES) -> list[str]:

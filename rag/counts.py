@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-_IRREGULAR = {"passage": "passages", "version": "versions", "copy": "copies"}
+_IRREGULAR = {"copy": "copies", "query": "queries"}
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:

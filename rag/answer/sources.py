@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from rag.models import Answer, Citation, Passage
 
 _NUMBER = re.compile(r"\[(\d+)\]")
+MIN_QUOTED = 12  # a passage sentence shorter than this is not looked for inside a quote (it could match by chance)
 
 
 @dataclass(frozen=True)
@@ -51,20 +52,27 @@ class Source:
 
     @property
     def in_context(self) -> list[Quote]:
-        """Each quoted stretch with the sentence before and after it in its passage, in the article's order."""
+        """Each run of quoted sentences with the sentence before and after it in its passage, in the article's
+        order; sentences between two quotes that the answer did not quote stay context, never marked."""
         quotes = []
         for citation in sorted(self.citations, key=lambda c: c.passage.start):
             if not citation.quote:
                 continue
             sentences = citation.passage.sentence_texts()
-            held = [i for i, s in enumerate(sentences) if s.strip() and s.strip() in citation.quote]
+            held = [i for i, s in enumerate(sentences) if len(s.strip()) >= MIN_QUOTED and s.strip() in citation.quote]
             if not held:
-                quotes.append(Quote("", citation.quote, ""))
+                quotes.append(Quote("", " ".join(citation.quote.split()), ""))
                 continue
-            first, last = held[0], held[-1]
-            before = sentences[first - 1] if first > 0 else ""
-            after = sentences[last + 1] if last + 1 < len(sentences) else ""
-            quotes.append(Quote(before, " ".join(sentences[first : last + 1]), after))
+            runs: list[list[int]] = []
+            for i in held:
+                if runs and i == runs[-1][-1] + 1:
+                    runs[-1].append(i)
+                else:
+                    runs.append([i])
+            for run in runs:
+                before = sentences[run[0] - 1] if run[0] > 0 else ""
+                after = sentences[run[-1] + 1] if run[-1] + 1 < len(sentences) else ""
+                quotes.append(Quote(before, " ".join(sentences[i] for i in run), after))
         return quotes
 
     @property
@@ -124,8 +132,7 @@ def shown(answer: Answer) -> tuple[str, tuple[int, int] | None]:
 
     span = answer.span_at
     if span is not None:
-        shift = len(renumber(answer.text[: span[0]])) - span[0]
-        span = (span[0] + shift, span[1] + shift)
+        span = (len(renumber(answer.text[: span[0]])), len(renumber(answer.text[: span[1]])))
     return renumber(answer.text), span
 
 

@@ -24,6 +24,7 @@ from rag.archive.store import ArchiveStats
 from rag.config import Settings
 from rag.engine.turn import Found, TurnRecord, TurnRun
 from rag.engine.widen import limited, widened_notice
+from rag.errors import NewsroomError
 from rag.ingest.pipeline import IngestReport, Progress, ensure_seeded
 from rag.models import Answer, Passage
 from rag.retrieval.entities import warm_up
@@ -77,7 +78,9 @@ class ChatEngine:
     def known_outlets(self, role: str = READER) -> list[str]:
         """The outlets `role` may see articles from (an editor also those of drafts and embargoed articles)."""
         if role == EDITOR:
-            return sorted({str(r.metadata.get("outlet") or "") for r in self.archive.records()} - {""})
+            return sorted(
+                {str(r.metadata.get("outlet") or "") for r in self.archive.records(role_filter(EDITOR))} - {""}
+            )
         return self.archive.outlets()
 
     def unknown_outlets(self, names: Sequence[str], role: str = READER) -> list[str]:
@@ -150,7 +153,7 @@ class ChatEngine:
             users = filters  # a refusal under the user's own filters names them, and what the archive has beyond
 
             def widen() -> str:
-                return widened_notice(users, self.retrieve(found.question or found.standalone, None, k, role))
+                return widened_notice(users, self._beyond(found, k, role))
 
         return TurnRun(found, self.answerer, self._fallback, widen)
 
@@ -197,6 +200,17 @@ class ChatEngine:
         answer = self.quote.answer(question, passages, focus)
         answer.notice = f"{exc} Showing quoted sentences from the archive instead."
         return answer
+
+    def _beyond(self, found: Found, k: int | None, role: str) -> Answer | None:
+        """Quote mode's answer from the articles the user's filters left out (None when there are none, or the
+        search fails: the refusal then stands with the first half of its notice)."""
+        seen = {p.article_id for p in found.passages}
+        try:
+            wider = self.retrieve(found.question or found.standalone, None, k, role)
+        except NewsroomError:
+            return None
+        outside = [p for p in wider if p.article_id not in seen]
+        return self.quote.answer(found.standalone, outside, found.focus) if outside else None
 
     def _fallback(self, found: Found, exc: Exception) -> Answer:
         return self.fallback(found.standalone, found.passages, exc, found.focus)

@@ -5,11 +5,10 @@ story".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from rag.archive.filters import ArchiveFilter
-from rag.models import Passage
+from rag.models import Answer, Passage
 
 MAX_ARTICLES = 3  # articles named as what the archive has without the filters
 
@@ -37,18 +36,25 @@ def limits_text(flt: ArchiveFilter) -> str:
     return text
 
 
-def widened_notice(flt: ArchiveFilter, unfiltered: Sequence[Passage]) -> str:
-    """The notice for a refusal under the user's filters: the filters, then the closest articles found without them
-    (or that there are none either)."""
+def _when(published_at: str) -> str:
+    try:
+        return _day(datetime.fromisoformat(published_at[:10]))
+    except ValueError:
+        return ""
+
+
+def widened_notice(flt: ArchiveFilter, beyond: Answer | None) -> str:
+    """The notice for a refusal under the user's filters: the filters, then, when the archive answers the question
+    without them (`beyond`: the answer from the articles the filters left out), the articles that answer it."""
     head = f"The search was limited to {limits_text(flt)}."
+    if beyond is None or beyond.refused or not beyond.citations:
+        return f"{head} Without those limits the archive does not answer this either."
     articles: dict[str, Passage] = {}
-    for passage in unfiltered:
-        articles.setdefault(passage.article_id, passage)
-    if not articles:
-        return f"{head} Without those limits the archive has nothing on this either."
+    for citation in beyond.citations:
+        articles.setdefault(citation.passage.article_id, citation.passage)
     named = [
-        f"“{p.title}” ({', '.join(x for x in (p.outlet, p.published_at[:10]) if x)})"
+        f"“{p.title}” ({', '.join(x for x in (p.outlet, _when(p.published_at)) if x)})"
         for p in list(articles.values())[:MAX_ARTICLES]
     ]
     listed = " and ".join(named) if len(named) < 3 else f"{'; '.join(named[:-1])}; and {named[-1]}"
-    return f"{head} Without those limits, the closest articles in the archive are {listed}."
+    return f"{head} Without those limits, the archive answers it from {listed}."

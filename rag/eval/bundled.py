@@ -4,6 +4,7 @@ of its own, so an editor can see the Evaluation page at work before writing any 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from rag.config import Settings
@@ -17,10 +18,13 @@ from rag.resources import shipped_path
 BUNDLED_FOLDER = "seed"  # under the evaluation folder (NEWSROOM_EVAL_DIR)
 
 
-def run_bundled(settings: Settings, progress: CaseProgress | None = None, k: int = 10) -> tuple[Path, EvalReport]:
-    """Run the seed questions and write their report into `<eval_dir>/seed/`; returns (report.json, report)."""
-    out = settings.eval_dir / BUNDLED_FOLDER
-    store_settings, _ = prepare_corpus(settings, out, [shipped_path("seeds")])
+def run_bundled(
+    settings: Settings, root: Path | None = None, progress: CaseProgress | None = None, k: int = 10
+) -> tuple[Path, EvalReport]:
+    """Run the seed questions in quote mode (no model is called) and write their report into `<root>/seed/`
+    (`root`: the evaluation folder, `NEWSROOM_EVAL_DIR` by default); returns (report.json, report)."""
+    out = (root or settings.eval_dir) / BUNDLED_FOLDER
+    store_settings, _ = prepare_corpus(replace(settings, answer_mode="quote"), out, [shipped_path("seeds")])
     engine = open_engine(store_settings, seed=False).engine
     report = run_eval(engine, load_cases(shipped_path("seed_cases.jsonl")), k, progress)
     write_report(report, out)

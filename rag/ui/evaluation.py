@@ -174,7 +174,7 @@ def evaluation_page(st: Any, root: Path | None = None) -> None:
     typed = st.text_input("Or open another report file", value="", placeholder="eval-runs/seed/report.json")
     path: Path | None = Path(typed) if typed else Path(chosen) if chosen else None
     if path is None:
-        first_run(st)
+        first_run(st, root)
         return
     report = load_report(path)
     if report is None:
@@ -219,10 +219,11 @@ def evaluation_page(st: Any, root: Path | None = None) -> None:
         st.caption(md_escape(report.attribution))
 
 
-def first_run(st: Any) -> None:
+def first_run(st: Any, root: Path) -> None:
     """No report yet: what the page shows, and the bundled evaluation (the seed's questions) run from here."""
     st.info(
-        "No evaluation report yet. Run the seed article's questions now (about a minute), or run your own cases "
+        "No evaluation report yet. Run the seed article's questions now (in quote mode, about a minute; the "
+        f"report and a store of the seed articles go under {md_escape(str(root))}/seed), or run your own cases "
         "with `newsroom eval CASES --out DIR`."
     )
     if not st.button("Run the bundled evaluation", type="primary"):
@@ -233,8 +234,11 @@ def first_run(st: Any) -> None:
         bar.progress(done / total if total else 1.0, text=f"Question {done} of {total}")
 
     try:
-        run_bundled(load_settings(), progress)
+        run_bundled(load_settings(), root, progress)
     except NewsroomError as exc:
         st.error(md_escape(str(exc)))
+        return
+    except OSError as exc:  # a folder it may not write to, a full disk
+        st.error(md_escape(f"Could not write the evaluation under {root}: {exc.strerror or exc}."))
         return
     st.rerun()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.config import Settings
+from rag.counts import counted
 from rag.engine import (
     EDITOR,
     READER,
@@ -67,45 +68,46 @@ def upload_row(report: FileReport) -> dict[str, Any]:
     name = Path(report.path).name
     if Path(report.path).parent.name == "open":  # a reader's upload, saved under its content's hash and its name
         name = re.sub(r"^[0-9a-f]{12}-", "", name)
-    return {"file": name, "status": report.status, "articles": articles, "reason": "; ".join(reasons)}
+    return {
+        "file": name,
+        "status": report.status,
+        "articles": articles,
+        "new": report.new,
+        "replaced": report.replaced,
+        "unchanged": report.unchanged,
+        "retracted": report.retracted,
+        "reason": "; ".join([*reasons, *([report.skipped] if report.skipped else [])]),
+    }
 
 
-# what happened to a file, in a reporter's words
-_OUTCOMES = {
-    "ingested": "added",
-    "replaced": "replaced",
-    "unchanged": "unchanged",
-    "retracted": "retracted",
-    "skipped": "skipped",
-    "failed": "refused",
-}
-
-
-def _articles(count: int) -> str:
-    return f"{count} article{'s' * (count != 1)}"
+_COUNTS = (("new", "added"), ("replaced", "replaced"), ("unchanged", "unchanged"), ("retracted", "retracted"))
 
 
 def upload_outcome(row: dict[str, Any]) -> str:
-    """ "added 1 article", "unchanged", "refused": what happened to a file (its reason has a column of its own)."""
-    outcome = _OUTCOMES.get(str(row["status"]), str(row["status"]))
-    count = int(row["articles"])
-    return f"{outcome} {_articles(count)}" if outcome in ("added", "replaced") and count else outcome
+    """What happened to a file, every count in words: "7 added, 1 unchanged", "refused", "2 added, with errors"
+    (its reasons have a column of their own)."""
+    counts = [f"{int(row.get(key, 0))} {word}" for key, word in _COUNTS if int(row.get(key, 0))]
+    if row["status"] == "skipped":
+        return "skipped"
+    if row["status"] == "failed":
+        return f"{', '.join(counts)}, with errors" if counts else "refused"
+    return ", ".join(counts) or str(row["status"])
 
 
 def upload_summary(rows: list[dict[str, Any]]) -> str:
-    """One plain line for a whole upload: "8 articles added · 1 unchanged · 2 files refused"."""
-    articles: dict[str, int] = {}
-    files: dict[str, int] = {}
-    for row in rows:
-        outcome = _OUTCOMES.get(str(row["status"]), str(row["status"]))
-        if outcome in ("added", "replaced", "unchanged", "retracted"):
-            articles[outcome] = articles.get(outcome, 0) + max(1, int(row["articles"]))
-        else:
-            files[outcome] = files.get(outcome, 0) + 1
-    parts = [
-        f"{_articles(n)} {outcome}" if i == 0 else f"{n} {outcome}" for i, (outcome, n) in enumerate(articles.items())
-    ]
-    parts += [f"{n} file{'s' * (n != 1)} {outcome}" for outcome, n in files.items()]
+    """One plain line for a whole upload, counts summed over its files: "9 articles added · 8 unchanged · 2 files
+    refused"."""
+    totals = {word: sum(int(r.get(key, 0)) for r in rows) for key, word in _COUNTS}
+    parts = [f"{n} {word}" for word, n in totals.items() if n]
+    if parts:
+        first = parts[0].split(" ", 1)
+        parts[0] = f"{counted(int(first[0]), 'article')} {first[1]}"
+    refused = sum(1 for r in rows if r["status"] == "failed" and not any(int(r.get(k, 0)) for k, _ in _COUNTS))
+    partial = sum(1 for r in rows if r["status"] == "failed") - refused
+    skipped = sum(1 for r in rows if r["status"] == "skipped")
+    for n, what in ((refused, "refused"), (partial, "with errors"), (skipped, "skipped")):
+        if n:
+            parts.append(f"{counted(n, 'file')} {what}")
     return " · ".join(parts)
 
 

@@ -84,10 +84,13 @@ def test_a_refusal_under_the_users_filters_names_them_and_what_the_archive_has_b
     answer = engine.ask(DRONES, filters=limited)
     assert answer.refused and not answer.citations
     assert answer.notice == (
-        "The search was limited to articles published on or after 1 Jan 2024. Without those limits, the closest "
-        "articles in the archive are “Putin vows to retaliate after Ukrainian drone strikes on Moscow” (Financial "
-        "Times, 2023-05-30)."
+        "The search was limited to articles published on or after 1 Jan 2024. Without those limits, the archive "
+        "answers it from “Putin vows to retaliate after Ukrainian drone strikes on Moscow” (Financial Times, "
+        "30 May 2023)."
     )
+    # an article the limits let through is never offered as lying beyond them, and an off-topic one never answers
+    inside = engine.ask(OFF_TOPIC, filters=ArchiveFilter.of(["Financial Times"]))
+    assert inside.refused and inside.notice.endswith("Without those limits the archive does not answer this either.")
     assert not engine.ask(DRONES).notice  # an answer without limits, or one found within them, carries no such notice
 
 

@@ -210,7 +210,10 @@ def test_ask_with_a_filter_that_excludes_everything_refuses_and_says_what_lies_b
     answer = json.loads(result.stdout)
     assert answer["refused"] is True
     assert answer["notice"].startswith("The search was limited to articles published on or after 1 Jan 2030.")
-    assert "“Putin vows to retaliate after Ukrainian drone strikes on Moscow” (Financial Times" in answer["notice"]
+    assert (
+        "answers it from “Putin vows to retaliate after Ukrainian drone strikes on Moscow” (Financial"
+        in answer["notice"]
+    )
 
 
 def test_ask_first_run_seeds_an_empty_archive(tmp_path: Path, cli_env: None) -> None:

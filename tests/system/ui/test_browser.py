@@ -234,7 +234,7 @@ def test_browser_timelines_show_the_archive_by_week_and_when_cited_articles_appe
     )
     page.goto(app_url, wait_until="domcontentloaded")
     _add_articles(page, str(story))
-    expect(page.get_by_role("cell", name="added 8 articles", exact=True).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name="8 added", exact=True).first).to_be_visible(timeout=90_000)
     expect(page.get_by_text("covers up to 14 Feb 2024").first).to_be_visible()  # the newest date stays in view
     expect(page.get_by_text("The archive at a glance")).to_be_visible()
     chart = page.get_by_test_id("stMainBlockContainer").get_by_test_id("stVegaLiteChart").first
@@ -305,7 +305,7 @@ def test_browser_upload_adds_an_article_that_can_then_be_asked_about(app_url: st
     bad = tmp_path / "scan.txt"
     bad.write_bytes(b"%PDF-1.7 not an article")
     _add_articles(page, str(article), str(bad))
-    expect(page.get_by_role("cell", name="added 1 article", exact=True).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name="1 added", exact=True).first).to_be_visible(timeout=90_000)
     expect(page.get_by_role("cell", name="refused", exact=True).first).to_be_visible()
     # the reason in a column of its own, whole (wrapped, never clipped), and the upload summed up in plain words
     reason = page.get_by_role("cell", name="the content is a PDF, not .txt text", exact=True).first
@@ -337,7 +337,7 @@ def test_browser_a_deeply_nested_upload_is_refused_and_the_good_file_ingests(
     deep.write_text("[" * 10_000 + "]" * 10_000)
     page.goto(app_url, wait_until="domcontentloaded")
     _add_articles(page, str(good), str(deep))
-    expect(page.get_by_role("cell", name="added 1 article", exact=True).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name="1 added", exact=True).first).to_be_visible(timeout=90_000)
     expect(page.get_by_role("cell").filter(has_text="nested more than 64 levels deep").first).to_be_visible()
     assert "RecursionError" not in page.content() and "Something went wrong" not in page.content()
 
@@ -366,7 +366,7 @@ def test_browser_a_hostile_article_runs_no_script_and_sends_no_request_elsewhere
     )
     page.goto(app_url, wait_until="domcontentloaded")
     _add_articles(page, str(article))
-    expect(page.get_by_role("cell", name="added 1 article", exact=True).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name="1 added", exact=True).first).to_be_visible(timeout=90_000)
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill("How much did the harbour bridge refit cost?")
     box.press("Enter")
@@ -443,7 +443,7 @@ def test_browser_bare_urls_in_an_article_become_no_links(app_url: str, page: Any
     page.add_init_script(RECORD_LINKS)
     page.goto(app_url, wait_until="domcontentloaded")
     _add_articles(page, str(article))
-    expect(page.get_by_role("cell", name="added 1 article", exact=True).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name="1 added", exact=True).first).to_be_visible(timeout=90_000)
     expect(page.get_by_role("cell", name="www.evil.example.txt", exact=True).first).to_be_visible()
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill("How much did the harbour bridge refit cost?")
@@ -524,14 +524,14 @@ def test_browser_a_refusal_under_a_filter_names_it_and_what_lies_beyond(
     )
     page.goto(app_url, wait_until="domcontentloaded")
     _add_articles(page, str(article))
-    expect(page.get_by_role("cell", name="added 1 article", exact=True).first).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name="1 added", exact=True).first).to_be_visible(timeout=90_000)
     page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").click()
     page.get_by_role("option", name="Port Gazette").click()
     page.keyboard.press("Escape")
     answer = _ask(page, "How many drones did Sergei Shoigu say Ukraine used?", "The search was limited to")
     notice = answer.get_by_text("The search was limited to articles from Port Gazette", exact=False)
     expect(notice).to_be_visible()
-    assert "Putin vows to retaliate after Ukrainian drone strikes on Moscow" in notice.inner_text()
+    assert "answers it from “Putin vows to retaliate after Ukrainian drone strikes on Moscow”" in notice.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     answer.screenshot(path=str(SCREENSHOTS / "filtered-refusal.png"), style=NO_CHAT_BOX)
 

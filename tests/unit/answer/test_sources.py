@@ -79,3 +79,29 @@ def test_each_quote_is_shown_with_a_sentence_of_context_either_side() -> None:
         Quote("The council voted on Tuesday.", "The budget rose by 4%.", "Critics said it was too small."),
         Quote("", "The council voted on Tuesday.", "The budget rose by 4%."),
     ]
+
+
+def test_the_span_moves_with_numbers_that_change_length_before_it() -> None:
+    one = make_passage("a0", ["One."], article_id="a")
+    vote = make_passage("b0", ["The vote was 7 to 2."], article_id="b")
+    text = "X: One. [10]\n\nY: The vote was 7 to 2. [11]"
+    at = text.index("7 to 2")
+    answer = Answer(text=text, refused=False, citations=[Citation(10, one), Citation(11, vote)], span_at=(at, at + 6))
+    words, span = shown(answer)
+    assert words == "X: One. [1]\n\nY: The vote was 7 to 2. [2]"
+    assert span is not None and words[span[0] : span[1]] == "7 to 2"
+
+
+def test_a_sentence_between_two_quotes_is_context_never_marked() -> None:
+    sentences = [
+        "The council voted on Tuesday.",
+        "The budget rose by 4%.",
+        "Critics objected loudly.",
+        "The mayor resigned.",
+    ]
+    passage = make_passage("e0", sentences, article_id="e")
+    [source] = sources([Citation(1, passage, "The budget rose by 4%. The mayor resigned.")])
+    assert source.in_context == [
+        Quote("The council voted on Tuesday.", "The budget rose by 4%.", "Critics objected loudly."),
+        Quote("Critics objected loudly.", "The mayor resigned.", ""),
+    ]

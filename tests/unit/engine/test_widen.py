@@ -6,6 +6,7 @@ from support import make_passage
 
 from rag.archive.filters import ArchiveFilter
 from rag.engine.widen import limited, limits_text, widened_notice
+from rag.models import Answer, Citation
 
 
 def test_only_the_users_own_limits_count() -> None:
@@ -20,18 +21,17 @@ def test_the_limits_in_words() -> None:
     assert limits_text(ArchiveFilter.of(until="2023-11-30")) == "articles published on or before 30 Nov 2023"
 
 
-def test_the_notice_names_each_closest_article_once_or_says_there_is_none() -> None:
+def test_the_notice_names_the_articles_that_answer_beyond_the_limits_or_says_none_do() -> None:
     flt = ArchiveFilter.of(["The Guardian"])
     drones = make_passage("a-0", ["Eight drones."], article_id="a", title="Drones hit Moscow", outlet="FT")
     drones.published_at = "2023-05-30T10:00:00Z"
     again = make_passage("a-1", ["None hit."], article_id="a", title="Drones hit Moscow", outlet="FT")
     other = make_passage("b-0", ["Kyiv."], article_id="b", title="Kyiv defends", outlet="Reuters")
-    assert widened_notice(flt, [drones, again, other]) == (
-        "The search was limited to articles from The Guardian. Without those limits, the closest articles in the "
-        "archive are "
-        "“Drones hit Moscow” (FT, 2023-05-30) and “Kyiv defends” (Reuters)."
+    answered = Answer(text="x", refused=False, citations=[Citation(1, drones), Citation(2, again), Citation(3, other)])
+    assert widened_notice(flt, answered) == (
+        "The search was limited to articles from The Guardian. Without those limits, the archive answers it from "
+        "“Drones hit Moscow” (FT, 30 May 2023) and “Kyiv defends” (Reuters)."
     )
-    assert widened_notice(flt, []) == (
-        "The search was limited to articles from The Guardian. Without those limits the archive has nothing on this "
-        "either."
-    )
+    nothing = "The search was limited to articles from The Guardian. Without those limits the archive does not "
+    assert widened_notice(flt, Answer(text="No.", refused=True)) == nothing + "answer this either."
+    assert widened_notice(flt, None) == nothing + "answer this either."

@@ -57,32 +57,33 @@ def test_the_upload_report_row_names_the_file_never_the_server_path(tmp_path: Pa
     folder = tmp_path / "data" / "uploads"
     report = FileReport(str(folder / "feed.jsonl"), new=2, errors=[f"{folder}/feed.jsonl:3: the record has no text"])
     row = upload_row(report)
-    assert row == {
-        "file": "feed.jsonl",
-        "status": "failed",
-        "articles": 2,
-        "reason": "feed.jsonl:3: the record has no text",
-    }
+    assert row["file"] == "feed.jsonl" and row["status"] == "failed" and row["new"] == row["articles"] == 2
+    assert row["reason"] == "feed.jsonl:3: the record has no text"
     assert str(tmp_path) not in str(row)
 
 
-def test_the_upload_report_says_what_happened_in_plain_words() -> None:
-    rows = [
-        {"file": "feed.jsonl", "status": "ingested", "articles": 8, "reason": ""},
-        {"file": "one.md", "status": "ingested", "articles": 1, "reason": ""},
-        {"file": "again.md", "status": "unchanged", "articles": 1, "reason": ""},
-        {"file": "scan.pdf", "status": "failed", "articles": 0, "reason": "the content is a PDF, not .txt text"},
-        {"file": "deep.json", "status": "failed", "articles": 0, "reason": "nested more than 64 levels deep"},
+def test_the_upload_report_says_what_happened_in_plain_words(tmp_path: Path) -> None:
+    folder = tmp_path / "uploads"
+    reports = [
+        FileReport(str(folder / "feed.jsonl"), new=1, unchanged=8),
+        FileReport(str(folder / "mixed.jsonl"), new=7, errors=[f"{folder}/mixed.jsonl:3: the record has no text"]),
+        FileReport(str(folder / "fix.md"), replaced=1),
+        FileReport(str(folder / "scan.txt"), errors=["the content is a PDF, not .txt text"]),
+        FileReport(str(folder / ".hidden.md"), skipped="a hidden file"),
     ]
+    rows = [upload_row(r) for r in reports]
     assert [upload_outcome(r) for r in rows] == [
-        "added 8 articles",
-        "added 1 article",
-        "unchanged",
+        "1 added, 8 unchanged",
+        "7 added, with errors",
+        "1 replaced",
         "refused",
-        "refused",
+        "skipped",
     ]
-    assert upload_summary(rows) == "9 articles added · 1 unchanged · 2 files refused"
-    assert upload_summary(rows[2:4]) == "1 article unchanged · 1 file refused"
+    assert rows[1]["reason"] == "mixed.jsonl:3: the record has no text" and rows[4]["reason"] == "a hidden file"
+    assert upload_summary(rows) == (
+        "8 articles added · 1 replaced · 8 unchanged · 1 file refused · 1 file with errors · 1 file skipped"
+    )
+    assert upload_summary(rows[3:4]) == "1 file refused"
 
 
 def test_unicode_upload_names_are_kept_and_never_collide(tmp_path: Path) -> None:
